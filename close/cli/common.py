@@ -1,0 +1,67 @@
+"""Shared pieces of the command line: clear one-line errors, pack resolution, output."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> "typer.Exit":
+    """Print `close: error: ...` on stderr and stop with `code` (2 = usage or bad pack)."""
+    typer.echo(f"close: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def resolve_pack(pack: Path | None) -> Path:
+    """The pack the user named, or the demo group shipped with close."""
+    if pack is None:
+        from fixtures.demo import demo_pack_path
+
+        return demo_pack_path()
+    if not pack.exists():
+        fail(f"pack {pack} does not exist")
+    return pack
+
+
+def open_pack_or_fail(pack: Path | None, workspace: Path | None = None):
+    """Load (or reuse) the pack's DuckDB database; a bad pack is exit 2 with its problems."""
+    from close.pack import PackError, open_pack
+
+    path = resolve_pack(pack)
+    try:
+        con, info = open_pack(path, workspace)
+    except PackError as exc:
+        problems = list(exc.problems)
+        for problem in problems[:50]:
+            typer.echo(f"close: error: {problem}", err=True)
+        if len(problems) > 50:
+            typer.echo(f"close: error: ... and {len(problems) - 50} more; `close validate --pack {path}` lists all", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return path, con, info
+
+
+def print_json(doc) -> None:
+    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+
+def parse_month_or_fail(text: str):
+    from close.periods import BadMonth, parse_month
+
+    try:
+        return parse_month(text)
+    except BadMonth as exc:
+        fail(str(exc))
+
+
+def parse_params_or_fail(items: list[str] | None) -> dict[str, str]:
+    params = {}
+    for item in items or []:
+        if "=" not in item:
+            fail(f"--param {item!r} must look like name=value")
+        name, value = item.split("=", 1)
+        params[name.strip()] = value.strip()
+    return params

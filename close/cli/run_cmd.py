@@ -1,0 +1,120 @@
+"""`close run`: the month's close on a pack (the demo group when none is given)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from close.cli.common import EXIT_FAILED, EXIT_OK, fail, open_pack_or_fail, parse_month_or_fail, print_json
+from close.config import ConfigError, load_config
+from close.results import status_counts
+from close.runner import UsageError
+from close.workspace import current_user, workspace_for
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+
+
+def run(
+    month: str = typer.Option(..., "--month", help="Month to close, YYYY-MM."),
+    pack: Optional[Path] = typer.Option(None, "--pack", help="Ledger pack folder or .xlsx; default: the demo group."),
+    entity: Optional[list[str]] = typer.Option(None, "--entity", help="Only this entity (repeatable)."),
+    skills: Optional[list[str]] = typer.Option(None, "--skills", help="Only skills matching this glob, e.g. 'recon.*' (repeatable)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder; default close-runs/<month>/."),
+    workspace: Optional[Path] = typer.Option(None, "--workspace", help="Where the ledger database and review store live."),
+    as_json: bool = typer.Option(False, "--json", help="Print results.json to stdout."),
+    fail_on: Optional[str] = typer.Option(None, "--fail-on", help="'exceptions': exit 1 when any skill has findings."),
+    model: Optional[str] = typer.Option(None, "--model", help="Claude model for the narrative (else close.toml, CLOSE_MODEL)."),
+    batch: bool = typer.Option(False, "--batch", help="Draft the narrative through the Message Batches API."),
+    reopen: bool = typer.Option(False, "--reopen", help="Re-run a signed-off month (needs --reason)."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="Why a signed-off month is reopened."),
+    as_user: Optional[str] = typer.Option(None, "--as", help="Who runs the close (else CLOSE_USER, else login)."),
+) -> None:
+    """Run every skill for the month, draft the review, write results.json and the reports."""
+    from close.pipeline import run_month
+
+    period = parse_month_or_fail(month)
+    if fail_on not in (None, "exceptions"):
+        fail(f"--fail-on {fail_on!r}: the only choice is 'exceptions'")
+    if reopen and not (reason and reason.strip()):
+        fail("--reopen needs --reason \"...\": reopening a signed-off month is recorded")
+    pack_path, con, info = open_pack_or_fail(pack, workspace)
+    try:
+        config = load_config(pack_path)
+    except ConfigError as exc:
+        fail(str(exc))
+    out_dir = out or Path("close-runs") / str(period)
+    quiet = as_json or not sys.stderr.isatty()
+    total = None
+    try:
+        with _progress(quiet) as progress:
+            task = progress.add_task("closing", total=total) if progress else None
+
+            def tick(skill_id, entity_id):
+                if progress:
+                    progress.update(task, advance=1, description=f"{skill_id} {entity_id or 'group'}")
+
+            outcome = run_month(
+                con=con, pack=info, pack_path=pack_path, workspace=workspace_for(pack_path, workspace),
+                month=period, config=config, out_dir=out_dir, user=current_user(as_user),
+                entity_ids=entity, skill_patterns=skills, model=model, batch=batch,
+                progress=tick, reopen_reason=reason if reopen else None)
+    except (UsageError, ConfigError) as exc:
+        fail(str(exc))
+    finally:
+        con.close()
+
+    results = outcome.outcome.results
+    if as_json:
+        print_json(outcome.doc)
+    else:
+        _print_summary(outcome, out_dir)
+    counts = status_counts(results)
+    if counts["error"]:
+        raise typer.Exit(EXIT_FAILED)
+    if fail_on == "exceptions" and counts["exceptions"]:
+        raise typer.Exit(EXIT_FAILED)
+    raise typer.Exit(EXIT_OK)
+
+
+class _NoProgress:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return _NoProgress()
+    return Progress(TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+
+
+def _print_summary(run, out_dir: Path) -> None:
+    console = Console()
+    results = run.outcome.results
+    table = Table(title=f"Close {run.doc['month']} — {run.doc['pack']['name']}")
+    for column in ("area", "pass", "exceptions", "skipped", "error"):
+        table.add_column(column, justify="right" if column != "area" else "left")
+    areas: dict[str, dict[str, int]] = {}
+    for r in results:
+        area = r.skill_id.split(".")[0]
+        areas.setdefault(area, {"pass": 0, "exceptions": 0, "skipped": 0, "error": 0})[r.status] += 1
+    for area, c in areas.items():
+        table.add_row(area, *(str(c[k]) for k in ("pass", "exceptions", "skipped", "error")))
+    counts = status_counts(results)
+    table.add_row("total", *(str(counts[k]) for k in ("pass", "exceptions", "skipped", "error")), style="bold")
+    console.print(table)
+    for r in results:
+        if r.status == "error":
+            console.print(f"[red]error[/red] {r.skill_id} {r.entity_id or 'group'}: {r.summary}")
+    for path in run.files:
+        console.print(f"wrote {path}")

@@ -1,0 +1,130 @@
+"""`close skills list|show|run`: the registry, for people and for Claude Code."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from close.cli.common import (EXIT_FAILED, fail, open_pack_or_fail, parse_month_or_fail,
+                              parse_params_or_fail, print_json)
+from close.config import ConfigError, load_config
+from close.registry import Registry
+from close.results import result_to_dict
+from close.runner import UsageError, run_close
+
+skills_app = typer.Typer(help="List, describe and run single skills.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(skills_app, name="skills")
+
+
+def skill_to_dict(skill) -> dict:
+    """The declaration as data: what `show --json`, the MCP server and skill files print."""
+    return {
+        "id": skill.id,
+        "area": skill.area,
+        "title": skill.title,
+        "description": skill.description,
+        "group": skill.group,
+        "needs": list(skill.needs),
+        "depends": list(skill.depends),
+        "params": {
+            name: {"type": p.type_name, "json_type": p.json_type,
+                   "default": p.describe_default(), "help": p.help}
+            for name, p in skill.params.items()
+        },
+    }
+
+
+@skills_app.command("list")
+def list_skills(
+    area: Optional[str] = typer.Option(None, "--area", help="Only this area: je, recon, tax, stmt, flux, close."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List every registered skill."""
+    skills = Registry.discover().all()
+    if area:
+        skills = [s for s in skills if s.area == area]
+        if not skills:
+            fail(f"no skills in area {area!r}")
+    if as_json:
+        print_json([{"id": s.id, "area": s.area, "title": s.title, "group": s.group} for s in skills])
+        return
+    table = Table(title=f"{len(skills)} skills")
+    table.add_column("id")
+    table.add_column("title")
+    table.add_column("needs")
+    for s in skills:
+        table.add_row(s.id, s.title, ", ".join(s.needs))
+    Console().print(table)
+
+
+@skills_app.command("show")
+def show(skill_id: str = typer.Argument(..., help="Skill id, e.g. recon.bank."),
+         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Describe one skill: what it does, what it needs, its parameters."""
+    registry = Registry.discover()
+    if skill_id not in registry:
+        fail(f"unknown skill {skill_id!r}; `close skills list` shows the ids")
+    info = skill_to_dict(registry.get(skill_id))
+    if as_json:
+        print_json(info)
+        return
+    console = Console()
+    console.print(f"[bold]{info['id']}[/bold] — {info['title']}")
+    console.print(info["description"])
+    console.print(f"needs: {', '.join(info['needs']) or 'nothing'}")
+    console.print(f"uses results of: {', '.join(info['depends']) or 'nothing'}")
+    console.print("runs once for the group" if info["group"] else "runs per entity")
+    for name, p in info["params"].items():
+        console.print(f"  --param {name}=<{p['type']}>  default {p['default']}  {p['help']}")
+
+
+@skills_app.command("run")
+def run_one(
+    skill_id: str = typer.Argument(..., help="Skill id, e.g. recon.bank."),
+    month: str = typer.Option(..., "--month", help="Month, YYYY-MM."),
+    entity: Optional[list[str]] = typer.Option(None, "--entity", help="Only this entity (repeatable)."),
+    param: Optional[list[str]] = typer.Option(None, "--param", help="name=value (repeatable)."),
+    pack: Optional[Path] = typer.Option(None, "--pack", help="Ledger pack; default: the demo group."),
+    workspace: Optional[Path] = typer.Option(None, "--workspace", help="Where the ledger database lives."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Run one skill (and what it depends on) and print its results."""
+    period = parse_month_or_fail(month)
+    registry = Registry.discover()
+    if skill_id not in registry:
+        fail(f"unknown skill {skill_id!r}; `close skills list` shows the ids")
+    overrides = parse_params_or_fail(param)
+    pack_path, con, info = open_pack_or_fail(pack, workspace)
+    try:
+        config = load_config(pack_path)
+        outcome = run_close(con, info, period, registry=registry, entity_ids=entity,
+                            skill_patterns=[skill_id], config=config,
+                            param_overrides={skill_id: overrides})
+    except (UsageError, ConfigError) as exc:
+        fail(str(exc))
+    finally:
+        con.close()
+    results = [r for r in outcome.results if r.skill_id == skill_id]
+    doc = {"month": str(period), "pack": {"name": info.name, "sha256": info.sha256},
+           "skills": [result_to_dict(r) for r in results]}
+    if as_json:
+        print_json(doc)
+    else:
+        _print_results(results)
+    if any(r.status == "error" for r in results):
+        raise typer.Exit(EXIT_FAILED)
+
+
+def _print_results(results) -> None:
+    console = Console()
+    for r in results:
+        console.print(f"[bold]{r.skill_id}[/bold] {r.entity_id or 'group'}: {r.status} — {r.summary}")
+        for f in r.findings:
+            amount = format(f.amount, "f") if f.amount is not None else ""
+            console.print(f"  {f.severity:<6} {amount:>14}  {f.message}  [{', '.join(f.refs)}]")

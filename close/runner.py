@@ -1,0 +1,181 @@
+"""Runs a month's close: every skill, every entity, in dependency order.
+
+Per-entity skills run entity by entity; entities are spread over worker threads, each
+with its own DuckDB cursor (DuckDB releases the GIL while it computes, so two cores are
+used). Group skills run afterwards with every entity's results in hand. A skill whose
+tables are absent is `skipped`, one that raises is `error`, and the close goes on.
+"""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable
+
+from close.config import Config
+from close.fx import FxRates
+from close.periods import Month
+from close.registry import Registry
+from close.skill import MATERIALITY, Context, Entity, Result, Skill
+
+
+class UsageError(ValueError):
+    """Bad input at the edge (unknown entity, bad parameter): exit 2 with one line."""
+
+
+@dataclass
+class RunOutcome:
+    month: Month
+    pack: object
+    entities: list[Entity]
+    skills: list[Skill]
+    results: list[Result] = field(default_factory=list)
+
+    def result(self, skill_id: str, entity_id: str | None) -> Result | None:
+        for r in self.results:
+            if r.skill_id == skill_id and r.entity_id == entity_id:
+                return r
+        return None
+
+
+def load_entities(con) -> list[Entity]:
+    rows = con.execute(
+        "SELECT entity_id, name, functional_currency, country, parent_id, ownership_pct"
+        " FROM entities ORDER BY entity_id"
+    ).fetchall()
+    return [Entity(r[0], r[1], r[2], r[3], r[4], Decimal(r[5]) if r[5] is not None else None)
+            for r in rows]
+
+
+def _missing_tables(skill: Skill, pack) -> list[str]:
+    return [t for t in skill.needs if t not in pack.tables]
+
+
+def _blocked_by(skill: Skill, deps: dict) -> str | None:
+    """A per-entity dependency that errored or was skipped blocks; a group skill gets the
+    list over entities and judges for itself (one entity's error must not hide the rest)."""
+    for dep_id in skill.depends:
+        dep = deps.get(dep_id)
+        if isinstance(dep, list):
+            continue
+        if dep is None:
+            return f"depends on {dep_id}, which did not run"
+        if dep.status == "error":
+            return f"depends on {dep_id}, which errored"
+        if dep.status == "skipped":
+            return f"depends on {dep_id}, which was skipped"
+    return None
+
+
+def run_skill(skill: Skill, *, con, pack, month: Month, entity: Entity | None, params: dict,
+              deps: dict, fx: FxRates, entities=(), run_results=()) -> Result:
+    """One skill for one entity, never raising: problems become `skipped` or `error`."""
+    entity_id = entity.id if entity else None
+    missing = _missing_tables(skill, pack)
+    if missing:
+        files = ", ".join(f"{t}.csv" for t in missing)
+        return Result(skill.id, entity_id, "skipped", f"needs {files}, which the pack does not have")
+    blocked = _blocked_by(skill, deps)
+    if blocked:
+        return Result(skill.id, entity_id, "skipped", blocked)
+    ctx = Context(skill=skill, con=con, month=month, entity=entity, params=dict(params),
+                  deps=deps, pack=pack, fx=fx, entities=tuple(entities),
+                  run_results=tuple(run_results))
+    try:
+        for name, value in ctx.params.items():
+            if value is MATERIALITY:
+                ctx.params[name] = ctx.materiality
+        result = skill.run(ctx)
+        if not isinstance(result, Result):
+            raise TypeError(f"run() returned {type(result).__name__}, not a Result")
+        return result
+    except Exception as exc:  # the close goes on; the error is reported on the skill
+        message = str(exc) or type(exc).__name__
+        return Result(skill.id, entity_id, "error", f"{type(exc).__name__}: {message}")
+
+
+def resolve_params(skill: Skill, config: Config, entity_id: str | None, overrides: dict) -> dict:
+    merged = {**config.skill_params(skill.id, entity_id), **overrides}
+    return skill.parse_params(merged)
+
+
+def run_close(con, pack, month: Month, *, registry: Registry | None = None,
+              entity_ids: list[str] | None = None, skill_patterns: list[str] | None = None,
+              config: Config | None = None, param_overrides: dict | None = None,
+              progress: Callable[[str, str | None], None] | None = None,
+              workers: int = 2) -> RunOutcome:
+    registry = registry or Registry.discover()
+    config = config or Config()
+    all_entities = load_entities(con)
+    known = {e.id for e in all_entities}
+    config.check_against(registry, known)
+    if entity_ids:
+        unknown = [e for e in entity_ids if e not in known]
+        if unknown:
+            raise UsageError(f"unknown entity {unknown[0]!r}; the pack has {', '.join(sorted(known))}")
+        entities = [e for e in all_entities if e.id in set(entity_ids)]
+    else:
+        entities = all_entities
+    try:
+        skills = registry.select(skill_patterns)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    overrides = param_overrides or {}
+    params_by = {}
+    for skill in skills:
+        for entity in ([None] if skill.group else entities):
+            eid = entity.id if entity else None
+            try:
+                params_by[(skill.id, eid)] = resolve_params(skill, config, eid, overrides.get(skill.id, {}))
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+
+    fx = FxRates.from_connection(con, pack.reporting_currency)
+    outcome = RunOutcome(month, pack, entities, skills)
+    lock = threading.Lock()
+    per_entity = [s for s in skills if not s.group]
+    group = [s for s in skills if s.group]
+
+    def close_entity(entity: Entity) -> list[Result]:
+        cursor = con.cursor()
+        try:
+            done: dict[str, Result] = {}
+            for skill in per_entity:
+                deps = {d: done.get(d) for d in skill.depends}
+                result = run_skill(skill, con=cursor, pack=pack, month=month, entity=entity,
+                                   params=params_by[(skill.id, entity.id)], deps=deps, fx=fx,
+                                   entities=entities)
+                done[skill.id] = result
+                if progress:
+                    with lock:
+                        progress(skill.id, entity.id)
+            return list(done.values())
+        finally:
+            cursor.close()
+
+    results: list[Result] = []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for entity_results in pool.map(close_entity, entities):
+            results.extend(entity_results)
+
+    group_done: dict[str, Result] = {}
+    for skill in group:
+        deps = {}
+        for dep_id in skill.depends:
+            if dep_id in group_done:
+                deps[dep_id] = group_done[dep_id]
+            else:
+                deps[dep_id] = [r for r in results if r.skill_id == dep_id]
+        result = run_skill(skill, con=con, pack=pack, month=month, entity=None,
+                           params=params_by[(skill.id, None)], deps=deps, fx=fx, entities=entities,
+                           run_results=results)
+        group_done[skill.id] = result
+        results.append(result)
+        if progress:
+            progress(skill.id, None)
+
+    index = {s.id: i for i, s in enumerate(registry.all())}
+    results.sort(key=lambda r: (index[r.skill_id], r.entity_id is None, r.entity_id or ""))
+    outcome.results = results
+    return outcome

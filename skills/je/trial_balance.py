@@ -1,0 +1,70 @@
+"""Trial balance per entity: debits equal credits, for the month and cumulatively.
+
+Every other check assumes the ledger balances. If it does not, the difference is the
+first thing to chase, so the finding names the entries that do not balance within the
+period (the usual cause) and the size of the gap.
+"""
+from close.money import ZERO, cents
+from close.skill import Finding, Skill
+
+TOTALS = """
+SELECT
+  COALESCE(SUM(CASE WHEN posting_date BETWEEN $month_start AND $month_end THEN debit END), 0) AS period_debit,
+  COALESCE(SUM(CASE WHEN posting_date BETWEEN $month_start AND $month_end THEN credit END), 0) AS period_credit,
+  COALESCE(SUM(debit), 0) AS cumulative_debit,
+  COALESCE(SUM(credit), 0) AS cumulative_credit,
+  COUNT(*) AS lines
+FROM journal_lines
+WHERE entity_id = $entity_id AND posting_date <= $month_end
+"""
+
+OFF_ENTRIES = """
+SELECT je_id, CAST(SUM(debit) - SUM(credit) AS DECIMAL(18,2)) AS difference
+FROM journal_lines
+WHERE entity_id = $entity_id AND posting_date <= $month_end
+GROUP BY je_id
+HAVING SUM(debit) <> SUM(credit)
+ORDER BY je_id
+"""
+
+
+def run(ctx):
+    totals = ctx.rows(TOTALS)[0]
+    period_diff = totals["period_debit"] - totals["period_credit"]
+    cumulative_diff = totals["cumulative_debit"] - totals["cumulative_credit"]
+    metrics = {
+        "lines": totals["lines"],
+        "period_debit": cents(totals["period_debit"]),
+        "period_credit": cents(totals["period_credit"]),
+        "cumulative_debit": cents(totals["cumulative_debit"]),
+        "cumulative_credit": cents(totals["cumulative_credit"]),
+        "period_difference": cents(period_diff),
+        "cumulative_difference": cents(cumulative_diff),
+    }
+    findings = []
+    if period_diff != ZERO or cumulative_diff != ZERO:
+        refs = [f"journal_lines:{r['je_id']}" for r in ctx.rows(OFF_ENTRIES)]
+        findings.append(Finding(
+            "high",
+            f"Trial balance does not balance: debits exceed credits by {cents(cumulative_diff)} "
+            f"cumulatively ({cents(period_diff)} in {ctx.month}); correct the unbalanced entries.",
+            abs(cumulative_diff) if cumulative_diff != ZERO else abs(period_diff),
+            refs,
+        ))
+        summary = f"Out of balance by {cents(abs(cumulative_diff))} {ctx.currency}."
+    else:
+        summary = f"Balanced: {cents(totals['cumulative_debit'])} {ctx.currency} debits and credits to date."
+    return ctx.result(findings, metrics, summary)
+
+
+SKILL = Skill(
+    id="je.trial_balance",
+    title="Trial balance",
+    description=(
+        "Trial balance per entity: total debits equal total credits for the month and "
+        "cumulatively to the month's end. Reports the difference and the journal entries "
+        "that do not balance."
+    ),
+    needs=("journal_lines", "accounts"),
+    run=run,
+)
