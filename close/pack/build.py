@@ -1,0 +1,63 @@
+"""Typed tables from checked staging tables: the database the skills read.
+
+Runs only after every check passed, so each CAST below is known to succeed. Types come
+from schema.DUCKDB_TYPES; money is DECIMAL from its text (never through a float);
+timestamps are converted to UTC and stored as TIMESTAMP; keys are declared so the
+database itself states what is unique.
+"""
+from __future__ import annotations
+
+from .pack_toml import PackSettings
+from .schema import DUCKDB_TYPES, Column, Table
+from .staging import StagedTable
+
+LOADER_VERSION = 1  # bump when the typed layout changes, so cached databases reload
+
+
+def cast_sql(col: Column) -> str:
+    c = f'"{col.name}"'
+    if col.kind == "bool":
+        return f"CASE {c} WHEN 'true' THEN true WHEN 'false' THEN false END"
+    if col.kind == "timestamp":
+        return f"CAST(CAST({c} AS TIMESTAMPTZ) AS TIMESTAMP)"  # session TimeZone is UTC
+    typ = DUCKDB_TYPES[col.kind]
+    return c if typ == "VARCHAR" else f"CAST({c} AS {typ})"
+
+
+def create_sql(spec: Table) -> str:
+    """CREATE TABLE with NOT NULL on required columns and the key. A key whose parts
+    may be blank (budget's department) is declared UNIQUE, since a PRIMARY KEY would
+    forbid the blank; the validator already refused duplicates including blanks."""
+    cols = [
+        f'"{c.name}" {DUCKDB_TYPES[c.kind]}' + (" NOT NULL" if c.required else "")
+        for c in spec.columns
+    ]
+    if spec.key:
+        all_required = all(spec.column(k).required for k in spec.key)
+        keys = ", ".join(f'"{k}"' for k in spec.key)
+        cols.append(f"{'PRIMARY KEY' if all_required else 'UNIQUE'} ({keys})")
+    return f'CREATE TABLE main."{spec.name}" ({", ".join(cols)})'
+
+
+def build_tables(con, staged: dict[str, StagedTable]) -> None:
+    for name, table in staged.items():
+        spec = table.spec
+        con.execute(create_sql(spec))
+        selects = ", ".join(cast_sql(c) for c in spec.columns)
+        con.execute(f'INSERT INTO main."{name}" SELECT {selects} FROM {table.ref}')
+
+
+def write_metadata(con, settings: PackSettings, sha256: str, tables: list[str], fmt: str) -> None:
+    """The `_pack` row: what was loaded, so a reopen can tell whether the pack changed."""
+    con.execute(
+        "CREATE TABLE main._pack (name VARCHAR NOT NULL, reporting_currency VARCHAR NOT NULL, "
+        "fiscal_year_start_month INTEGER NOT NULL, materiality DECIMAL(18,2) NOT NULL, "
+        "sha256 VARCHAR NOT NULL, tables VARCHAR[] NOT NULL, source_format VARCHAR NOT NULL, "
+        "loader_version INTEGER NOT NULL)"
+    )
+    con.execute(
+        "INSERT INTO main._pack VALUES ($name, $cur, $fy, CAST($mat AS DECIMAL(18,2)), $sha, $tables, $fmt, $ver)",
+        {"name": settings.name, "cur": settings.reporting_currency, "fy": settings.fiscal_year_start_month,
+         "mat": str(settings.materiality), "sha": sha256, "tables": sorted(tables), "fmt": fmt,
+         "ver": LOADER_VERSION},
+    )

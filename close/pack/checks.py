@@ -1,0 +1,221 @@
+"""The structural checks, as SQL over the all-text staging tables.
+
+Each check is a condition that is true on an offending row. A table's checks are first
+counted together in one scan (a clean table costs one pass, however many checks it
+has); only checks that found something are queried again for their first rows, so a
+broken 10-million-line file reports MAX_PER_CHECK rows per check plus a count.
+Values (closed lists, code lists) are bound parameters; identifiers come from schema.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .codes import country_codes, currency_codes
+from .problems import Problem
+from .schema import Column, table as schema_table
+from .staging import STAGE, StagedTable
+
+MAX_PER_CHECK = 1000
+
+# kind -> (regex the text must match in full, DuckDB type it must also cast to, message)
+FORMATS = {
+    "date": (r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "DATE", "is not a date (YYYY-MM-DD)"),
+    "timestamp": (
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)",
+        "TIMESTAMPTZ",
+        "is not a timestamp (ISO 8601 with an offset or Z, like 2026-05-31T17:05:00Z)",
+    ),
+    "money": (r"-?[0-9]{1,16}(\.[0-9]{1,2})?", None,
+              "is not an exact decimal amount (like -1234.50: at most 2 decimals, no exponent, no thousands separators)"),
+    "rate": (r"-?[0-9]{1,8}(\.[0-9]{1,10})?", None,
+             "is not an exact decimal rate (like 0.0825: at most 10 decimals, no exponent)"),
+    "pct": (r"-?[0-9]{1,5}(\.[0-9]{1,4})?", None,
+            "is not an exact decimal percentage (like 12.5: at most 4 decimals, no exponent)"),
+    "int": (r"-?[0-9]{1,10}", "INTEGER", "is not a whole number"),
+    "month": (r"[0-9]{4}-(0[1-9]|1[0-2])", None, "is not a month (YYYY-MM)"),
+}
+NUMERIC_TYPES = {"money": "DECIMAL(18,2)", "rate": "DECIMAL(18,10)", "pct": "DECIMAL(9,4)", "int": "INTEGER"}
+REF_NOUNS = {
+    "entities": "entity", "accounts": "account", "bank_accounts": "bank account", "customers": "customer",
+    "vendors": "vendor", "tax_codes": "tax code", "ar_invoices": "AR invoice", "ap_bills": "AP bill",
+}
+
+
+@dataclass
+class Check:
+    column: str
+    cls: str
+    cond: str
+    message: str  # may hold {extra}, filled from the `extra` SQL expression
+    extra: str | None = None
+    params: dict = field(default_factory=dict)
+
+
+def q(name: str) -> str:
+    """Quote a schema identifier (only ever called with names from schema.py)."""
+    return f'"{name}"'
+
+
+def valid_sql(col: Column) -> str:
+    """SQL that is true when the column's (non-null) text has the right form."""
+    c = q(col.name)
+    if col.kind in FORMATS:
+        regex, cast, _ = FORMATS[col.kind]
+        cond = f"regexp_full_match({c}, '{regex}')"
+        return f"({cond} AND TRY_CAST({c} AS {cast}) IS NOT NULL)" if cast else cond
+    if col.kind == "bool":
+        return f"{c} IN ('true', 'false')"
+    return "true"
+
+
+def column_checks(staged: StagedTable, col: Column, n: int, tables: dict[str, StagedTable]) -> list[Check]:
+    c = q(col.name)
+    p = f"p{n}"
+    checks = []
+    if col.required:
+        checks.append(Check(col.name, "blank", f"{c} IS NULL", "is blank (a value is required)"))
+    if col.kind in FORMATS:
+        checks.append(Check(col.name, "format", f"{c} IS NOT NULL AND NOT {valid_sql(col)}", FORMATS[col.kind][2]))
+    elif col.kind == "bool":
+        checks.append(Check(col.name, "format", f"{c} IS NOT NULL AND NOT {valid_sql(col)}",
+                            "is not a boolean (true or false)"))
+    elif col.kind == "currency":
+        checks.append(Check(col.name, "currency", f"{c} IS NOT NULL AND NOT list_contains(${p}, {c})",
+                            "is not an ISO 4217 currency code (like USD, EUR, GBP)", params={p: list(currency_codes())}))
+    elif col.kind == "country":
+        checks.append(Check(col.name, "country", f"{c} IS NOT NULL AND NOT list_contains(${p}, {c})",
+                            "is not an ISO 3166 country code (like US, GB, DE)", params={p: list(country_codes())}))
+    if col.nonneg and col.kind in NUMERIC_TYPES:
+        checks.append(Check(col.name, "negative", f"{valid_sql(col)} AND TRY_CAST({c} AS {NUMERIC_TYPES[col.kind]}) < 0",
+                            "is negative (it must be zero or more)"))
+    if col.choices:
+        checks.append(Check(col.name, "choice", f"{c} IS NOT NULL AND NOT list_contains(${p}c, {c})",
+                            "is not one of: " + ", ".join(col.choices), params={f"{p}c": list(col.choices)}))
+    if col.ref:
+        check = ref_check(col, tables)
+        if check is not None:
+            checks.append(check)
+    return checks
+
+
+def ref_check(col: Column, tables: dict[str, StagedTable]) -> Check | None:
+    """Unknown references: the value must be a key of one of the referenced tables
+    (counterparty may be a customer, a vendor or an entity). Absent referenced tables
+    are handled by `absent_ref_problems`; a referenced table whose key column is
+    missing has its own problem and is not used, to avoid one report per row."""
+    keys = []
+    for target in col.ref:
+        staged = tables.get(target)
+        key = schema_table(target).key[0]
+        if staged is not None and key in staged.present:
+            keys.append(f"SELECT {q(key)} FROM {staged.ref} WHERE {q(key)} IS NOT NULL")
+    if not keys:
+        return None
+    nouns = [REF_NOUNS.get(t, t) for t in col.ref]
+    noun = nouns[0] if len(nouns) == 1 else ", ".join(nouns[:-1]) + " or " + nouns[-1]
+    files = ", ".join(tables[t].label for t in col.ref if t in tables)
+    c = q(col.name)
+    return Check(col.name, "ref", f"{c} IS NOT NULL AND {c} NOT IN ({' UNION ALL '.join(keys)})",
+                 f"is not a known {noun} (not in {files})")
+
+
+def table_checks(staged: StagedTable, tables: dict[str, StagedTable]) -> list[Check]:
+    checks = []
+    for n, col in enumerate(staged.spec.columns):
+        if col.name in staged.present:
+            checks.extend(column_checks(staged, col, n, tables))
+    if staged.spec.name == "journal_lines" and {"debit", "credit"} <= set(staged.present):
+        both = " AND ".join(
+            f"{valid_sql(staged.spec.column(c))} AND TRY_CAST({q(c)} AS DECIMAL(18,2)) <> 0" for c in ("debit", "credit"))
+        checks.append(Check("debit", "debit_credit", both,
+                            "and credit '{extra}' are both non-zero: a line is either a debit or a credit",
+                            extra=q("credit")))
+    return checks
+
+
+def run_checks(con, staged: StagedTable, tables: dict[str, StagedTable]) -> list[Problem]:
+    """Every row problem of one staged table, capped per (column, check)."""
+    checks = table_checks(staged, tables)
+    if not checks:
+        return []
+    params = {k: v for ch in checks for k, v in ch.params.items()}
+    counts = con.execute(
+        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {ch.cond})" for ch in checks) + f" FROM {staged.ref}",
+        _used(params, " ".join(ch.cond for ch in checks)),
+    ).fetchone()
+    rows, more = [], []
+    for check, count in zip(checks, counts):
+        if not count:
+            continue
+        extra = f", {check.extra}" if check.extra else ", NULL"
+        found = con.execute(
+            f"SELECT rowid, {q(check.column)}{extra} FROM {staged.ref} WHERE {check.cond} ORDER BY rowid LIMIT {MAX_PER_CHECK}",
+            _used(params, check.cond),
+        ).fetchall()
+        for rowid, value, extra_value in found:
+            rows.append(Problem(staged.label, staged.line_of(rowid), check.column, value,
+                                check.message.format(extra=extra_value)))
+        if count > MAX_PER_CHECK:
+            more.append(Problem(staged.label, None, check.column, None,
+                                f"... and {count - MAX_PER_CHECK} more rows like the ones above ({check.message.format(extra='...')})"))
+    order = {c: i for i, c in enumerate(staged.spec.column_names)}
+    rows.sort(key=lambda p: (p.line, order[p.column]))
+    return rows + more
+
+
+def _used(params: dict, sql: str) -> dict:
+    """DuckDB refuses named parameters a statement does not use."""
+    return {k: v for k, v in params.items() if f"${k}" in sql}
+
+
+def duplicate_keys(con, staged: StagedTable) -> list[Problem]:
+    """Each row whose key repeats an earlier row's, naming the first line it repeats.
+    Keys compare as their loaded values (line_no '01' equals '1'); a blank key part
+    counts as a value, so two budget lines without a department do collide; rows with
+    a blank required key part are already reported and left out here."""
+    spec = staged.spec
+    if not spec.key or not set(spec.key) <= set(staged.present):
+        return []
+    parts = []
+    for name in spec.key:
+        col = spec.column(name)
+        parts.append(f"COALESCE(CAST(TRY_CAST({q(name)} AS INTEGER) AS VARCHAR), {q(name)})" if col.kind == "int" else q(name))
+    keyed = ", ".join(f"{expr} AS k{i}" for i, expr in enumerate(parts))
+    required = " AND ".join(f"{q(n)} IS NOT NULL" for n in spec.key if spec.column(n).required) or "true"
+    same = " AND ".join(f"r.k{i} IS NOT DISTINCT FROM g.k{i}" for i in range(len(parts)))
+    shown = " || '/' || ".join(f"COALESCE(r.k{i}, '')" for i in range(len(parts)))
+    ks = ", ".join(f"k{i}" for i in range(len(parts)))
+    sql = (
+        f"WITH r AS (SELECT rowid AS rid, {keyed} FROM {staged.ref} WHERE {required}), "
+        f"g AS (SELECT {ks}, min(rid) AS first_rid FROM r GROUP BY {ks} HAVING count(*) > 1) "
+        f"SELECT r.rid, g.first_rid, {shown} FROM r JOIN g ON {same} WHERE r.rid <> g.first_rid"
+    )
+    total = con.execute(f"SELECT count(*) FROM ({sql})").fetchone()[0]
+    if not total:
+        return []
+    column = "/".join(spec.key)
+    problems = [
+        Problem(staged.label, staged.line_of(rid), column, value, f"repeats the key of line {staged.line_of(first)}")
+        for rid, first, value in con.execute(f"{sql} ORDER BY r.rid LIMIT {MAX_PER_CHECK}").fetchall()
+    ]
+    if total > MAX_PER_CHECK:
+        problems.append(Problem(staged.label, None, column, None,
+                                f"... and {total - MAX_PER_CHECK} more rows that repeat an earlier key"))
+    return problems
+
+
+def absent_ref_problems(staged: StagedTable, tables: dict[str, StagedTable], con) -> list[Problem]:
+    """A column that refers to an optional table the pack does not have: one problem
+    for the column (if it holds any value), not one per row."""
+    problems = []
+    for col in staged.spec.columns:
+        if not col.ref or col.name not in staged.present or any(t in tables for t in col.ref):
+            continue
+        if any(schema_table(t).required for t in col.ref):
+            continue  # the missing required file is already reported
+        filled = con.execute(f"SELECT count({q(col.name)}) FROM {staged.ref}").fetchone()[0]
+        if filled:
+            names = " or ".join(col.ref)
+            problems.append(Problem(staged.label, None, col.name, None,
+                                    f"refers to {names}, but the pack has no {names} table ({filled} rows hold a value)"))
+    return problems

@@ -1,0 +1,26 @@
+"""DuckDB connection settings used while loading and validating a pack.
+
+The machine is small and shared: two threads and a memory limit keep a 10-million-line
+load under its memory budget, spilling to a temp folder beside the database rather
+than growing. TimeZone is UTC so timestamps with offsets convert to UTC, never to the
+local zone of whoever runs the load.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+THREADS = int(os.environ.get("CLOSE_DUCKDB_THREADS", "0")) or min(os.cpu_count() or 2, 4)
+MEMORY_LIMIT = os.environ.get("CLOSE_DUCKDB_MEMORY", "1GB")
+
+
+def connect_for_load(db_file: Path, temp_dir: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(db_file))
+    con.execute(f"SET threads = {THREADS}")
+    con.execute("SET memory_limit = $m", {"m": MEMORY_LIMIT})
+    con.execute("SET temp_directory = $t", {"t": str(temp_dir)})
+    con.execute("SET preserve_insertion_order = true")  # rowid = position in the file
+    con.execute("SET TimeZone = 'UTC'")
+    return con

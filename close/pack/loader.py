@@ -1,0 +1,125 @@
+"""load_pack and open_pack: a pack becomes a DuckDB file, atomically.
+
+The database is built in a temporary file beside the target and moved over it with
+os.replace only when the whole pack has passed every check, so a failed load leaves
+the previous database exactly as it was (principle 7: no half-written state).
+open_pack keeps the database in a workspace and rebuilds it only when the pack's
+sha256 changed, so repeated runs on the same books skip the load.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from .build import LOADER_VERSION, build_tables, write_metadata
+from .database import connect_for_load
+from .problems import PackError, Problem
+from .sources import PackSources, locate, pack_sha256
+from .staging import STAGE
+from .validate import check_pack
+
+DB_NAME = "ledger.duckdb"
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    name: str
+    reporting_currency: str
+    fiscal_year_start_month: int
+    materiality: Decimal
+    sha256: str
+    path: Path
+    tables: frozenset[str]
+
+
+def load_pack(pack_path, db_path) -> PackInfo:
+    """Check the pack and build `db_path` from it; PackError (with every problem) and
+    an untouched `db_path` when the pack has structural problems."""
+    sources = locate(pack_path)
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tag = f".{db_path.name}.{os.getpid()}"
+    building = db_path.with_name(f"{tag}.building")
+    stage_file = db_path.with_name(f"{tag}.stage")
+    temp_dir = db_path.with_name(f"{tag}.tmp")
+    _remove(building, stage_file)
+    sha = pack_sha256(sources)
+    con = connect_for_load(building, db_path.parent)
+    con.execute("SET temp_directory = $t", {"t": str(temp_dir)})
+    try:
+        settings, staged, problems = check_pack(con, sources, stage_file)
+        if problems:
+            raise PackError(problems)
+        build_tables(con, staged)
+        write_metadata(con, settings, sha, list(staged), sources.kind if sources.kind == "xlsx" else "folder")
+        con.execute(f"DETACH {STAGE}")
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(building, db_path)
+    except duckdb.Error as exc:
+        raise PackError([Problem(str(pack_path), None, None, None, f"could not be loaded: {exc}")]) from exc
+    finally:
+        con.close()
+        _remove(building, stage_file)
+        _remove_dir(temp_dir)
+    return PackInfo(settings.name, settings.reporting_currency, settings.fiscal_year_start_month,
+                    settings.materiality, sha, sources.path, frozenset(staged))
+
+
+def default_workspace(sources: PackSources) -> Path:
+    if sources.kind == "xlsx":
+        return sources.path.parent / ".close" / sources.path.stem
+    return sources.path / ".close"
+
+
+def open_pack(pack_path, workspace=None) -> tuple[duckdb.DuckDBPyConnection, PackInfo]:
+    """A read-only connection to the pack's database, (re)loading it when the pack's
+    content changed. The connection is read-only because the ledger is the books as
+    given: skills query it, nothing writes to it."""
+    sources = locate(pack_path)
+    workspace = Path(workspace) if workspace is not None else default_workspace(sources)
+    db_path = workspace / DB_NAME
+    sha = pack_sha256(sources)
+    info = _stored_info(db_path, sources.path)
+    if info is None or info.sha256 != sha:
+        load_pack(sources.path, db_path)
+        info = _stored_info(db_path, sources.path)
+    con = duckdb.connect(str(db_path), read_only=True)
+    con.execute("SET TimeZone = 'UTC'")
+    return con, info
+
+
+def _stored_info(db_path: Path, pack_path: Path) -> PackInfo | None:
+    """The PackInfo recorded in an existing database, or None if there is none usable."""
+    if not db_path.is_file():
+        return None
+    try:
+        with duckdb.connect(str(db_path), read_only=True) as con:
+            row = con.execute(
+                "SELECT name, reporting_currency, fiscal_year_start_month, CAST(materiality AS VARCHAR), "
+                "sha256, tables, loader_version FROM _pack"
+            ).fetchone()
+    except duckdb.Error:
+        return None
+    if row is None or row[6] != LOADER_VERSION:
+        return None
+    return PackInfo(row[0], row[1], row[2], Decimal(row[3]), row[4], pack_path, frozenset(row[5]))
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        for p in (path, path.with_name(path.name + ".wal")):
+            try:
+                p.unlink()
+            except FileNotFoundError:
+                pass
+
+
+def _remove_dir(path: Path) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)

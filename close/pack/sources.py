@@ -1,0 +1,113 @@
+"""Where a pack's tables live: a folder of .csv/.parquet files, or one .xlsx workbook.
+
+Finding the files is separate from reading them so the loader, the validator and the
+digest all agree on which files make up a pack (and therefore on its sha256).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import NotAPack, Problem
+from .schema import TABLES
+
+TABLE_SUFFIXES = (".csv", ".parquet")
+PACK_SHEET = "pack"  # the workbook sheet that holds pack.toml's keys
+
+
+@dataclass(frozen=True)
+class TableSource:
+    """One table's data: a file in a folder pack, or a sheet of a workbook pack."""
+
+    table: str
+    path: Path
+    fmt: str  # "csv", "parquet" or "xlsx"
+
+    @property
+    def label(self) -> str:
+        """How problems name the source: `journal_lines.csv`, `acme.xlsx[journal_lines]`."""
+        if self.fmt == "xlsx":
+            return f"{self.path.name}[{self.table}]"
+        return self.path.name
+
+
+@dataclass(frozen=True)
+class PackSources:
+    path: Path
+    kind: str  # "folder" or "xlsx"
+    tables: dict[str, TableSource]
+    problems: tuple[Problem, ...]  # e.g. both journal_lines.csv and .parquet present
+
+    @property
+    def content_files(self) -> list[Path]:
+        """The files whose bytes are the pack: what the sha256 covers."""
+        if self.kind == "xlsx":
+            return [self.path]
+        files = [s.path for s in self.tables.values()]
+        toml = self.path / "pack.toml"
+        if toml.is_file():
+            files.append(toml)
+        return files
+
+    def label(self, table: str) -> str:
+        """The name a missing table would have had, for 'is missing' problems."""
+        if self.kind == "xlsx":
+            return f"{self.path.name}[{table}]"
+        return f"{table}.csv"
+
+
+def locate(pack_path) -> PackSources:
+    """Resolve a pack path to its table sources, or raise NotAPack (a usage error)."""
+    path = Path(pack_path).resolve()
+    if not path.exists():
+        raise NotAPack([Problem(str(path), None, None, None, "does not exist")])
+    if path.is_file():
+        if path.suffix.lower() != ".xlsx":
+            raise NotAPack([Problem(str(path), None, None, None,
+                                    "is not a ledger pack (a folder of CSV/Parquet files or an .xlsx workbook)")])
+        return _locate_workbook(path)
+    return _locate_folder(path)
+
+
+def _locate_folder(path: Path) -> PackSources:
+    tables: dict[str, TableSource] = {}
+    problems: list[Problem] = []
+    for spec in TABLES:
+        found = [path / f"{spec.name}{sfx}" for sfx in TABLE_SUFFIXES if (path / f"{spec.name}{sfx}").is_file()]
+        if len(found) > 1:
+            problems.append(Problem(found[1].name, None, None, None,
+                                    f"and {found[0].name} are both present: keep one of them"))
+        if found:
+            tables[spec.name] = TableSource(spec.name, found[0], found[0].suffix[1:])
+    if not tables and not (path / "pack.toml").is_file():
+        raise NotAPack([Problem(str(path), None, None, None,
+                                "is not a ledger pack: it has no pack.toml and no table files")])
+    return PackSources(path, "folder", tables, tuple(problems))
+
+
+def _locate_workbook(path: Path) -> PackSources:
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a corrupt file
+        raise NotAPack([Problem(path.name, None, None, None, f"is not a readable .xlsx workbook ({exc})")]) from exc
+    try:
+        names = set(wb.sheetnames)
+    finally:
+        wb.close()
+    tables = {t.name: TableSource(t.name, path, "xlsx") for t in TABLES if t.name in names}
+    return PackSources(path, "xlsx", tables, ())
+
+
+def pack_sha256(sources: PackSources) -> str:
+    """Hex sha256 of the pack's content: for each file sorted by name, its name, a NUL,
+    its size, a NUL, then its bytes. The size makes the framing unambiguous."""
+    digest = hashlib.sha256()
+    for file in sorted(sources.content_files, key=lambda p: p.name):
+        digest.update(file.name.encode() + b"\0" + str(file.stat().st_size).encode() + b"\0")
+        with open(file, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,60 @@
+"""validate_pack: every structural problem of a pack, without building anything.
+
+Structural problems are the ones that stop the books from being read exactly:
+malformed values, blank required values, unknown references, duplicate keys, missing
+files and columns. Data-quality questions (an unbalanced entry, a missing FX rate, a
+posting to an inactive account) are not here: the pack loads and the close's skills
+report them as findings.
+"""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .checks import absent_ref_problems, duplicate_keys, run_checks
+from .database import connect_for_load
+from .pack_toml import PackSettings, check_settings
+from .problems import Problem
+from .schema import TABLES
+from .sources import PackSources, locate
+from .staging import STAGE, StagedTable, stage_all
+
+
+def check_pack(con, sources: PackSources, stage_file: Path) -> tuple[PackSettings | None, dict[str, StagedTable], list[Problem]]:
+    """Stage every table into `stage_file` (attached as `stage`) and run every check.
+    Problems come in a stable order: settings, then tables in schema order."""
+    settings, problems = check_settings(sources)
+    con.execute(f"ATTACH $f AS {STAGE}", {"f": str(stage_file)})
+    staged, stage_problems = stage_all(con, sources)
+    by_file: dict[str, list[Problem]] = {}
+    for problem in stage_problems:
+        by_file.setdefault(problem.file, []).append(problem)
+    for spec in TABLES:
+        if spec.name not in sources.tables:
+            if spec.required:
+                problems.append(Problem(sources.label(spec.name), None, None, None, "is missing (a required table)"))
+            continue
+        label = sources.tables[spec.name].label
+        problems.extend(by_file.pop(label, []))
+        table = staged.get(spec.name)
+        if table is None:
+            continue
+        problems.extend(absent_ref_problems(table, staged, con))
+        problems.extend(run_checks(con, table, staged))
+        problems.extend(duplicate_keys(con, table))
+    for rest in by_file.values():  # e.g. a .parquet beside a .csv of the same table
+        problems.extend(rest)
+    return settings, staged, problems
+
+
+def validate_pack(pack_path) -> list[Problem]:
+    """Every structural problem of the pack at `pack_path` ([] when it would load).
+    Raises NotAPack when the path is not a pack at all."""
+    sources = locate(pack_path)
+    with tempfile.TemporaryDirectory(prefix="close-validate-") as tmp:
+        tmp_path = Path(tmp)
+        con = connect_for_load(tmp_path / "check.duckdb", tmp_path)
+        try:
+            return check_pack(con, sources, tmp_path / "stage.duckdb")[2]
+        finally:
+            con.close()
