@@ -1,0 +1,120 @@
+"""Every journal entry must balance: debits equal credits, and each transaction currency
+nets to zero.
+
+An entry that does not balance puts the trial balance out and usually means a line was
+lost or keyed wrong in an import. A foreign-currency entry can balance in the functional
+currency and still be wrong in its own currency (a mistyped `amount_txn`), which later
+breaks revaluation; both are listed entry by entry so each can be corrected at source.
+"""
+from close.money import ZERO, cents
+from close.skill import Finding, Money, Skill
+
+# Entries with a line posted in the month; balances are taken over all of the entry's
+# lines for the entity, so an entry split over two dates is judged as a whole.
+FUNCTIONAL = """
+WITH month_entries AS (
+  SELECT DISTINCT je_id FROM journal_lines
+  WHERE entity_id = $entity_id AND posting_date BETWEEN $month_start AND $month_end
+)
+SELECT j.je_id,
+       MIN(j.posting_date) AS posting_date,
+       CAST(SUM(j.debit) AS DECIMAL(18,2)) AS debits,
+       CAST(SUM(j.credit) AS DECIMAL(18,2)) AS credits,
+       CAST(SUM(j.debit) - SUM(j.credit) AS DECIMAL(18,2)) AS difference
+FROM journal_lines j
+JOIN month_entries m ON m.je_id = j.je_id
+WHERE j.entity_id = $entity_id
+GROUP BY j.je_id
+ORDER BY j.je_id
+"""
+
+# Per entry and transaction currency, over the lines that state both currency and
+# amount_txn. `functional` is what those lines carry in the entity's currency, used to
+# express a transaction-currency gap in the functional currency at the entry's own rate.
+TRANSACTION = """
+WITH month_entries AS (
+  SELECT DISTINCT je_id FROM journal_lines
+  WHERE entity_id = $entity_id AND posting_date BETWEEN $month_start AND $month_end
+)
+SELECT j.je_id, j.currency,
+       MIN(j.posting_date) AS posting_date,
+       CAST(SUM(j.amount_txn) AS DECIMAL(18,2)) AS txn_difference,
+       CAST(SUM(j.debit + j.credit) AS DECIMAL(18,2)) AS functional_gross,
+       CAST(SUM(abs(j.amount_txn)) AS DECIMAL(18,2)) AS txn_gross
+FROM journal_lines j
+JOIN month_entries m ON m.je_id = j.je_id
+WHERE j.entity_id = $entity_id AND j.currency IS NOT NULL AND j.amount_txn IS NOT NULL
+GROUP BY j.je_id, j.currency
+HAVING SUM(j.amount_txn) <> 0
+ORDER BY j.je_id, j.currency
+"""
+
+
+def _in_functional(ctx, row):
+    """A transaction-currency gap in the functional currency: at the rate the entry itself
+    used (functional gross / transaction gross), else the month's average rate."""
+    diff = abs(row["txn_difference"])
+    if row["currency"] == ctx.currency:
+        return cents(diff, ctx.currency)
+    if row["txn_gross"]:
+        return cents(diff * row["functional_gross"] / row["txn_gross"], ctx.currency)
+    rate = ctx.fx.rate(row["currency"], ctx.currency, ctx.month, "average")
+    return cents(diff * rate, ctx.currency) if rate is not None else diff
+
+
+def run(ctx):
+    tolerance = ctx.param("tolerance")
+    entries = ctx.rows(FUNCTIONAL)
+    off = {r["je_id"]: r for r in entries if abs(r["difference"]) > tolerance}
+    currency_gaps: dict[str, list[dict]] = {}
+    for row in ctx.rows(TRANSACTION):
+        if abs(row["txn_difference"]) > tolerance:
+            currency_gaps.setdefault(row["je_id"], []).append(row)
+
+    findings = []
+    for je_id in sorted(set(off) | set(currency_gaps)):
+        gaps = currency_gaps.get(je_id, [])
+        gap_text = "; ".join(f"{g['currency']} lines net to {cents(g['txn_difference'])}" for g in gaps)
+        if je_id in off:
+            r = off[je_id]
+            side = "debits exceed credits" if r["difference"] > ZERO else "credits exceed debits"
+            message = (f"Entry {je_id} ({r['posting_date']}) does not balance: {side} by "
+                       f"{cents(abs(r['difference']))} {ctx.currency} (debits {r['debits']}, "
+                       f"credits {r['credits']})")
+            message += f"; {gap_text}" if gaps else ""
+            amount = abs(r["difference"])
+        else:
+            message = (f"Entry {je_id} ({gaps[0]['posting_date']}) balances in {ctx.currency} "
+                       f"but not in its transaction currency: {gap_text}")
+            amount = sum((_in_functional(ctx, g) for g in gaps), ZERO)
+        findings.append(Finding("high", message + "; correct the lines at source and repost.",
+                                amount, [f"journal_lines:{je_id}"]))
+
+    metrics = {
+        "entries": len(entries),
+        "unbalanced_functional": len(off),
+        "unbalanced_transaction_currency": len(currency_gaps),
+        "net_difference": cents(sum((r["difference"] for r in off.values()), ZERO)),
+    }
+    if findings:
+        summary = f"{len(findings)} of {len(entries)} entries in {ctx.month} do not balance."
+    else:
+        summary = f"All {len(entries)} entries in {ctx.month} balance."
+    return ctx.result(findings, metrics, summary)
+
+
+SKILL = Skill(
+    id="je.unbalanced_entries",
+    title="Unbalanced journal entries",
+    description=(
+        "Checks that every journal entry (je_id) with a line posted in the month balances "
+        "within its entity: total debits equal total credits in the functional currency, "
+        "and, on lines that give a transaction currency and amount_txn, the signed "
+        "transaction amounts net to zero per currency. Each failing entry is a high finding "
+        "whose amount is the functional-currency difference (for a transaction-currency-only "
+        "gap, the gap converted at the entry's own rate). Fix the entry at source and repost."
+    ),
+    needs=("journal_lines",),
+    params={"tolerance": Money("0.00", "differences up to this amount are ignored (0 = exact to the cent)")},
+    run=run,
+)
