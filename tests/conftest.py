@@ -1,0 +1,41 @@
+"""Session-wide fixtures: the demo group's books, loaded and closed once per test run."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def demo_pack():
+    from fixtures.demo import demo_pack_path
+
+    return demo_pack_path()
+
+
+@pytest.fixture(scope="session")
+def demo_books(demo_pack, tmp_path_factory):
+    """(connection, PackInfo) for the demo pack, in a workspace private to this run."""
+    from close.pack import open_pack
+
+    con, info = open_pack(demo_pack, tmp_path_factory.mktemp("demo-workspace"))
+    yield con, info
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def demo_close(demo_books):
+    """Every registered skill run on the demo group for May 2026, once."""
+    from close.periods import parse_month
+    from close.runner import run_close
+
+    con, info = demo_books
+    return run_close(con, info, parse_month("2026-05"))
+
+
+@pytest.fixture(scope="session")
+def answer_key():
+    import json
+    from pathlib import Path
+
+    import fixtures
+
+    return json.loads((Path(fixtures.__file__).parent / "answer_key.json").read_text(encoding="utf-8"))

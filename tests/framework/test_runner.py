@@ -1,0 +1,127 @@
+"""The runner: dependency order, skipped and errored skills, parameters, determinism."""
+from decimal import Decimal
+
+import pytest
+
+from close.config import Config, ConfigError
+from close.pack import load_pack
+from close.periods import parse_month
+from close.registry import Registry
+from close.results import dumps, outcome_to_dict
+from close.runner import UsageError, run_close
+from close.skill import MATERIALITY, Money, Skill, SkillError
+from tests.framework.minipack import write_minipack
+
+import duckdb
+
+MAY = parse_month("2026-05")
+
+
+@pytest.fixture
+def books(tmp_path):
+    pack = write_minipack(tmp_path / "pack")
+    info = load_pack(pack, tmp_path / "ledger.duckdb")
+    con = duckdb.connect(str(tmp_path / "ledger.duckdb"), read_only=True)
+    yield con, info
+    con.close()
+
+
+def skill(skill_id, run, **kw):
+    return Skill(id=skill_id, title=skill_id, description="test", run=run, **kw)
+
+
+def boom(ctx):
+    raise SkillError("rate missing for GBP")
+
+
+def threshold(ctx):
+    return ctx.result(metrics={"threshold": ctx.params["threshold"]})
+
+
+def count_lines(ctx):
+    rows = ctx.rows("SELECT COUNT(*) AS n FROM journal_lines WHERE entity_id = $entity_id"
+                    " AND posting_date BETWEEN $month_start AND $month_end")
+    return ctx.result(metrics={"lines": rows[0]["n"]})
+
+
+def test_statuses_skip_error_and_dependants(books):
+    con, info = books
+    registry = Registry([
+        skill("je.lines", count_lines, needs=("journal_lines",)),
+        skill("recon.bank_like", count_lines, needs=("bank_transactions",)),
+        skill("je.boom", boom),
+        skill("je.after_boom", count_lines, depends=("je.boom",)),
+    ])
+    outcome = run_close(con, info, MAY, registry=registry)
+    by = {(r.skill_id, r.entity_id): r for r in outcome.results}
+    assert by[("je.lines", "US01")].status == "pass"
+    assert by[("je.lines", "US01")].metrics == {"lines": 2}
+    skipped = by[("recon.bank_like", "UK01")]
+    assert skipped.status == "skipped"
+    assert skipped.summary == "needs bank_transactions.csv, which the pack does not have"
+    assert by[("je.boom", "US01")].status == "error"
+    assert by[("je.boom", "US01")].summary == "SkillError: rate missing for GBP"
+    assert by[("je.after_boom", "UK01")].status == "skipped"
+    assert "je.boom, which errored" in by[("je.after_boom", "UK01")].summary
+
+
+def test_materiality_default_is_converted_to_the_entity_currency(books):
+    con, info = books
+    registry = Registry([skill("je.t", threshold, params={"threshold": Money(MATERIALITY)})])
+    outcome = run_close(con, info, MAY, registry=registry)
+    values = {r.entity_id: r.metrics["threshold"] for r in outcome.results}
+    assert values["US01"] == Decimal("500.00")
+    assert values["UK01"] == Decimal("390.63")  # 500 / 1.28, rounded half away from zero
+
+
+def test_close_toml_overrides_per_skill_and_per_entity(books):
+    con, info = books
+    registry = Registry([skill("je.t", threshold, params={"threshold": Money("100.00")})])
+    config = Config({"skills": {"je.t": {"threshold": "200.00"}},
+                     "entities": {"UK01": {"skills": {"je.t": {"threshold": "300.00"}}}}})
+    outcome = run_close(con, info, MAY, registry=registry, config=config)
+    values = {r.entity_id: r.metrics["threshold"] for r in outcome.results}
+    assert values == {"US01": Decimal("200.00"), "UK01": Decimal("300.00")}
+
+
+def test_close_toml_with_unknown_parameter_is_refused(books):
+    con, info = books
+    registry = Registry([skill("je.t", threshold, params={"threshold": Money("100.00")})])
+    with pytest.raises(ConfigError, match="no parameter 'treshold'"):
+        run_close(con, info, MAY, registry=registry,
+                  config=Config({"skills": {"je.t": {"treshold": "1"}}}))
+
+
+def test_bad_parameter_type_is_a_usage_error(books):
+    con, info = books
+    registry = Registry([skill("je.t", threshold, params={"threshold": Money("100.00")})])
+    with pytest.raises(UsageError, match="'ten' is not a valid amount"):
+        run_close(con, info, MAY, registry=registry, param_overrides={"je.t": {"threshold": "ten"}})
+
+
+def test_unknown_entity_is_a_usage_error(books):
+    con, info = books
+    with pytest.raises(UsageError, match="unknown entity 'FR01'"):
+        run_close(con, info, MAY, registry=Registry([skill("je.lines", count_lines)]), entity_ids=["FR01"])
+
+
+def test_group_skill_sees_every_entity_result(books):
+    con, info = books
+
+    def total(ctx):
+        lines = sum(r.metrics["lines"] for r in ctx.deps["je.lines"])
+        return ctx.result(metrics={"lines": lines, "seen": len(ctx.run_results)})
+
+    registry = Registry([skill("je.lines", count_lines),
+                         skill("close.total", total, depends=("je.lines",), group=True)])
+    outcome = run_close(con, info, MAY, registry=registry)
+    group = outcome.result("close.total", None)
+    assert group.metrics == {"lines": 4, "seen": 2}
+
+
+def test_same_books_give_the_same_bytes(books):
+    con, info = books
+    first = dumps(outcome_to_dict(run_close(con, info, MAY)))
+    second = dumps(outcome_to_dict(run_close(con, info, MAY, workers=1)))
+    assert first == second
+    assert '"id": "je.trial_balance"' in first
