@@ -158,8 +158,6 @@ def run_checks(con, staged: StagedTable, tables: dict[str, StagedTable]) -> list
         if count > MAX_PER_CHECK:
             more.append(Problem(staged.label, None, check.column, None,
                                 f"... and {count - MAX_PER_CHECK} more rows like the ones above ({check.message.format(extra='...')})"))
-    order = {c: i for i, c in enumerate(staged.spec.column_names)}
-    rows.sort(key=lambda p: (p.line, order[p.column]))
     return rows + more
 
 
@@ -217,5 +215,6 @@ def absent_ref_problems(staged: StagedTable, tables: dict[str, StagedTable], con
         if filled:
             names = " or ".join(col.ref)
             problems.append(Problem(staged.label, None, col.name, None,
-                                    f"refers to {names}, but the pack has no {names} table ({filled} rows hold a value)"))
+                                    f"refers to {names}, but the pack has no {names} table "
+                                    f"({filled} {'row holds' if filled == 1 else 'rows hold'} a value)"))
     return problems

@@ -34,17 +34,28 @@ def check_pack(con, sources: PackSources, stage_file: Path) -> tuple[PackSetting
             if spec.required:
                 problems.append(Problem(sources.label(spec.name), None, None, None, "is missing (a required table)"))
             continue
-        label = sources.tables[spec.name].label
-        problems.extend(by_file.pop(label, []))
+        found = by_file.pop(sources.tables[spec.name].label, [])
         table = staged.get(spec.name)
-        if table is None:
-            continue
-        problems.extend(absent_ref_problems(table, staged, con))
-        problems.extend(run_checks(con, table, staged))
-        problems.extend(duplicate_keys(con, table))
+        if table is not None:
+            found += absent_ref_problems(table, staged, con)
+            found += run_checks(con, table, staged)
+            found += duplicate_keys(con, table)
+        problems.extend(in_file_order(found, spec.column_names))
     for rest in by_file.values():  # e.g. a .parquet beside a .csv of the same table
         problems.extend(rest)
     return settings, staged, problems
+
+
+def in_file_order(problems: list[Problem], columns: tuple[str, ...]) -> list[Problem]:
+    """Whole-file problems first, then by line and column as a reader meets them,
+    then the '... and N more' summaries."""
+    order = {c: i for i, c in enumerate(columns)}
+
+    def key(p: Problem):
+        group = 2 if p.message.startswith("...") else (0 if p.line is None else 1)
+        return group, p.line or 0, order.get(p.column, len(order))
+
+    return sorted(problems, key=key)
 
 
 def validate_pack(pack_path) -> list[Problem]:
