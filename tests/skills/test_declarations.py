@@ -18,7 +18,6 @@ def catalog_ids() -> set[str]:
 @pytest.mark.parametrize("skill", REGISTRY.all(), ids=lambda s: s.id)
 def test_declaration_is_complete(skill):
     assert skill.title.strip() and len(skill.description.split()) >= 8
-    assert skill.run.__module__ == skill.module, "run() lives in the skill's own module"
     for name, param in skill.params.items():
         assert param.help.strip(), f"{skill.id} parameter {name} has no help"
 
