@@ -1,0 +1,329 @@
+"""One mapping from the chart of accounts to the statements, shared by every statement.
+
+The balance sheet, the income statement, comparatives, FX translation and consolidation
+must agree to the cent, so they all read the books through this module: one query that
+sums each account over named date windows, and one set of rules that turns account
+amounts into presentation lines.
+
+Rules (LEDGER-PACK.md, period semantics):
+- An account's `statement_line` names its line; a blank one becomes "Unmapped <type>"
+  so nothing silently drops out of a statement (je.unmapped_accounts reports it).
+- Balance sheet: accounts of type asset, liability, equity, cumulative to the day.
+  Assets are shown debit-positive, liabilities and equity credit-positive.
+- There are no closing entries: income-statement accounts before the fiscal year start
+  are prior years' profit and are shown inside the retained-earnings line; those since
+  the fiscal year start are the "Current period profit" line of equity.
+- Income statement: credit-positive (a line's contribution to profit: revenue positive,
+  expenses negative), grouped in blocks by subtype with the subtotals gross profit,
+  operating profit, profit before tax and net income.
+- A line whose account is not in the chart (no type) is kept apart in section
+  "unmapped" and counts in no total, so the identity check shows it as a difference.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from close.money import ZERO
+from close.periods import Month
+
+EPOCH = date(1900, 1, 1)
+
+BS_SECTIONS = {"asset": "assets", "liability": "liabilities", "equity": "equity"}
+BS_SECTION_ORDER = ("assets", "liabilities", "equity")
+PNL_TYPES = ("revenue", "expense")
+CURRENT_PROFIT_LINE = "Current period profit"
+RETAINED_EARNINGS_LINE = "Retained earnings"
+
+# Income-statement blocks in presentation order, and the subtypes each one holds.
+PNL_BLOCKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("revenue", ("revenue", "intercompany_revenue")),
+    ("cost_of_sales", ("cogs",)),
+    ("operating_expenses", ("opex", "payroll_expense", "depreciation_expense",
+                            "intercompany_expense")),
+    ("other_income_expense", ("interest_income", "interest_expense", "fx_gain_loss",
+                              "other_income_expense")),
+    ("income_tax", ("income_tax_expense",)),
+)
+# Subtotal name -> the blocks it adds up, shown after the last of them.
+PNL_SUBTOTALS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("gross_profit", "Gross profit", ("revenue", "cost_of_sales")),
+    ("operating_profit", "Operating profit",
+     ("revenue", "cost_of_sales", "operating_expenses")),
+    ("profit_before_tax", "Profit before tax",
+     ("revenue", "cost_of_sales", "operating_expenses", "other_income_expense")),
+    ("net_income", "Net income", tuple(name for name, _ in PNL_BLOCKS)),
+)
+_SUBTYPE_BLOCK = {sub: block for block, subs in PNL_BLOCKS for sub in subs}
+_WINDOW_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class AccountAmounts:
+    """One account's debit-positive sums over the requested windows."""
+
+    account_id: str
+    name: str | None
+    type: str | None
+    subtype: str | None
+    statement_line: str | None
+    amounts: dict[str, Decimal]
+
+    @property
+    def line(self) -> str:
+        if self.type is None:
+            return f"Unknown account {self.account_id}"
+        return self.statement_line or f"Unmapped {self.type}"
+
+    def pnl_block(self) -> str:
+        """Income-statement block; an odd subtype falls back on its type."""
+        if self.subtype in _SUBTYPE_BLOCK:
+            return _SUBTYPE_BLOCK[self.subtype]
+        return "other_income_expense"
+
+
+def _query(con, sql: str, params: dict) -> list[dict]:
+    cursor = con.execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def account_amounts(con, entity_id: str, windows: dict[str, tuple[date, date]]) -> list[AccountAmounts]:
+    """Per account, SUM(debit - credit) within each named window (both days included).
+
+    One scan of the entity's lines however many windows: statements need four to six
+    columns and this keeps them consistent with each other by construction.
+    """
+    if not windows:
+        raise ValueError("account_amounts needs at least one window")
+    params: dict = {"entity_id": entity_id}
+    columns = []
+    for name, (start, end) in windows.items():
+        if not _WINDOW_NAME.match(name):
+            raise ValueError(f"window name {name!r} must be lowercase letters, digits, _")
+        params[f"{name}_start"], params[f"{name}_end"] = start, end
+        columns.append(
+            f"CAST(COALESCE(SUM(CASE WHEN j.posting_date BETWEEN ${name}_start AND ${name}_end"
+            f" THEN j.debit - j.credit END), 0) AS DECIMAL(18,2)) AS w_{name}")
+    params["lo"] = min(start for start, _ in windows.values())
+    params["hi"] = max(end for _, end in windows.values())
+    sql = f"""
+SELECT j.account_id, a.name, a.type, a.subtype, a.statement_line,
+       {", ".join(columns)}
+FROM journal_lines j
+LEFT JOIN accounts a ON a.account_id = j.account_id
+WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $lo AND $hi
+GROUP BY j.account_id, a.name, a.type, a.subtype, a.statement_line
+ORDER BY j.account_id
+"""
+    out = []
+    for row in _query(con, sql, params):
+        amounts = {name: Decimal(row[f"w_{name}"]) for name in windows}
+        out.append(AccountAmounts(row["account_id"], row["name"], row["type"], row["subtype"],
+                                  row["statement_line"], amounts))
+    return out
+
+
+def fiscal_year_start(month: Month, fiscal_start_month: int) -> date:
+    return month.fiscal_year_start(fiscal_start_month).first_day
+
+
+@dataclass
+class Line:
+    """A presentation line: its name, section, one amount per column, the accounts in it."""
+
+    line: str
+    section: str
+    amounts: dict[str, Decimal]
+    accounts: list[str] = field(default_factory=list)
+    kind: str = "line"  # "line", "subtotal" or "total"
+    order: str = ""
+
+    def add(self, column: str, amount: Decimal) -> None:
+        self.amounts[column] = self.amounts.get(column, ZERO) + amount
+
+    def as_metric(self, columns: dict[str, str]) -> dict:
+        """{"line", "section", "kind", <metric key>: amount ...} for metrics["lines"]."""
+        out = {"line": self.line, "section": self.section, "kind": self.kind}
+        for column, key in columns.items():
+            out[key] = self.amounts.get(column, ZERO)
+        return out
+
+
+@dataclass
+class Statement:
+    lines: list[Line]
+    totals: dict[str, dict[str, Decimal]]
+    columns: tuple[str, ...]
+
+    def total(self, name: str, column: str) -> Decimal:
+        return self.totals[name][column]
+
+    def line(self, name: str) -> Line | None:
+        for line in self.lines:
+            if line.line == name and line.kind == "line":
+                return line
+        return None
+
+
+# ---------------------------------------------------------------- balance sheet
+
+def balance_sheet_columns(month: Month, fiscal_start_month: int) -> dict[str, tuple[Month, date]]:
+    """The balance sheet's columns: this month end ("amount") and last month end ("prior")."""
+    return {"amount": (month, month.last_day), "prior": (month.prev, month.prev.last_day)}
+
+
+def balance_sheet_windows(columns: dict[str, tuple[Month, date]], fiscal_start_month: int):
+    """Two windows a column: cumulative to its day, and its fiscal year to date."""
+    windows = {}
+    for col, (m, day) in columns.items():
+        windows[f"{col}_cum"] = (EPOCH, day)
+        windows[f"{col}_ytd"] = (fiscal_year_start(m, fiscal_start_month), day)
+    return windows
+
+
+def build_balance_sheet(accounts: list[AccountAmounts], columns: tuple[str, ...]) -> Statement:
+    """Balance-sheet lines and totals from accounts summed by `balance_sheet_windows`."""
+    lines: dict[tuple[str, str], Line] = {}
+
+    def line_for(name: str, section: str, order: str) -> Line:
+        key = (section, name)
+        if key not in lines:
+            lines[key] = Line(name, section, {c: ZERO for c in columns}, order=order)
+        found = lines[key]
+        found.order = min(found.order, order) if found.order else order
+        return found
+
+    re_line = _retained_earnings_line(accounts)
+    for acc in accounts:
+        if acc.type in BS_SECTIONS:
+            sign = 1 if acc.type == "asset" else -1
+            line = line_for(acc.line, BS_SECTIONS[acc.type], acc.account_id)
+            for col in columns:
+                line.add(col, sign * acc.amounts[f"{col}_cum"])
+        elif acc.type in PNL_TYPES:
+            prior_years = line_for(re_line[0], "equity", re_line[1])
+            current = line_for(CURRENT_PROFIT_LINE, "equity", "\uffff")
+            for col in columns:
+                ytd = acc.amounts[f"{col}_ytd"]
+                prior_years.add(col, -(acc.amounts[f"{col}_cum"] - ytd))
+                current.add(col, -ytd)
+        else:
+            line = line_for(acc.line, "unmapped", acc.account_id)
+            for col in columns:
+                line.add(col, acc.amounts[f"{col}_cum"])
+        if acc.type in BS_SECTIONS or acc.type is None:
+            key = (BS_SECTIONS.get(acc.type, "unmapped"), acc.line)
+            lines[key].accounts.append(acc.account_id)
+
+    section_rank = {s: i for i, s in enumerate(BS_SECTION_ORDER + ("unmapped",))}
+    kept = [ln for ln in lines.values() if any(ln.amounts[c] != ZERO for c in columns)
+            or ln.line == CURRENT_PROFIT_LINE]
+    kept.sort(key=lambda ln: (section_rank[ln.section], ln.order, ln.line))
+
+    totals = {}
+    for section in BS_SECTION_ORDER + ("unmapped",):
+        totals[section] = {c: sum((ln.amounts[c] for ln in kept if ln.section == section), ZERO)
+                           for c in columns}
+    totals["liabilities_and_equity"] = {c: totals["liabilities"][c] + totals["equity"][c]
+                                        for c in columns}
+    totals["difference"] = {c: totals["assets"][c] - totals["liabilities_and_equity"][c]
+                            for c in columns}
+    return Statement(_with_section_totals(kept, totals, columns), totals, columns)
+
+
+def _retained_earnings_line(accounts: list[AccountAmounts]) -> tuple[str, str]:
+    """The line (and sort key) holding prior years' profit: the retained-earnings accounts'."""
+    for acc in accounts:
+        if acc.subtype == "retained_earnings" and acc.type == "equity":
+            return acc.line, acc.account_id
+    return RETAINED_EARNINGS_LINE, "\ufffe"
+
+
+def _with_section_totals(lines: list[Line], totals: dict, columns) -> list[Line]:
+    labels = {"assets": "Total assets", "liabilities": "Total liabilities",
+              "equity": "Total equity"}
+    out: list[Line] = []
+    for section in BS_SECTION_ORDER:
+        out.extend(ln for ln in lines if ln.section == section)
+        out.append(Line(labels[section], section, dict(totals[section]), kind="total"))
+    out.append(Line("Total liabilities and equity", "equity",
+                    dict(totals["liabilities_and_equity"]), kind="total"))
+    out.extend(ln for ln in lines if ln.section == "unmapped")
+    return out
+
+
+def balance_sheet(con, entity_id: str, month: Month, fiscal_start_month: int) -> Statement:
+    """The entity's balance sheet at `month` end with last month end as "prior"."""
+    cols = balance_sheet_columns(month, fiscal_start_month)
+    accounts = account_amounts(con, entity_id, balance_sheet_windows(cols, fiscal_start_month))
+    return build_balance_sheet(accounts, tuple(cols))
+
+
+# ------------------------------------------------------------- income statement
+
+def income_statement_windows(month: Month, fiscal_start_month: int) -> dict[str, tuple[date, date]]:
+    """MTD, YTD, prior month, same month last year and last year's YTD to that month."""
+    last_year = month.shift(-12)
+    return {
+        "mtd": (month.first_day, month.last_day),
+        "ytd": (fiscal_year_start(month, fiscal_start_month), month.last_day),
+        "prior_month": (month.prev.first_day, month.prev.last_day),
+        "prior_year": (last_year.first_day, last_year.last_day),
+        "prior_year_ytd": (fiscal_year_start(last_year, fiscal_start_month), last_year.last_day),
+    }
+
+
+def build_income_statement(accounts: list[AccountAmounts], columns: tuple[str, ...]) -> Statement:
+    """Income-statement lines (credit-positive), block subtotals and named subtotals."""
+    lines: dict[tuple[str, str], Line] = {}
+    for acc in accounts:
+        if acc.type not in PNL_TYPES:
+            continue
+        block = acc.pnl_block()
+        key = (block, acc.line)
+        if key not in lines:
+            lines[key] = Line(acc.line, block, {c: ZERO for c in columns}, order=acc.account_id)
+        line = lines[key]
+        line.accounts.append(acc.account_id)
+        for col in columns:
+            line.add(col, -acc.amounts[col])
+    block_rank = {name: i for i, (name, _) in enumerate(PNL_BLOCKS)}
+    kept = sorted((ln for ln in lines.values() if any(ln.amounts[c] != ZERO for c in columns)),
+                  key=lambda ln: (block_rank[ln.section], ln.order, ln.line))
+    totals = {block: {c: sum((ln.amounts[c] for ln in kept if ln.section == block), ZERO)
+                      for c in columns} for block, _ in PNL_BLOCKS}
+    for name, _label, blocks in PNL_SUBTOTALS:
+        totals[name] = {c: sum((totals[b][c] for b in blocks), ZERO) for c in columns}
+
+    out: list[Line] = []
+    for block, _ in PNL_BLOCKS:
+        out.extend(ln for ln in kept if ln.section == block)
+        for name, label, blocks in PNL_SUBTOTALS:
+            if blocks[-1] == block:
+                out.append(Line(label, name, dict(totals[name]), kind="subtotal"))
+    return Statement(out, totals, columns)
+
+
+def income_statement(con, entity_id: str, month: Month, fiscal_start_month: int) -> Statement:
+    windows = income_statement_windows(month, fiscal_start_month)
+    return build_income_statement(account_amounts(con, entity_id, windows), tuple(windows))
+
+
+# ------------------------------------------------------------------- equity tie
+
+def profit_implied_by_balance_sheet(con, entity_id: str, month: Month,
+                                    fiscal_start_month: int) -> Decimal:
+    """Fiscal-YTD profit as the balance sheet shows it: the change since the year opened
+    in net assets less the equity accounts (credit-positive). With no closing entries this
+    is the movement in equity that comes from the income statement; it equals net income
+    only when every entry of the year balances and posts to a known account."""
+    year_open = fiscal_year_start(month, fiscal_start_month) - timedelta(days=1)
+    rows = account_amounts(con, entity_id, {"close": (EPOCH, month.last_day),
+                                            "open": (EPOCH, year_open)})
+    # Debits equal credits, so the debit-positive balance-sheet accounts add up to the
+    # cumulative profit (credit-positive); its change over the year is the YTD profit.
+    return sum((acc.amounts["close"] - acc.amounts["open"]
+                for acc in rows if acc.type in BS_SECTIONS), ZERO)

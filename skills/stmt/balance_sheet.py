@@ -1,0 +1,90 @@
+"""Balance sheet per entity at month end, with last month end beside it.
+
+The balance sheet is the statement every other close check is measured against, and the
+first sign of broken books is that it does not balance. Lines come from the accounts'
+statement_line through close.statements, the mapping the income statement, translation
+and consolidation use too. Without closing entries, prior fiscal years' profit is shown in
+retained earnings and this fiscal year's as current period profit.
+"""
+from close.money import ZERO, cents
+from close.skill import Finding, Skill
+from close.statements import balance_sheet
+
+OFF_ENTRIES = """
+SELECT j.je_id, CAST(SUM(j.debit) - SUM(j.credit) AS DECIMAL(18,2)) AS difference
+FROM journal_lines j
+WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+GROUP BY j.je_id
+HAVING SUM(j.debit) <> SUM(j.credit)
+ORDER BY j.je_id
+"""
+
+UNKNOWN_ACCOUNTS = """
+SELECT DISTINCT j.je_id
+FROM journal_lines j
+LEFT JOIN accounts a ON a.account_id = j.account_id
+WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+  AND (a.account_id IS NULL OR a.type NOT IN ('asset', 'liability', 'equity', 'revenue', 'expense'))
+ORDER BY j.je_id
+"""
+
+TOTAL_KEYS = ("assets", "liabilities", "equity", "liabilities_and_equity", "difference")
+
+
+def run(ctx):
+    statement = balance_sheet(ctx.con, ctx.entity.id, ctx.month, ctx.pack.fiscal_year_start_month)
+    cur = ctx.currency
+    lines = []
+    for line in statement.lines:
+        metric = line.as_metric({"amount": "amount", "prior": "prior"})
+        metric["amount"], metric["prior"] = cents(metric["amount"], cur), cents(metric["prior"], cur)
+        lines.append(metric)
+    totals = {key: cents(statement.total(key, "amount"), cur) for key in TOTAL_KEYS}
+    prior = {key: cents(statement.total(key, "prior"), cur) for key in TOTAL_KEYS}
+    profit = statement.line("Current period profit")
+    metrics = {
+        "lines": lines,
+        "total_assets": totals["assets"],
+        "total_liabilities": totals["liabilities"],
+        "total_equity": totals["equity"],
+        "total_liabilities_and_equity": totals["liabilities_and_equity"],
+        "difference": totals["difference"],
+        "current_period_profit": cents(profit.amounts["amount"] if profit else ZERO, cur),
+        "prior": {f"total_{k}" if k != "difference" else k: v for k, v in prior.items()},
+        "currency": cur,
+    }
+    findings = []
+    if totals["difference"] != ZERO:
+        refs = [f"journal_lines:{r['je_id']}" for r in ctx.rows(OFF_ENTRIES)]
+        refs += [f"journal_lines:{r['je_id']}" for r in ctx.rows(UNKNOWN_ACCOUNTS)
+                 if f"journal_lines:{r['je_id']}" not in refs]
+        findings.append(Finding(
+            "high",
+            f"Balance sheet does not balance at {ctx.month.last_day}: total assets "
+            f"{totals['assets']} vs liabilities and equity {totals['liabilities_and_equity']} "
+            f"{cur}, a difference of {totals['difference']}. Correct the unbalanced or "
+            f"unmapped entries listed before the statements are issued.",
+            abs(totals["difference"]), refs))
+        summary = (f"Out of balance by {abs(totals['difference'])} {cur} at "
+                   f"{ctx.month.last_day}.")
+    else:
+        summary = (f"Balances at {ctx.month.last_day}: total assets {totals['assets']} {cur} "
+                   f"= liabilities {totals['liabilities']} + equity {totals['equity']}.")
+    return ctx.result(findings, metrics, summary)
+
+
+SKILL = Skill(
+    id="stmt.balance_sheet",
+    title="Balance sheet",
+    description=(
+        "Balance sheet per entity at month end with the prior month end beside it, by "
+        "statement line (accounts.statement_line) under assets, liabilities and equity. "
+        "Assets are shown debit-positive, liabilities and equity credit-positive. With no "
+        "closing entries, income-statement accounts before the fiscal year start are shown "
+        "in retained earnings and this fiscal year's in current period profit. Checks that "
+        "total assets equal total liabilities plus equity to the cent; a difference is a "
+        "high finding naming the unbalanced entries or entries to unknown accounts."
+    ),
+    needs=("journal_lines", "accounts"),
+    run=run,
+)
