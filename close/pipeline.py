@@ -25,10 +25,10 @@ class CloseRun:
 
 def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out_dir: Path,
               user: str, entity_ids=None, skill_patterns=None, model=None, batch=False,
-              progress=None, reopen_reason: str | None = None) -> CloseRun:
+              progress=None, on_start=None, reopen_reason: str | None = None) -> CloseRun:
     review.check_month_open(workspace, str(month), user=user, reopen_reason=reopen_reason)
     outcome = run_close(con, pack, month, entity_ids=entity_ids, skill_patterns=skill_patterns,
-                        config=config, progress=progress)
+                        config=config, progress=progress, on_start=on_start)
     doc = outcome_to_dict(outcome)
     doc.update(narrative.draft(outcome, doc, config, model=model, batch=batch))
     out_dir.mkdir(parents=True, exist_ok=True)

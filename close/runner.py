@@ -104,6 +104,7 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
               entity_ids: list[str] | None = None, skill_patterns: list[str] | None = None,
               config: Config | None = None, param_overrides: dict | None = None,
               progress: Callable[[str, str | None], None] | None = None,
+              on_start: Callable[[int], None] | None = None,
               workers: int = 2) -> RunOutcome:
     registry = registry or Registry.discover()
     config = config or Config()
@@ -136,6 +137,8 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
     lock = threading.Lock()
     per_entity = [s for s in skills if not s.group]
     group = [s for s in skills if s.group]
+    if on_start:
+        on_start(len(per_entity) * len(entities) + len(group))
 
     def close_entity(entity: Entity) -> list[Result]:
         cursor = con.cursor()

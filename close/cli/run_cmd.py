@@ -51,10 +51,13 @@ def run(
         fail(str(exc))
     out_dir = out or Path("close-runs") / str(period)
     quiet = as_json or not sys.stderr.isatty()
-    total = None
     try:
         with _progress(quiet) as progress:
-            task = progress.add_task("closing", total=total) if progress else None
+            task = progress.add_task("closing", total=None) if progress else None
+
+            def start(total):
+                if progress:
+                    progress.update(task, total=total)
 
             def tick(skill_id, entity_id):
                 if progress:
@@ -64,7 +67,7 @@ def run(
                 con=con, pack=info, pack_path=pack_path, workspace=workspace_for(pack_path, workspace),
                 month=period, config=config, out_dir=out_dir, user=current_user(as_user),
                 entity_ids=entity, skill_patterns=skills, model=model, batch=batch,
-                progress=tick, reopen_reason=reason if reopen else None)
+                progress=tick, on_start=start, reopen_reason=reason if reopen else None)
     except (UsageError, ConfigError) as exc:
         fail(str(exc))
     finally:
