@@ -1,0 +1,47 @@
+from decimal import Decimal
+
+
+from je_books import refs_of
+
+LINES = [("6000", "420.00", "0"), ("1000", "0", "420.00")]
+
+
+def test_weekend_and_national_holiday_entries_are_found(books):
+    books.entry("JE-SAT", "2026-05-09", LINES)      # Saturday
+    books.entry("JE-MEM", "2026-05-25", LINES)      # Memorial Day (US)
+    books.entry("JE-TUE", "2026-05-12", LINES)      # ordinary Tuesday
+    result = books.run("je.weekend_holiday_postings")
+    assert refs_of(result) == [["journal_lines:JE-MEM"], ["journal_lines:JE-SAT"]]
+    assert all(f.amount == Decimal("420.00") for f in result.findings)
+    assert "Memorial Day" in result.findings[0].message or "Memorial Day" in result.findings[1].message
+
+
+def test_holidays_follow_the_entity_country(books):
+    books.entry("JE-UK", "2026-05-04", LINES, entity="UK01")   # Early May bank holiday (GB)
+    books.entry("JE-US", "2026-05-04", LINES)                  # a normal Monday in the US
+    books.entry("JE-DE", "2026-05-14", LINES, entity="DE01")   # Ascension Day (DE)
+    assert refs_of(books.run("je.weekend_holiday_postings", entity="UK01")) == [["journal_lines:JE-UK"]]
+    assert books.run("je.weekend_holiday_postings").status == "pass"
+    assert refs_of(books.run("je.weekend_holiday_postings", entity="DE01")) == [["journal_lines:JE-DE"]]
+
+
+def test_only_manual_entries_by_default(books):
+    books.entry("JE-DEP", "2026-05-31", LINES, source="fixed_assets")  # Sunday month end
+    assert books.run("je.weekend_holiday_postings").status == "pass"
+    result = books.run("je.weekend_holiday_postings", sources="all")
+    assert refs_of(result) == [["journal_lines:JE-DEP"]]
+    assert refs_of(books.run("je.weekend_holiday_postings", sources="manual, fixed_assets")) == [["journal_lines:JE-DEP"]]
+
+
+def test_country_without_calendar_still_checks_weekends(books):
+    books.entities.append(("XX01", "Nowhere", "USD", "XX", "US01", "100"))
+    books.entry("JE-SUN", "2026-05-10", LINES, entity="XX01")
+    result = books.run("je.weekend_holiday_postings", entity="XX01")
+    assert refs_of(result) == [["journal_lines:JE-SUN"]]
+    assert "weekends only" in result.summary
+
+
+def test_subdivision_holidays(books):
+    books.entry("JE-1", "2026-05-08", LINES)  # Truman Day, Missouri only
+    assert books.run("je.weekend_holiday_postings").status == "pass"
+    assert books.run("je.weekend_holiday_postings", subdivision="MO").status == "exceptions"
