@@ -1,0 +1,69 @@
+"""flux.month_over_month on hand-built books: thresholds, drivers, exception rule."""
+from decimal import Decimal
+
+import pytest
+
+from skills.flux.month_over_month import SKILL
+from stmt_books import Books
+
+
+@pytest.fixture
+def books():
+    b = Books(materiality="1000.00")
+    b.entity("US01")
+    b.post("US01", "2026-03-31", [("1000", "100000.00"), ("3000", "-100000.00")])
+    for month in ("2026-04", "2026-05"):
+        b.post("US01", f"{month}-05", [("6000", "2000.00"), ("1000", "-2000.00")], source="ap")
+        b.post("US01", f"{month}-10", [("1100", "10000.00"), ("4000", "-10000.00")], source="ar")
+        b.post("US01", f"{month}-25", [("1000", "10000.00"), ("1100", "-10000.00")], source="bank")
+    return b
+
+
+def run(books, **params):
+    return books.result([SKILL], "flux.month_over_month", "2026-05", "US01",
+                        params={"flux.month_over_month": params} if params else None)
+
+
+def test_steady_months_have_no_variance(books):
+    result = run(books)
+    assert result.status == "pass"
+    assert [a["key"] for a in result.metrics["accounts"]] == []
+
+
+def test_large_manual_entry_is_an_exception_with_its_drivers(books):
+    je = books.post("US01", "2026-05-20", [("6000", "5000.00"), ("2000", "-5000.00")])
+    small = books.post("US01", "2026-05-21", [("6000", "300.00"), ("2000", "-300.00")])
+    result = run(books)
+    rent = [f for f in result.findings if "(6000)" in f.message]
+    assert len(rent) == 1
+    assert rent[0].amount == Decimal("5300.00")
+    assert rent[0].refs == (f"journal_lines:{je}",)          # 5000 explains > 80% of 5300
+    assert small not in " ".join(rent[0].refs)
+    # the payable moved by the same entry: also an exception, on the liability
+    payable = [a for a in result.metrics["accounts"] if a["key"] == "2000"]
+    assert payable and payable[0]["variance"] == Decimal("5300.00") and payable[0]["exception"]
+
+
+def test_routine_growth_is_information_not_a_finding(books):
+    books.post("US01", "2026-05-15", [("1100", "4000.00"), ("4000", "-4000.00")], source="ar")
+    result = run(books)
+    revenue = [a for a in result.metrics["accounts"] if a["key"] == "4000"]
+    assert revenue[0]["variance"] == Decimal("4000.00") and revenue[0]["pct"] == Decimal("40.0")
+    assert not revenue[0]["exception"]
+    assert result.status == "pass"
+
+
+def test_percentage_threshold(books):
+    books.post("US01", "2026-05-15", [("1100", "1500.00"), ("4000", "-1500.00")], source="ar")
+    keys = [a["key"] for a in run(books, pct="20").metrics["accounts"]]
+    assert "4000" not in keys                   # 15% of 10000: below 20%
+    keys = [a["key"] for a in run(books).metrics["accounts"]]
+    assert "4000" in keys                       # above 10% and 1000
+
+
+def test_decrease_names_last_months_entry(books):
+    gone = books.post("US01", "2026-04-25", [("6000", "8000.00"), ("2000", "-8000.00")])
+    result = run(books)
+    rent = [a for a in result.metrics["accounts"] if a["key"] == "6000"][0]
+    assert rent["variance"] == Decimal("-8000.00")
+    assert [d["je_id"] for d in rent["drivers"]] == [gone]
