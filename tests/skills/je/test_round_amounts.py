@@ -1,0 +1,31 @@
+from decimal import Decimal
+
+from je_books import refs_of
+
+
+def entry(books, je, amount, **kw):
+    books.entry(je, "2026-05-12", [("6000", amount, "0"), ("2100", "0", amount)], **kw)
+
+
+def test_round_manual_entries_at_or_above_threshold(books):
+    entry(books, "JE-1", "25000.00")
+    entry(books, "JE-2", "30000.00")
+    entry(books, "JE-3", "30000.01")
+    entry(books, "JE-4", "24000.00")
+    entry(books, "JE-5", "30500.00")
+    result = books.run("je.round_amounts")
+    assert refs_of(result) == [["journal_lines:JE-2"], ["journal_lines:JE-1"]]
+    assert [f.amount for f in result.findings] == [Decimal("30000.00"), Decimal("25000.00")]
+
+
+def test_subledger_entries_and_other_months_are_not_tested(books):
+    entry(books, "JE-1", "50000.00", source="ap")
+    books.entry("JE-2", "2026-04-12", [("6000", "50000.00", "0"), ("2100", "0", "50000.00")])
+    assert books.run("je.round_amounts").status == "pass"
+
+
+def test_unit_and_threshold_are_parameters(books):
+    entry(books, "JE-1", "30500.00")
+    assert books.run("je.round_amounts", round_unit="500").status == "exceptions"
+    entry(books, "JE-2", "3000.00")
+    assert refs_of(books.run("je.round_amounts", threshold="1000")) == [["journal_lines:JE-2"]]
