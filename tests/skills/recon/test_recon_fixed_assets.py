@@ -1,0 +1,115 @@
+"""Depreciation schedule, recon.fixed_asset_rollforward and recon.depreciation_recalc."""
+from datetime import date
+from decimal import Decimal
+
+from close.periods import Month
+from minipack import account, build, jl, run
+from skills.recon.depreciation import Asset
+from skills.recon.depreciation_recalc import SKILL as RECALC
+from skills.recon.fixed_asset_rollforward import SKILL as ROLLFORWARD
+
+COST, ACCUM, DEP, CASH, GAIN = "1500", "1590", "6500", "1000", "7900"
+
+
+def _asset(asset_id="FA-1", in_service="2026-01-15", cost="1000.00", salvage="100.00", life=7,
+           disposal=None):
+    return {"entity_id": "E1", "asset_id": asset_id, "asset_class": "IT", "description": None,
+            "in_service_date": in_service, "cost": cost, "salvage_value": salvage,
+            "useful_life_months": life, "method": "straight_line", "disposal_date": disposal,
+            "disposal_proceeds": None, "cost_account_id": COST, "accum_account_id": ACCUM}
+
+
+def test_schedule_rounds_each_month_and_the_last_month_takes_the_rest():
+    a = Asset("FA-1", "IT", date(2026, 1, 15), Decimal("1000"), Decimal("100"), 7, None, COST, ACCUM)
+    charges = [a.charge(Month(2026, m)) for m in range(1, 10)]
+    assert charges == [Decimal("0")] + [Decimal("128.57")] * 6 + [Decimal("128.58"), Decimal("0")]
+    assert sum(charges) == Decimal("900")
+    assert a.accumulated(Month(2026, 8)) == a.accumulated(Month(2027, 1)) == Decimal("900")
+    assert a.accumulated(Month(2026, 4)) == Decimal("385.71")
+    disposed = Asset("FA-2", "IT", date(2026, 1, 15), Decimal("1000"), Decimal("100"), 7,
+                     date(2026, 4, 10), COST, ACCUM)
+    assert disposed.charge(Month(2026, 3)) == Decimal("128.57")
+    assert disposed.charge(Month(2026, 4)) == Decimal("0")
+    assert disposed.accumulated(Month(2026, 6)) == Decimal("257.14")
+
+
+def _dep_lines(je, day, amount, asset="FA-1"):
+    return [jl(je, 1, day, DEP, debit=amount, doc_ref=f"fixed_assets:{asset}", source="fixed_assets"),
+            jl(je, 2, day, ACCUM, credit=amount, doc_ref=f"fixed_assets:{asset}", source="fixed_assets")]
+
+
+def _books(dep_may="128.57"):
+    lines = [jl("JE-A", 1, "2026-01-15", COST, debit="1000.00", doc_ref="fixed_assets:FA-1"),
+             jl("JE-A", 2, "2026-01-15", CASH, credit="1000.00", doc_ref="fixed_assets:FA-1")]
+    for m, je in ((2, "JE-D2"), (3, "JE-D3"), (4, "JE-D4")):
+        lines += _dep_lines(je, f"2026-0{m}-28", "128.57")
+    if dep_may is not None:
+        lines += _dep_lines("JE-D5", "2026-05-31", dep_may)
+    return {
+        "accounts": [account(COST, "fixed_asset"), account(ACCUM, "accumulated_depreciation"),
+                     account(DEP, "depreciation_expense", type_="expense"), account(CASH, "cash"),
+                     account(GAIN, "other_income_expense", type_="revenue")],
+        "fixed_assets": [_asset()],
+        "journal_lines": lines,
+    }
+
+
+def test_rollforward_ties_and_rolls():
+    con, pack = build(_books())
+    result = run(ROLLFORWARD, con, pack, "2026-05")
+    assert result.status == "pass", result.findings
+    lines = {l["line"]: l["amount"] for l in result.metrics["lines"]}
+    assert lines["Accumulated depreciation: opening"] == Decimal("385.71")
+    assert lines["Accumulated depreciation: charge"] == Decimal("128.57")
+    assert lines["Accumulated depreciation: closing"] == Decimal("514.28")
+    assert lines["Cost: closing"] == result.metrics["cost_gl"] == Decimal("1000.00")
+    assert result.metrics["accum_difference"] == Decimal("0")
+
+
+def test_rollforward_explains_a_gl_difference_by_asset_and_entry():
+    tables = _books(dep_may="100.00")
+    tables["journal_lines"] += [jl("JE-M", 1, "2026-05-20", COST, debit="50.00"),
+                                jl("JE-M", 2, "2026-05-20", CASH, credit="50.00")]
+    con, pack = build(tables)
+    result = run(ROLLFORWARD, con, pack, "2026-05")
+    found = {f.refs: f.amount for f in result.findings}
+    assert found == {("journal_lines:JE-M",): Decimal("50.00"),
+                     ("fixed_assets:FA-1", "journal_lines:JE-D5"): Decimal("28.57")}
+    assert result.metrics["cost_difference"] == Decimal("50.00")
+    assert result.metrics["accum_difference"] == Decimal("-28.57")
+
+
+def test_rollforward_disposal_leaves_the_books():
+    tables = _books(dep_may=None)
+    tables["fixed_assets"] = [_asset(disposal="2026-05-10")]
+    tables["journal_lines"] += [
+        jl("JE-X", 1, "2026-05-10", ACCUM, debit="385.71", doc_ref="fixed_assets:FA-1"),
+        jl("JE-X", 2, "2026-05-10", CASH, debit="614.29", doc_ref="fixed_assets:FA-1"),
+        jl("JE-X", 3, "2026-05-10", COST, credit="1000.00", doc_ref="fixed_assets:FA-1")]
+    con, pack = build(tables)
+    result = run(ROLLFORWARD, con, pack, "2026-05")
+    lines = {l["line"]: l["amount"] for l in result.metrics["lines"]}
+    assert lines["Cost: disposals"] == Decimal("1000.00") and lines["Cost: closing"] == 0
+    assert lines["Accumulated depreciation: disposals"] == Decimal("385.71")
+    assert result.status == "pass", result.findings
+    assert run(RECALC, con, pack, "2026-05").status == "pass"
+
+
+def test_recalc_finds_a_wrong_charge_and_an_unattributed_one():
+    tables = _books(dep_may="130.00")
+    tables["journal_lines"] += [jl("JE-U", 1, "2026-05-31", DEP, debit="9.99"),
+                                jl("JE-U", 2, "2026-05-31", ACCUM, credit="9.99")]
+    con, pack = build(tables)
+    result = run(RECALC, con, pack, "2026-05")
+    assert {f.refs: f.amount for f in result.findings} == {
+        ("fixed_assets:FA-1", "journal_lines:JE-D5"): Decimal("1.43"),
+        ("journal_lines:JE-U",): Decimal("9.99")}
+    assert result.metrics["expected"] == Decimal("128.57")
+    assert result.metrics["booked"] == Decimal("139.99")
+    assert run(RECALC, con, pack, "2026-04").status == "pass"
+
+
+def test_recalc_missing_charge():
+    con, pack = build(_books(dep_may=None))
+    result = run(RECALC, con, pack, "2026-05")
+    assert [(f.refs, f.amount) for f in result.findings] == [(("fixed_assets:FA-1",), Decimal("128.57"))]
