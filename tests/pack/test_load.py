@@ -1,0 +1,155 @@
+"""A good pack loads into typed, keyed tables, exactly, atomically and repeatably."""
+import csv
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from close.pack import PackError, load_pack
+from close.pack.schema import DUCKDB_TYPES, TABLES, TABLES_BY_NAME
+
+from .packs import GOOD_PACK, build_bad_pack
+from .tables import table_rows
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    db = tmp_path / "ledger.duckdb"
+    info = load_pack(GOOD_PACK, db)
+    con = duckdb.connect(str(db), read_only=True)
+    yield con, info
+    con.close()
+
+
+def test_pack_info(loaded):
+    _, info = loaded
+    assert (info.name, info.reporting_currency, info.fiscal_year_start_month) == ("Tiny Group", "USD", 1)
+    assert info.materiality == Decimal("1000.00") and isinstance(info.materiality, Decimal)
+    assert info.tables == frozenset(t.name for t in TABLES)
+    assert info.path == GOOD_PACK.resolve()
+    assert len(info.sha256) == 64
+
+
+def test_every_column_has_its_schema_type(loaded):
+    con, _ = loaded
+    for spec in TABLES:
+        described = {r[0]: (r[1], r[2]) for r in con.execute(f'DESCRIBE "{spec.name}"').fetchall()}
+        assert list(described) == list(spec.column_names)
+        for col in spec.columns:
+            typ, nullable = described[col.name]
+            assert typ == DUCKDB_TYPES[col.kind], (spec.name, col.name)
+            assert nullable == ("YES" if not col.required else "NO"), (spec.name, col.name)
+
+
+def test_keys_are_declared(loaded):
+    con, _ = loaded
+    rows = con.execute(
+        "SELECT table_name, constraint_type, constraint_column_names FROM duckdb_constraints() "
+        "WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE')").fetchall()
+    declared = {(t, kind): tuple(cols) for t, kind, cols in rows}
+    for spec in TABLES:
+        if not spec.key:
+            continue
+        kind = "PRIMARY KEY" if all(spec.column(k).required for k in spec.key) else "UNIQUE"
+        assert declared[(spec.name, kind)] == spec.key
+
+
+def test_typed_values(loaded):
+    con, _ = loaded
+    row = con.execute(
+        "SELECT posting_date, document_date, debit, credit, amount_txn, created_at, doc_ref "
+        "FROM journal_lines WHERE je_id = 'JE-0003' AND line_no = 1").fetchone()
+    assert row == (dt.date(2026, 5, 10), None, Decimal("99.99"), Decimal("0.00"), Decimal("115.20"),
+                   dt.datetime(2026, 5, 10, 13, 0, 0, 123456), "ap_bills:BILL-1")
+    # +02:00 becomes UTC
+    assert con.execute("SELECT created_at FROM journal_lines WHERE je_id = 'JE-0002' AND line_no = 1"
+                       ).fetchone()[0] == dt.datetime(2026, 5, 3, 8, 15, 30)
+    assert con.execute("SELECT rate FROM fx_rates WHERE rate_type = 'closing' AND from_currency = 'GBP'"
+                       ).fetchone()[0] == Decimal("1.2712345678")
+    assert con.execute("SELECT active FROM accounts WHERE account_id = '6100'").fetchone()[0] is False
+    assert con.execute("SELECT ownership_pct FROM entities WHERE entity_id = 'DE01'").fetchone()[0] == Decimal("80.5")
+    assert con.execute("SELECT useful_life_months FROM fixed_assets").fetchone()[0] == 36
+
+
+def test_totals_are_exact(loaded):
+    """Debit and credit totals equal the sums of the CSV text, computed with Decimal."""
+    con, _ = loaded
+    with open(GOOD_PACK / "journal_lines.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    debit = sum(Decimal(r["debit"]) for r in rows)
+    credit = sum(Decimal(r["credit"]) for r in rows)
+    assert con.execute("SELECT sum(debit), sum(credit) FROM journal_lines").fetchone() == (debit, credit)
+    assert debit == Decimal("11334.56")
+
+
+def test_metadata_row(loaded):
+    con, info = loaded
+    assert con.execute("SELECT name, reporting_currency, materiality, sha256, source_format FROM _pack").fetchall() == [
+        ("Tiny Group", "USD", Decimal("1000.00"), info.sha256, "folder")]
+
+
+def test_duplicate_key_is_refused_by_the_database(tmp_path):
+    db = tmp_path / "ledger.duckdb"
+    load_pack(GOOD_PACK, db)
+    with duckdb.connect(str(db)) as con, pytest.raises(duckdb.ConstraintException):
+        con.execute("INSERT INTO accounts SELECT * FROM accounts LIMIT 1")
+
+
+def test_loading_twice_gives_the_same_content(tmp_path):
+    first, second = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    assert load_pack(GOOD_PACK, first) == load_pack(GOOD_PACK, second)
+    assert table_rows(first) == table_rows(second)
+    load_pack(GOOD_PACK, first)  # over an existing database
+    assert table_rows(first) == table_rows(second)
+
+
+def test_failed_load_leaves_the_previous_database_untouched(tmp_path):
+    db = tmp_path / "ledger.duckdb"
+    load_pack(GOOD_PACK, db)
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    rows = table_rows(db)
+    with pytest.raises(PackError):
+        load_pack(build_bad_pack("unknown_account", tmp_path / "bad"), db)
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert table_rows(db) == rows
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "ledger.duckdb"]
+
+
+def test_absent_optional_tables_are_not_created(good_pack, tmp_path):
+    for name in ("payroll", "leases", "customers", "deferred_revenue", "ar_invoices", "ar_receipts"):
+        (good_pack / f"{name}.csv").unlink()
+    # the journal's counterparty C001 was a customer: make it a vendor's id
+    journal = good_pack / "journal_lines.csv"
+    journal.write_text(journal.read_text().replace(",C001,", ",V001,"))
+    info = load_pack(good_pack, tmp_path / "db.duckdb")
+    assert "payroll" not in info.tables and "journal_lines" in info.tables
+    with duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True) as con:
+        names = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert "payroll" not in names and "customers" not in names and "vendors" in names
+
+
+def test_optional_columns_exist_when_absent(good_pack, tmp_path):
+    for name, column in (("journal_lines", "doc_ref"), ("budget", "department")):
+        path = good_pack / f"{name}.csv"
+        with open(path, newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        keep = [c for c in TABLES_BY_NAME[name].column_names if c != column]
+        with open(path, "w", newline="") as fh:
+            writer = csv.DictWriter(fh, keep, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+    load_pack(good_pack, tmp_path / "db.duckdb")
+    with duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*), count(doc_ref) FROM journal_lines").fetchone() == (8, 0)
+        assert con.execute("SELECT count(*), count(department) FROM budget").fetchone() == (2, 0)
+
+
+def test_extra_columns_are_ignored(good_pack, tmp_path):
+    path = good_pack / "vendors.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0] + ",notes"] + [l + ",anything" for l in lines[1:]]) + "\n")
+    load_pack(good_pack, tmp_path / "db.duckdb")
+    with duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True) as con:
+        assert [r[0] for r in con.execute("DESCRIBE vendors").fetchall()] == list(TABLES_BY_NAME["vendors"].column_names)

@@ -1,0 +1,86 @@
+"""open_pack keeps the database in a workspace and reloads only when the pack changed."""
+import duckdb
+import pytest
+
+from close.pack import NotAPack, PackError, open_pack
+from close.pack.sources import locate, pack_sha256
+
+from .convert import to_xlsx
+from .packs import GOOD_PACK
+
+
+def test_default_workspace_is_inside_the_pack(good_pack):
+    con, info = open_pack(good_pack)
+    con.close()
+    assert (good_pack / ".close" / "ledger.duckdb").is_file()
+    assert info.name == "Tiny Group"
+
+
+def test_xlsx_workspace_is_beside_the_workbook(tmp_path):
+    book = to_xlsx(GOOD_PACK, tmp_path / "tiny.xlsx")
+    con, info = open_pack(book)
+    assert con.execute("SELECT count(*) FROM journal_lines").fetchone() == (8,)
+    con.close()
+    assert (tmp_path / ".close" / "tiny" / "ledger.duckdb").is_file()
+
+
+def test_reuses_the_database_while_the_pack_is_unchanged(good_pack, tmp_path):
+    con, first = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    db = tmp_path / "ws" / "ledger.duckdb"
+    stamp = db.stat().st_mtime_ns, db.stat().st_ino
+    con, again = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    assert again == first
+    assert (db.stat().st_mtime_ns, db.stat().st_ino) == stamp
+
+
+def test_reloads_when_the_pack_changed(good_pack, tmp_path):
+    con, first = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    path = good_pack / "vendors.csv"
+    path.write_text(path.read_text() + "V003,New Vendor,FR,,false,\n")
+    con, second = open_pack(good_pack, tmp_path / "ws")
+    assert second.sha256 != first.sha256
+    assert con.execute("SELECT count(*) FROM vendors").fetchone() == (3,)
+    con.close()
+
+
+def test_a_broken_pack_keeps_the_last_good_database(good_pack, tmp_path):
+    con, _ = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    path = good_pack / "vendors.csv"
+    path.write_text(path.read_text() + "V001,Duplicate,FR,,false,\n")
+    with pytest.raises(PackError) as err:
+        open_pack(good_pack, tmp_path / "ws")
+    assert str(err.value.problems[0]) == "vendors.csv line 4, vendor_id 'V001' repeats the key of line 2"
+    with duckdb.connect(str(tmp_path / "ws" / "ledger.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM vendors").fetchone() == (2,)
+
+
+def test_connection_is_read_only(good_pack):
+    con, _ = open_pack(good_pack)
+    with pytest.raises(duckdb.Error):
+        con.execute("DELETE FROM journal_lines")
+    con.execute("CREATE TEMP TABLE scratch AS SELECT 1 AS x")  # skills may still use temp tables
+    con.close()
+
+
+def test_sha256_covers_pack_files_only(good_pack):
+    before = pack_sha256(locate(good_pack))
+    (good_pack / "README.txt").write_text("notes")
+    (good_pack / ".close").mkdir()
+    (good_pack / ".close" / "ledger.duckdb").write_text("x")
+    assert pack_sha256(locate(good_pack)) == before
+    (good_pack / "pack.toml").write_text((good_pack / "pack.toml").read_text().replace("1000.00", "1000.01"))
+    assert pack_sha256(locate(good_pack)) != before
+
+
+def test_not_a_pack(tmp_path):
+    with pytest.raises(NotAPack):
+        open_pack(tmp_path / "nowhere")
+    with pytest.raises(NotAPack):
+        open_pack(tmp_path)  # an empty folder
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(NotAPack):
+        open_pack(tmp_path / "notes.txt")
