@@ -1,0 +1,165 @@
+"""Translation of an entity's books into the reporting currency (LEDGER-PACK.md).
+
+Assets and liabilities at the month's closing rate; income and expense at each month's
+average rate (so year-to-date profit is the sum of translated months); equity at
+historical rates: lines of the opening entry (the entity's first posting day) at the
+closing rate of the month before the books open, later equity lines at their month's
+average rate. What is left over is the cumulative translation adjustment (CTA), shown in
+equity on the chart's `cta` line.
+
+Each account's translated figure is the exact product summed, rounded once to the
+reporting currency's minor unit; totals add rounded accounts and CTA is the plug on those
+rounded figures, so the translated balance sheet balances to the cent whenever the
+entity's own books do. The output is the AccountAmounts shape of close.statements, so the
+same builders produce the translated balance sheet and income statement.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from close.money import ZERO, cents
+from close.periods import Month, month_of
+from close.statements import BS_SECTIONS, PNL_TYPES, AccountAmounts, fiscal_year_start
+
+CTA_LINE = "Translation reserve"
+
+MONTHLY = """
+WITH opening AS (
+  SELECT MIN(posting_date) AS first_day FROM journal_lines WHERE entity_id = $entity_id
+)
+SELECT j.account_id, a.name, a.type, a.subtype, a.statement_line,
+       CAST(date_trunc('month', j.posting_date) AS DATE) AS period_start,
+       CAST(SUM(CASE WHEN j.posting_date = o.first_day THEN j.debit - j.credit ELSE 0 END)
+            AS DECIMAL(18,2)) AS opening_amount,
+       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
+FROM journal_lines j
+CROSS JOIN opening o
+LEFT JOIN accounts a ON a.account_id = j.account_id
+WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+GROUP BY j.account_id, a.name, a.type, a.subtype, a.statement_line,
+         CAST(date_trunc('month', j.posting_date) AS DATE)
+ORDER BY j.account_id, period_start
+"""
+
+CTA_ACCOUNT = """
+SELECT account_id, name, statement_line FROM accounts
+WHERE type = 'equity' AND subtype = 'cta'
+ORDER BY account_id
+LIMIT 1
+"""
+
+
+@dataclass
+class Translation:
+    """An entity's books in the reporting currency, or the rates that were missing."""
+
+    entity_id: str
+    functional_currency: str
+    reporting_currency: str
+    accounts: list[AccountAmounts] = field(default_factory=list)
+    missing_rates: list[str] = field(default_factory=list)
+    cta: Decimal = ZERO                 # credit-positive, cumulative, reporting currency
+    closing_rate: Decimal | None = None
+    average_rate: Decimal | None = None
+    imbalance: Decimal = ZERO           # functional books' own imbalance, translated
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing_rates
+
+
+class _Rates:
+    """Rates looked up once each; every missing one recorded by name, none guessed."""
+
+    def __init__(self, fx, src: str, dst: str):
+        self.fx, self.src, self.dst = fx, src, dst
+        self.missing: list[str] = []
+        self._cache: dict = {}
+
+    def get(self, month: Month, kind: str) -> Decimal | None:
+        key = (month, kind)
+        if key not in self._cache:
+            rate = self.fx.rate(self.src, self.dst, month, kind)
+            self._cache[key] = rate
+            if rate is None:
+                self.missing.append(f"{kind} {self.src}->{self.dst} {month.last_day}")
+        return self._cache[key]
+
+
+def translate(con, fx, entity, month: Month, fiscal_start_month: int,
+              reporting_currency: str) -> Translation:
+    """Translated accounts with windows amount_cum, amount_ytd (balance sheet at month
+    end, as close.statements.balance_sheet_windows names them) and mtd, ytd (income
+    statement), plus the CTA account."""
+    out = Translation(entity.id, entity.functional_currency, reporting_currency)
+    rates = _Rates(fx, entity.functional_currency, reporting_currency)
+    cursor = con.execute(MONTHLY, {"entity_id": entity.id, "month_end": month.last_day})
+    cols = [d[0] for d in cursor.description]
+    rows = [dict(zip(cols, r)) for r in cursor.fetchall()]
+    if not rows:
+        return out
+    books_open = month_of(min(r["period_start"] for r in rows))
+    year_start = fiscal_year_start(month, fiscal_start_month)
+    closing = rates.get(month, "closing")
+    out.closing_rate = closing
+    out.average_rate = rates.get(month, "average")
+
+    by_account: dict[str, dict] = {}
+    functional_total = ZERO
+    for r in rows:
+        acc = by_account.setdefault(r["account_id"], {
+            "meta": r, "cum": ZERO, "ytd": ZERO, "mtd": ZERO, "functional": ZERO})
+        period = month_of(r["period_start"])
+        amount, opening = Decimal(r["amount"]), Decimal(r["opening_amount"])
+        acc["functional"] += amount
+        functional_total += amount
+        kind = r["type"]
+        if kind in PNL_TYPES or kind == "equity":
+            avg = rates.get(period, "average")
+            rest = amount - opening if kind == "equity" else amount
+            if kind == "equity" and opening != ZERO:
+                hist = rates.get(books_open.prev, "closing")
+                if hist is not None:
+                    acc["cum"] += opening * hist
+            if avg is not None:
+                acc["cum"] += rest * avg
+                if kind in PNL_TYPES and r["period_start"] >= year_start:
+                    acc["ytd"] += rest * avg
+                if kind in PNL_TYPES and period == month:
+                    acc["mtd"] += rest * avg
+    out.missing_rates = rates.missing
+    if out.missing_rates:
+        return out
+
+    for account_id, acc in by_account.items():
+        meta = acc["meta"]
+        if meta["type"] in BS_SECTIONS and meta["type"] != "equity":
+            acc["cum"] = acc["functional"] * closing
+        elif meta["type"] not in BS_SECTIONS and meta["type"] not in PNL_TYPES:
+            acc["cum"] = acc["functional"] * closing   # unknown account: kept visible
+        amounts = {"amount_cum": cents(acc["cum"], reporting_currency),
+                   "amount_ytd": cents(acc["ytd"], reporting_currency),
+                   "mtd": cents(acc["mtd"], reporting_currency),
+                   "ytd": cents(acc["ytd"], reporting_currency)}
+        out.accounts.append(AccountAmounts(account_id, meta["name"], meta["type"],
+                                           meta["subtype"], meta["statement_line"], amounts))
+
+    # CTA: what makes the translated books balance, except the functional books' own
+    # imbalance, which stays visible (translated at closing) for the identity check.
+    out.imbalance = cents(functional_total * closing, reporting_currency)
+    translated_total = sum((a.amounts["amount_cum"] for a in out.accounts
+                            if a.type in BS_SECTIONS or a.type in PNL_TYPES), ZERO)
+    cta_debit = out.imbalance - translated_total
+    out.cta = -cta_debit
+    out.accounts.append(_cta_account(con, cta_debit))
+    return out
+
+
+def _cta_account(con, debit_amount: Decimal) -> AccountAmounts:
+    row = con.execute(CTA_ACCOUNT).fetchone()
+    account_id, name, line = row if row else ("CTA", CTA_LINE, CTA_LINE)
+    amounts = {"amount_cum": debit_amount, "amount_ytd": ZERO, "mtd": ZERO, "ytd": ZERO}
+    return AccountAmounts(f"{account_id}", name or CTA_LINE, "equity", "cta",
+                          line or CTA_LINE, amounts)
