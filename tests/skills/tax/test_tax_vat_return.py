@@ -1,0 +1,83 @@
+"""tax.vat_return: boxes from documents, reverse charge on both sides, tie to GL by document."""
+from decimal import Decimal
+
+from minipack import account, build, jl, run
+from skills.tax.vat_return import SKILL
+
+AR, AP, REV, EXP, OUT, INP, RCV, CASH = "1200", "2000", "4000", "6000", "2210", "1410", "2215", "1000"
+
+
+def _code(code, rate, account_id, rc=False):
+    return {"tax_code": code, "jurisdiction": "GB", "tax_type": "vat", "rate": rate,
+            "effective_from": "2020-01-01", "effective_to": None, "gl_account_id": account_id,
+            "reverse_charge": rc}
+
+
+def _tables(invoice_vat_posted="200.00"):
+    return {
+        "accounts": [account(AR, "receivable"), account(AP, "payable"), account(REV, "revenue"),
+                     account(EXP, "opex"), account(OUT, "tax_payable", type_="liability"),
+                     account(INP, "tax_receivable"), account(RCV, "tax_payable", type_="liability"),
+                     account(CASH, "cash")],
+        "tax_codes": [_code("GB-OUT", "0.20", OUT), _code("GB-IN", "0.20", INP),
+                      _code("GB-RC", "0.20", RCV, rc=True)],
+        "customers": [{"customer_id": "C1", "name": "C", "country": "GB", "region": None,
+                       "tax_exempt": False}],
+        "vendors": [{"vendor_id": "V1", "name": "V", "country": "DE", "tax_id": None,
+                     "is_1099": False, "withholding_rate": None}],
+        "ar_invoices": [{"entity_id": "E1", "invoice_id": "I1", "customer_id": "C1",
+                         "invoice_date": "2026-05-05", "due_date": "2026-06-05", "currency": "USD",
+                         "net_amount": "1000.00", "tax_amount": "200.00", "tax_code": "GB-OUT"}],
+        "ap_bills": [
+            {"entity_id": "E1", "bill_id": "B1", "vendor_id": "V1", "bill_date": "2026-05-06",
+             "due_date": "2026-06-06", "currency": "USD", "net_amount": "300.00",
+             "tax_amount": "60.00", "tax_code": "GB-IN", "expense_account_id": EXP},
+            {"entity_id": "E1", "bill_id": "B2", "vendor_id": "V1", "bill_date": "2026-05-07",
+             "due_date": "2026-06-07", "currency": "USD", "net_amount": "500.00",
+             "tax_amount": "0.00", "tax_code": "GB-RC", "expense_account_id": EXP}],
+        "journal_lines": [
+            jl("J1", 1, "2026-05-05", AR, debit="1200.00", doc_ref="ar_invoices:I1"),
+            jl("J1", 2, "2026-05-05", REV, credit="1000.00", doc_ref="ar_invoices:I1"),
+            jl("J1", 3, "2026-05-05", OUT, credit=invoice_vat_posted, doc_ref="ar_invoices:I1"),
+            jl("J2", 1, "2026-05-06", EXP, debit="300.00", doc_ref="ap_bills:B1"),
+            jl("J2", 2, "2026-05-06", INP, debit="60.00", doc_ref="ap_bills:B1"),
+            jl("J2", 3, "2026-05-06", AP, credit="360.00", doc_ref="ap_bills:B1"),
+            jl("J3", 1, "2026-05-07", EXP, debit="500.00", doc_ref="ap_bills:B2"),
+            jl("J3", 2, "2026-05-07", AP, credit="500.00", doc_ref="ap_bills:B2"),
+            jl("J3", 3, "2026-05-07", RCV, debit="100.00", doc_ref="ap_bills:B2"),
+            jl("J3", 4, "2026-05-07", RCV, credit="100.00", doc_ref="ap_bills:B2"),
+            jl("J4", 1, "2026-05-20", OUT, debit="150.00", source="tax"),  # settlement
+            jl("J4", 2, "2026-05-20", CASH, credit="150.00", source="tax"),
+        ],
+    }
+
+
+def test_boxes_and_tie():
+    con, pack = build(_tables())
+    result = run(SKILL, con, pack, "2026-05")
+    lines = {l["line"]: l["amount"] for l in result.metrics["lines"]}
+    assert lines["Output VAT on sales"] == Decimal("200.00")
+    assert lines["Reverse-charge VAT on purchases"] == Decimal("100.00")
+    assert lines["Total output VAT"] == Decimal("300.00")
+    assert lines["Total input VAT (incl. reverse charge)"] == Decimal("160.00")
+    assert lines["Net VAT payable"] == result.metrics["net_payable"] == Decimal("140.00")
+    assert result.metrics["gl_net"] == Decimal("140.00")
+    assert result.metrics["gl_other_movements"] == Decimal("-150.00")
+    assert result.status == "pass", result.findings
+
+
+def test_a_document_posted_with_other_vat_is_found():
+    con, pack = build(_tables(invoice_vat_posted="180.00"))
+    result = run(SKILL, con, pack, "2026-05")
+    assert result.metrics["difference"] == Decimal("-20.00")
+    assert [(f.refs, f.amount) for f in result.findings] == [
+        (("ar_invoices:I1", "journal_lines:J1"), Decimal("20.00"))]
+
+
+def test_missing_reverse_charge_posting_is_found():
+    tables = _tables()
+    tables["journal_lines"] = [l for l in tables["journal_lines"]
+                               if not (l["je_id"] == "J3" and l["account_id"] == RCV)]
+    con, pack = build(tables)
+    result = run(SKILL, con, pack, "2026-05")
+    assert [(f.refs, f.amount) for f in result.findings] == [(("ap_bills:B2",), Decimal("100.00"))]
