@@ -1,0 +1,113 @@
+"""Entries that pair accounts the entity has hardly ever paired before.
+
+Most bookkeeping repeats: sales debit receivables and credit revenue, every month. An
+entry that debits one account and credits another in a combination seen fewer than a
+few times in the past year is unusual by construction, and unusual pairings (revenue
+against cash, fixed assets against revenue) are where misclassifications and
+manipulations show up. Each such entry deserves a look at its support.
+"""
+from close.money import ZERO, cents
+from close.skill import Finding, Int, Skill, Text
+from skills.je.weekend_holiday_postings import parse_sources
+
+# A pair is every debit account x every credit account within one je_id. History counts
+# the distinct entries of the entity showing the pair in the 12 (lookback) months before
+# the run's month, whatever their source.
+SQL = """
+WITH month_pairs AS (
+  SELECT d.je_id, d.account_id AS debit_account, c.account_id AS credit_account
+  FROM journal_lines d
+  JOIN journal_lines c ON c.entity_id = d.entity_id AND c.je_id = d.je_id
+  WHERE d.entity_id = $entity_id AND d.posting_date BETWEEN $month_start AND $month_end
+    AND d.debit > 0 AND c.credit > 0
+  GROUP BY d.je_id, d.account_id, c.account_id
+),
+wanted AS (
+  SELECT DISTINCT debit_account, credit_account FROM month_pairs
+),
+history AS (
+  SELECT d.account_id AS debit_account, c.account_id AS credit_account,
+         COUNT(DISTINCT d.je_id) AS times
+  FROM journal_lines d
+  JOIN journal_lines c ON c.entity_id = d.entity_id AND c.je_id = d.je_id
+  JOIN wanted w ON w.debit_account = d.account_id AND w.credit_account = c.account_id
+  WHERE d.entity_id = $entity_id AND d.posting_date BETWEEN $history_start AND $history_end
+    AND d.debit > 0 AND c.credit > 0
+  GROUP BY d.account_id, c.account_id
+),
+entries AS (
+  SELECT je_id, MIN(posting_date) AS posting_date, MIN(source) AS source,
+         MIN(preparer) AS preparer, MIN(description) AS description,
+         CAST(SUM(debit) AS DECIMAL(18,2)) AS total_debit
+  FROM journal_lines
+  WHERE entity_id = $entity_id AND posting_date BETWEEN $month_start AND $month_end
+  GROUP BY je_id
+)
+SELECT p.je_id, p.debit_account, p.credit_account, COALESCE(h.times, 0) AS times,
+       e.posting_date, e.source, e.preparer, e.description, e.total_debit
+FROM month_pairs p
+JOIN entries e ON e.je_id = p.je_id
+LEFT JOIN history h ON h.debit_account = p.debit_account AND h.credit_account = p.credit_account
+WHERE COALESCE(h.times, 0) < $min_occurrences
+ORDER BY p.je_id, p.debit_account, p.credit_account
+"""
+
+
+def run(ctx):
+    minimum = ctx.param("min_occurrences")
+    lookback = ctx.param("lookback_months")
+    if lookback < 1:
+        raise ValueError("lookback_months must be at least 1")
+    sources = parse_sources(ctx.param("sources"))
+    rows = ctx.rows(SQL, min_occurrences=minimum,
+                    history_start=ctx.month.shift(-lookback).first_day,
+                    history_end=ctx.month.prev.last_day)
+    by_entry: dict[str, list[dict]] = {}
+    for r in rows:
+        if sources is None or r["source"] in sources:
+            by_entry.setdefault(r["je_id"], []).append(r)
+    findings = []
+    for je_id, pairs in by_entry.items():
+        first = pairs[0]
+        shown = ", ".join(f"Dr {p['debit_account']} / Cr {p['credit_account']} "
+                          f"({p['times']}x before)" for p in pairs)
+        findings.append(Finding(
+            "low",
+            f"Entry {je_id} ({first['posting_date']}, {first['source']}, prepared by "
+            f"{first['preparer']}, '{first['description']}', {cents(first['total_debit'])} "
+            f"{ctx.currency}) pairs accounts seen fewer than {minimum} times in the prior "
+            f"{lookback} months: {shown}; confirm the classification and its support.",
+            first["total_debit"],
+            [f"journal_lines:{je_id}"] + sorted({f"accounts:{a}" for p in pairs
+                                                 for a in (p["debit_account"], p["credit_account"])}),
+        ))
+    metrics = {"rare_pairs": len({(r["debit_account"], r["credit_account"])
+                                  for pairs in by_entry.values() for r in pairs}),
+               "entries": len(findings),
+               "amount": cents(sum((f.amount for f in findings), ZERO))}
+    summary = (f"{len(findings)} entr{'y' if len(findings) == 1 else 'ies'} in {ctx.month} use "
+               f"rare account pairs." if findings
+               else f"No rare account pairs in {ctx.month}.")
+    return ctx.result(findings, metrics, summary)
+
+
+SKILL = Skill(
+    id="je.rare_account_pairs",
+    title="Rare debit/credit account pairs",
+    description=(
+        "For each journal entry of the month, pairs every debit account with every credit "
+        "account of the same je_id and counts how many of the entity's entries showed that "
+        "pair in the prior lookback_months (default 12, any source). Entries with a pair "
+        "seen fewer than min_occurrences times (default 3) are findings (amount = the "
+        "entry's total debits; refs = the entry and the accounts). By default only manual "
+        "entries are tested, since subledger postings follow fixed account rules; set "
+        "sources to 'all' or a comma list to widen it."
+    ),
+    needs=("journal_lines",),
+    params={
+        "min_occurrences": Int(3, "a pair seen fewer times than this in the lookback is rare"),
+        "lookback_months": Int(12, "months of history before the run's month"),
+        "sources": Text("manual", "comma-separated journal sources to test, or 'all'"),
+    },
+    run=run,
+)
