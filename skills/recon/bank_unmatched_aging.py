@@ -1,0 +1,88 @@
+"""Unmatched bank and book items by age: what has been waiting too long to be explained.
+
+A reconciling item that is a week old is timing; one that is three months old is an
+error, a lost deposit or a cheque that will never be cashed. After the same matching as
+recon.bank, every item still unmatched at month end (deposits in transit and outstanding
+checks on the book side, unrecorded items on the bank side) is put in a bucket by its
+age in days at the month end: 0-30, 31-60, 61-90, over 90. Items older than `max_age_days`
+are findings, the oldest first in the controller's eye by amount.
+"""
+from __future__ import annotations
+
+from close.money import ZERO, cents
+from close.skill import Finding, Int, Skill
+from skills.recon.bank import ACCOUNTS, load_items
+from skills.recon.bank_matching import match
+
+BUCKETS = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("over_90", 91, None))
+
+
+def bucket_of(age: int) -> str:
+    for name, low, high in BUCKETS:
+        if age >= low and (high is None or age <= high):
+            return name
+    return "0-30"  # dated after the month end cannot happen: items are cut at month end
+
+
+def run(ctx):
+    accounts = ctx.rows(ACCOUNTS)
+    if not accounts:
+        return ctx.skip("the entity has no bank accounts in bank_accounts.csv")
+    end = ctx.month.last_day
+    limit = ctx.params["max_age_days"]
+    counts = {name: 0 for name, _, _ in BUCKETS}
+    amounts = {name: ZERO for name, _, _ in BUCKETS}
+    findings = []
+    for bank_account in accounts:
+        bank, book = load_items(ctx, bank_account)
+        matching = match(bank, book, ctx.params["window_days"], ctx.params["max_group"])
+        items = ([("bank", t.txn_id, t.booking_date, t.amount, t.ref) for t in matching.unmatched_bank]
+                 + [("book", b.je_id, b.posting_date, b.amount, b.ref) for b in matching.unmatched_book])
+        for side, key, day, amount, ref in items:
+            age = (end - day).days
+            name = bucket_of(age)
+            counts[name] += 1
+            amounts[name] += abs(amount)
+            if age <= limit:
+                continue
+            if side == "bank":
+                what = "bank item not in the books"
+                todo = "post it or have the bank reverse it"
+            elif amount > 0:
+                what = "deposit in transit"
+                todo = "find the deposit or reverse the receipt"
+            else:
+                what = "outstanding check"
+                todo = "confirm it with the payee, or void and re-issue it"
+            findings.append(Finding(
+                "high" if age > 90 else "medium",
+                f"{bank_account['bank_account_id']}: {what} {key} of {cents(amount)} dated {day} "
+                f"is {age} days old at {end} (bucket {name}): {todo}.",
+                amount, [ref]))
+    metrics = {"buckets": [{"bucket": name, "count": counts[name], "amount": cents(amounts[name])}
+                           for name, _, _ in BUCKETS],
+               "unmatched": sum(counts.values()),
+               "older_than_limit": len(findings)}
+    summary = (f"{metrics['unmatched']} unmatched item(s) at {end}, {len(findings)} older than "
+               f"{limit} days.")
+    return ctx.result(findings, metrics, summary)
+
+
+SKILL = Skill(
+    id="recon.bank_unmatched_aging",
+    title="Unmatched bank items by age",
+    description=(
+        "After recon.bank's matching (reference, amount within `window_days`, one deposit for "
+        "several receipts), ages every item still unmatched at month end, on the bank side "
+        "(unrecorded bank items) and the book side (deposits in transit, outstanding checks), "
+        "in buckets 0-30, 31-60, 61-90 and over 90 days. Items older than `max_age_days` are "
+        "findings (high when over 90 days): chase, post or void them."
+    ),
+    needs=("bank_accounts", "bank_transactions", "journal_lines"),
+    params={
+        "max_age_days": Int(30, "items older than this many days at month end are findings"),
+        "window_days": Int(5, "matching window, as recon.bank"),
+        "max_group": Int(5, "most receipts one deposit may combine, as recon.bank"),
+    },
+    run=run,
+)
