@@ -1,0 +1,210 @@
+"""The audit trail: an append-only log where each record carries the hash of the one before.
+
+Each record's hash is SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8) of
+its fields and the previous record's hash, starting from 64 zeros. Changing a field
+breaks that record's own hash; removing or moving a record breaks the link from the
+record that follows. Triggers already refuse UPDATE and DELETE; the chain is what catches
+an edit made behind their back (a dropped trigger, a hex editor).
+
+The sequence number is not hashed: order lives in the links, so a swap shows as a
+record whose predecessor comes later, not as a changed record. AUTOINCREMENT keeps the
+highest number ever used in sqlite_sequence, which is how records cut from the end show.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass, field
+
+from close.review.store import guard_names, now
+
+GENESIS = "0" * 64
+EVENTS = ("queued", "withdrawn", "stale", "approved", "rejected", "commented",
+          "signed_off", "reopened")
+
+
+def canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def record_hash(*, at: str, actor: str, event: str, month: str | None, item: str | None,
+                details: str, prev_hash: str) -> str:
+    body = canonical({"at": at, "actor": actor, "event": event, "month": month,
+                      "item": item, "details": details, "prev": prev_hash})
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def append(con: sqlite3.Connection, *, actor: str, event: str, month: str | None = None,
+           item: str | None = None, details: dict | None = None) -> int:
+    """Add one record; call inside store.writing() so the tail cannot move under us."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown audit event {event!r}")
+    last = con.execute("SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    prev_hash = last[0] if last else GENESIS
+    at = now()
+    text = canonical(details or {})
+    digest = record_hash(at=at, actor=actor, event=event, month=month, item=item,
+                         details=text, prev_hash=prev_hash)
+    cur = con.execute(
+        "INSERT INTO audit_log (at, actor, event, month, item, details, prev_hash, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (at, actor, event, month, item, text, prev_hash, digest))
+    return cur.lastrowid
+
+
+def records(con: sqlite3.Connection, *, month: str | None = None,
+            item: str | None = None) -> list[dict]:
+    sql = "SELECT * FROM audit_log WHERE 1 = 1"
+    params: list = []
+    if month is not None:
+        sql += " AND month = ?"
+        params.append(month)
+    if item is not None:
+        sql += " AND item = ?"
+        params.append(item)
+    rows = con.execute(sql + " ORDER BY seq", params).fetchall()
+    return [_record_dict(r) for r in rows]
+
+
+def _record_dict(row) -> dict:
+    try:
+        details = json.loads(row["details"])
+    except ValueError:
+        details = row["details"]
+    return {"seq": row["seq"], "at": row["at"], "actor": row["actor"], "event": row["event"],
+            "month": row["month"], "item": row["item"], "details": details,
+            "prev_hash": row["prev_hash"], "hash": row["hash"]}
+
+
+@dataclass
+class Verdict:
+    """The outcome of `close audit verify`: ok, or the first problem found."""
+
+    ok: bool
+    records: int
+    head: str
+    problem: str | None = None      # changed | removed | reordered | mismatch | unguarded
+    seq: int | None = None          # the record the problem is about
+    message: str = "the audit chain is intact"
+    guards_missing: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "records": self.records, "head": self.head,
+                "problem": self.problem, "seq": self.seq, "message": self.message,
+                "guards_missing": self.guards_missing}
+
+
+def verify(con: sqlite3.Connection) -> Verdict:
+    """Recompute the chain; then check the store agrees with it and is still guarded."""
+    rows = con.execute("SELECT * FROM audit_log ORDER BY seq").fetchall()
+    head = rows[-1]["hash"] if rows else GENESIS
+    missing = sorted(set(guard_names()) - _triggers(con))
+    verdict = _check_chain(con, rows) or _check_state(con, rows)
+    if verdict is None and missing:
+        verdict = ("unguarded", None, f"append-only guards are missing ({', '.join(missing)}): "
+                   "the store was altered outside close")
+    if verdict is None:
+        return Verdict(True, len(rows), head, guards_missing=missing)
+    problem, seq, message = verdict
+    return Verdict(False, len(rows), head, problem, seq, message, missing)
+
+
+def _check_chain(con, rows) -> tuple[str, int | None, str] | None:
+    position = {row["hash"]: i for i, row in enumerate(rows)}
+    prev_hash, prev_seq = GENESIS, 0
+    for i, row in enumerate(rows):
+        seq = row["seq"]
+        own = record_hash(at=row["at"], actor=row["actor"], event=row["event"],
+                          month=row["month"], item=row["item"], details=row["details"],
+                          prev_hash=row["prev_hash"])
+        if own != row["hash"]:
+            return "changed", seq, f"audit record {seq} was changed: its contents no longer match its hash"
+        if row["prev_hash"] != prev_hash:
+            found = position.get(row["prev_hash"])
+            if found is not None and found != i - 1:
+                return ("reordered", seq, f"audit record {seq} is out of order: it was written "
+                        f"after record {rows[found]['seq']}")
+            if seq != prev_seq + 1:
+                return ("removed", prev_seq + 1, f"audit record {prev_seq + 1} was removed: "
+                        f"record {seq} no longer follows " +
+                        (f"record {prev_seq}" if prev_seq else "the start of the log"))
+            if prev_seq == 0:
+                return ("removed", seq, f"the records before audit record {seq} were removed "
+                        "and the log renumbered")
+            return ("changed", prev_seq, f"audit record {prev_seq} was changed and re-hashed, "
+                    f"or a record after it removed: record {seq} no longer follows it")
+        prev_hash, prev_seq = row["hash"], seq
+    top = con.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
+    if top is not None and top[0] > prev_seq:
+        first = prev_seq + 1
+        span = f"record {first} was" if first == top[0] else f"records {first}-{top[0]} were"
+        return "removed", first, f"audit {span} removed from the end of the log"
+    return None
+
+
+def _check_state(con, rows) -> tuple[str, int | None, str] | None:
+    """Every recorded fact has its audit record and every audit record its fact, so a row
+    slipped into (or out of) the store without the log shows."""
+    logged: dict[tuple, list[int]] = {}
+    for row in rows:
+        key = _log_fingerprint(row)
+        if key is not None:
+            logged.setdefault(key, []).append(row["seq"])
+    for key, label in _store_fingerprints(con):
+        seqs = logged.get(key)
+        if seqs:
+            seqs.pop(0)
+        else:
+            return "mismatch", None, f"{label} is in the store but has no audit record"
+    leftovers = sorted(seq for seqs in logged.values() for seq in seqs)
+    if leftovers:
+        seq = leftovers[0]
+        return "mismatch", seq, f"audit record {seq} records something the store no longer holds"
+    return None
+
+
+def _log_fingerprint(row) -> tuple | None:
+    try:
+        details = json.loads(row["details"])
+    except ValueError:
+        details = {}
+    event, item, actor, month = row["event"], row["item"], row["actor"], row["month"]
+    if event == "queued":
+        return (event, item, details.get("content_sha256"))
+    if event == "withdrawn":
+        return (event, item)
+    if event == "approved":
+        return (event, item, actor, details.get("note"))
+    if event == "rejected":
+        return (event, item, actor, details.get("reason"))
+    if event == "commented":
+        return (event, item, actor, details.get("text"))
+    if event == "signed_off":
+        return (event, month, actor, details.get("note"))
+    if event == "reopened":
+        return (event, month, actor, details.get("reason"))
+    return None
+
+
+def _store_fingerprints(con):
+    from close.review.store import item_id
+
+    for r in con.execute("SELECT n, content_sha256 FROM items ORDER BY n"):
+        yield ("queued", item_id(r["n"]), r["content_sha256"]), f"item {item_id(r['n'])}"
+    for r in con.execute("SELECT item_n FROM withdrawals ORDER BY item_n"):
+        yield ("withdrawn", item_id(r["item_n"])), f"the withdrawal of {item_id(r['item_n'])}"
+    for r in con.execute("SELECT * FROM decisions ORDER BY item_n"):
+        noun = "approval" if r["decision"] == "approved" else "rejection"
+        yield ((r["decision"], item_id(r["item_n"]), r["user"], r["note"]),
+               f"the {noun} of {item_id(r['item_n'])} by {r['user']}")
+    for r in con.execute("SELECT * FROM comments ORDER BY n"):
+        yield (("commented", item_id(r["item_n"]), r["user"], r["text"]),
+               f"a comment by {r['user']} on {item_id(r['item_n'])}")
+    for r in con.execute("SELECT * FROM month_actions ORDER BY n"):
+        yield ((r["action"], r["month"], r["user"], r["reason"]),
+               f"the {r['action'].replace('_', ' ')} of {r['month']} by {r['user']}")
+
+
+def _triggers(con) -> set[str]:
+    return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}

@@ -1,0 +1,98 @@
+"""Approve, reject, comment: the rules a reviewer's action must pass, checked and recorded
+in one transaction.
+
+Each item version takes one decision and it is final: the store's primary key on
+decisions.item_n enforces it even if two reviewers act at the same instant, and the
+transaction makes the loser see the winner's decision and be told so. A rejected draft
+comes back only as a new version from a new run. Comments are always welcome, on any
+version, locked month or not.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from close.review import audit
+from close.review.errors import (AlreadyDecided, MonthLocked, NotCurrent, SeparationOfDuties,
+                                 UnverifiedNeedsNote, UsageError)
+from close.review.signoff import lock_record, locked_message
+from close.review.store import item_id, now, writing
+from close.review.views import is_current, item_row, summary
+
+
+def same_person(a: str, b: str) -> bool:
+    """Names compare trimmed and case-insensitively: 'Ana ' approving 'ana' is Ana."""
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def approve(con: sqlite3.Connection, item: str, *, user: str, note: str | None = None,
+            accept_unverified: bool = False) -> dict:
+    note = (note or "").strip() or None
+    with writing(con):
+        row = item_row(con, item)
+        _ensure_decidable(con, row, "approve")
+        rid = item_id(row["n"])
+        if same_person(user, row["responsible"]):
+            raise SeparationOfDuties(
+                f"{user} cannot approve {rid}: it was prepared by {row['preparer']}; "
+                "another reviewer must approve it")
+        accepted = bool(row["unverified"])
+        if accepted and not (accept_unverified and note):
+            raise UnverifiedNeedsNote(
+                f"{rid} is unverified (it cites figures that match no computed fact); approve "
+                "it only with --accept-unverified and a --note saying why the figures are right")
+        _decide(con, row, "approved", user, note, accepted, {"note": note,
+                                                             "accepted_unverified": accepted})
+        return summary(item_row(con, rid))
+
+
+def reject(con: sqlite3.Connection, item: str, *, user: str, reason: str) -> dict:
+    reason = (reason or "").strip()
+    if not reason:
+        raise UsageError("a rejection needs --reason \"...\": the preparer has to know what to fix")
+    with writing(con):
+        row = item_row(con, item)
+        _ensure_decidable(con, row, "reject")
+        _decide(con, row, "rejected", user, reason, False, {"reason": reason})
+        return summary(item_row(con, item_id(row["n"])))
+
+
+def comment(con: sqlite3.Connection, item: str, *, user: str, text: str) -> dict:
+    text = (text or "").strip()
+    if not text:
+        raise UsageError("a comment needs --text \"...\"")
+    with writing(con):
+        row = item_row(con, item)
+        con.execute("INSERT INTO comments (item_n, user, text, at) VALUES (?, ?, ?, ?)",
+                    (row["n"], user, text, now()))
+        audit.append(con, actor=user, event="commented", month=row["month"],
+                     item=item_id(row["n"]), details={"text": text})
+        return summary(row)
+
+
+def _ensure_decidable(con, row, verb: str) -> None:
+    rid = item_id(row["n"])
+    if row["decision"] is not None:
+        raise AlreadyDecided(
+            f"{rid} was already {row['decision']} by {row['decided_by']} at {row['decided_at']}; "
+            "a decision is final: a new run creates a new version to review")
+    if not is_current(row):
+        if row["withdrawn"]:
+            raise NotCurrent(f"cannot {verb} {rid}: it was withdrawn because the skill now "
+                             "passes on the books")
+        newest = con.execute("SELECT n FROM items WHERE month = ? AND kind = ? AND key = ? "
+                             "ORDER BY version DESC LIMIT 1",
+                             (row["month"], row["kind"], row["key"])).fetchone()["n"]
+        raise NotCurrent(f"cannot {verb} {rid}: version {row['version']} was replaced by "
+                         f"{item_id(newest)} (version {row['latest_version']}); review that one")
+    lock = lock_record(con, row["month"])
+    if lock is not None:
+        raise MonthLocked(locked_message(row["month"], lock))
+
+
+def _decide(con, row, decision: str, user: str, note: str | None, accepted: bool,
+            details: dict) -> None:
+    con.execute("INSERT INTO decisions (item_n, decision, user, note, accepted_unverified, at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (row["n"], decision, user, note, int(accepted), now()))
+    details = {**details, "version": row["version"], "content_sha256": row["content_sha256"]}
+    audit.append(con, actor=user, event=decision, month=row["month"], item=item_id(row["n"]),
+                 details=details)

@@ -1,0 +1,98 @@
+"""Queueing a close's results: new items, new versions, withdrawals, in one transaction.
+
+The run id is the first 12 hex digits of the SHA-256 of results.json, so it names the
+exact results a version came from, and re-queueing the same results is a no-op. For each
+candidate, the newest version of its key decides: same content hash and still current,
+nothing to do; otherwise a new version, and an approval of the version it replaces is
+marked stale in the log (the approval row itself stays as it was).
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+from close.review import audit
+from close.review.items import Candidate, candidates, passing_skill_keys
+from close.review.signoff import ensure_open
+from close.review.store import item_id, now, writing
+
+
+def results_sha256(doc: dict) -> str:
+    from close.results import dumps
+
+    return hashlib.sha256(dumps(doc).encode("utf-8")).hexdigest()
+
+
+def queue(con: sqlite3.Connection, doc: dict, *, user: str, pack_path: Path | str) -> str:
+    """Queue the doc's items for review; returns the run id."""
+    month = doc["month"]
+    pack = doc.get("pack") or {}
+    digest = results_sha256(doc)
+    run_id = digest[:12]
+    found = candidates(doc)
+    with writing(con):
+        ensure_open(con, month)
+        con.execute(
+            "INSERT OR IGNORE INTO runs (run_id, month, pack_name, pack_sha256, pack_path, "
+            "results_sha256, user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (run_id, month, pack.get("name", ""), pack.get("sha256", ""), str(pack_path),
+             digest, user, now()))
+        latest = _latest_versions(con, month)
+        for candidate in found:
+            previous = latest.get((candidate.kind, candidate.key))
+            if previous is not None and not previous["withdrawn"] \
+                    and previous["content_sha256"] == candidate.content_sha256:
+                continue
+            _add_version(con, candidate, previous, month=month, pack=pack, run_id=run_id, user=user)
+        queued = {(c.kind, c.key) for c in found}
+        for key in sorted(passing_skill_keys(doc)):
+            previous = latest.get(("skill", key))
+            if previous is not None and not previous["withdrawn"] and ("skill", key) not in queued:
+                _withdraw(con, previous, month=month, run_id=run_id, user=user)
+    return run_id
+
+
+def _latest_versions(con, month: str) -> dict[tuple[str, str], sqlite3.Row]:
+    rows = con.execute(
+        """SELECT i.n, i.kind, i.key, i.version, i.content_sha256, d.decision, d.user AS decided_by,
+                  (w.item_n IS NOT NULL) AS withdrawn
+           FROM items i
+           LEFT JOIN decisions d ON d.item_n = i.n
+           LEFT JOIN withdrawals w ON w.item_n = i.n
+           WHERE i.month = ? AND i.version = (SELECT MAX(v.version) FROM items v
+                 WHERE v.month = i.month AND v.kind = i.kind AND v.key = i.key)""",
+        (month,)).fetchall()
+    return {(r["kind"], r["key"]): r for r in rows}
+
+
+def _add_version(con, candidate: Candidate, previous, *, month: str, pack: dict, run_id: str,
+                 user: str) -> None:
+    version = previous["version"] + 1 if previous is not None else 1
+    preparer = candidate.preparer(user)
+    cur = con.execute(
+        "INSERT INTO items (month, kind, key, version, title, content, content_sha256, preparer, "
+        "responsible, unverified, run_id, pack_name, pack_sha256, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (month, candidate.kind, candidate.key, version, candidate.title, candidate.content_json,
+         candidate.content_sha256, preparer, user, int(candidate.unverified), run_id,
+         pack.get("name", ""), pack.get("sha256", ""), now()))
+    new_id = item_id(cur.lastrowid)
+    replaces = item_id(previous["n"]) if previous is not None else None
+    audit.append(con, actor=user, event="queued", month=month, item=new_id, details={
+        "kind": candidate.kind, "key": candidate.key, "version": version,
+        "content_sha256": candidate.content_sha256, "preparer": preparer,
+        "unverified": candidate.unverified, "run_id": run_id,
+        "pack": {"name": pack.get("name", ""), "sha256": pack.get("sha256", "")},
+        "replaces": replaces})
+    if previous is not None and previous["decision"] == "approved":
+        audit.append(con, actor=user, event="stale", month=month, item=replaces, details={
+            "approved_by": previous["decided_by"], "superseded_by": new_id,
+            "reason": "a later run produced a different version"})
+
+
+def _withdraw(con, previous, *, month: str, run_id: str, user: str) -> None:
+    con.execute("INSERT INTO withdrawals (item_n, run_id, user, at) VALUES (?, ?, ?, ?)",
+                (previous["n"], run_id, user, now()))
+    audit.append(con, actor=user, event="withdrawn", month=month, item=item_id(previous["n"]),
+                 details={"run_id": run_id, "reason": "the skill passes on the current books"})

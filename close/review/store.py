@@ -1,0 +1,196 @@
+"""The review store: one SQLite file in the workspace, beside the ledger database.
+
+Why SQLite and not the DuckDB file the books live in: DuckDB lets one process write a
+database file at a time, and a reviewer approving an item while a colleague's close is
+queueing drafts are two processes writing at once. SQLite in WAL mode lets any number of
+processes read while one writes; every write here opens with BEGIN IMMEDIATE, so writers
+queue for the lock (up to BUSY_TIMEOUT_MS) instead of failing, and each one re-reads the
+state it decides on inside its own transaction. A process killed half-way through a
+transaction leaves nothing behind: SQLite rolls the WAL back on the next open.
+
+Every table is append-only. Triggers abort UPDATE and DELETE, so what reviewers decided
+cannot be rewritten through SQL by accident; an item's status is derived from the rows
+that follow it (decisions, withdrawals, newer versions), never edited in place. The
+audit chain (audit.py) catches edits made behind the triggers' back.
+"""
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+from close.review.errors import StoreError
+
+STORE_NAME = "review.sqlite"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 30_000
+
+TABLES = {
+    "runs": """
+        CREATE TABLE runs (
+            run_id TEXT PRIMARY KEY,           -- first 12 hex digits of results.json's SHA-256
+            month TEXT NOT NULL,
+            pack_name TEXT NOT NULL,
+            pack_sha256 TEXT NOT NULL,
+            pack_path TEXT NOT NULL,
+            results_sha256 TEXT NOT NULL,
+            user TEXT NOT NULL,
+            at TEXT NOT NULL)""",
+    "items": """
+        CREATE TABLE items (
+            n INTEGER PRIMARY KEY AUTOINCREMENT,  -- shown as R-0001
+            month TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('section', 'skill')),
+            key TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            content TEXT NOT NULL,                -- canonical JSON of the section or skill result
+            content_sha256 TEXT NOT NULL,
+            preparer TEXT NOT NULL,               -- as shown: "Claude on behalf of ana"
+            responsible TEXT NOT NULL,            -- who counts as preparer for approval rules
+            unverified INTEGER NOT NULL CHECK (unverified IN (0, 1)),
+            run_id TEXT NOT NULL REFERENCES runs (run_id),
+            pack_name TEXT NOT NULL,
+            pack_sha256 TEXT NOT NULL,
+            at TEXT NOT NULL,
+            UNIQUE (month, kind, key, version))""",
+    "withdrawals": """
+        CREATE TABLE withdrawals (
+            item_n INTEGER PRIMARY KEY REFERENCES items (n),
+            run_id TEXT NOT NULL REFERENCES runs (run_id),
+            user TEXT NOT NULL,
+            at TEXT NOT NULL)""",
+    "decisions": """
+        CREATE TABLE decisions (
+            item_n INTEGER PRIMARY KEY REFERENCES items (n),  -- one decision per version
+            decision TEXT NOT NULL CHECK (decision IN ('approved', 'rejected')),
+            user TEXT NOT NULL,
+            note TEXT,
+            accepted_unverified INTEGER NOT NULL CHECK (accepted_unverified IN (0, 1)),
+            at TEXT NOT NULL)""",
+    "comments": """
+        CREATE TABLE comments (
+            n INTEGER PRIMARY KEY AUTOINCREMENT,
+            item_n INTEGER NOT NULL REFERENCES items (n),
+            user TEXT NOT NULL,
+            text TEXT NOT NULL,
+            at TEXT NOT NULL)""",
+    "month_actions": """
+        CREATE TABLE month_actions (
+            n INTEGER PRIMARY KEY AUTOINCREMENT,
+            month TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('signed_off', 'reopened')),
+            user TEXT NOT NULL,
+            reason TEXT,
+            at TEXT NOT NULL)""",
+    "audit_log": """
+        CREATE TABLE audit_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            event TEXT NOT NULL,
+            month TEXT,
+            item TEXT,
+            details TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL)""",
+}
+INDEXES = (
+    "CREATE INDEX items_by_key ON items (month, kind, key, version)",
+    "CREATE INDEX comments_by_item ON comments (item_n)",
+    "CREATE INDEX month_actions_by_month ON month_actions (month, n)",
+)
+
+
+def guard_names() -> list[str]:
+    """The triggers that make every table append-only, by name."""
+    return [f"{table}_no_{verb}" for table in TABLES for verb in ("update", "delete")]
+
+
+def _guards() -> list[str]:
+    return [
+        f"CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: nothing recorded may be "
+        f"changed or removed'); END"
+        for table in TABLES for verb in ("update", "delete")
+    ]
+
+
+def store_path(workspace: Path) -> Path:
+    return Path(workspace) / STORE_NAME
+
+
+def connect(workspace: Path, *, create: bool = True) -> sqlite3.Connection | None:
+    """Open (and on first use create) the store; None when it is absent and create=False.
+
+    Read-only commands pass create=False so that looking does not leave files behind.
+    """
+    path = store_path(workspace)
+    if not create and not path.exists():
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+        con.execute("PRAGMA journal_mode = WAL")
+        con.execute("PRAGMA synchronous = FULL")
+        con.execute("PRAGMA foreign_keys = ON")
+        _ensure_schema(con, path)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a usable review store: {exc}") from None
+    return con
+
+
+def _ensure_schema(con: sqlite3.Connection, path: Path) -> None:
+    """Create the tables once. Guards are not re-created on later opens: a missing trigger
+    is evidence that someone went around them, and `close audit verify` reports it."""
+    if _version(con) == SCHEMA_VERSION:
+        return
+    with writing(con):
+        version = _version(con)
+        if version == SCHEMA_VERSION:
+            return
+        if version != 0:
+            raise StoreError(f"{path} has review-store schema {version}; this close "
+                             f"understands schema {SCHEMA_VERSION}")
+        for statement in (*TABLES.values(), *INDEXES, *_guards()):
+            con.execute(statement)
+        con.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
+
+
+def _version(con: sqlite3.Connection) -> int:
+    return con.execute("PRAGMA user_version").fetchone()[0]
+
+
+@contextmanager
+def writing(con: sqlite3.Connection):
+    """One write transaction, taken before anything is read, so that the checks a write
+    depends on (is it decided? is the month locked?) see the latest committed state."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+@contextmanager
+def reading(con: sqlite3.Connection):
+    """One consistent snapshot for a multi-query read."""
+    con.execute("BEGIN")
+    try:
+        yield con
+    finally:
+        con.execute("COMMIT")
+
+
+def now() -> str:
+    """UTC, ISO 8601 with microseconds and a Z, so log lines sort as text."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def item_id(n: int) -> str:
+    return f"R-{n:04d}"
