@@ -1,0 +1,36 @@
+from decimal import Decimal
+
+from je_books import refs_of
+
+
+def test_credit_cash_and_debit_payables_are_found(books):
+    books.entry("JE-1", "2026-05-03", [("6000", "800.00", "0"), ("1000", "0", "800.00")])
+    books.entry("JE-2", "2026-05-03", [("2000", "120.00", "0"), ("4000", "0", "120.00")])
+    result = books.run("je.abnormal_balances")
+    assert sorted(refs_of(result)) == [["accounts:1000"], ["accounts:2000"]]
+    cash = next(f for f in result.findings if f.refs == ("accounts:1000",))
+    assert cash.amount == Decimal("800.00") and cash.severity == "high"
+
+
+def test_normal_balances_pass_and_month_end_is_the_cut(books):
+    books.entry("JE-0", "2026-01-02", [("1000", "1000.00", "0"), ("3000", "0", "1000.00")])
+    books.entry("JE-1", "2026-05-03", [("6000", "800.00", "0"), ("1000", "0", "800.00")])
+    books.entry("JE-2", "2026-06-03", [("6000", "900.00", "0"), ("1000", "0", "900.00")])
+    assert books.run("je.abnormal_balances").status == "pass"
+    assert refs_of(books.run("je.abnormal_balances", month="2026-06")) == [["accounts:1000"]]
+
+
+def test_income_statement_accounts_use_year_to_date(books):
+    # a debit to revenue last year sits in retained earnings; this year revenue is credit
+    books.entry("JE-OLD", "2025-12-15", [("4000", "500.00", "0"), ("1000", "0", "500.00")])
+    books.entry("JE-CAP", "2025-01-02", [("1000", "900.00", "0"), ("3000", "0", "900.00")])
+    books.entry("JE-NEW", "2026-02-15", [("1100", "200.00", "0"), ("4000", "0", "200.00")])
+    assert books.run("je.abnormal_balances").status == "pass"
+    assert refs_of(books.run("je.abnormal_balances", month="2025-12")) == [["accounts:4000"]]
+
+
+def test_tolerance_and_either_side_accounts(books):
+    books.entry("JE-1", "2026-05-03", [("1990", "0", "50.00"), ("1100", "50.00", "0")])  # suspense
+    books.entry("JE-2", "2026-05-03", [("1100", "0", "0.40"), ("4000", "0.40", "0")])
+    assert books.run("je.abnormal_balances").status == "exceptions"  # revenue: a 0.40 debit
+    assert books.run("je.abnormal_balances", tolerance="0.50").status == "pass"
