@@ -67,3 +67,19 @@ def test_decrease_names_last_months_entry(books):
     rent = [a for a in result.metrics["accounts"] if a["key"] == "6000"][0]
     assert rent["variance"] == Decimal("-8000.00")
     assert [d["je_id"] for d in rent["drivers"]] == [gone]
+
+
+def test_year_over_year_compares_the_same_month_last_year():
+    from skills.flux.year_over_year import SKILL as YOY
+    b = Books(materiality="1000.00")
+    b.entity("US01")
+    b.post("US01", "2025-05-10", [("1100", "10000.00"), ("4000", "-10000.00")], source="ar")
+    b.post("US01", "2026-04-10", [("1100", "30000.00"), ("4000", "-30000.00")], source="ar")
+    big = b.post("US01", "2026-05-10", [("1100", "16000.00"), ("4000", "-16000.00")])
+    result = b.result([YOY], "flux.year_over_year", "2026-05", "US01")
+    revenue = [a for a in result.metrics["accounts"] if a["key"] == "4000"][0]
+    assert (revenue["current"], revenue["comparison"], revenue["variance"]) == (
+        Decimal("16000.00"), Decimal("10000.00"), Decimal("6000.00"))
+    assert result.metrics["comparison"] == "2025-05"
+    finding = [f for f in result.findings if "(4000)" in f.message][0]
+    assert finding.amount == Decimal("6000.00") and finding.refs == (f"journal_lines:{big}",)
