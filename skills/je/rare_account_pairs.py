@@ -8,7 +8,7 @@ manipulations show up. Each such entry deserves a look at its support.
 """
 from close.money import ZERO, cents
 from close.skill import Finding, Int, Skill, Text
-from skills.je.weekend_holiday_postings import parse_sources
+from skills.je.journal_sources import parse_sources
 
 # A pair is every debit account x every credit account within one je_id. History counts
 # the distinct entries of the entity showing the pair in the 12 (lookback) months before

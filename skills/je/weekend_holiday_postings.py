@@ -12,6 +12,7 @@ import holidays
 
 from close.money import ZERO, cents
 from close.skill import Finding, Skill, SkillError, Text
+from skills.je.journal_sources import parse_sources
 
 SQL = """
 SELECT je_id,
@@ -38,12 +39,6 @@ def non_working_days(country: str, subdivision: str, years) -> dict | None:
         return dict(holidays.country_holidays(country, subdiv=subdivision or None, years=years))
     except NotImplementedError as exc:
         raise SkillError(f"holiday calendar {country}/{subdivision}: {exc}") from None
-
-
-def parse_sources(text: str) -> set[str] | None:
-    """'manual,system' -> {'manual', 'system'}; 'all' -> None (every source)."""
-    names = {s.strip().lower() for s in text.split(",") if s.strip()}
-    return None if not names or "all" in names else names
 
 
 def why_closed(day: date, public: dict) -> str | None:
