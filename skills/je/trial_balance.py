@@ -27,6 +27,24 @@ HAVING SUM(debit) <> SUM(credit)
 ORDER BY je_id
 """
 
+# Per account: balance brought forward, the month's debits and credits, balance at the
+# month's end (debit positive). Accounts missing from the chart still appear, unnamed.
+PER_ACCOUNT = """
+SELECT j.account_id, MIN(a.name) AS name, MIN(a.type) AS type,
+       CAST(COALESCE(SUM(CASE WHEN j.posting_date < $month_start THEN j.debit - j.credit END), 0)
+            AS DECIMAL(18,2)) AS opening,
+       CAST(COALESCE(SUM(CASE WHEN j.posting_date >= $month_start THEN j.debit END), 0)
+            AS DECIMAL(18,2)) AS debit,
+       CAST(COALESCE(SUM(CASE WHEN j.posting_date >= $month_start THEN j.credit END), 0)
+            AS DECIMAL(18,2)) AS credit,
+       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS closing
+FROM journal_lines j
+LEFT JOIN accounts a ON a.account_id = j.account_id
+WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+GROUP BY j.account_id
+ORDER BY j.account_id
+"""
+
 
 def run(ctx):
     totals = ctx.rows(TOTALS)[0]
@@ -40,6 +58,7 @@ def run(ctx):
         "cumulative_credit": cents(totals["cumulative_credit"]),
         "period_difference": cents(period_diff),
         "cumulative_difference": cents(cumulative_diff),
+        "accounts": ctx.rows(PER_ACCOUNT),
     }
     findings = []
     if period_diff != ZERO or cumulative_diff != ZERO:
@@ -63,7 +82,8 @@ SKILL = Skill(
     description=(
         "Trial balance per entity: total debits equal total credits for the month and "
         "cumulatively to the month's end. Reports the difference and the journal entries "
-        "that do not balance."
+        "that do not balance. Metrics hold the trial balance per account: balance brought "
+        "forward, the month's debits and credits, and the balance at the month's end."
     ),
     needs=("journal_lines", "accounts"),
     run=run,

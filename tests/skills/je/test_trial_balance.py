@@ -1,0 +1,25 @@
+from decimal import Decimal
+
+from je_books import refs_of
+
+
+def test_balanced_books_pass_with_per_account_trial_balance(books):
+    books.entry("JE-0", "2026-04-01", [("1000", "1000.00", "0"), ("3000", "0", "1000.00")])
+    books.entry("JE-1", "2026-05-04", [("6000", "250.00", "0"), ("1000", "0", "250.00")])
+    result = books.run("je.trial_balance")
+    assert result.status == "pass"
+    accounts = {a["account_id"]: a for a in result.metrics["accounts"]}
+    assert accounts["1000"]["opening"] == Decimal("1000.00")
+    assert accounts["1000"]["credit"] == Decimal("250.00")
+    assert accounts["1000"]["closing"] == Decimal("750.00")
+    assert sum(a["closing"] for a in accounts.values()) == Decimal("0")
+    assert sum(a["debit"] for a in accounts.values()) == result.metrics["period_debit"]
+    assert sum(a["credit"] for a in accounts.values()) == result.metrics["period_credit"]
+
+
+def test_out_of_balance_names_the_entries(books):
+    books.entry("JE-1", "2026-05-04", [("6000", "250.00", "0"), ("1000", "0", "249.00")])
+    result = books.run("je.trial_balance")
+    assert refs_of(result) == [["journal_lines:JE-1"]]
+    assert result.findings[0].amount == Decimal("1.00")
+    assert result.metrics["cumulative_difference"] == Decimal("1.00")
