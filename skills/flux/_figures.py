@@ -1,0 +1,58 @@
+"""Figures the flux analytics share: income-statement totals and working-capital groups.
+
+KPIs, the net income bridge, working capital and cash runway read the same few totals;
+computing them in one place from close.statements keeps them equal to the statements.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from close.money import ZERO
+from close.statements import PNL_TYPES, AccountAmounts
+
+CURRENT_ASSETS = ("cash", "receivable", "allowance", "inventory", "prepaid",
+                  "intercompany_receivable", "tax_receivable")
+CURRENT_LIABILITIES = ("payable", "accrued_liability", "deferred_revenue", "tax_payable",
+                       "payroll_liability", "intercompany_payable")
+# Working capital excludes cash (its result) and debt (financing).
+WORKING_CAPITAL = {
+    "receivable": "Trade receivables", "allowance": "Trade receivables",
+    "inventory": "Inventory", "prepaid": "Prepaid expenses",
+    "intercompany_receivable": "Intercompany, net", "intercompany_payable": "Intercompany, net",
+    "tax_receivable": "Tax, net", "tax_payable": "Tax, net",
+    "payable": "Trade payables", "accrued_liability": "Accrued liabilities",
+    "deferred_revenue": "Deferred revenue", "payroll_liability": "Payroll liabilities",
+}
+# Net income bridge drivers, by subtype, in presentation order.
+BRIDGE_DRIVERS = (
+    ("Revenue", ("revenue", "intercompany_revenue")),
+    ("Cost of sales", ("cogs",)),
+    ("Payroll", ("payroll_expense",)),
+    ("Other operating expenses", ("opex", "intercompany_expense")),
+    ("Depreciation", ("depreciation_expense",)),
+    ("Net interest", ("interest_income", "interest_expense")),
+    ("Foreign exchange", ("fx_gain_loss",)),
+    ("Income tax", ("income_tax_expense",)),
+)
+
+
+def credit_sum(accounts: list[AccountAmounts], window: str, subtypes) -> Decimal:
+    """Credit-positive sum (contribution to profit) of the accounts with these subtypes."""
+    return sum((-a.amounts[window] for a in accounts
+                if a.type in PNL_TYPES and a.subtype in subtypes), ZERO)
+
+
+def net_income(accounts: list[AccountAmounts], window: str) -> Decimal:
+    return sum((-a.amounts[window] for a in accounts if a.type in PNL_TYPES), ZERO)
+
+
+def balance_sum(accounts: list[AccountAmounts], window: str, subtypes) -> Decimal:
+    """Debit-positive balance of the accounts with these subtypes."""
+    return sum((a.amounts[window] for a in accounts if a.subtype in subtypes), ZERO)
+
+
+def ratio(numerator: Decimal, denominator: Decimal, places: str = "0.1", scale: int = 100):
+    """numerator / denominator x scale, rounded; None when the denominator is zero."""
+    if denominator == ZERO:
+        return None
+    return (numerator * scale / denominator).quantize(Decimal(places), rounding=ROUND_HALF_UP)

@@ -1,0 +1,69 @@
+"""The handful of ratios a CFO reads first: margins, EBITDA, opex ratio, current ratio.
+
+Computed from the statements' own figures for the month, the prior month and the year
+to date, so the KPI page never disagrees with the income statement or balance sheet.
+Reports only: a KPI is read against a plan or a covenant, not a fixed rule here.
+"""
+from datetime import date
+
+from close.money import ZERO, cents
+from close.skill import Skill
+from close.statements import EPOCH, account_amounts, fiscal_year_start
+from skills.flux._figures import (CURRENT_ASSETS, CURRENT_LIABILITIES, balance_sum,
+                                  credit_sum, net_income, ratio)
+
+
+def kpis(accounts, window: str, balance_window: str, cur: str) -> dict:
+    revenue = credit_sum(accounts, window, ("revenue", "intercompany_revenue"))
+    cogs = -credit_sum(accounts, window, ("cogs",))
+    gross = revenue - cogs
+    opex = -credit_sum(accounts, window, ("opex", "payroll_expense", "depreciation_expense",
+                                          "intercompany_expense"))
+    depreciation = -credit_sum(accounts, window, ("depreciation_expense",))
+    operating = gross - opex
+    ebitda = operating + depreciation
+    current_assets = balance_sum(accounts, balance_window, CURRENT_ASSETS)
+    current_liabilities = -balance_sum(accounts, balance_window, CURRENT_LIABILITIES)
+    return {
+        "revenue": cents(revenue, cur), "gross_profit": cents(gross, cur),
+        "operating_profit": cents(operating, cur), "ebitda": cents(ebitda, cur),
+        "net_income": cents(net_income(accounts, window), cur),
+        "operating_expenses": cents(opex, cur),
+        "gross_margin_pct": ratio(gross, revenue), "operating_margin_pct": ratio(operating, revenue),
+        "ebitda_margin_pct": ratio(ebitda, revenue), "opex_ratio_pct": ratio(opex, revenue),
+        "current_assets": cents(current_assets, cur),
+        "current_liabilities": cents(current_liabilities, cur),
+        "current_ratio": ratio(current_assets, current_liabilities, "0.01", 1),
+    }
+
+
+def run(ctx):
+    cur, m = ctx.currency, ctx.month
+    windows = {"mtd": (m.first_day, m.last_day), "prior": (m.prev.first_day, m.prev.last_day),
+               "ytd": (fiscal_year_start(m, ctx.pack.fiscal_year_start_month), m.last_day),
+               "bal": (EPOCH, m.last_day), "prior_bal": (EPOCH, m.prev.last_day)}
+    accounts = account_amounts(ctx.con, ctx.entity.id, windows)
+    month, prior, ytd = (kpis(accounts, "mtd", "bal", cur), kpis(accounts, "prior", "prior_bal", cur),
+                         kpis(accounts, "ytd", "bal", cur))
+    lines = [{"line": key, "amount": month[key], "prior": prior[key], "ytd": ytd[key]}
+             for key in month]
+    metrics = {**month, "prior": prior, "ytd": ytd, "lines": lines, "currency": cur}
+    summary = (f"{m}: gross margin {month['gross_margin_pct']}%, operating margin "
+               f"{month['operating_margin_pct']}%, EBITDA {month['ebitda']} {cur}, current ratio "
+               f"{month['current_ratio']}.")
+    return ctx.result([], metrics, summary)
+
+
+SKILL = Skill(
+    id="flux.kpis",
+    title="Key performance indicators",
+    description=(
+        "Gross margin, operating margin, EBITDA (operating profit plus depreciation) and "
+        "its margin, opex ratio (operating expenses / revenue) and current ratio (current "
+        "assets / current liabilities by account subtype) for the month, the prior month "
+        "and the fiscal year to date, from the statements' mapping. Percentages to one "
+        "decimal, ratios to two; a ratio whose denominator is zero is null. Reports only."
+    ),
+    needs=("journal_lines", "accounts"),
+    run=run,
+)
