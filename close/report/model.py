@@ -1,0 +1,414 @@
+"""From results.json to what the Monthly Financial Review shows, section by section.
+
+The report reads only the results contract (doc), the narrative inside it, and the
+review state: everything it shows was computed by a skill and is traceable to one. This
+module arranges those results for reading (statements by entity, reconciliations and
+tax checks as status tables, every exception ranked) so the templates only lay out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+from close.report.chart import bar_line_chart, series_points
+from close.report.narrative_view import NarrativeSection, narrative_sections, ordered
+from close.report.numbers import month_label, to_decimal
+from close.report.review_view import ReviewItem, ReviewView, review_view
+from close.report.tables import Table, is_row_list, scalar_metrics, table_from_rows
+
+STATUSES = ("pass", "exceptions", "skipped", "error")
+SEVERITIES = ("high", "medium", "low")
+STATEMENT_ORDER = ("stmt.income_statement", "stmt.balance_sheet", "stmt.cash_flow",
+                   "stmt.equity_changes")
+KEY_FIGURE_NAMES = ("difference", "unreconciled", "variance", "unexplained", "gap")
+SUMMARY_SKILL = "close.exceptions_summary"
+MFR_SKILL = "close.mfr"
+CHECKLIST_SKILL = "close.checklist"
+READINESS_SKILL = "close.period_readiness"
+
+
+@lru_cache(maxsize=1)
+def skill_titles() -> dict[str, str]:
+    """Titles of installed skills, for reading; ids stand in when discovery fails."""
+    try:
+        from close.registry import Registry
+
+        return {s.id: s.title for s in Registry.discover().all()}
+    except Exception:  # a report must still render if a plug-in is broken
+        return {}
+
+
+def title_of(skill_id: str) -> str:
+    return skill_titles().get(skill_id, skill_id)
+
+
+@dataclass
+class EntityInfo:
+    id: str
+    name: str = ""
+    currency: str = ""
+    country: str = ""
+    parent_id: str | None = None
+    ownership_pct: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} · {self.name}" if self.name else self.id
+
+
+@dataclass
+class SkillRow:
+    skill_id: str
+    title: str
+    entity_id: str | None
+    entity_label: str
+    currency: str
+    status: str
+    summary: str
+    findings: int
+    findings_amount: Decimal | None
+    key_label: str = ""
+    key_value: object = None
+    details: list = field(default_factory=list)  # (name, value)
+    review: ReviewItem | None = None
+
+
+@dataclass
+class ExceptionRow:
+    rank: int
+    severity: str
+    skill_id: str
+    skill_title: str
+    entity_id: str | None
+    currency: str
+    amount: Decimal | None
+    amount_reporting: Decimal | None
+    message: str
+    refs: list[str]
+
+
+@dataclass
+class EntityStatements:
+    entity: EntityInfo
+    tables: list[Table]
+    checks: list[tuple[str, object]] = field(default_factory=list)
+    reviews: list[tuple[str, ReviewItem]] = field(default_factory=list)
+
+
+@dataclass
+class Kpi:
+    label: str
+    value: object
+    prior: object
+    unit: str
+    change: Decimal | None = None
+
+
+@dataclass
+class Report:
+    month: str
+    month_label: str
+    prior_month_label: str
+    pack_name: str
+    pack_sha256: str
+    reporting_currency: str
+    entities: list[EntityInfo]
+    status_counts: dict
+    severity_counts: dict
+    review: ReviewView
+    narrative: dict[str, NarrativeSection] | None
+    kpis: list[Kpi]
+    chart_svg: str
+    series: list[dict]
+    statements: list[EntityStatements]
+    flux: list[SkillRow]
+    flux_tables: list[tuple[str, Table]]
+    flux_findings: list[ExceptionRow]
+    reconciliations: list[SkillRow]
+    recon_counts: dict
+    tax: list[SkillRow]
+    exceptions: list[ExceptionRow]
+    exceptions_ranked_by: str
+    not_run: list[SkillRow]
+    checklist: SkillRow | None
+    checklist_areas: list[tuple[str, dict]]
+    blockers: list[dict]
+    readiness_rows: list[tuple[EntityInfo, list[dict]]]
+    all_results: list[SkillRow]
+    usage: dict
+
+    @property
+    def total_skills(self) -> int:
+        return sum(self.status_counts.values())
+
+    @property
+    def total_findings(self) -> int:
+        return sum(self.severity_counts.values())
+
+    @property
+    def narrative_sections(self) -> list[NarrativeSection]:
+        return ordered(self.narrative) if self.narrative else []
+
+    def narrative_for(self, section_id: str) -> NarrativeSection | None:
+        return (self.narrative or {}).get(section_id)
+
+
+def _prior_month(period: str) -> str:
+    try:
+        year, month = (int(p) for p in period.split("-"))
+    except ValueError:
+        return ""
+    index = year * 12 + month - 2
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def _results(doc: dict) -> list[dict]:
+    return [r for r in doc.get("skills") or [] if isinstance(r, dict) and r.get("id")]
+
+
+def _find(results: list[dict], skill_id: str, entity_id: str | None = None) -> dict | None:
+    for r in results:
+        if r["id"] == skill_id and r.get("entity_id") == entity_id:
+            return r
+    return None
+
+
+def _entities(doc: dict, mfr: dict | None) -> list[EntityInfo]:
+    """Entities of the run with names and currencies from close.mfr when it ran."""
+    known = {}
+    for raw in ((mfr or {}).get("metrics") or {}).get("entities") or []:
+        if isinstance(raw, dict) and raw.get("entity_id"):
+            known[raw["entity_id"]] = EntityInfo(
+                id=raw["entity_id"], name=raw.get("name") or "",
+                currency=raw.get("functional_currency") or "", country=raw.get("country") or "",
+                parent_id=raw.get("parent_id"), ownership_pct=raw.get("ownership_pct"))
+    ids = list(doc.get("entities") or [])
+    for r in _results(doc):
+        if r.get("entity_id") and r["entity_id"] not in ids:
+            ids.append(r["entity_id"])
+    return [known.get(i, EntityInfo(id=i)) for i in ids]
+
+
+def _amount_total(findings: list[dict]) -> Decimal | None:
+    amounts = [to_decimal(f.get("amount")) for f in findings]
+    amounts = [a for a in amounts if a is not None]
+    return sum(amounts, Decimal(0)) if amounts else None
+
+
+def _key_figure(metrics: dict) -> tuple[str, object]:
+    for name in KEY_FIGURE_NAMES:
+        if name in metrics and not isinstance(metrics[name], (dict, list)):
+            return name, metrics[name]
+    for key, value in metrics.items():
+        if any(word in key for word in KEY_FIGURE_NAMES) and not isinstance(value, (dict, list)):
+            return key, value
+    return "", None
+
+
+def _skill_row(result: dict, entities: dict[str, EntityInfo], review: ReviewView,
+               reporting_currency: str) -> SkillRow:
+    metrics = result.get("metrics") or {}
+    entity_id = result.get("entity_id")
+    entity = entities.get(entity_id) if entity_id else None
+    key_label, key_value = _key_figure(metrics)
+    details = [(k, v) for k, v in scalar_metrics(metrics) if k != key_label][:6]
+    findings = result.get("findings") or []
+    return SkillRow(
+        skill_id=result["id"], title=title_of(result["id"]), entity_id=entity_id,
+        entity_label=entity.label if entity else (entity_id or "Group"),
+        currency=(entity.currency if entity else reporting_currency) or "",
+        status=str(result.get("status", "")), summary=str(result.get("summary") or ""),
+        findings=len(findings), findings_amount=_amount_total(findings),
+        key_label=key_label.replace("_", " "), key_value=key_value, details=details,
+        review=review.for_skill(result["id"], entity_id),
+    )
+
+
+def _exceptions_from_summary(summary: dict | None) -> list[ExceptionRow] | None:
+    ranked = ((summary or {}).get("metrics") or {}).get("ranked")
+    if not is_row_list(ranked):
+        return None if not isinstance(ranked, list) else []
+    rows = []
+    for index, item in enumerate(ranked, start=1):
+        rows.append(ExceptionRow(
+            rank=int(item.get("rank") or index), severity=str(item.get("severity", "")),
+            skill_id=str(item.get("skill_id", "")), skill_title=title_of(str(item.get("skill_id", ""))),
+            entity_id=item.get("entity_id"), currency=str(item.get("currency") or ""),
+            amount=to_decimal(item.get("amount")),
+            amount_reporting=to_decimal(item.get("amount_reporting")),
+            message=str(item.get("message", "")), refs=[str(r) for r in item.get("refs") or []],
+        ))
+    return rows
+
+
+def _exceptions_from_results(results: list[dict], entities: dict[str, EntityInfo],
+                             reporting_currency: str) -> list[ExceptionRow]:
+    """Every finding outside the close area, by severity then amount (functional)."""
+    rows = []
+    for r in results:
+        if r["id"].startswith("close."):
+            continue
+        entity = entities.get(r.get("entity_id") or "")
+        for f in r.get("findings") or []:
+            rows.append(ExceptionRow(
+                rank=0, severity=str(f.get("severity", "")), skill_id=r["id"],
+                skill_title=title_of(r["id"]), entity_id=r.get("entity_id"),
+                currency=(entity.currency if entity else reporting_currency) or "",
+                amount=to_decimal(f.get("amount")), amount_reporting=None,
+                message=str(f.get("message", "")), refs=[str(x) for x in f.get("refs") or []]))
+    rows.sort(key=lambda e: (SEVERITIES.index(e.severity) if e.severity in SEVERITIES else 9,
+                             -(e.amount or Decimal(0)), e.skill_id, e.entity_id or "", e.refs))
+    for index, row in enumerate(rows, start=1):
+        row.rank = index
+    return rows
+
+
+def _statements(results: list[dict], entities: list[EntityInfo], period: str,
+                review: ReviewView) -> list[EntityStatements]:
+    stmt = [r for r in results if r["id"].startswith("stmt.")]
+    order = {sid: i for i, sid in enumerate(STATEMENT_ORDER)}
+    stmt.sort(key=lambda r: (order.get(r["id"], len(order)), r["id"]))
+    blocks = []
+    group_ids = [None] + [e.id for e in entities]
+    by_id = {e.id: e for e in entities}
+    for entity_id in group_ids:
+        entity = by_id.get(entity_id) if entity_id else EntityInfo(id="Group", name="consolidated")
+        tables, checks, reviews = [], [], []
+        for r in stmt:
+            if r.get("entity_id") != entity_id or r.get("status") in ("skipped", "error"):
+                continue
+            metrics = r.get("metrics") or {}
+            for key, value in metrics.items():
+                if not is_row_list(value):
+                    continue
+                title = title_of(r["id"]) if key == "lines" else f"{title_of(r['id'])}: {key.replace('_', ' ')}"
+                tables.append(table_from_rows(value, title=title, period=period))
+            for key, value in scalar_metrics(metrics):
+                if any(word in key for word in KEY_FIGURE_NAMES):
+                    checks.append((f"{title_of(r['id'])}: {key.replace('_', ' ')}", value))
+            item = review.for_skill(r["id"], entity_id)
+            if item:
+                reviews.append((title_of(r["id"]), item))
+        if tables:
+            blocks.append(EntityStatements(entity, tables, checks, reviews))
+    return blocks
+
+
+def _kpis(mfr_metrics: dict) -> list[Kpi]:
+    kpis = []
+    for raw in mfr_metrics.get("kpis") or []:
+        if not isinstance(raw, dict):
+            continue
+        value, prior = to_decimal(raw.get("value")), to_decimal(raw.get("prior"))
+        change = value - prior if value is not None and prior is not None else None
+        kpis.append(Kpi(str(raw.get("label", raw.get("key", ""))), raw.get("value"), raw.get("prior"),
+                        str(raw.get("unit") or ""), change))
+    return kpis
+
+
+def _flux(results, entities_by, review, reporting, period):
+    rows, tables, findings = [], [], []
+    for r in results:
+        if not r["id"].startswith("flux."):
+            continue
+        rows.append(_skill_row(r, entities_by, review, reporting))
+        entity = entities_by.get(r.get("entity_id") or "")
+        label = entity.label if entity else "Group"
+        if r["id"] == "flux.month_over_month":
+            for key, value in (r.get("metrics") or {}).items():
+                if is_row_list(value):
+                    tables.append((label, table_from_rows(value, title=f"{title_of(r['id'])}: {key.replace('_', ' ')}",
+                                                           period=period)))
+            for f in r.get("findings") or []:
+                findings.append(ExceptionRow(
+                    0, str(f.get("severity", "")), r["id"], title_of(r["id"]), r.get("entity_id"),
+                    (entity.currency if entity else reporting) or "", to_decimal(f.get("amount")), None,
+                    str(f.get("message", "")), [str(x) for x in f.get("refs") or []]))
+    return rows, tables, findings
+
+
+def _checklist(results, entities_by, review, reporting):
+    result = _find(results, CHECKLIST_SKILL)
+    if not result:
+        return None, [], []
+    metrics = result.get("metrics") or {}
+    areas = [(area, counts) for area, counts in (metrics.get("by_area") or {}).items()
+             if isinstance(counts, dict)]
+    blockers = [b for b in metrics.get("blockers") or [] if isinstance(b, dict)]
+    return _skill_row(result, entities_by, review, reporting), areas, blockers
+
+
+def _period_readiness(results, entities):
+    rows = []
+    for entity in entities:
+        result = _find(results, READINESS_SKILL, entity.id)
+        if result and is_row_list((result.get("metrics") or {}).get("checks")):
+            rows.append((entity, result["metrics"]["checks"]))
+    return rows
+
+
+def build_report(doc: dict, review_state=None) -> Report:
+    results = _results(doc)
+    period = str(doc.get("month", ""))
+    mfr = _find(results, MFR_SKILL)
+    mfr_metrics = (mfr or {}).get("metrics") or {}
+    reporting = str(mfr_metrics.get("reporting_currency") or "")
+    entities = _entities(doc, mfr)
+    entities_by = {e.id: e for e in entities}
+    review = review_view(review_state)
+
+    status_counts = {s: 0 for s in STATUSES}
+    severity_counts = {s: 0 for s in SEVERITIES}
+    for r in results:
+        status_counts[r.get("status")] = status_counts.get(r.get("status"), 0) + 1
+        if r["id"].startswith("close."):
+            continue
+        for f in r.get("findings") or []:
+            severity_counts[f.get("severity")] = severity_counts.get(f.get("severity"), 0) + 1
+
+    series = [row for row in mfr_metrics.get("series") or [] if isinstance(row, dict)]
+    chart = bar_line_chart(
+        series_points(series), title=f"Group revenue and net income by month, {reporting}",
+        bar_label="Revenue", line_label="Net income", currency=reporting)
+
+    rows = {r_id: [] for r_id in ("recon", "tax")}
+    recon_counts = {s: 0 for s in STATUSES}
+    for r in results:
+        area = r["id"].split(".", 1)[0]
+        if area in rows:
+            rows[area].append(_skill_row(r, entities_by, review, reporting))
+            if area == "recon":
+                recon_counts[r.get("status")] = recon_counts.get(r.get("status"), 0) + 1
+    position = {e.id: i for i, e in enumerate(entities)}
+    for area_rows in rows.values():
+        area_rows.sort(key=lambda row: (row.skill_id, position.get(row.entity_id or "", -1)))
+
+    exceptions = _exceptions_from_summary(_find(results, SUMMARY_SKILL))
+    ranked_by = "severity, then amount in the reporting currency (close.exceptions_summary)"
+    if exceptions is None:
+        exceptions = _exceptions_from_results(results, entities_by, reporting)
+        ranked_by = "severity, then amount in the entity's currency"
+
+    flux_rows, flux_tables, flux_findings = _flux(results, entities_by, review, reporting, period)
+    checklist, areas, blockers = _checklist(results, entities_by, review, reporting)
+    not_run = [_skill_row(r, entities_by, review, reporting) for r in results
+               if r.get("status") in ("skipped", "error")]
+    not_run.sort(key=lambda row: (row.status != "error", row.skill_id, row.entity_id or ""))
+
+    return Report(
+        month=period, month_label=month_label(period), prior_month_label=month_label(_prior_month(period)),
+        pack_name=str((doc.get("pack") or {}).get("name", "")),
+        pack_sha256=str((doc.get("pack") or {}).get("sha256", "")),
+        reporting_currency=reporting, entities=entities,
+        status_counts=status_counts, severity_counts=severity_counts, review=review,
+        narrative=narrative_sections(doc), kpis=_kpis(mfr_metrics), chart_svg=chart, series=series,
+        statements=_statements(results, entities, period, review),
+        flux=flux_rows, flux_tables=flux_tables, flux_findings=flux_findings,
+        reconciliations=rows["recon"], recon_counts=recon_counts, tax=rows["tax"],
+        exceptions=exceptions, exceptions_ranked_by=ranked_by, not_run=not_run,
+        checklist=checklist, checklist_areas=areas, blockers=blockers,
+        readiness_rows=_period_readiness(results, entities),
+        all_results=[_skill_row(r, entities_by, review, reporting) for r in results],
+        usage=doc.get("usage") if isinstance(doc.get("usage"), dict) else {},
+    )
