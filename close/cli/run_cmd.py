@@ -13,6 +13,7 @@ from rich.table import Table
 from close.cli.common import EXIT_FAILED, EXIT_OK, fail, open_pack_or_fail, parse_month_or_fail, print_json
 from close.config import ConfigError, load_config
 from close.results import status_counts
+from close.review import ReviewError
 from close.runner import UsageError
 from close.workspace import current_user, workspace_for
 
@@ -68,7 +69,7 @@ def run(
                 month=period, config=config, out_dir=out_dir, user=current_user(as_user),
                 entity_ids=entity, skill_patterns=skills, model=model, batch=batch,
                 progress=tick, on_start=start, reopen_reason=reason if reopen else None)
-    except (UsageError, ConfigError) as exc:
+    except (UsageError, ConfigError, ReviewError) as exc:
         fail(str(exc))
     finally:
         con.close()

@@ -26,7 +26,9 @@ SELECT i.*, d.decision, d.user AS decided_by, d.note AS decision_note,
          WHERE v.month = i.month AND v.kind = i.kind AND v.key = i.key) AS latest_version,
        (SELECT COUNT(*) FROM items o JOIN decisions od ON od.item_n = o.n
          WHERE o.month = i.month AND o.kind = i.kind AND o.key = i.key
-           AND o.version < i.version AND od.decision = 'approved') AS earlier_approvals
+           AND o.version < i.version AND od.decision = 'approved') AS earlier_approvals,
+       (SELECT MIN(f.n) FROM items f
+         WHERE f.month = i.month AND f.kind = i.kind AND f.key = i.key) AS first_n
 FROM items i
 LEFT JOIN decisions d ON d.item_n = i.n
 LEFT JOIN withdrawals w ON w.item_n = i.n
@@ -81,7 +83,8 @@ def list_items(con: sqlite3.Connection, *, month: str | None = None, status: str
     if month is not None:
         sql += " WHERE i.month = ?"
         params.append(month)
-    rows = con.execute(sql + " ORDER BY i.month, i.n", params).fetchall()
+    # A key keeps the place where it was first queued, whatever its version.
+    rows = con.execute(sql + " ORDER BY i.month, first_n, i.version", params).fetchall()
     items = [summary(r) for r in rows]
     if status == "stale":
         return [i for i in items if i["stale"]]

@@ -1,0 +1,256 @@
+"""`close review list|show|approve|reject|comment` and `close signoff`.
+
+Exit codes: 0 done; 1 the review rules refused the action (your own item, already
+decided, superseded, unverified without a note, month not ready or locked, store busy);
+2 a usage error (bad month or status, unknown item id, empty reason, bad store).
+The store is the workspace's review.sqlite: --workspace, else the workspace of --pack,
+else the demo group's.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from close.cli.common import EXIT_FAILED, fail, parse_month_or_fail, print_json
+
+review_app = typer.Typer(name="review", no_args_is_help=True, add_completion=False,
+                         help="Review queue: list, show, approve, reject and comment on items.")
+
+PACK = typer.Option(None, "--pack", help="Ledger pack whose workspace holds the review store; default: the demo group.")
+WORKSPACE = typer.Option(None, "--workspace", help="Workspace folder holding review.sqlite (overrides --pack).")
+AS_USER = typer.Option(None, "--as", help="Who is acting (else CLOSE_USER, else the login name).")
+JSON = typer.Option(False, "--json", help="Print JSON.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(review_app, name="review")
+    app.command("signoff")(signoff)
+
+
+def store_workspace(pack: Path | None, workspace: Path | None) -> Path:
+    """The workspace the review commands act on, found the way `close run` finds it."""
+    from close.cli.common import resolve_pack
+    from close.workspace import workspace_for
+
+    if workspace is not None or os.environ.get("CLOSE_WORKSPACE"):
+        return workspace_for(pack or Path("."), workspace)
+    try:
+        pack_path = resolve_pack(pack)
+    except ImportError:
+        fail("no --pack or --workspace given, and the demo group is not available")
+    return workspace_for(pack_path, None)
+
+
+@contextmanager
+def opened_store(pack: Path | None, workspace: Path | None, *, create: bool):
+    """Yield a connection (None when read-only and no store exists yet); turn review
+    refusals and store trouble into one-line errors with the documented exit codes."""
+    from close.review import ReviewError
+    from close.review.store import BUSY_TIMEOUT_MS, connect, store_path
+
+    ws = store_workspace(pack, workspace)
+    con = None
+    try:
+        con = connect(ws, create=create)
+        yield con
+    except ReviewError as exc:
+        fail(str(exc), exc.exit_code)
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            fail(f"{store_path(ws)} stayed locked by another process for "
+                 f"{BUSY_TIMEOUT_MS // 1000} s; try again", EXIT_FAILED)
+        fail(f"{store_path(ws)}: {exc}")
+    finally:
+        if con is not None:
+            con.close()
+
+
+def _user(as_user: str | None) -> str:
+    from close.workspace import current_user
+
+    return current_user(as_user)
+
+
+@review_app.command("list")
+def list_cmd(
+    month: Optional[str] = typer.Option(None, "--month", help="Only this month, YYYY-MM."),
+    status: Optional[str] = typer.Option(None, "--status", help="pending, approved, rejected, or stale (approvals of replaced versions)."),
+    show_all: bool = typer.Option(False, "--all", help="Include replaced and withdrawn versions."),
+    pack: Optional[Path] = PACK, workspace: Optional[Path] = WORKSPACE, as_json: bool = JSON,
+) -> None:
+    """List the current review items, with status, version and preparer."""
+    from close.review.views import STATUSES, list_items, readiness_share
+
+    period = str(parse_month_or_fail(month)) if month else None
+    if status is not None and status not in STATUSES:
+        fail(f"--status {status!r}: choose one of {', '.join(STATUSES)}")
+    with opened_store(pack, workspace, create=False) as con:
+        items = [] if con is None else list_items(con, month=period, status=status, include_all=show_all)
+    if as_json:
+        print_json(items)
+        return
+    if not items:
+        typer.echo("no review items" + (f" for {period}" if period else ""))
+        return
+    for i in items:
+        typer.echo(_item_line(i))
+    if period and not show_all and status is None:
+        approved = sum(1 for i in items if i["status"] == "approved")
+        typer.echo(f"{period}: {approved} of {len(items)} approved "
+                   f"({readiness_share(approved, len(items))}%)")
+
+
+def _item_line(i: dict) -> str:
+    flags = []
+    if i["unverified"]:
+        flags.append("unverified")
+    if i["state"] != "current":
+        flags.append(i["state"])
+    if i["stale"]:
+        flags.append("stale approval")
+    if i["stale_approvals"]:
+        flags.append(f"{i['stale_approvals']} stale approval(s) of earlier versions")
+    extra = f"  [{'; '.join(flags)}]" if flags else ""
+    decided = f" by {i['decided_by']}" if i["decided_by"] else ""
+    return (f"{i['id']}  {i['month']}  {i['status'] + decided:<20} v{i['version']}  "
+            f"{i['kind']:<7}  {i['key']:<32}  {i['preparer']}{extra}")
+
+
+@review_app.command("show")
+def show_cmd(
+    item: str = typer.Argument(..., help="Item id, e.g. R-0001."),
+    pack: Optional[Path] = PACK, workspace: Optional[Path] = WORKSPACE, as_json: bool = JSON,
+) -> None:
+    """Show one item: its draft or findings, figures, decision, comments and versions."""
+    from close.review.errors import UsageError
+    from close.review.views import show
+
+    with opened_store(pack, workspace, create=False) as con:
+        if con is None:
+            raise UsageError(f"no review item {item}: the queue is empty")
+        detail = show(con, item)
+    if as_json:
+        print_json(detail)
+        return
+    for line in _detail_lines(detail):
+        typer.echo(line)
+
+
+def _detail_lines(d: dict) -> list[str]:
+    c = d["content"]
+    lines = [f"{d['id']}  {d['title']}  (version {d['version']}, {d['state']}, {d['status']})",
+             f"month {d['month']} · {d['kind']} {d['key']} · prepared by {d['preparer']}",
+             f"run {d['run_id']} · pack {d['pack']['name']} sha256 {d['pack']['sha256'][:12]} "
+             f"· queued {d['queued_at']}"]
+    if d["unverified"]:
+        lines.append("UNVERIFIED: it cites figures that match no computed fact")
+        for f in c.get("unverified_figures") or []:
+            lines.append(f"  {f.get('text')}: {f.get('reason')}")
+    if d["stale"]:
+        lines.append("this approval is stale: a later version replaced the item")
+    if d["stale_approvals"]:
+        lines.append(f"{d['stale_approvals']} approval(s) of earlier versions are stale")
+    if c.get("summary"):
+        lines += ["", c["summary"]]
+    for p in c.get("paragraphs") or []:
+        lines += ["", p]
+    if c.get("figures"):
+        lines += ["", "figures:"] + [f"  {f.get('text')} = {f.get('fact')} ({f.get('value')})"
+                                     for f in c["figures"]]
+    if c.get("findings"):
+        lines += ["", "findings:"] + [
+            f"  {f.get('severity'):<6} {f.get('amount') or '':>14}  {f.get('message')}  "
+            f"[{', '.join(f.get('refs') or [])}]" for f in c["findings"]]
+    decision = d["decision"]
+    lines.append("")
+    if decision:
+        note = f": {decision['note']}" if decision["note"] else ""
+        accepted = " (accepted unverified)" if decision["accepted_unverified"] else ""
+        lines.append(f"{decision['decision']} by {decision['by']} at {decision['at']}{accepted}{note}")
+    else:
+        lines.append("pending: no decision yet")
+    for cm in d["comments"]:
+        lines.append(f"comment by {cm['by']} at {cm['at']}: {cm['text']}")
+    if len(d["versions"]) > 1:
+        lines.append("versions: " + ", ".join(
+            f"{v['id']} v{v['version']} {v['status']}{' (stale)' if v['stale'] else ''}"
+            f"{'' if v['state'] == 'current' else ' ' + v['state']}" for v in d["versions"]))
+    return lines
+
+
+@review_app.command("approve")
+def approve_cmd(
+    item: str = typer.Argument(..., help="Item id, e.g. R-0001."),
+    note: Optional[str] = typer.Option(None, "--note", help="Why it is right (required with --accept-unverified)."),
+    accept_unverified: bool = typer.Option(False, "--accept-unverified", help="Approve an item whose figures match no fact (needs --note)."),
+    as_user: Optional[str] = AS_USER, pack: Optional[Path] = PACK,
+    workspace: Optional[Path] = WORKSPACE, as_json: bool = JSON,
+) -> None:
+    """Approve the current version of an item (not one you prepared)."""
+    from close.review.decisions import approve
+
+    user = _user(as_user)
+    with opened_store(pack, workspace, create=True) as con:
+        result = approve(con, item, user=user, note=note, accept_unverified=accept_unverified)
+    _done(result, f"approved {result['id']} ({result['key']}, version {result['version']}) as {user}", as_json)
+
+
+@review_app.command("reject")
+def reject_cmd(
+    item: str = typer.Argument(..., help="Item id, e.g. R-0001."),
+    reason: str = typer.Option(..., "--reason", help="What is wrong; the preparer fixes it and re-runs."),
+    as_user: Optional[str] = AS_USER, pack: Optional[Path] = PACK,
+    workspace: Optional[Path] = WORKSPACE, as_json: bool = JSON,
+) -> None:
+    """Reject the current version of an item; only a new run brings it back."""
+    from close.review.decisions import reject
+
+    user = _user(as_user)
+    with opened_store(pack, workspace, create=True) as con:
+        result = reject(con, item, user=user, reason=reason)
+    _done(result, f"rejected {result['id']} ({result['key']}, version {result['version']}) as {user}", as_json)
+
+
+@review_app.command("comment")
+def comment_cmd(
+    item: str = typer.Argument(..., help="Item id, e.g. R-0001."),
+    text: str = typer.Option(..., "--text", help="The comment."),
+    as_user: Optional[str] = AS_USER, pack: Optional[Path] = PACK,
+    workspace: Optional[Path] = WORKSPACE, as_json: bool = JSON,
+) -> None:
+    """Comment on an item (any version, any time)."""
+    from close.review.decisions import comment
+
+    user = _user(as_user)
+    with opened_store(pack, workspace, create=True) as con:
+        result = comment(con, item, user=user, text=text)
+    _done(result, f"commented on {result['id']} as {user}", as_json)
+
+
+def signoff(
+    month: str = typer.Option(..., "--month", help="Month to sign off, YYYY-MM."),
+    note: Optional[str] = typer.Option(None, "--note", help="Recorded with the sign-off."),
+    as_user: Optional[str] = AS_USER, pack: Optional[Path] = PACK,
+    workspace: Optional[Path] = WORKSPACE, as_json: bool = JSON,
+) -> None:
+    """Sign off a month once every current review item is approved; this locks it."""
+    from close.review.signoff import sign_off
+
+    period = str(parse_month_or_fail(month))
+    user = _user(as_user)
+    with opened_store(pack, workspace, create=True) as con:
+        result = sign_off(con, period, user=user, note=note)
+    _done(result, f"signed off {period} as {user}: {len(result['items'])} items approved; "
+                  f"the month is locked", as_json)
+
+
+def _done(result: dict, message: str, as_json: bool) -> None:
+    if as_json:
+        print_json(result)
+    else:
+        typer.echo(message)
