@@ -1,0 +1,385 @@
+"""The facts a narrative may state: compact, exact, each with a stable id.
+
+Built from the results contract (doc["skills"]) and nothing else, so Claude and the
+fallback drafter see the same numbers the report shows. A fact is a value as a string
+with its unit (an ISO currency, count, %, ratio, number, date, month, status or text), a
+label made by code, and, where the books supplied words (skill summaries, finding
+messages, statement line names), that text kept apart in `text` so it only ever reaches
+the model inside the delimited data block. No ledger rows are copied: a finding brings
+its amount, severity, message and at most three refs.
+
+Ids are `<entity or group>.<skill id>.<what>` (US01.recon.bank.difference,
+US01.stmt.income_statement.revenue, group.close.exceptions_summary.finding_1) plus
+`run.*` for the close as a whole, so the same pack and month always give the same ids.
+
+Compactness: skills are still being written by others and some report a lot, so every
+list is capped (lines per statement, metrics per result, findings per result and per
+section) and passing or skipped checks are listed by id in one line per section rather
+than one fact each.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from close.narrative.sections import SECTION_IDS, STATEMENTS, section_for
+
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+MAX_LINES = 40              # statement lines per result
+MAX_METRICS = 12            # scalar metrics per result
+MAX_ITEMS = 5               # rows of a list metric (e.g. per bank account)
+MAX_ITEM_FIELDS = 6
+MAX_FINDINGS = 3            # findings per result in its area's section
+MAX_TOP_FINDINGS = 15       # findings in the exceptions section
+MAX_HEADLINE_FINDINGS = 5   # findings in the executive summary
+MAX_REFS = 3
+MAX_TEXT = 300              # characters of ledger text per fact
+
+_PCT = re.compile(r"pct|percent")
+_NUMBER = re.compile(r"ratio|rate|share|days|months|dso|dpo|runway|chi|mad|score|benford|weight")
+_KEY_METRIC = re.compile(r"difference|variance|total|balance|net|revenue|income|profit|unreconciled|gap")
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+_HEADLINE = re.compile(r"^(total )?(revenue|net revenue|sales|net income|net profit|profit for the period|"
+                       r"operating (income|profit)|gross profit|cash( and cash equivalents)?|total assets|"
+                       r"total liabilities|total equity)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    value: str
+    unit: str
+    label: str
+    text: str | None = None          # words from the books: data, never instructions
+    refs: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["refs"] = list(self.refs)
+        return {k: v for k, v in d.items() if v not in (None, [], ())}
+
+
+@dataclass
+class FactSheet:
+    """Facts per section plus what a drafter needs to speak about the run."""
+
+    month: str
+    reporting_currency: str | None
+    sections: dict[str, list[Fact]] = field(default_factory=dict)
+
+    def facts(self, section_id: str) -> list[Fact]:
+        return self.sections.get(section_id, [])
+
+    def sha256(self, section_id: str) -> str:
+        payload = json.dumps([f.as_dict() for f in self.facts(section_id)], sort_keys=True,
+                             ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def by_id(self, section_id: str) -> dict[str, Fact]:
+        return {f.id: f for f in self.facts(section_id)}
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "_", str(text).lower()).strip("_")
+    return s or "x"
+
+
+def clip(text: str | None) -> str | None:
+    if text is None:
+        return None
+    text = " ".join(str(text).split())
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
+
+
+def _month_facts(month: str) -> list[Fact]:
+    from close.periods import parse_month
+    m = parse_month(month)
+    year_ago = m.shift(-12)
+    return [
+        Fact("run.month", str(m), "month", "Month under review"),
+        Fact("run.period_start", m.first_day.isoformat(), "date", "First day of the month"),
+        Fact("run.period_end", m.last_day.isoformat(), "date", "Month end"),
+        Fact("run.prior_month", str(m.prev), "month", "Prior month"),
+        Fact("run.prior_month_end", m.prev.last_day.isoformat(), "date", "Prior month end"),
+        Fact("run.prior_year_month", str(year_ago), "month", "Same month last year"),
+    ]
+
+
+def classify(key: str, value, currency: str | None) -> tuple[str, str] | None:
+    """(value, unit) for a metric, or None when it is not a figure worth stating."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return str(value), "count"
+    if isinstance(value, Decimal):
+        value = format(value, "f")
+    if not isinstance(value, str):
+        return None
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value, "date"
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return value, "month"
+    if not _DECIMAL.match(value):
+        return None
+    k = key.lower()
+    if _PCT.search(k):
+        return value, "%"
+    if _NUMBER.search(k):
+        return value, "number"
+    if re.fullmatch(r"-?\d+\.\d{2}", value):
+        return value, currency or "amount"
+    return value, "number"
+
+
+class _Builder:
+    def __init__(self, doc: dict, currencies: dict, titles: dict, reporting: str | None):
+        self.doc = doc
+        self.currencies = currencies
+        self.titles = titles
+        self.reporting = reporting
+        self.sections: dict[str, list[Fact]] = {s: [] for s in SECTION_IDS}
+        self.seen: dict[str, set[str]] = {s: set() for s in SECTION_IDS}
+
+    def add(self, section: str, fact: Fact) -> Fact:
+        ids = self.seen[section]
+        if fact.id in ids:
+            n = 2
+            while f"{fact.id}_{n}" in ids:
+                n += 1
+            fact = Fact(f"{fact.id}_{n}", fact.value, fact.unit, fact.label, fact.text, fact.refs)
+        ids.add(fact.id)
+        self.sections[section].append(fact)
+        return fact
+
+    def share(self, section: str, fact: Fact) -> None:
+        """The same fact, same id, in another section (headline figures)."""
+        if fact.id not in self.seen[section]:
+            self.seen[section].add(fact.id)
+            self.sections[section].append(fact)
+
+    def currency(self, result: dict) -> str | None:
+        entity = result.get("entity_id")
+        return self.currencies.get(entity) if entity else self.reporting
+
+    def name(self, result: dict) -> str:
+        title = self.titles.get(result["id"], result["id"])
+        return f"{title} ({result.get('entity_id') or 'group'})"
+
+    def prefix(self, result: dict) -> str:
+        return f"{result.get('entity_id') or 'group'}.{result['id']}"
+
+
+def _ranked(findings: list[dict]) -> list[tuple[int, dict]]:
+    def key(pair):
+        i, f = pair
+        amount = _decimal(f.get("amount"))
+        return (SEVERITY_RANK.get(f.get("severity"), 3), -(abs(amount) if amount is not None else 0), i)
+    return sorted(enumerate(findings, start=1), key=key)
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value is not None else None
+    except InvalidOperation:
+        return None
+
+
+def finding_fact(b: _Builder, result: dict, index: int, finding: dict) -> Fact:
+    currency = b.currency(result) or "amount"
+    amount = finding.get("amount")
+    value, unit = (str(amount), currency) if _decimal(amount) is not None else ("none", "text")
+    return Fact(f"{b.prefix(result)}.finding_{index}", value, unit,
+                f"{finding.get('severity', '?')} finding of {b.name(result)}",
+                clip(finding.get("message")), tuple(finding.get("refs", ())[:MAX_REFS]))
+
+
+def _metric_facts(b: _Builder, result: dict, full: bool) -> list[Fact]:
+    metrics = result.get("metrics") or {}
+    currency = b.currency(result)
+    facts: list[Fact] = []
+    scalars = []
+    for key, value in metrics.items():
+        if key == "lines":
+            continue
+        if isinstance(value, dict):
+            for sub, v in value.items():
+                scalars.append((f"{key}.{sub}", v))
+        elif not isinstance(value, list):
+            scalars.append((key, value))
+    if not full:
+        scalars = [(k, v) for k, v in scalars if _KEY_METRIC.search(k)][:4]
+    for key, value in scalars[:MAX_METRICS]:
+        got = classify(key, value, currency)
+        if got:
+            path = ".".join(slug(part) for part in key.split("."))
+            facts.append(Fact(f"{b.prefix(result)}.{path}", got[0], got[1],
+                              f"{b.name(result)}: {key.replace('_', ' ')}"))
+    if full:
+        for key, value in metrics.items():
+            if key == "lines" or not isinstance(value, list):
+                continue
+            for n, item in enumerate(value[:MAX_ITEMS], start=1):
+                if not isinstance(item, dict):
+                    continue
+                name = next((str(v) for k, v in item.items()
+                             if isinstance(v, str) and (k.endswith("_id") or k in ("name", "line"))), str(n))
+                fields = [(k, v) for k, v in item.items() if classify(k, v, currency)]
+                for k, v in fields[:MAX_ITEM_FIELDS]:
+                    got = classify(k, v, currency)
+                    facts.append(Fact(f"{b.prefix(result)}.{slug(key)}.{slug(name)}.{slug(k)}", got[0], got[1],
+                                      f"{b.name(result)}: {key} {name}: {k.replace('_', ' ')}"))
+    return facts
+
+
+def _line_facts(b: _Builder, result: dict) -> list[Fact]:
+    lines = (result.get("metrics") or {}).get("lines") or []
+    currency = b.currency(result)
+    facts = []
+    for line in lines[:MAX_LINES]:
+        if not isinstance(line, dict) or "line" not in line:
+            continue
+        label = clip(line["line"])
+        for key, value in line.items():
+            if key in ("line", "kind"):
+                continue
+            got = classify(key, value, currency)
+            if not got:
+                continue
+            suffix = "" if key == "amount" else f".{slug(key)}"
+            facts.append(Fact(f"{b.prefix(result)}.{slug(label)}{suffix}", got[0], got[1],
+                              f"{b.name(result)}: {key.replace('_', ' ')}", label))
+    return facts
+
+
+def _counts(results: list[dict]) -> dict[str, int]:
+    counts = {"pass": 0, "exceptions": 0, "error": 0, "skipped": 0}
+    for r in results:
+        counts[r.get("status")] = counts.get(r.get("status"), 0) + 1
+    return counts
+
+
+def _count_facts(prefix: str, what: str, results: list[dict]) -> list[Fact]:
+    counts = _counts(results)
+    findings = [f for r in results for f in r.get("findings", [])]
+    facts = [Fact(f"{prefix}.checks", str(len(results)), "count", f"{what}: checks run (skill x entity)")]
+    for status in ("pass", "exceptions", "error", "skipped"):
+        facts.append(Fact(f"{prefix}.{status}", str(counts.get(status, 0)), "count",
+                          f"{what}: checks with status {status}"))
+    facts.append(Fact(f"{prefix}.findings", str(len(findings)), "count", f"{what}: findings"))
+    for severity in ("high", "medium", "low"):
+        n = sum(1 for f in findings if f.get("severity") == severity)
+        facts.append(Fact(f"{prefix}.findings_{severity}", str(n), "count", f"{what}: {severity}-severity findings"))
+    return facts
+
+
+def _listing(results: list[dict]) -> str:
+    by_skill: dict[str, list[str]] = {}
+    for r in results:
+        by_skill.setdefault(r["id"], []).append(r.get("entity_id") or "group")
+    return "; ".join(f"{skill} ({', '.join(ents)})" for skill, ents in by_skill.items())
+
+
+def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | None = None,
+                reporting_currency: str | None = None) -> FactSheet:
+    """Facts for every section from a results-contract document."""
+    b = _Builder(doc, currencies or {}, titles or {}, reporting_currency)
+    results = list(doc.get("skills", []))
+    month = doc.get("month")
+    period = _month_facts(month) if month else []
+
+    for section in SECTION_IDS:
+        for fact in period:
+            b.share(section, fact)
+
+    # the run as a whole
+    summary = "executive_summary"
+    b.add(summary, Fact("run.entities", str(len(doc.get("entities") or {r.get("entity_id") for r in results
+                                                                       if r.get("entity_id")})),
+                        "count", "Entities closed"))
+    for fact in _count_facts("run", "Whole close", results):
+        b.add(summary, fact)
+
+    per_section: dict[str, list[dict]] = {s: [] for s in SECTION_IDS}
+    for r in results:
+        per_section[section_for(r["id"])].append(r)
+        if r["id"] == "stmt.consolidation":
+            per_section["results_of_operations"].append(r)
+
+    for section, rs in per_section.items():
+        if section == "exceptions" or not rs:
+            continue
+        for fact in _count_facts(section, section.replace("_", " ").capitalize(), rs):
+            b.add(section, fact)
+        quiet = [r for r in rs if r.get("status") == "pass" and r["id"] not in STATEMENTS
+                 and not r["id"].startswith("flux.")]
+        if quiet:
+            b.add(section, Fact(f"{section}.passed", str(len(quiet)), "count",
+                                "Checks that passed (listed in text)", clip(_listing(quiet))))
+        skipped = [r for r in rs if r.get("status") == "skipped"]
+        if skipped:
+            b.add(section, Fact(f"{section}.skipped_checks", str(len(skipped)), "count",
+                                "Checks skipped (listed in text)", clip(_listing(skipped))))
+        for r in rs:
+            if r in quiet or r in skipped:
+                continue
+            full = r["id"] in STATEMENTS or r["id"].startswith("flux.") or r.get("status") != "pass"
+            b.add(section, Fact(f"{b.prefix(r)}.status", r.get("status", "?"), "status",
+                                b.name(r), clip(r.get("summary"))))
+            if r.get("status") == "error":
+                continue
+            for fact in _line_facts(b, r):
+                b.add(section, fact)
+                if _HEADLINE.match(fact.text or "") and "." not in fact.id.rsplit(".", 1)[-1]:
+                    b.share(summary, fact)
+            for fact in _metric_facts(b, r, full):
+                b.add(section, fact)
+            findings = r.get("findings", [])
+            if findings:
+                total = sum((abs(a) for a in (_decimal(f.get("amount")) for f in findings) if a is not None),
+                            Decimal(0))
+                b.add(section, Fact(f"{b.prefix(r)}.findings", str(len(findings)), "count",
+                                    f"{b.name(r)}: findings"))
+                b.add(section, Fact(f"{b.prefix(r)}.findings_amount", format(total, "f"),
+                                    b.currency(r) or "amount", f"{b.name(r)}: total of finding amounts"))
+                for index, finding in _ranked(findings)[:MAX_FINDINGS]:
+                    b.add(section, finding_fact(b, r, index, finding))
+
+    # exceptions: the most severe and largest findings across all skills, and errors
+    exc = "exceptions"
+    b.add(exc, Fact("exceptions.findings", str(sum(len(r.get("findings", [])) for r in results)), "count",
+                    "Findings across all checks"))
+    for severity in ("high", "medium", "low"):
+        n = sum(1 for r in results for f in r.get("findings", []) if f.get("severity") == severity)
+        b.add(exc, Fact(f"exceptions.findings_{severity}", str(n), "count", f"{severity}-severity findings"))
+    everything = [(r, i, f) for r in results for i, f in enumerate(r.get("findings", []), start=1)]
+    everything.sort(key=lambda t: (SEVERITY_RANK.get(t[2].get("severity"), 3),
+                                   -(abs(_decimal(t[2].get("amount")) or 0)), t[0]["id"],
+                                   t[0].get("entity_id") or "", t[1]))
+    for n, (r, i, f) in enumerate(everything[:MAX_TOP_FINDINGS]):
+        fact = finding_fact(b, r, i, f)
+        b.add(exc, fact)
+        if n < MAX_HEADLINE_FINDINGS:
+            b.share(summary, fact)
+    errors = [r for r in results if r.get("status") == "error"]
+    b.add(exc, Fact("exceptions.errored_checks", str(len(errors)), "count", "Checks that errored"))
+    for r in errors:
+        b.add(exc, Fact(f"{b.prefix(r)}.status", "error", "status", b.name(r), clip(r.get("summary"))))
+    for r in per_section["exceptions"]:
+        if r.get("status") == "exceptions":
+            b.add(exc, Fact(f"{b.prefix(r)}.findings", str(len(r.get("findings", []))), "count",
+                            f"{b.name(r)}: findings", clip(r.get("summary"))))
+
+    return FactSheet(month or "", reporting_currency, b.sections)
+
+
+def build_from_outcome(doc: dict, outcome=None) -> FactSheet:
+    """Facts with entity currencies and skill titles from the run, when there is one."""
+    currencies, titles, reporting = {}, {}, None
+    if outcome is not None:
+        currencies = {e.id: e.functional_currency for e in getattr(outcome, "entities", [])}
+        titles = {s.id: s.title for s in getattr(outcome, "skills", [])}
+        reporting = getattr(getattr(outcome, "pack", None), "reporting_currency", None)
+    return build_facts(doc, currencies=currencies, titles=titles, reporting_currency=reporting)
