@@ -1,0 +1,105 @@
+"""Debt note: what is owed, and when it falls due.
+
+Lenders, auditors and the balance sheet's current / non-current split all need the
+maturity of borrowings: principal due within one year, in one to two years, two to five,
+and after five. Each loan's level-payment schedule is computed from its terms (the same
+schedule recon.loans checks the GL against); leases, when the pack has them, are shown
+the same way.
+"""
+
+from close.money import ZERO, cents
+from close.skill import Skill
+from skills.recon.amortising import balance_at, level_payment, present_value, schedule
+
+LOANS = """
+SELECT loan_id, account_id, principal, annual_rate, start_date, term_months
+FROM loans
+WHERE entity_id = $entity_id AND start_date <= $month_end
+ORDER BY loan_id
+"""
+
+LEASES = """
+SELECT lease_id, liability_account_id, start_date, term_months, monthly_payment, discount_rate
+FROM leases
+WHERE entity_id = $entity_id AND start_date <= $month_end
+ORDER BY lease_id
+"""
+
+GL = """
+SELECT CAST(COALESCE(SUM(j.credit - j.debit), 0) AS DECIMAL(18,2)) AS balance
+FROM journal_lines j
+JOIN accounts a ON a.account_id = j.account_id
+WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end AND a.subtype = $subtype
+"""
+
+BUCKETS = (("within_1_year", 1, 12), ("1_to_2_years", 13, 24), ("2_to_5_years", 25, 60),
+           ("after_5_years", 61, 10**6))
+
+
+def maturities(rows, month) -> dict:
+    """Principal of the payments after `month`, by how many months ahead they fall."""
+    out = {name: ZERO for name, _, _ in BUCKETS}
+    for row in rows:
+        ahead = (row.month.year - month.year) * 12 + (row.month.month - month.month)
+        for name, lo, hi in BUCKETS:
+            if lo <= ahead <= hi:
+                out[name] += row.principal
+    return out
+
+
+def instrument(kind, ref, rows, opening, start, month, annual_rate, cur) -> dict:
+    due = maturities(rows, month)
+    return {"instrument": ref, "kind": kind, "annual_rate": annual_rate,
+            "balance": cents(balance_at(rows, opening, start, month), cur),
+            "final_payment": str(rows[-1].month) if rows else None}\
+        | {k: cents(v, cur) for k, v in due.items()}
+
+
+def run(ctx):
+    cur = ctx.currency
+    items = []
+    for loan in ctx.rows(LOANS):
+        payment = level_payment(loan["principal"], loan["annual_rate"], loan["term_months"])
+        rows = schedule(loan["start_date"], loan["principal"], loan["annual_rate"],
+                        loan["term_months"], payment)
+        items.append(instrument("loan", f"loans:{loan['loan_id']}", rows, loan["principal"],
+                                loan["start_date"], ctx.month, loan["annual_rate"], cur))
+    if ctx.has_table("leases"):
+        for lease in ctx.rows(LEASES):
+            opening = present_value(lease["monthly_payment"], lease["discount_rate"], lease["term_months"])
+            rows = schedule(lease["start_date"], opening, lease["discount_rate"],
+                            lease["term_months"], lease["monthly_payment"])
+            items.append(instrument("lease", f"leases:{lease['lease_id']}", rows, opening,
+                                    lease["start_date"], ctx.month, lease["discount_rate"], cur))
+    if not items:
+        return ctx.skip("the entity has no loans or leases")
+    keys = ("balance",) + tuple(name for name, _, _ in BUCKETS)
+    totals = {k: sum((i[k] for i in items), ZERO) for k in keys}
+    gl_debt = ctx.rows(GL, subtype="debt")[0]["balance"]
+    gl_lease = ctx.rows(GL, subtype="lease_liability")[0]["balance"]
+    metrics = {"instruments": items, "totals": totals,
+               "lines": [{"line": name.replace("_", " "), "amount": totals[name]}
+                         for name, _, _ in BUCKETS],
+               "current_portion": totals["within_1_year"],
+               "non_current_portion": totals["balance"] - totals["within_1_year"],
+               "gl_debt": cents(gl_debt, cur), "gl_lease_liabilities": cents(gl_lease, cur),
+               "currency": cur}
+    summary = (f"{len(items)} borrowings: {totals['balance']} {cur} outstanding, "
+               f"{totals['within_1_year']} due within a year.")
+    return ctx.result([], metrics, summary)
+
+
+SKILL = Skill(
+    id="stmt.notes_debt",
+    title="Debt maturity note",
+    description=(
+        "The debt note from the loan schedules (and lease schedules when leases.csv is "
+        "present): per instrument the balance after this month's payment and the principal "
+        "falling due within one year, in one to two years, two to five years and after "
+        "five, with totals, the current / non-current split and the GL balances of debt "
+        "and lease-liability accounts beside them. Schedules as recon.loans and "
+        "recon.leases compute them. Reports only."
+    ),
+    needs=("loans", "journal_lines", "accounts"),
+    run=run,
+)
