@@ -38,7 +38,7 @@ ORDER BY j.je_id, j.line_no
 def run(ctx):
     schedule = ctx.rows(SCHEDULE)
     if not schedule:
-        return ctx.skip("the entity has no accruals in accruals.csv")
+        return ctx.result([], {}, "Nothing to reconcile: the entity has no accruals in accruals.csv.")
     period = str(ctx.month)
     posted, entries, stray = {}, {}, {}
     balances: dict[str, object] = {}

@@ -146,7 +146,7 @@ def _said(txn: BankItem) -> str:
 def run(ctx):
     accounts = ctx.rows(ACCOUNTS)
     if not accounts:
-        return ctx.skip("the entity has no bank accounts in bank_accounts.csv")
+        return ctx.result([], {}, "Nothing to reconcile: the entity has no bank accounts in bank_accounts.csv.")
     per_account, findings = [], []
     for bank_account in accounts:
         metrics, account_findings = reconcile(ctx, bank_account)

@@ -27,7 +27,7 @@ def bucket_of(age: int) -> str:
 def run(ctx):
     accounts = ctx.rows(ACCOUNTS)
     if not accounts:
-        return ctx.skip("the entity has no bank accounts in bank_accounts.csv")
+        return ctx.result([], {}, "Nothing to reconcile: the entity has no bank accounts in bank_accounts.csv.")
     end = ctx.month.last_day
     limit = ctx.params["max_age_days"]
     counts = {name: 0 for name, _, _ in BUCKETS}

@@ -48,7 +48,7 @@ ORDER BY j.account_id
 def run(ctx):
     rows = ctx.rows(CONTRACTS)
     if not rows:
-        return ctx.skip("the entity has no contracts in deferred_revenue.csv")
+        return ctx.result([], {}, "Nothing to reconcile: the entity has no contracts in deferred_revenue.csv.")
     items = [Item(f"deferred_revenue:{r['contract_id']}",
                   f"Contract {r['contract_id']} ({r['customer_id']})", r["account_id"],
                   r["start_date"], r["end_date"], r["amount"]) for r in rows]

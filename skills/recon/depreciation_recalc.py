@@ -27,7 +27,7 @@ ORDER BY j.je_id, j.line_no
 def run(ctx):
     assets = register(ctx)
     if not assets:
-        return ctx.skip("the entity has no fixed assets in fixed_assets.csv")
+        return ctx.result([], {}, "Nothing to reconcile: the entity has no fixed assets in fixed_assets.csv.")
     by_ref = {a.ref: a for a in assets}
     booked, entries, unattributed = {}, {}, {}
     for line in ctx.rows(BOOKED):

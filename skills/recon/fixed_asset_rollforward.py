@@ -82,7 +82,7 @@ def closing_by_account(assets, month) -> dict[str, object]:
 def run(ctx):
     assets = register(ctx)
     if not assets:
-        return ctx.skip("the entity has no fixed assets in fixed_assets.csv")
+        return ctx.result([], {}, "Nothing to reconcile: the entity has no fixed assets in fixed_assets.csv.")
     month = ctx.month
     cost, accum = rollforward(assets, month)
     cost_accounts = {a.cost_account_id for a in assets}

@@ -47,7 +47,7 @@ def carrying_amounts(lease: dict, month) -> tuple:
 def run(ctx):
     leases = ctx.rows(LEASES)
     if not leases:
-        return ctx.skip("the entity has no leases in leases.csv")
+        return ctx.result([], {}, "Nothing to reconcile: the entity has no leases in leases.csv.")
     rou_accounts = {l["rou_account_id"] for l in leases}
     refs = {f"leases:{l['lease_id']}" for l in leases}
     posted, entries, stray = {}, {}, {}

@@ -39,7 +39,7 @@ ORDER BY j.je_id, j.line_no
 def run(ctx):
     loans = ctx.rows(LOANS)
     if not loans:
-        return ctx.skip("the entity has no loans in loans.csv")
+        return ctx.result([], {}, "Nothing to reconcile: the entity has no loans in loans.csv.")
     debt_accounts = {l["account_id"] for l in loans}
     interest_accounts = {l["interest_account_id"] for l in loans}
     refs = {f"loans:{l['loan_id']}" for l in loans}

@@ -47,7 +47,7 @@ ORDER BY j.account_id
 def run(ctx):
     rows = ctx.rows(SCHEDULE)
     if not rows:
-        return ctx.skip("the entity has no prepaids in prepaids.csv")
+        return ctx.result([], {}, "Nothing to reconcile: the entity has no prepaids in prepaids.csv.")
     expense = {f"prepaids:{r['prepaid_id']}": r["expense_account_id"] for r in rows}
     items = [Item(f"prepaids:{r['prepaid_id']}", f"Prepaid {r['prepaid_id']}", r["account_id"],
                   r["start_date"], r["end_date"], r["amount"]) for r in rows]
