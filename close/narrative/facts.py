@@ -28,19 +28,24 @@ from decimal import Decimal, InvalidOperation
 from close.narrative.sections import SECTION_IDS, STATEMENTS, section_for
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
-MAX_LINES = 40              # statement lines per result
-MAX_METRICS = 12            # scalar metrics per result
-MAX_ITEMS = 5               # rows of a list metric (e.g. per bank account)
-MAX_ITEM_FIELDS = 6
+MAX_LINES = 25              # statement lines per result (all-zero lines left out)
+MAX_METRICS = 10            # scalar metrics per result
+MAX_ITEMS = 3               # rows of a list metric (e.g. per bank account), checks with exceptions only
+MAX_ITEM_FIELDS = 4
 MAX_FINDINGS = 3            # findings per result in its area's section
 MAX_TOP_FINDINGS = 15       # findings in the exceptions section
 MAX_HEADLINE_FINDINGS = 5   # findings in the executive summary
 MAX_REFS = 3
-MAX_TEXT = 300              # characters of ledger text per fact
+MAX_TEXT = 240              # characters of ledger text per fact
+# Statements that repeat lines other statements already state: status and metrics only.
+LINES_ELSEWHERE = ("stmt.comparatives", "stmt.fx_translation", "stmt.trial_balance_export",
+                   "stmt.statutory_pack")
+COLUMN_KEYS = ("amount", "ytd", "prior", "prior_year")
 
 _PCT = re.compile(r"pct|percent")
 _NUMBER = re.compile(r"ratio|rate|share|days|months|dso|dpo|runway|chi|mad|score|benford|weight")
-_KEY_METRIC = re.compile(r"difference|variance|total|balance|net|revenue|income|profit|unreconciled|gap")
+KEY_METRIC = re.compile(r"difference|variance|total|balance|net|revenue|income|profit|unreconciled|gap")
+HEADLINE_STATEMENTS = ("stmt.consolidation", "stmt.income_statement", "stmt.balance_sheet")
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 _HEADLINE = re.compile(r"^(total )?(revenue|net revenue|sales|net income|net profit|profit for the period|"
                        r"operating (income|profit)|gross profit|cash( and cash equivalents)?|total assets|"
@@ -114,6 +119,8 @@ def classify(key: str, value, currency: str | None) -> tuple[str, str] | None:
         return None
     if isinstance(value, int):
         return str(value), "count"
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f"), "number"
     if isinstance(value, Decimal):
         value = format(value, "f")
     if not isinstance(value, str):
@@ -161,6 +168,10 @@ class _Builder:
             self.sections[section].append(fact)
 
     def currency(self, result: dict) -> str | None:
+        """The result's own `currency` metric when it names one, else the entity's."""
+        stated = (result.get("metrics") or {}).get("currency")
+        if isinstance(stated, str) and re.fullmatch(r"[A-Z]{3}", stated):
+            return stated
         entity = result.get("entity_id")
         return self.currencies.get(entity) if entity else self.reporting
 
@@ -202,7 +213,7 @@ def _metric_facts(b: _Builder, result: dict, full: bool) -> list[Fact]:
     facts: list[Fact] = []
     scalars = []
     for key, value in metrics.items():
-        if key == "lines":
+        if key in ("lines", "currency"):
             continue
         if isinstance(value, dict):
             for sub, v in value.items():
@@ -210,14 +221,14 @@ def _metric_facts(b: _Builder, result: dict, full: bool) -> list[Fact]:
         elif not isinstance(value, list):
             scalars.append((key, value))
     if not full:
-        scalars = [(k, v) for k, v in scalars if _KEY_METRIC.search(k)][:4]
+        scalars = [(k, v) for k, v in scalars if KEY_METRIC.search(k)][:4]
     for key, value in scalars[:MAX_METRICS]:
         got = classify(key, value, currency)
         if got:
             path = ".".join(slug(part) for part in key.split("."))
             facts.append(Fact(f"{b.prefix(result)}.{path}", got[0], got[1],
                               f"{b.name(result)}: {key.replace('_', ' ')}"))
-    if full:
+    if result.get("status") == "exceptions":
         for key, value in metrics.items():
             if key == "lines" or not isinstance(value, list):
                 continue
@@ -227,6 +238,7 @@ def _metric_facts(b: _Builder, result: dict, full: bool) -> list[Fact]:
                 name = next((str(v) for k, v in item.items()
                              if isinstance(v, str) and (k.endswith("_id") or k in ("name", "line"))), str(n))
                 fields = [(k, v) for k, v in item.items() if classify(k, v, currency)]
+                fields.sort(key=lambda kv: KEY_METRIC.search(kv[0]) is None)
                 for k, v in fields[:MAX_ITEM_FIELDS]:
                     got = classify(k, v, currency)
                     facts.append(Fact(f"{b.prefix(result)}.{slug(key)}.{slug(name)}.{slug(k)}", got[0], got[1],
@@ -234,23 +246,31 @@ def _metric_facts(b: _Builder, result: dict, full: bool) -> list[Fact]:
     return facts
 
 
-def _line_facts(b: _Builder, result: dict) -> list[Fact]:
+COLUMNS = {"amount": "month", "ytd": "year to date", "prior": "prior period",
+           "prior_year": "same period last year", "prior_year_ytd": "last year to date"}
+
+
+def _line_facts(b: _Builder, result: dict) -> list[tuple[Fact, bool]]:
+    """(fact, is the line's main amount) for each figure of each statement line."""
+    if result["id"] in LINES_ELSEWHERE:
+        return []
     lines = (result.get("metrics") or {}).get("lines") or []
     currency = b.currency(result)
     facts = []
-    for line in lines[:MAX_LINES]:
-        if not isinstance(line, dict) or "line" not in line:
-            continue
+    kept = [ln for ln in lines if isinstance(ln, dict) and "line" in ln
+            and any(_decimal(ln.get(k)) not in (None, Decimal(0)) for k in COLUMN_KEYS)]
+    for line in kept[:MAX_LINES]:
         label = clip(line["line"])
-        for key, value in line.items():
-            if key in ("line", "kind"):
-                continue
+        for key in COLUMN_KEYS:
+            value = line.get(key)
             got = classify(key, value, currency)
             if not got:
                 continue
-            suffix = "" if key == "amount" else f".{slug(key)}"
-            facts.append(Fact(f"{b.prefix(result)}.{slug(label)}{suffix}", got[0], got[1],
-                              f"{b.name(result)}: {key.replace('_', ' ')}", label))
+            main = key == "amount"
+            suffix = "" if main else f".{slug(key)}"
+            column = COLUMNS.get(key, key.replace("_", " "))
+            facts.append((Fact(f"{b.prefix(result)}.{slug(label)}{suffix}", got[0], got[1],
+                               f"{b.name(result)}: line, {column}", label), main))
     return facts
 
 
@@ -330,9 +350,9 @@ def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | Non
                                 b.name(r), clip(r.get("summary"))))
             if r.get("status") == "error":
                 continue
-            for fact in _line_facts(b, r):
-                b.add(section, fact)
-                if _HEADLINE.match(fact.text or "") and "." not in fact.id.rsplit(".", 1)[-1]:
+            for fact, main in _line_facts(b, r):
+                fact = b.add(section, fact)
+                if main and r["id"] in HEADLINE_STATEMENTS and _HEADLINE.match(fact.text or ""):
                     b.share(summary, fact)
             for fact in _metric_facts(b, r, full):
                 b.add(section, fact)

@@ -12,6 +12,7 @@ from collections import OrderedDict
 from datetime import date
 from decimal import Decimal
 
+from close.narrative.facts import KEY_METRIC
 from close.narrative.facts import Fact, FactSheet
 from close.narrative.sections import Section
 
@@ -90,19 +91,36 @@ def _counts_sentence(w: Writer, prefix: str, what: str) -> str:
     return text
 
 
+def _is_zero(fact: Fact) -> bool:
+    try:
+        return Decimal(fact.value) == 0
+    except ArithmeticError:
+        return False
+
+
 def _group_sentence(w: Writer, facts: list[Fact]) -> str:
+    """One result in one sentence: status, its main statement lines, key metrics, findings."""
     status = next((f for f in facts if f.id.endswith(".status")), None)
     name = status.label if status else facts[0].label.split(":")[0]
-    parts = []
-    if status:
-        parts.append(f"status {status.value}")
-    lines = [f for f in facts if f.text and not f.id.endswith((".status",)) and ".finding_" not in f.id
-             and f.unit not in ("status", "text")]
-    for f in lines[:MAX_GROUP_LINES]:
-        parts.append(f"{f.text} {w.fig(f)}")
-    others = [f for f in facts if f not in lines and f is not status and ".finding" not in f.id
-              and f.unit not in ("status", "text")]
-    for f in others[:4]:
+    parts = [f"status {status.value}"] if status else []
+    by_id = {f.id: f for f in facts}
+    mains = [f for f in facts if f.label.endswith(": line, month")]
+    shown = 0
+    for main in mains:
+        prior = by_id.get(main.id + ".prior")
+        if _is_zero(main) and (prior is None or _is_zero(prior)):
+            continue
+        text = f"{main.text} {w.fig(main)}"
+        if prior is not None:
+            text += f" (prior period {w.fig(prior)})"
+        parts.append(text)
+        shown += 1
+        if shown == MAX_GROUP_LINES:
+            break
+    metrics = [f for f in facts if ": line, " not in f.label and f is not status and ".finding" not in f.id
+               and f.unit not in ("status", "text", "date", "month")]
+    metrics.sort(key=lambda f: (KEY_METRIC.search(f.id.rsplit(".", 1)[-1]) is None, _is_zero(f)))
+    for f in metrics[:4]:
         parts.append(f"{f.label.split(': ', 1)[-1]} {w.fig(f)}")
     count = next((f for f in facts if f.id.endswith(".findings")), None)
     amount = next((f for f in facts if f.id.endswith(".findings_amount")), None)
@@ -121,7 +139,7 @@ def _listing(w: Writer, fact_id: str, what: str) -> str:
     fact = w.get(fact_id)
     if not fact:
         return ""
-    return f"{what} ({w.fig(fact)}): {fact.text}."
+    return f"{what}, {w.fig(fact)} checks: {fact.text}."
 
 
 def _executive_summary(w: Writer, month: str) -> None:
@@ -129,8 +147,8 @@ def _executive_summary(w: Writer, month: str) -> None:
     w.para(opening + " " + _counts_sentence(w, "run", "In all,"))
     headline = [f for f in w.by_id.values() if f.text and ".stmt." in f.id and ".finding" not in f.id]
     if headline:
-        w.para("Headline figures: " + "; ".join(f"{f.id.split('.')[0]} {f.text} {w.fig(f)}"
-                                                for f in headline[:10]) + ".")
+        w.para("Headline figures: " + "; ".join(f"{f.id.split('.')[0]} {f.text.lower()} {w.fig(f)}"
+                                                for f in headline[:12]) + ".")
     tops = [f for f in w.by_id.values() if ".finding_" in f.id and f.unit != "text"]
     if tops:
         w.para("Largest items for a decision: " + "; ".join(
