@@ -218,6 +218,9 @@ def build_balance_sheet(accounts: list[AccountAmounts], columns: tuple[str, ...]
             key = (BS_SECTIONS.get(acc.type, "unmapped"), acc.line)
             lines[key].accounts.append(acc.account_id)
 
+    current = lines.get(("equity", CURRENT_PROFIT_LINE))
+    if current is not None:
+        current.order = "\uffff"   # always the last equity line, whatever was merged into it
     section_rank = {s: i for i, s in enumerate(BS_SECTION_ORDER + ("unmapped",))}
     kept = [ln for ln in lines.values() if any(ln.amounts[c] != ZERO for c in columns)
             or ln.line == CURRENT_PROFIT_LINE]

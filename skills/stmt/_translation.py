@@ -163,3 +163,72 @@ def _cta_account(con, debit_amount: Decimal) -> AccountAmounts:
     amounts = {"amount_cum": debit_amount, "amount_ytd": ZERO, "mtd": ZERO, "ytd": ZERO}
     return AccountAmounts(f"{account_id}", name or CTA_LINE, "equity", "cta",
                           line or CTA_LINE, amounts)
+
+
+IC_SUBTYPES = ("intercompany_receivable", "intercompany_payable", "intercompany_revenue",
+               "intercompany_expense")
+
+IC_MONTHLY = """
+SELECT j.account_id, a.name, a.type, a.subtype, a.statement_line, j.counterparty,
+       CAST(date_trunc('month', j.posting_date) AS DATE) AS period_start,
+       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
+FROM journal_lines j
+JOIN accounts a ON a.account_id = j.account_id
+WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+  AND a.subtype IN ('intercompany_receivable', 'intercompany_payable',
+                    'intercompany_revenue', 'intercompany_expense')
+GROUP BY j.account_id, a.name, a.type, a.subtype, a.statement_line, j.counterparty,
+         CAST(date_trunc('month', j.posting_date) AS DATE)
+ORDER BY j.account_id, j.counterparty, period_start
+"""
+
+
+@dataclass(frozen=True)
+class IcBalance:
+    """One entity's intercompany account toward one counterparty, in both currencies."""
+
+    account: AccountAmounts          # reporting currency, same windows as `translate`
+    counterparty: str | None
+    functional: dict                 # the same windows, functional currency
+
+
+def translate_ic(con, fx, entity, month: Month, fiscal_start_month: int,
+                 reporting_currency: str) -> tuple[list[IcBalance], list[str]]:
+    """Intercompany accounts split by counterparty and translated like `translate` does:
+    balances at the closing rate, revenue and expense at each month's average rate."""
+    rates = _Rates(fx, entity.functional_currency, reporting_currency)
+    cursor = con.execute(IC_MONTHLY, {"entity_id": entity.id, "month_end": month.last_day})
+    cols = [d[0] for d in cursor.description]
+    year_start = fiscal_year_start(month, fiscal_start_month)
+    groups: dict[tuple, dict] = {}
+    for row in (dict(zip(cols, r)) for r in cursor.fetchall()):
+        key = (row["account_id"], row["counterparty"])
+        g = groups.setdefault(key, {"meta": row, "rep": {"amount_cum": ZERO, "amount_ytd": ZERO,
+                                                         "mtd": ZERO, "ytd": ZERO},
+                                    "fun": {"amount_cum": ZERO, "amount_ytd": ZERO,
+                                            "mtd": ZERO, "ytd": ZERO}})
+        amount, period = Decimal(row["amount"]), month_of(row["period_start"])
+        windows = ["amount_cum"]
+        if row["type"] in PNL_TYPES:
+            if row["period_start"] >= year_start:
+                windows += ["amount_ytd", "ytd"]
+            if period == month:
+                windows.append("mtd")
+            rate = rates.get(period, "average")
+        else:
+            rate = None
+        for w in windows:
+            g["fun"][w] += amount
+            if rate is not None:
+                g["rep"][w] += amount * rate
+    closing = rates.get(month, "closing") if groups else None
+    out = []
+    for (account_id, counterparty), g in groups.items():
+        meta = g["meta"]
+        if meta["type"] not in PNL_TYPES and closing is not None:
+            g["rep"]["amount_cum"] = g["fun"]["amount_cum"] * closing
+        rep = {w: cents(v, reporting_currency) for w, v in g["rep"].items()}
+        out.append(IcBalance(AccountAmounts(account_id, meta["name"], meta["type"], meta["subtype"],
+                                            meta["statement_line"], rep),
+                             counterparty, g["fun"]))
+    return out, rates.missing

@@ -1,0 +1,190 @@
+"""Group consolidation: translate, add up, eliminate intercompany, split out minorities.
+
+1. Each entity's books are translated to the reporting currency (_translation.translate).
+2. Intercompany accounts toward other group entities (receivable, payable, revenue,
+   expense; counterparty = an entity id) are eliminated in full, translated the same way
+   (balances at closing, revenue and expense at each month's average). Whatever the two
+   sides do not agree on is kept on one line, "Unreconciled intercompany differences",
+   so the consolidated balance sheet still balances and the difference stays visible
+   (recon.intercompany explains it pair by pair).
+3. Non-controlling interest: for an entity the group owns less than 100% of (effective
+   ownership = the product of ownership_pct up the parent chain), the minorities' share
+   of its translated equity, including its profit and translation reserve, is moved out
+   of the equity lines into "Non-controlling interests"; its share of net income is
+   shown as profit attributable to non-controlling interests. Revenue and expenses stay
+   at 100% (full consolidation).
+
+Elimination and minority adjustments are expressed as extra accounts in the
+AccountAmounts shape, so the consolidated statements come from the same builders as an
+entity's.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from close.money import ZERO, cents
+from close.statements import (CURRENT_PROFIT_LINE, PNL_TYPES, AccountAmounts,
+                              _retained_earnings_line)
+from skills.stmt._translation import translate, translate_ic
+
+WINDOWS = ("amount_cum", "amount_ytd", "mtd", "ytd")
+IC_DIFFERENCE_LINE = "Unreconciled intercompany differences"
+NCI_LINE = "Non-controlling interests"
+HUNDRED = Decimal(100)
+
+
+def effective_ownership(entities) -> dict[str, Decimal]:
+    """Share of each entity the top of the group owns, as a fraction (1 = wholly owned)."""
+    by_id = {e.id: e for e in entities}
+    memo: dict[str, Decimal] = {}
+
+    def share(entity_id: str, seen=()) -> Decimal:
+        if entity_id in memo:
+            return memo[entity_id]
+        e = by_id[entity_id]
+        if e.parent_id is None or e.parent_id not in by_id or entity_id in seen:
+            value = Decimal(1)
+        else:
+            pct = e.ownership_pct if e.ownership_pct is not None else HUNDRED
+            value = pct / HUNDRED * share(e.parent_id, seen + (entity_id,))
+        memo[entity_id] = value
+        return value
+
+    return {e.id: share(e.id) for e in entities}
+
+
+@dataclass
+class Pair:
+    """What one entity's books hold toward one other group entity, reporting currency."""
+
+    provider: str
+    recipient: str
+    receivable: Decimal = ZERO      # provider's IC receivable from recipient (debit-positive)
+    payable: Decimal = ZERO         # recipient's IC payable to provider (credit-positive)
+    revenue_ytd: Decimal = ZERO     # provider's IC revenue from recipient (credit-positive)
+    expense_ytd: Decimal = ZERO     # recipient's IC expense to provider (debit-positive)
+    revenue_mtd: Decimal = ZERO
+    expense_mtd: Decimal = ZERO
+
+    def as_metric(self) -> dict:
+        return {"provider": self.provider, "recipient": self.recipient,
+                "receivable": self.receivable, "payable": self.payable,
+                "balance_difference": self.receivable - self.payable,
+                "revenue_ytd": self.revenue_ytd, "expense_ytd": self.expense_ytd,
+                "pnl_difference_ytd": self.revenue_ytd - self.expense_ytd,
+                "revenue_mtd": self.revenue_mtd, "expense_mtd": self.expense_mtd}
+
+
+@dataclass
+class Consolidated:
+    accounts: list[AccountAmounts] = field(default_factory=list)
+    pairs: list[Pair] = field(default_factory=list)
+    eliminated: dict[str, Decimal] = field(default_factory=dict)
+    ic_difference: Decimal = ZERO                       # credit-positive, balance sheet
+    unknown_counterparty: list[str] = field(default_factory=list)
+    ownership: dict[str, Decimal] = field(default_factory=dict)
+    nci: dict[str, dict] = field(default_factory=dict)
+    missing_rates: list[str] = field(default_factory=list)
+    translations: dict = field(default_factory=dict)
+
+
+def _synthetic(account_id, name, type_, subtype, line, amounts) -> AccountAmounts:
+    return AccountAmounts(account_id, name, type_, subtype, line,
+                          {w: amounts.get(w, ZERO) for w in WINDOWS})
+
+
+def intercompany(con, fx, entities, month, fsm, rc):
+    """Per-entity IC balances by counterparty, translated, and the pairs they form."""
+    ids = {e.id for e in entities}
+    balances, missing = {}, []
+    for e in entities:
+        rows, miss = translate_ic(con, fx, e, month, fsm, rc)
+        balances[e.id] = rows
+        missing += [f"{e.id}: {m}" for m in miss]
+    pairs: dict[tuple[str, str], Pair] = {}
+
+    def pair(provider, recipient) -> Pair:
+        return pairs.setdefault((provider, recipient), Pair(provider, recipient))
+
+    for entity_id, rows in balances.items():
+        for b in rows:
+            cp = b.counterparty
+            if cp not in ids or cp == entity_id:
+                continue
+            a, sub = b.account.amounts, b.account.subtype
+            if sub == "intercompany_receivable":
+                pair(entity_id, cp).receivable += a["amount_cum"]
+            elif sub == "intercompany_payable":
+                pair(cp, entity_id).payable -= a["amount_cum"]
+            elif sub == "intercompany_revenue":
+                pair(entity_id, cp).revenue_ytd -= a["ytd"]
+                pair(entity_id, cp).revenue_mtd -= a["mtd"]
+            elif sub == "intercompany_expense":
+                pair(cp, entity_id).expense_ytd += a["ytd"]
+                pair(cp, entity_id).expense_mtd += a["mtd"]
+    return balances, [pairs[k] for k in sorted(pairs)], missing
+
+
+def consolidate(con, fx, entities, month, fsm: int, rc: str) -> Consolidated:
+    out = Consolidated(ownership=effective_ownership(entities))
+    ids = {e.id for e in entities}
+    for e in entities:
+        t = translate(con, fx, e, month, fsm, rc)
+        out.translations[e.id] = t
+        out.missing_rates += [f"{e.id}: {m}" for m in t.missing_rates]
+    balances, out.pairs, missing = intercompany(con, fx, entities, month, fsm, rc)
+    out.missing_rates += [m for m in missing if m not in out.missing_rates]
+    if out.missing_rates:
+        return out
+    for e in entities:
+        out.accounts.extend(out.translations[e.id].accounts)
+
+    # Eliminate every IC balance and IC revenue / expense toward a group entity.
+    plug = ZERO
+    for entity_id, rows in balances.items():
+        for b in rows:
+            if b.counterparty not in ids or b.counterparty == entity_id:
+                if b.counterparty is None or b.counterparty not in ids:
+                    out.unknown_counterparty.append(f"{entity_id}/{b.account.account_id}/{b.counterparty}")
+                continue
+            a = b.account
+            negated = {w: -a.amounts[w] for w in WINDOWS}
+            out.accounts.append(_synthetic(a.account_id, a.name, a.type, a.subtype,
+                                           a.statement_line, negated))
+            out.eliminated[a.subtype] = out.eliminated.get(a.subtype, ZERO) + a.amounts["amount_cum"]
+            plug += a.amounts["amount_cum"]
+    out.ic_difference = -plug if plug else ZERO
+    if plug != ZERO:
+        out.accounts.append(_synthetic("IC-DIFF", IC_DIFFERENCE_LINE, "liability", "other_liability",
+                                       IC_DIFFERENCE_LINE, {"amount_cum": plug}))
+
+    # Non-controlling interests.
+    re_line = _retained_earnings_line(out.accounts)[0]
+    for e in entities:
+        minority = Decimal(1) - out.ownership[e.id]
+        if minority <= ZERO:
+            continue
+        adjustments: dict[str, Decimal] = {}
+        profit_mtd = profit_ytd = ZERO
+        for a in out.translations[e.id].accounts:
+            if a.type == "equity":
+                adjustments[a.line] = adjustments.get(a.line, ZERO) - minority * a.amounts["amount_cum"]
+            elif a.type in PNL_TYPES:
+                ytd, cum = a.amounts["amount_ytd"], a.amounts["amount_cum"]
+                adjustments[re_line] = adjustments.get(re_line, ZERO) - minority * (cum - ytd)
+                adjustments[CURRENT_PROFIT_LINE] = (adjustments.get(CURRENT_PROFIT_LINE, ZERO)
+                                                    - minority * ytd)
+                profit_mtd -= minority * a.amounts["mtd"]
+                profit_ytd -= minority * a.amounts["ytd"]
+        rounded = {line: cents(v, rc) for line, v in adjustments.items()}
+        for line, amount in sorted(rounded.items()):
+            if amount != ZERO:
+                out.accounts.append(_synthetic(f"NCI-{e.id}", f"{NCI_LINE} ({e.id})", "equity",
+                                               "other_equity", line, {"amount_cum": amount}))
+        share = -sum(rounded.values(), ZERO)
+        out.accounts.append(_synthetic(f"NCI-{e.id}", f"{NCI_LINE} ({e.id})", "equity",
+                                       "other_equity", NCI_LINE, {"amount_cum": share}))
+        out.nci[e.id] = {"minority_pct": cents(minority * HUNDRED, None), "equity": -share,
+                         "profit_mtd": cents(profit_mtd, rc), "profit_ytd": cents(profit_ytd, rc)}
+    return out
