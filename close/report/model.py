@@ -103,6 +103,7 @@ class Kpi:
     prior: object
     unit: str
     change: Decimal | None = None
+    prior_label: str = ""
 
 
 @dataclass
@@ -303,8 +304,12 @@ def _kpis(mfr_metrics: dict) -> list[Kpi]:
         value, prior = to_decimal(raw.get("value")), to_decimal(raw.get("prior"))
         change = value - prior if value is not None and prior is not None else None
         kpis.append(Kpi(str(raw.get("label", raw.get("key", ""))), raw.get("value"), raw.get("prior"),
-                        str(raw.get("unit") or ""), change))
+                        str(raw.get("unit") or ""), change, str(raw.get("prior_label") or "")))
     return kpis
+
+
+FLUX_TABLE_TITLES = {"lines": "Statement lines above threshold",
+                     "accounts": "Accounts above threshold, with the entries that drive them"}
 
 
 def _flux(results, entities_by, review, reporting, period):
@@ -315,16 +320,21 @@ def _flux(results, entities_by, review, reporting, period):
         rows.append(_skill_row(r, entities_by, review, reporting))
         entity = entities_by.get(r.get("entity_id") or "")
         label = entity.label if entity else "Group"
-        if r["id"] == "flux.month_over_month":
-            for key, value in (r.get("metrics") or {}).items():
-                if is_row_list(value):
-                    tables.append((label, table_from_rows(value, title=f"{title_of(r['id'])}: {key.replace('_', ' ')}",
-                                                           period=period)))
-            for f in r.get("findings") or []:
-                findings.append(ExceptionRow(
-                    0, str(f.get("severity", "")), r["id"], title_of(r["id"]), r.get("entity_id"),
-                    (entity.currency if entity else reporting) or "", to_decimal(f.get("amount")), None,
-                    str(f.get("message", "")), [str(x) for x in f.get("refs") or []]))
+        if r["id"] != "flux.month_over_month":
+            continue
+        metrics = r.get("metrics") or {}
+        labels = {"key": "Account", "variance": "Change", "drivers": "Driving entries"}
+        if metrics.get("comparison"):
+            labels["comparison"] = month_label(str(metrics["comparison"]))
+        for key, value in metrics.items():
+            if is_row_list(value):
+                title = FLUX_TABLE_TITLES.get(key, key.replace("_", " ").capitalize())
+                tables.append((label, table_from_rows(value, title=title, period=period, labels=labels)))
+        for f in r.get("findings") or []:
+            findings.append(ExceptionRow(
+                0, str(f.get("severity", "")), r["id"], title_of(r["id"]), r.get("entity_id"),
+                (entity.currency if entity else reporting) or "", to_decimal(f.get("amount")), None,
+                str(f.get("message", "")), [str(x) for x in f.get("refs") or []]))
     return rows, tables, findings
 
 

@@ -15,6 +15,12 @@ from close.report.numbers import is_amount_text, month_label, to_decimal
 LABEL_KEYS = ("line", "label", "name", "caption", "description", "account_name", "account")
 # Keys that hold layout or identity, not figures, even when their values look numeric.
 LAYOUT_KEYS = {"level", "indent", "order", "sort", "position", "depth", "line_no", "row"}
+# Keys that name things (accounts, entries): text even when they look like numbers.
+ID_KEYS = {"key", "id", "account", "code", "ref", "refs", "accounts"}
+# Preferred left-to-right order of figure columns: this month, comparatives, then the rest.
+COLUMN_RANK = {"amount": 0, "current": 0, "mtd": 0, "balance": 0, "prior": 1, "comparison": 1,
+               "prior_month": 1, "prior_year": 2, "ytd": 3, "prior_year_ytd": 4, "prior_ytd": 4,
+               "variance": 5, "change": 5, "pct": 6, "change_pct": 6, "variance_pct": 6}
 SECTION_KEYS = ("section", "group", "heading", "category")
 STYLE_KEYS = ("kind", "type", "style", "role")
 TOTAL_WORDS = ("total", "subtotal")
@@ -70,8 +76,16 @@ def _month_shift(period: str, months: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def column_label(key: str, period: str) -> str:
+def _is_id_key(key: str) -> bool:
+    return key in ID_KEYS or key.endswith("_id") or key.endswith("_ids")
+
+
+def column_label(key: str, period: str, overrides: dict | None = None) -> str:
     """Readable head for a figure key, naming months where the key implies one."""
+    if overrides and key in overrides:
+        return overrides[key]
+    if key == "pct":
+        return "Change %"
     tokens = key.lower().split("_")
     words = set(tokens)
     pct = bool(words & {"pct", "percent", "ratio"})
@@ -85,7 +99,8 @@ def column_label(key: str, period: str) -> str:
         return "Budget" + suffix
     if "ytd" in words:
         if prior_year or prior:
-            return "Prior YTD" + suffix
+            year = period[:4]
+            return (f"YTD {int(year) - 1}" if year.isdigit() else "Prior YTD") + suffix
         return f"YTD {period[:4]}".strip() + suffix
     if prior_year:
         return month_label(_month_shift(period, -12)) + suffix
@@ -104,6 +119,27 @@ def _label_key(rows: list[dict]) -> str | None:
         if all(isinstance(r.get(key), str) and not is_amount_text(r.get(key)) for r in rows):
             return key
     return None
+
+
+def cell_text(value) -> str:
+    """Text for a non-figure cell: lists of entries become "JE-1 (1,234.00); ..."."""
+    from close.report.numbers import money
+
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, list):
+        parts = []
+        for item in value:
+            if isinstance(item, dict):
+                name = next((str(v) for k, v in item.items() if isinstance(v, str) and not is_amount_text(v)), "")
+                amount = next((v for k, v in item.items() if is_amount_text(v) and not _is_id_key(k)), None)
+                parts.append(f"{name} ({money(amount)})" if name and amount is not None else name or money(amount))
+            else:
+                parts.append(str(item))
+        return "; ".join(p for p in parts if p)
+    return str(value)
 
 
 def _is_figure(value) -> bool:
@@ -133,46 +169,61 @@ def _style(row: dict, label: str) -> str:
     return ""
 
 
-def table_from_rows(rows: list[dict], *, title: str, period: str, note: str = "") -> Table:
-    """A Table showing every figure of `rows`, label first, section headings kept."""
+def table_from_rows(rows: list[dict], *, title: str, period: str, note: str = "",
+                    labels: dict | None = None) -> Table:
+    """A Table showing every figure of `rows`, label first, section headings kept.
+
+    `labels` overrides column heads for keys whose meaning the caller knows (a flux
+    skill's "comparison" is last month or last year depending on the skill)."""
     label_key = _label_key(rows)
+    skip = {label_key, "is_total", "bold", *LAYOUT_KEYS, *STYLE_KEYS, *SECTION_KEYS}
     figure_keys: list[str] = []
     text_keys: list[str] = []
     for row in rows:
         for key, value in row.items():
-            if key == label_key or key in LAYOUT_KEYS or key in STYLE_KEYS or key in SECTION_KEYS:
+            if key in skip or _is_id_key(key) or isinstance(value, (dict, list)):
                 continue
-            if key in ("is_total", "bold") or isinstance(value, (dict, list)):
-                continue
-            if _is_figure(value):
-                if key not in figure_keys:
-                    figure_keys.append(key)
+            if _is_figure(value) and key not in figure_keys:
+                figure_keys.append(key)
+    figure_keys.sort(key=lambda k: COLUMN_RANK.get(k, 9))  # stable: first-seen order within a rank
     for row in rows:
         for key, value in row.items():
-            if (key not in figure_keys and key != label_key and isinstance(value, str)
-                    and key not in SECTION_KEYS and key not in STYLE_KEYS and key not in text_keys):
+            if key in skip or key in figure_keys or key in text_keys or isinstance(value, dict):
+                continue
+            if isinstance(value, (str, bool, list)):
                 text_keys.append(key)
+    if label_key:  # an id column that only repeats the label adds nothing
+        text_keys = [k for k in text_keys
+                     if not (_is_id_key(k) and all(r.get(k) == r.get(label_key) for r in rows))]
+    id_first = [k for k in text_keys if _is_id_key(k)]
+    text_keys = id_first + [k for k in text_keys if k not in id_first]
     section_key = next((k for k in SECTION_KEYS if any(k in r for r in rows)), None)
     columns = [Column(label_key or "line", "", "text")]
-    for key in figure_keys:
-        columns.append(Column(key, column_label(key, period), _kind(key, [r.get(key) for r in rows])))
-    for key in text_keys:
+    for key in id_first:
         columns.append(Column(key, key.replace("_", " ").capitalize(), "text"))
+    for key in figure_keys:
+        columns.append(Column(key, column_label(key, period, labels), _kind(key, [r.get(key) for r in rows])))
+    for key in text_keys[len(id_first):]:
+        columns.append(Column(key, (labels or {}).get(key, key.replace("_", " ").capitalize()), "text"))
     table = Table(title=title, columns=columns, note=note)
     current_section = None
     for row in rows:
-        if section_key is not None:
+        label = str(row.get(label_key, "")) if label_key else ""
+        style = _style(row, label)
+        if section_key is not None and not style:
             section = row.get(section_key)
             if section and section != current_section:
                 table.rows.append(Row({columns[0].key: str(section).replace("_", " ").capitalize()}, "heading"))
                 current_section = section
-        label = str(row.get(label_key, "")) if label_key else ""
         level = row.get("level") if isinstance(row.get("level"), int) else row.get("indent")
         cells = {columns[0].key: label}
         for col in columns[1:]:
             value = row.get(col.key)
-            cells[col.key] = value if (col.kind == "text" or value is None or isinstance(value, int)) else to_decimal(value)
-        table.rows.append(Row(cells, _style(row, label), level if isinstance(level, int) else 0))
+            if col.kind == "text":
+                cells[col.key] = cell_text(value)
+            else:
+                cells[col.key] = value if (value is None or isinstance(value, int)) else to_decimal(value)
+        table.rows.append(Row(cells, style, level if isinstance(level, int) else 0))
     return table
 
 

@@ -1,0 +1,114 @@
+"""Every finding of the close in one list, the worst first.
+
+Sign-off starts from the exceptions, not from sixty skill results. This group skill
+gathers the findings of every skill that ran before it (per entity and group), puts
+their amounts in the reporting currency at the month's closing rate so entities compare,
+and ranks them: high before medium before low, then the larger amount first. The ranked
+list, with each finding's skill, entity, amount in its own currency, refs and message,
+is the skill's metrics; the findings themselves stay with the skills that raised them,
+so nothing is counted twice. Skills of the close area are left out: they restate others.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from close.money import ZERO, cents
+from close.skill import Skill
+
+SEVERITIES = ("high", "medium", "low")
+SUMMARISING_AREA = "close"
+
+
+def collect(ctx) -> list[dict]:
+    """One row per finding of the run's earlier results, amounts in both currencies."""
+    reporting = ctx.pack.reporting_currency
+    currency_of = {e.id: e.functional_currency for e in ctx.entities}
+    rows = []
+    for result in ctx.run_results:
+        if result.skill_id.split(".", 1)[0] == SUMMARISING_AREA:
+            continue
+        currency = currency_of.get(result.entity_id, reporting) if result.entity_id else reporting
+        rate = ctx.fx.rate(currency, reporting, ctx.month, "closing")
+        for finding in result.findings:
+            amount = finding.amount
+            in_reporting = None
+            if amount is not None and rate is not None:
+                in_reporting = cents(amount * rate, reporting)
+            rows.append({
+                "severity": finding.severity, "skill_id": result.skill_id,
+                "entity_id": result.entity_id, "currency": currency,
+                "amount": amount, "amount_reporting": in_reporting,
+                "message": finding.message, "refs": list(finding.refs),
+            })
+    return rows
+
+
+def rank(rows: list[dict]) -> list[dict]:
+    """Severity, then amount in the reporting currency (largest first; none last), then
+    skill, entity and refs so equal findings always come out in the same order."""
+    def key(row):
+        amount = row["amount_reporting"]
+        return (SEVERITIES.index(row["severity"]), amount is None, -(amount or ZERO),
+                row["skill_id"], row["entity_id"] or "", row["refs"], row["message"])
+
+    ranked = sorted(rows, key=key)
+    return [{"rank": i, **row} for i, row in enumerate(ranked, start=1)]
+
+
+def tally(ranked: list[dict], field: str) -> dict:
+    out: dict[str, dict] = {}
+    for row in ranked:
+        name = row[field] or "group"
+        bucket = out.setdefault(name, {"count": 0, "amount_reporting": ZERO})
+        bucket["count"] += 1
+        bucket["amount_reporting"] += row["amount_reporting"] or ZERO
+    return dict(sorted(out.items()))
+
+
+def run(ctx):
+    ranked = rank(collect(ctx))
+    reporting = ctx.pack.reporting_currency
+    by_severity = {s: {"count": 0, "amount_reporting": ZERO} for s in SEVERITIES}
+    for row in ranked:
+        by_severity[row["severity"]]["count"] += 1
+        by_severity[row["severity"]]["amount_reporting"] += row["amount_reporting"] or ZERO
+    for row in ranked:
+        row["area"] = row["skill_id"].split(".", 1)[0]
+    total: Decimal = sum((r["amount_reporting"] or ZERO for r in ranked), ZERO)
+    metrics = {
+        "reporting_currency": reporting,
+        "count": len(ranked),
+        "amount_reporting": total,
+        "by_severity": by_severity,
+        "by_area": tally(ranked, "area"),
+        "by_entity": tally(ranked, "entity_id"),
+        "ranked": ranked,
+    }
+    if ranked:
+        top = ranked[0]
+        summary = (f"{len(ranked)} findings across the close ({by_severity['high']['count']} high, "
+                   f"{by_severity['medium']['count']} medium, {by_severity['low']['count']} low), "
+                   f"{total} {reporting} in all; first: {top['skill_id']} "
+                   f"{top['entity_id'] or 'group'} at {top['amount']} {top['currency']}.")
+    else:
+        summary = "No findings across the close."
+    return ctx.result([], metrics, summary)
+
+
+SKILL = Skill(
+    id="close.exceptions_summary",
+    title="Exceptions summary",
+    description=(
+        "All findings of the month's close in one ranked list, for the group: every finding "
+        "of every skill that ran (per entity and group; the close area's own skills are left "
+        "out because they restate others), with its skill, entity, severity, amount in the "
+        "entity's currency and in the reporting currency at the month's closing rate, refs "
+        "and message. Ranked by severity (high, medium, low), then by the reporting-currency "
+        "amount, largest first. Counts and totals by severity, area and entity. The list is "
+        "in metrics['ranked']; the skill raises no findings of its own, so exceptions are "
+        "counted once, on the skills that found them."
+    ),
+    needs=("entities", "fx_rates"),
+    group=True,
+    run=run,
+)
