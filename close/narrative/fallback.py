@@ -79,14 +79,20 @@ def _groups(facts: list[Fact]) -> "OrderedDict[str, list[Fact]]":
     return groups
 
 
+def _n(w: Writer, fact_id: str, noun: str) -> str:
+    """"1 check" / "3 checks", the number cited."""
+    fact = w.by_id[fact_id]
+    return f"{w.fig(fact)} {noun if fact.value == '1' else noun + 's'}"
+
+
 def _counts_sentence(w: Writer, prefix: str, what: str) -> str:
     if not w.get(f"{prefix}.checks"):
         return ""
-    text = (f"{what} {w.val(f'{prefix}.checks')} checks ran: {w.val(f'{prefix}.pass')} passed, "
+    text = (f"{what} {_n(w, f'{prefix}.checks', 'check')} ran: {w.val(f'{prefix}.pass')} passed, "
             f"{w.val(f'{prefix}.exceptions')} found exceptions, {w.val(f'{prefix}.error')} errored "
-            f"and {w.val(f'{prefix}.skipped')} were skipped.")
+            f"and {w.val(f'{prefix}.skipped')} skipped.")
     if w.get(f"{prefix}.findings"):
-        text += (f" They raised {w.val(f'{prefix}.findings')} findings: {w.val(f'{prefix}.findings_high')} high, "
+        text += (f" They raised {_n(w, f'{prefix}.findings', 'finding')}: {w.val(f'{prefix}.findings_high')} high, "
                  f"{w.val(f'{prefix}.findings_medium')} medium and {w.val(f'{prefix}.findings_low')} low severity.")
     return text
 
@@ -125,7 +131,7 @@ def _group_sentence(w: Writer, facts: list[Fact]) -> str:
     count = next((f for f in facts if f.id.endswith(".findings")), None)
     amount = next((f for f in facts if f.id.endswith(".findings_amount")), None)
     if count:
-        text = f"{w.fig(count)} findings"
+        text = _n(w, count.id, "finding")
         if amount:
             text += f" totalling {w.fig(amount)}"
         parts.append(text)
@@ -139,11 +145,11 @@ def _listing(w: Writer, fact_id: str, what: str) -> str:
     fact = w.get(fact_id)
     if not fact:
         return ""
-    return f"{what}, {w.fig(fact)} checks: {fact.text}."
+    return f"{what}, {_n(w, fact_id, 'check')}: {fact.text}."
 
 
 def _executive_summary(w: Writer, month: str) -> None:
-    opening = f"The {month} close covered {w.val('run.entities')} entities."
+    opening = f"The {month} close covered {_n(w, 'run.entities', 'entity').replace('entitys', 'entities')}."
     w.para(opening + " " + _counts_sentence(w, "run", "In all,"))
     headline = [f for f in w.by_id.values() if f.text and ".stmt." in f.id and ".finding" not in f.id]
     if headline:
@@ -166,7 +172,7 @@ def _area(w: Writer, section: Section, month: str) -> None:
 
 def _exceptions(w: Writer, month: str) -> None:
     if w.get("exceptions.findings"):
-        w.para(f"The {month} close raised {w.val('exceptions.findings')} findings: "
+        w.para(f"The {month} close raised {_n(w, 'exceptions.findings', 'finding')}: "
                f"{w.val('exceptions.findings_high')} high, {w.val('exceptions.findings_medium')} medium and "
                f"{w.val('exceptions.findings_low')} low severity.")
     tops = [f for f in w.by_id.values() if ".finding_" in f.id]
@@ -176,7 +182,7 @@ def _exceptions(w: Writer, month: str) -> None:
             + (f" {w.fig(f)}" if f.unit != "text" else "") for f in tops) + ".")
     errored = [f for f in w.by_id.values() if f.unit == "status" and f.value == "error"]
     if errored:
-        w.para(f"Checks that errored ({w.val('exceptions.errored_checks')}) and produced no result: "
+        w.para(f"{_n(w, 'exceptions.errored_checks', 'check')} errored and produced no result: "
                + "; ".join(f.label for f in errored) + ".")
 
 
