@@ -115,7 +115,7 @@ def test_a_good_claude_draft_is_verified_and_usage_is_counted(api_key):
                      "estimated_cost_usd": usage["estimated_cost_usd"], "model": "claude-sonnet-5-5",
                      "batch": False}
     # 1010 in x 2.00 + 2750 out x 10.00 + 15500 read x 0.10 + 3100 written x 2.50, per million
-    assert usage["estimated_cost_usd"] == "0.0383"
+    assert usage["estimated_cost_usd"] == "0.0388"   # 38,820 millionths of a dollar
 
 
 def test_a_wrong_figure_marks_the_section_unverified(api_key):
