@@ -1,15 +1,14 @@
-"""Typed tables from checked staging tables: the database the skills read.
+"""The typed tables' layout and casts: the database the skills read.
 
-Runs only after every check passed, so each CAST below is known to succeed. Types come
-from schema.DUCKDB_TYPES; money is DECIMAL from its text (never through a float);
-timestamps are converted to UTC and stored as TIMESTAMP; keys are declared so the
-database itself states what is unique.
+The casts run only on text that passed every check, so each one is known to succeed.
+Types come from schema.DUCKDB_TYPES; money is DECIMAL from its text (never through a
+float); timestamps are converted to UTC and stored as TIMESTAMP; keys are declared so
+the database itself states what is unique.
 """
 from __future__ import annotations
 
 from .pack_toml import PackSettings
 from .schema import DUCKDB_TYPES, Column, Table
-from .staging import StagedTable
 
 LOADER_VERSION = 1  # bump when the typed layout changes, so cached databases reload
 
@@ -24,27 +23,37 @@ def cast_sql(col: Column) -> str:
     return c if typ == "VARCHAR" else f"CAST({c} AS {typ})"
 
 
-def create_sql(spec: Table) -> str:
-    """CREATE TABLE with NOT NULL on required columns and the key. A key whose parts
-    may be blank (budget's department) is declared UNIQUE, since a PRIMARY KEY would
-    forbid the blank; the validator already refused duplicates including blanks."""
+def key_clause(spec: Table) -> str | None:
+    """The table's key constraint. A key whose parts may be blank (budget's department)
+    is declared UNIQUE, since a PRIMARY KEY would forbid the blank; the validator has
+    already refused duplicates, blanks included."""
+    if not spec.key:
+        return None
+    keys = ", ".join(f'"{k}"' for k in spec.key)
+    return f"{'PRIMARY KEY' if primary_key(spec) else 'UNIQUE'} ({keys})"
+
+
+def primary_key(spec: Table) -> bool:
+    return bool(spec.key) and all(spec.column(k).required for k in spec.key)
+
+
+def create_sql(spec: Table, with_key: bool = True) -> str:
+    """CREATE TABLE with NOT NULL on required columns and, unless the key is to be
+    added after the rows (see add_key_sql), the key constraint."""
     cols = [
         f'"{c.name}" {DUCKDB_TYPES[c.kind]}' + (" NOT NULL" if c.required else "")
         for c in spec.columns
     ]
-    if spec.key:
-        all_required = all(spec.column(k).required for k in spec.key)
-        keys = ", ".join(f'"{k}"' for k in spec.key)
-        cols.append(f"{'PRIMARY KEY' if all_required else 'UNIQUE'} ({keys})")
+    if with_key and key_clause(spec):
+        cols.append(key_clause(spec))
     return f'CREATE TABLE main."{spec.name}" ({", ".join(cols)})'
 
 
-def build_tables(con, staged: dict[str, StagedTable]) -> None:
-    for name, table in staged.items():
-        spec = table.spec
-        con.execute(create_sql(spec))
-        selects = ", ".join(cast_sql(c) for c in spec.columns)
-        con.execute(f'INSERT INTO main."{name}" SELECT {selects} FROM {table.ref}')
+def add_key_sql(spec: Table) -> str:
+    """Declaring a primary key after a bulk insert builds its index in one go, which is
+    markedly faster on a large journal than maintaining it row by row."""
+    keys = ", ".join(f'"{k}"' for k in spec.key)
+    return f'ALTER TABLE main."{spec.name}" ADD PRIMARY KEY ({keys})'
 
 
 def write_metadata(con, settings: PackSettings, sha256: str, tables: list[str], fmt: str) -> None:

@@ -16,7 +16,7 @@ THREADS = int(os.environ.get("CLOSE_DUCKDB_THREADS", "0")) or min(os.cpu_count()
 MEMORY_LIMIT = os.environ.get("CLOSE_DUCKDB_MEMORY", "1GB")
 
 
-def connect_for_load(db_file: Path, temp_dir: Path) -> duckdb.DuckDBPyConnection:
+def connect_for_load(db_file: Path | str, temp_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(db_file))
     con.execute(f"SET threads = {THREADS}")
     con.execute("SET memory_limit = $m", {"m": MEMORY_LIMIT})

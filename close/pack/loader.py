@@ -15,11 +15,11 @@ from pathlib import Path
 
 import duckdb
 
-from .build import LOADER_VERSION, build_tables, write_metadata
+from .build import LOADER_VERSION, write_metadata
 from .database import connect_for_load
 from .problems import PackError, Problem
 from .sources import PackSources, locate, pack_sha256
-from .staging import STAGE
+from .fastload import NotClean, fast_build
 from .validate import check_pack
 
 DB_NAME = "ledger.duckdb"
@@ -44,30 +44,41 @@ def load_pack(pack_path, db_path) -> PackInfo:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tag = f".{db_path.name}.{os.getpid()}"
     building = db_path.with_name(f"{tag}.building")
-    stage_file = db_path.with_name(f"{tag}.stage")
     temp_dir = db_path.with_name(f"{tag}.tmp")
-    _remove(building, stage_file)
+    _remove(building)
     sha = pack_sha256(sources)
-    con = connect_for_load(building, db_path.parent)
-    con.execute("SET temp_directory = $t", {"t": str(temp_dir)})
     try:
-        settings, staged, problems = check_pack(con, sources, stage_file)
-        if problems:
-            raise PackError(problems)
-        build_tables(con, staged)
-        write_metadata(con, settings, sha, list(staged), sources.kind if sources.kind == "xlsx" else "folder")
-        con.execute(f"DETACH {STAGE}")
-        con.execute("CHECKPOINT")
-        con.close()
+        con = connect_for_load(building, temp_dir)
+        try:
+            settings, tables = fast_build(con, sources)
+            write_metadata(con, settings, sha, tables, sources.kind)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
         os.replace(building, db_path)
+    except NotClean as not_clean:
+        _remove(building)
+        raise PackError(_explain(sources, db_path.with_name(f"{tag}.check"), temp_dir, not_clean)) from None
     except duckdb.Error as exc:
         raise PackError([Problem(str(pack_path), None, None, None, f"could not be loaded: {exc}")]) from exc
     finally:
-        con.close()
-        _remove(building, stage_file)
+        _remove(building)
         _remove_dir(temp_dir)
     return PackInfo(settings.name, settings.reporting_currency, settings.fiscal_year_start_month,
-                    settings.materiality, sha, sources.path, frozenset(staged))
+                    settings.materiality, sha, sources.path, frozenset(tables))
+
+
+def _explain(sources: PackSources, check_db: Path, temp_dir: Path, not_clean: NotClean) -> list[Problem]:
+    """Every problem of a pack the one-pass load refused, found by the full validation."""
+    stage_file = check_db.with_name(check_db.name + ".stage")
+    con = connect_for_load(check_db, temp_dir)
+    try:
+        problems = check_pack(con, sources, stage_file)[2]
+    finally:
+        con.close()
+        _remove(check_db, stage_file)
+    # Both paths share their check conditions; should they ever disagree, say so.
+    return problems or [Problem(sources.path.name, None, None, None, f"could not be loaded ({not_clean})")]
 
 
 def default_workspace(sources: PackSources) -> Path:

@@ -1,0 +1,87 @@
+"""The one-pass load: read, check and store each table in a single statement.
+
+A clean pack is the common case and the one that must be fast at ten million lines,
+so load_pack first tries this path: each table's rows go straight from the reader
+into the typed, keyed table, with every row check of checks.py fused into the same
+scan as a guard that raises on the first offending row. Duplicate keys are refused
+by the PRIMARY KEY itself; references are checked afterwards on the loaded tables.
+Any failure just means "not clean": the caller then runs the full validation, which
+finds and words every problem. Both paths use the same check conditions, so they
+accept exactly the same packs.
+"""
+from __future__ import annotations
+
+import duckdb
+
+from .build import add_key_sql, cast_sql, create_sql, primary_key
+from .checks import absent_ref_problems, duplicate_keys, q, table_checks
+from .pack_toml import PackSettings, check_settings
+from .reader import source_query
+from .schema import TABLES
+from .sources import PackSources
+from .staging import StagedTable, open_workbook
+
+
+class NotClean(Exception):
+    """The pack has (or may have) problems; the full validation will say which."""
+
+
+def fast_build(con: duckdb.DuckDBPyConnection, sources: PackSources) -> tuple[PackSettings, list[str]]:
+    """Build every typed table into `con`'s main database, or raise NotClean."""
+    settings, problems = check_settings(sources)
+    if problems or sources.problems:
+        raise NotClean("settings or sources")
+    if any(t.required and t.name not in sources.tables for t in TABLES):
+        raise NotClean("missing table")
+    loaded: dict[str, StagedTable] = {}
+    workbook = open_workbook(sources)
+    try:
+        for spec in TABLES:
+            if spec.name in sources.tables:
+                loaded[spec.name] = _load_table(con, spec, sources.tables[spec.name], workbook)
+    finally:
+        if workbook is not None:
+            workbook.close()
+    _check_references(con, loaded)
+    return settings, list(loaded)
+
+
+def _load_table(con, spec, source, workbook) -> StagedTable:
+    query, problems = source_query(con, spec, source, workbook, keep_rejects=False)
+    if problems or query is None:
+        raise NotClean(f"{spec.name}: header")
+    view = StagedTable(spec, query.label, query.present, query.line_offset, db="main")
+    row_checks = [c for c in table_checks(view, {}) if c.cls != "ref"]
+    params = dict(query.params)
+    for check in row_checks:
+        params.update(check.params)
+    casts = [cast_sql(c) for c in spec.columns]
+    if row_checks:
+        bad = " OR ".join(f"({c.cond})" for c in row_checks)
+        casts[0] = f"CASE WHEN {bad} THEN error('row check failed') ELSE {casts[0]} END"
+    selects = ", ".join(f'{expr} AS {q(c.name)}' for expr, c in zip(casts, spec.columns))
+    late_key = primary_key(spec)
+    con.execute(create_sql(spec, with_key=not late_key))
+    try:
+        con.execute(f'INSERT INTO main."{spec.name}" SELECT {selects} FROM ({query.sql})', params)
+        if late_key:
+            con.execute(add_key_sql(spec))
+    except duckdb.Error as exc:
+        raise NotClean(f"{spec.name}: {exc}") from exc
+    return view
+
+
+def _check_references(con, loaded: dict[str, StagedTable]) -> None:
+    """Reference checks over the loaded tables, counted in one scan per table; plus
+    the duplicate check for keys the database cannot enforce (a key part may be blank)."""
+    for view in loaded.values():
+        if absent_ref_problems(view, loaded, con):
+            raise NotClean(f"{view.spec.name}: absent referenced table")
+        refs = [c for c in table_checks(view, loaded) if c.cls == "ref"]
+        if refs:
+            counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {c.cond})" for c in refs)
+                                 + f" FROM {view.ref}").fetchone()
+            if any(counts):
+                raise NotClean(f"{view.spec.name}: unknown reference")
+        if not all(view.spec.column(k).required for k in view.spec.key) and duplicate_keys(con, view):
+            raise NotClean(f"{view.spec.name}: duplicate key")
