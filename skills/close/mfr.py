@@ -120,8 +120,10 @@ def group_cash(ctx, entities) -> tuple[Decimal | None, Decimal | None, list]:
 
 
 def _sum(rows, key, months) -> Decimal | None:
+    """Total over the months the books have; None when they have none of them, or when
+    one of them could not be translated (a partial total would mislead)."""
     values = [r[key] for r in rows if r["month"] in months]
-    if len(values) != len(months) or any(v is None for v in values):
+    if not values or any(v is None for v in values):
         return None
     return sum(values, ZERO)
 
@@ -183,12 +185,16 @@ def close_status(results) -> dict:
 def run(ctx):
     entities = list(ctx.entities)
     reporting = ctx.pack.reporting_currency
-    start = ctx.month.shift(-(ctx.params["months"] - 1))
-    per_entity = entity_months(ctx, start)
+    shown_from = ctx.month.shift(-(ctx.params["months"] - 1))
+    prior_year_start = ctx.month.shift(-12).fiscal_year_start(ctx.pack.fiscal_year_start_month)
+    per_entity = entity_months(ctx, min(shown_from, prior_year_start))
     active = sorted({m for months in per_entity.values() for m in months})
     first = Month(*map(int, active[0].split("-"))) if active else ctx.month
     months = [first.shift(i) for i in range(_months_between(first, ctx.month) + 1)]
-    series, entity_rows, missing = translate_series(ctx, per_entity, months, entities)
+    full, entity_rows, missing = translate_series(ctx, per_entity, months, entities)
+    # The chart shows the last `months` months; year-to-date KPIs may reach further back.
+    series = [row for row in full if row["month"] >= str(shown_from)]
+    entity_rows = [row for row in entity_rows if row["month"] >= str(shown_from)]
     cash, cash_prior, missing_cash = group_cash(ctx, entities)
 
     findings = []
@@ -212,7 +218,7 @@ def run(ctx):
         "entities": [{"entity_id": e.id, "name": e.name, "functional_currency": e.functional_currency,
                       "country": e.country, "parent_id": e.parent_id, "ownership_pct": e.ownership_pct}
                      for e in entities],
-        "kpis": kpis(ctx, series, cash, cash_prior),
+        "kpis": kpis(ctx, full, cash, cash_prior),
         "series": series,
         "entity_series": entity_rows,
         **status,

@@ -1,0 +1,98 @@
+"""close.checklist: every expected skill result is there, and what blocks sign-off."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+import skills.close.checklist as checklist_module
+from close.registry import Registry
+from close.skill import Finding, Result, Skill
+from tests.skills.close.books import build, run_group
+
+CHECKLIST = Registry.discover(include_plugins=False).get("close.checklist")
+
+
+def declared(skill_id, group=False):
+    return Skill(id=skill_id, title=skill_id, description="a skill for the checklist test",
+                 run=lambda ctx: None, group=group)
+
+
+@pytest.fixture
+def installed(monkeypatch):
+    skills = [declared("je.trial_balance"), declared("recon.bank"), declared("recon.loans"),
+              declared("stmt.consolidation", group=True), declared("close.mfr", group=True)]
+    monkeypatch.setattr(checklist_module, "installed_skills", lambda: skills)
+    return skills
+
+
+def complete_run():
+    return [Result("je.trial_balance", e, "pass") for e in ("UK01", "US01")] + \
+           [Result("recon.bank", e, "pass") for e in ("UK01", "US01")] + \
+           [Result("recon.loans", "UK01", "skipped", "needs loans.csv, which the pack does not have"),
+            Result("recon.loans", "US01", "pass"),
+            Result("stmt.consolidation", None, "pass")]
+
+
+def checklist(results):
+    con, pack = build({})
+    return run_group(CHECKLIST, con, pack, "2026-05", run_results=results)
+
+
+def test_a_complete_clean_close_is_ready_for_sign_off(installed):
+    result = checklist(complete_run())
+    assert result.status == "pass", result.findings
+    assert result.metrics["sign_off_ready"] is True
+    assert result.metrics["expected"] == 7 and result.metrics["missing"] == 0
+    assert result.metrics["by_area"]["recon"] == {"pass": 3, "exceptions": 0, "skipped": 1, "error": 0, "missing": 0}
+    assert list(result.metrics["by_area"]) == ["je", "recon", "stmt"]  # close-area group skills come after it
+
+
+def test_missing_errored_and_blocked_results_block_sign_off(installed):
+    results = [r for r in complete_run() if (r.skill_id, r.entity_id) != ("recon.bank", "UK01")]
+    results = [Result("je.trial_balance", "US01", "error", "SkillError: no rate") if
+               (r.skill_id, r.entity_id) == ("je.trial_balance", "US01") else r for r in results]
+    results = [Result("recon.loans", "US01", "skipped", "depends on je.trial_balance, which errored") if
+               (r.skill_id, r.entity_id) == ("recon.loans", "US01") else r for r in results]
+    result = checklist(results)
+    blockers = {(b["kind"], b["skill_id"], b["entity_id"]) for b in result.metrics["blockers"]}
+    assert blockers == {("did_not_run", "recon.bank", "UK01"), ("error", "je.trial_balance", "US01"),
+                        ("blocked", "recon.loans", "US01")}
+    assert result.status == "exceptions" and len(result.findings) == 3
+    assert all(f.severity == "high" for f in result.findings)
+    assert result.metrics["by_area"]["recon"]["missing"] == 1
+    assert result.metrics["sign_off_ready"] is False
+
+
+def test_high_findings_block_with_their_total_and_refs_but_medium_do_not(installed):
+    results = complete_run()
+    results[2] = Result("recon.bank", "UK01", "exceptions", findings=[
+        Finding("high", "a", Decimal("10.00"), ("bank_transactions:BT-1",)),
+        Finding("high", "b", Decimal("5.50"), ("bank_transactions:BT-2",)),
+        Finding("medium", "c", Decimal("99.00"), ("bank_transactions:BT-3",))])
+    results[3] = Result("recon.bank", "US01", "exceptions", findings=[Finding("medium", "d", Decimal("1.00"))])
+    result = checklist(results)
+    assert len(result.findings) == 1
+    finding = result.findings[0]
+    assert finding.amount == Decimal("15.50")
+    assert finding.refs == ("bank_transactions:BT-1", "bank_transactions:BT-2")
+    assert result.metrics["blockers"][0]["kind"] == "high_findings"
+
+
+def test_a_skill_outside_the_installed_set_still_counts(installed):
+    results = complete_run() + [Result("je.plugin_check", "US01", "error", "boom")]
+    result = checklist(results)
+    assert [(b["kind"], b["skill_id"]) for b in result.metrics["blockers"]] == [("error", "je.plugin_check")]
+
+
+def test_demo_checklist_expects_every_installed_skill(demo_close):
+    result = demo_close.result("close.checklist", None)
+    assert result is not None and result.status in ("pass", "exceptions"), result and result.summary
+    assert result.metrics["missing"] == 0
+    errored = [r for r in demo_close.results if r.status == "error"]
+    kinds = [b["kind"] for b in result.metrics["blockers"]]
+    assert kinds.count("error") == len(errored)
+    with_high = {(r.skill_id, r.entity_id) for r in demo_close.results
+                 if any(f.severity == "high" for f in r.findings) and r.skill_id.split(".")[0] != "close"}
+    flagged = {(b["skill_id"], b["entity_id"]) for b in result.metrics["blockers"] if b["kind"] == "high_findings"}
+    assert with_high <= flagged
