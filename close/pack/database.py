@@ -23,4 +23,5 @@ def connect_for_load(db_file: Path | str, temp_dir: Path) -> duckdb.DuckDBPyConn
     con.execute("SET temp_directory = $t", {"t": str(temp_dir)})
     con.execute("SET preserve_insertion_order = true")  # rowid = position in the file
     con.execute("SET TimeZone = 'UTC'")
+    con.execute("SET enable_progress_bar = false")  # stdout belongs to the command's output
     return con
