@@ -1,0 +1,51 @@
+"""flux.missing_recurring and flux.new_vendors_large on small AP registers."""
+from datetime import date
+from decimal import Decimal
+
+from close.periods import parse_month
+from skills.flux.missing_recurring import SKILL as MISSING
+from skills.flux.new_vendors_large import SKILL as NEW_VENDORS
+from stmt_books import Books
+
+
+def bill(b, bill_id, vendor, day, net):
+    b.insert("ap_bills", entity_id="US01", bill_id=bill_id, vendor_id=vendor,
+             bill_date=date.fromisoformat(day), due_date=date.fromisoformat(day), currency="USD",
+             net_amount=Decimal(net), tax_amount=Decimal("0"), expense_account_id="6000")
+
+
+def test_vendor_billed_ten_of_twelve_months_and_not_this_one():
+    b = Books()
+    b.entity("US01")
+    may = parse_month("2026-05")
+    for i in range(1, 13):
+        m = may.shift(-i)
+        if i not in (3, 7):                                    # 10 of the prior 12 months
+            bill(b, f"R{i:02d}", "V-RENT", f"{m}-05", "1000.00" if i != 1 else "1200.00")
+        if i not in (3, 7, 9):                                 # only 9: not recurring
+            bill(b, f"H{i:02d}", "V-HOST", f"{m}-07", "50.00")
+        bill(b, f"C{i:02d}", "V-CLEAN", f"{m}-09", "80.00")    # every month, and in May
+    bill(b, "C00", "V-CLEAN", "2026-05-09", "80.00")
+    r = b.result([MISSING], "flux.missing_recurring", "2026-05", "US01")
+    (finding,) = r.findings
+    assert finding.amount == Decimal("1020.00")                 # (9 x 1000 + 1200) / 10
+    assert finding.refs == ("vendors:V-RENT", "ap_bills:R01")
+    assert {v["vendor_id"] for v in r.metrics["recurring_vendors"]} == {"V-RENT", "V-CLEAN"}
+
+
+def test_new_vendor_paid_above_threshold():
+    b = Books(materiality="1000.00")
+    b.entity("US01")
+    bill(b, "B1", "V-OLD", "2026-01-10", "5000.00")
+    bill(b, "B2", "V-OLD", "2026-05-10", "5000.00")
+    bill(b, "B3", "V-NEW", "2026-05-11", "3000.00")
+    bill(b, "B4", "V-SMALL", "2026-05-12", "900.00")
+    for pid, bill_id, amount in (("P1", "B2", "5000.00"), ("P2", "B3", "1500.00"),
+                                 ("P3", "B3", "1500.00"), ("P4", "B4", "900.00")):
+        b.insert("ap_payments", entity_id="US01", payment_id=pid, bill_id=bill_id,
+                 date=date(2026, 5, 20), amount=Decimal(amount), withholding_amount=Decimal("0"))
+    r = b.result([NEW_VENDORS], "flux.new_vendors_large", "2026-05", "US01")
+    (finding,) = r.findings
+    assert finding.amount == Decimal("3000.00")
+    assert finding.refs == ("vendors:V-NEW", "ap_payments:P2", "ap_payments:P3")
+    assert [v["vendor_id"] for v in r.metrics["new_vendors_paid"]] == ["V-NEW", "V-SMALL"]
