@@ -29,7 +29,7 @@ from close.narrative.sections import SECTION_IDS, STATEMENTS, section_for
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 MAX_LINES = 25              # statement lines per result (all-zero lines left out)
-MAX_METRICS = 10            # scalar metrics per result
+MAX_METRICS = 8             # scalar metrics per result
 MAX_ITEMS = 3               # rows of a list metric (e.g. per bank account), checks with exceptions only
 MAX_ITEM_FIELDS = 4
 MAX_FINDINGS = 3            # findings per result in its area's section
@@ -222,6 +222,9 @@ def _metric_facts(b: _Builder, result: dict, full: bool) -> list[Fact]:
             scalars.append((key, value))
     if not full:
         scalars = [(k, v) for k, v in scalars if KEY_METRIC.search(k)][:4]
+    if result.get("status") == "pass":      # a passing check's zeros say nothing its status does not
+        scalars = [(k, v) for k, v in scalars
+                   if KEY_METRIC.search(k) or _decimal(v if not isinstance(v, float) else repr(v)) not in (None, 0)]
     for key, value in scalars[:MAX_METRICS]:
         got = classify(key, value, currency)
         if got:
