@@ -305,6 +305,26 @@ def _listing(results: list[dict]) -> str:
     return "; ".join(f"{skill} ({', '.join(ents)})" for skill, ents in by_skill.items())
 
 
+def _result_facts(b: _Builder, section: str, summary: str, r: dict, full: bool) -> None:
+    """Statement lines, metrics and findings of one result, in its section."""
+    for fact, main in _line_facts(b, r):
+        fact = b.add(section, fact)
+        if main and r["id"] in HEADLINE_STATEMENTS and _HEADLINE.match(fact.text or ""):
+            b.share(summary, fact)
+    for fact in _metric_facts(b, r, full):
+        b.add(section, fact)
+    findings = r.get("findings", [])
+    if findings:
+        total = sum((abs(a) for a in (_decimal(f.get("amount")) for f in findings) if a is not None),
+                    Decimal(0))
+        b.add(section, Fact(f"{b.prefix(r)}.findings", str(len(findings)), "count",
+                            f"{b.name(r)}: findings"))
+        b.add(section, Fact(f"{b.prefix(r)}.findings_amount", format(total, "f"),
+                            b.currency(r) or "amount", f"{b.name(r)}: total of finding amounts"))
+        for index, finding in _ranked(findings)[:MAX_FINDINGS]:
+            b.add(section, finding_fact(b, r, index, finding))
+
+
 def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | None = None,
                 reporting_currency: str | None = None) -> FactSheet:
     """Facts for every section from a results-contract document."""
@@ -353,22 +373,10 @@ def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | Non
                                 b.name(r), clip(r.get("summary"))))
             if r.get("status") == "error":
                 continue
-            for fact, main in _line_facts(b, r):
-                fact = b.add(section, fact)
-                if main and r["id"] in HEADLINE_STATEMENTS and _HEADLINE.match(fact.text or ""):
-                    b.share(summary, fact)
-            for fact in _metric_facts(b, r, full):
-                b.add(section, fact)
-            findings = r.get("findings", [])
-            if findings:
-                total = sum((abs(a) for a in (_decimal(f.get("amount")) for f in findings) if a is not None),
-                            Decimal(0))
-                b.add(section, Fact(f"{b.prefix(r)}.findings", str(len(findings)), "count",
-                                    f"{b.name(r)}: findings"))
-                b.add(section, Fact(f"{b.prefix(r)}.findings_amount", format(total, "f"),
-                                    b.currency(r) or "amount", f"{b.name(r)}: total of finding amounts"))
-                for index, finding in _ranked(findings)[:MAX_FINDINGS]:
-                    b.add(section, finding_fact(b, r, index, finding))
+            try:
+                _result_facts(b, section, summary, r, full)
+            except (AttributeError, TypeError, ValueError, ArithmeticError):
+                continue    # a result of an unexpected shape keeps its status line, nothing more
 
     # exceptions: the most severe and largest findings across all skills, and errors
     exc = "exceptions"

@@ -119,3 +119,12 @@ def test_bad_narrative_settings_name_the_file_and_key(section, message):
     with pytest.raises(ConfigError, match=message) as err:
         load_settings(Config({"narrative": section}, path="/packs/acme/close.toml"))
     assert str(err.value).startswith("/packs/acme/close.toml")
+
+
+def test_results_of_unexpected_shape_do_not_stop_the_narrative():
+    d = doc()
+    d["skills"].append({"id": "stmt.cash_flow", "entity_id": "US01", "status": "pass", "summary": "odd",
+                        "metrics": {"lines": "not a list", "weird": {"deep": [1, {"x": None}]}},
+                        "findings": [{"severity": "low", "message": "m", "amount": "n/a", "refs": []}]})
+    out = draft(Outcome(d), d, config())
+    assert all(s["verification"] == "verified" for s in out["narrative"]["sections"])
