@@ -96,15 +96,20 @@ def column_checks(staged: StagedTable, col: Column, n: int, tables: dict[str, St
 
 def ref_check(col: Column, tables: dict[str, StagedTable]) -> Check | None:
     """Unknown references: the value must be a key of one of the referenced tables
-    (counterparty may be a customer, a vendor or an entity). Absent referenced tables
-    are handled by `absent_ref_problems`; a referenced table whose key column is
-    missing has its own problem and is not used, to avoid one report per row."""
+    (counterparty may be a customer, a vendor or an entity). `tables` maps each table
+    of the pack to its staged copy, or to None when it could not be read. Absent
+    referenced tables are handled by `absent_ref_problems`; when a referenced table is
+    unreadable, has unreadable lines or lacks its key column, that has its own problem
+    and this check is skipped, rather than report rows as unknown that may not be."""
     keys = []
     for target in col.ref:
-        staged = tables.get(target)
+        if target not in tables:
+            continue
+        staged = tables[target]
         key = schema_table(target).key[0]
-        if staged is not None and key in staged.present:
-            keys.append(f"SELECT {q(key)} FROM {staged.ref} WHERE {q(key)} IS NOT NULL")
+        if staged is None or key not in staged.present or staged.skipped_lines:
+            return None  # the referenced file is (partly) unreadable: its own problems say so
+        keys.append(f"SELECT {q(key)} FROM {staged.ref} WHERE {q(key)} IS NOT NULL")
     if not keys:
         return None
     nouns = [REF_NOUNS.get(t, t) for t in col.ref]
@@ -129,7 +134,7 @@ def table_checks(staged: StagedTable, tables: dict[str, StagedTable]) -> list[Ch
     return checks
 
 
-def run_checks(con, staged: StagedTable, tables: dict[str, StagedTable]) -> list[Problem]:
+def run_checks(con, staged: StagedTable, tables: dict[str, StagedTable | None]) -> list[Problem]:
     """Every row problem of one staged table, capped per (column, check)."""
     checks = table_checks(staged, tables)
     if not checks:
@@ -198,7 +203,7 @@ def duplicate_keys(con, staged: StagedTable) -> list[Problem]:
     return problems
 
 
-def absent_ref_problems(staged: StagedTable, tables: dict[str, StagedTable], con) -> list[Problem]:
+def absent_ref_problems(staged: StagedTable, tables: dict[str, StagedTable | None], con) -> list[Problem]:
     """A column that refers to an optional table the pack does not have: one problem
     for the column (if it holds any value), not one per row."""
     problems = []

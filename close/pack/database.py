@@ -1,6 +1,6 @@
 """DuckDB connection settings used while loading and validating a pack.
 
-The machine is small and shared: two threads and a memory limit keep a 10-million-line
+The machine is small and shared: a few threads and a memory limit keep a 10-million-line
 load under its memory budget, spilling to a temp folder beside the database rather
 than growing. TimeZone is UTC so timestamps with offsets convert to UTC, never to the
 local zone of whoever runs the load.

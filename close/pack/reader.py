@@ -58,12 +58,15 @@ def source_query(con, spec: Table, source: TableSource, workbook=None, keep_reje
 
 def _csv_query(spec: Table, source: TableSource, keep_rejects: bool):
     label = source.label
+    # Only the header line is read here; DuckDB reads the rest, and reports a data line
+    # that is not UTF-8 as that line's problem.
+    with open(source.path, "rb") as fh:
+        first = fh.readline()
     try:
-        with open(source.path, newline="", encoding="utf-8-sig") as fh:
-            header = next(csv.reader(fh), None)
+        header = next(csv.reader([first.decode("utf-8-sig")]), None)
     except UnicodeDecodeError as exc:
-        return None, [Problem(label, None, None, None, f"is not UTF-8 text ({exc.reason} at byte {exc.start})")]
-    if not header:
+        return None, [Problem(label, 1, None, None, f"is not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    if not header or header == [""]:
         return None, [Problem(label, 1, None, None, "is empty: it needs a header line naming the columns")]
     present, problems = header_problems(spec, label, header, 1)
     # Column names go to DuckDB as a bound value; unknown or repeated ones get neutral names.

@@ -88,7 +88,7 @@ def _reject_message(error_type: str, message: str, columns: int) -> str:
     if error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
         found = message.rsplit("Found:", 1)[-1].strip()
         return f"has {found} values where the header has {columns}"
-    if error_type == "INVALID UNICODE":
+    if error_type in ("INVALID UNICODE", "INVALID ENCODING"):
         return "is not UTF-8 text"
     if error_type == "UNQUOTED VALUE":
         return "has a quote inside an unquoted value (quote the whole value and double the inner quotes)"

@@ -26,6 +26,7 @@ def check_pack(con, sources: PackSources, stage_file: Path) -> tuple[PackSetting
     settings, problems = check_settings(sources)
     con.execute(f"ATTACH $f AS {STAGE}", {"f": str(stage_file)})
     staged, stage_problems = stage_all(con, sources)
+    in_pack = {**{name: None for name in sources.tables}, **staged}  # None: unreadable
     by_file: dict[str, list[Problem]] = {}
     for problem in stage_problems:
         by_file.setdefault(problem.file, []).append(problem)
@@ -37,8 +38,8 @@ def check_pack(con, sources: PackSources, stage_file: Path) -> tuple[PackSetting
         found = by_file.pop(sources.tables[spec.name].label, [])
         table = staged.get(spec.name)
         if table is not None:
-            found += absent_ref_problems(table, staged, con)
-            found += run_checks(con, table, staged)
+            found += absent_ref_problems(table, in_pack, con)
+            found += run_checks(con, table, in_pack)
             found += duplicate_keys(con, table)
         problems.extend(in_file_order(found, spec.column_names))
     for rest in by_file.values():  # e.g. a .parquet beside a .csv of the same table
