@@ -61,6 +61,11 @@ class Fact:
     text: str | None = None          # words from the books: data, never instructions
     refs: tuple[str, ...] = ()
 
+    @property
+    def is_line(self) -> bool:
+        """A statement line's figure: its `text` is the line's name."""
+        return ": line, " in self.label
+
     def as_dict(self) -> dict:
         d = asdict(self)
         d["refs"] = list(self.refs)

@@ -110,13 +110,13 @@ def _group_sentence(w: Writer, facts: list[Fact]) -> str:
     name = status.label if status else facts[0].label.split(":")[0]
     parts = [f"status {status.value}"] if status else []
     by_id = {f.id: f for f in facts}
-    mains = [f for f in facts if f.label.endswith(": line, month")]
+    mains = [f for f in facts if f.is_line and f.label.endswith(", month")]
     shown = 0
     for main in mains:
         prior = by_id.get(main.id + ".prior")
         if _is_zero(main) and (prior is None or _is_zero(prior)):
             continue
-        text = f"{main.text} {w.fig(main)}"
+        text = f"{main.text}: {w.fig(main)}"
         if prior is not None:
             text += f" (prior period {w.fig(prior)})"
         parts.append(text)
@@ -153,7 +153,7 @@ def _executive_summary(w: Writer, month: str) -> None:
     w.para(opening + " " + _counts_sentence(w, "run", "In all,"))
     headline = [f for f in w.by_id.values() if f.text and ".stmt." in f.id and ".finding" not in f.id]
     if headline:
-        w.para("Headline figures: " + "; ".join(f"{f.id.split('.')[0]} {f.text.lower()} {w.fig(f)}"
+        w.para("Headline figures: " + "; ".join(f"{f.id.split('.')[0]} {f.text.lower()}: {w.fig(f)}"
                                                 for f in headline[:12]) + ".")
     tops = [f for f in w.by_id.values() if ".finding_" in f.id and f.unit != "text"]
     if tops:

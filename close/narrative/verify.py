@@ -34,7 +34,10 @@ Rounding rules (the contract; tests/narrative/test_verify_cases.py holds the cas
    dates (05/31/2026) and space-grouped numbers (1 234 567) are not recognised as
    such: their pieces are checked as plain numbers and fail, so the house style
    (comma thousands, point decimals, dates spelt out) is enforced, not guessed.
-8. Citations. Each draft lists its figures with the fact each cites. A cited figure
+8. Names. Numbers that are part of a name are not claims: digits in a check's or
+   metric's label ("Form 1099") and in a statement line's own name ("7000" for an
+   account shown as a line) pass wherever they are written exactly so.
+9. Citations. Each draft lists its figures with the fact each cites. A cited figure
    must match its own fact by the rules above; an uncited figure in the text must match
    some fact of the section. Whether the words around a matching figure describe that
    fact is the reviewer's call, helped by the citations.
@@ -294,9 +297,17 @@ class Verdict:
 
 
 def names_in_labels(facts) -> frozenset[str]:
-    """Digits that are part of a check's or metric's name ("Form 1099", "31-60 days"):
-    labels are written by code, so a number that appears in one is a name, not a claim."""
-    return frozenset(_normal(f.text) for fact in facts for f in extract_figures(getattr(fact, "label", "")))
+    """Digits that are part of a name, not a claim: in a check's or metric's label
+    ("Form 1099", "31-60 days"), which code writes, and in a statement line's name
+    ("7000" for an account shown as its own line), which is the fact's subject."""
+    names = set()
+    for fact in facts:
+        sources = [getattr(fact, "label", "")]
+        if getattr(fact, "is_line", False) and getattr(fact, "text", None):
+            sources.append(fact.text)
+        for source in sources:
+            names.update(_normal(f.text) for f in extract_figures(source))
+    return frozenset(names)
 
 
 def verify_draft(paragraphs: list[str], cited: list[dict], facts) -> Verdict:

@@ -132,3 +132,10 @@ def test_numbers_in_a_check_title_are_names_not_claims():
     facts = [FactValue("US01.tax.form_1099.status", "pass", "status", "Form 1099 vendors (US01)")]
     assert verify_draft(["Form 1099 vendors passed."], [], facts).verification == "verified"
     assert verify_draft(["Form 1098 vendors passed."], [], facts).verification == "unverified"
+
+
+def test_a_statement_line_named_by_a_number_is_a_name():
+    from close.narrative.facts import Fact
+    line = Fact("DE01.flux.budget_vs_actual.7000", "0.01", "EUR", "Budget vs actual (DE01): line, month", "7000")
+    assert verify_draft(["7000: EUR 0.01 over budget."], [], [line]).verification == "verified"
+    assert verify_draft(["7001: EUR 0.01 over budget."], [], [line]).verification == "unverified"
