@@ -19,8 +19,15 @@ from close.report.tables import Table, is_row_list, scalar_metrics, table_from_r
 
 STATUSES = ("pass", "exceptions", "skipped", "error")
 SEVERITIES = ("high", "medium", "low")
-STATEMENT_ORDER = ("stmt.income_statement", "stmt.balance_sheet", "stmt.cash_flow",
-                   "stmt.equity_changes")
+# The statements a CFO reads in the review, in reading order: (skill, metrics key) -> title.
+# Every other table of a stmt skill is a supporting schedule, kept for the workbook.
+PRIMARY_STATEMENTS = {
+    ("stmt.consolidation", "income_statement"): "Consolidated income statement",
+    ("stmt.consolidation", "lines"): "Consolidated balance sheet",
+    ("stmt.income_statement", "lines"): "Income statement",
+    ("stmt.balance_sheet", "lines"): "Balance sheet",
+    ("stmt.cash_flow", "lines"): "Statement of cash flows",
+}
 KEY_FIGURE_NAMES = ("difference", "unreconciled", "variance", "unexplained", "gap")
 SUMMARY_SKILL = "close.exceptions_summary"
 MFR_SKILL = "close.mfr"
@@ -75,6 +82,39 @@ class SkillRow:
 
 
 @dataclass
+class GridRow:
+    skill_id: str
+    title: str
+    cells: dict  # column key (entity id, or "" for the group) -> SkillRow
+
+
+@dataclass
+class Grid:
+    """Checks down, entities across: the status of an area at a glance."""
+
+    columns: list[tuple[str, str]]  # (key, label)
+    rows: list[GridRow]
+    attention: list[SkillRow]  # results with exceptions or errors, with their summaries
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+
+def status_grid(rows: list[SkillRow], entities: list["EntityInfo"]) -> Grid:
+    keys = [e.id for e in entities if any(r.entity_id == e.id for r in rows)]
+    if any(r.entity_id is None for r in rows):
+        keys.append("")
+    columns = [(k, k or "Group") for k in keys]
+    by_skill: dict[str, GridRow] = {}
+    for row in rows:
+        grid_row = by_skill.setdefault(row.skill_id, GridRow(row.skill_id, row.title, {}))
+        grid_row.cells[row.entity_id or ""] = row
+    attention = [r for r in rows if r.status in ("exceptions", "error")]
+    return Grid(columns, list(by_skill.values()), attention)
+
+
+@dataclass
 class ExceptionRow:
     rank: int
     severity: str
@@ -123,10 +163,14 @@ class Report:
     chart_svg: str
     series: list[dict]
     statements: list[EntityStatements]
+    schedules: list[EntityStatements]
     flux: list[SkillRow]
     flux_tables: list[tuple[str, Table]]
     flux_findings: list[ExceptionRow]
     reconciliations: list[SkillRow]
+    recon_grid: Grid
+    tax_grid: Grid
+    flux_grid: Grid
     recon_counts: dict
     tax: list[SkillRow]
     exceptions: list[ExceptionRow]
@@ -188,7 +232,9 @@ def _entities(doc: dict, mfr: dict | None) -> list[EntityInfo]:
     for r in _results(doc):
         if r.get("entity_id") and r["entity_id"] not in ids:
             ids.append(r["entity_id"])
-    return [known.get(i, EntityInfo(id=i)) for i in ids]
+    found = [known.get(i, EntityInfo(id=i)) for i in ids]
+    # The parent first, then subsidiaries: the order a group's pack is read in.
+    return sorted(found, key=lambda e: (e.parent_id is not None if e.id in known else True, e.id))
 
 
 def _amount_total(findings: list[dict]) -> Decimal | None:
@@ -265,32 +311,38 @@ def _exceptions_from_results(results: list[dict], entities: dict[str, EntityInfo
     return rows
 
 
-def _statements(results: list[dict], entities: list[EntityInfo], period: str,
-                review: ReviewView) -> list[EntityStatements]:
-    stmt = [r for r in results if r["id"].startswith("stmt.")]
-    order = {sid: i for i, sid in enumerate(STATEMENT_ORDER)}
-    stmt.sort(key=lambda r: (order.get(r["id"], len(order)), r["id"]))
+def _statement_blocks(results, entities, period, review, primary: bool) -> list[EntityStatements]:
+    """Per entity (the group first): the primary statements, or every other stmt table."""
+    stmt = [r for r in results if r["id"].startswith("stmt.") and r.get("status") not in ("skipped", "error")]
+    order = {key: i for i, key in enumerate(PRIMARY_STATEMENTS)}
     blocks = []
-    group_ids = [None] + [e.id for e in entities]
     by_id = {e.id: e for e in entities}
-    for entity_id in group_ids:
+    for entity_id in [None] + [e.id for e in entities]:
         entity = by_id.get(entity_id) if entity_id else EntityInfo(id="Group", name="consolidated")
-        tables, checks, reviews = [], [], []
+        found, checks, reviews = [], [], []
         for r in stmt:
-            if r.get("entity_id") != entity_id or r.get("status") in ("skipped", "error"):
+            if r.get("entity_id") != entity_id:
                 continue
             metrics = r.get("metrics") or {}
+            shown = False
             for key, value in metrics.items():
-                if not is_row_list(value):
+                if not is_row_list(value) or ((r["id"], key) in order) != primary:
                     continue
-                title = title_of(r["id"]) if key == "lines" else f"{title_of(r['id'])}: {key.replace('_', ' ')}"
-                tables.append(table_from_rows(value, title=title, period=period))
-            for key, value in scalar_metrics(metrics):
-                if any(word in key for word in KEY_FIGURE_NAMES):
-                    checks.append((f"{title_of(r['id'])}: {key.replace('_', ' ')}", value))
-            item = review.for_skill(r["id"], entity_id)
-            if item:
-                reviews.append((title_of(r["id"]), item))
+                if primary:
+                    title = PRIMARY_STATEMENTS[(r["id"], key)]
+                else:
+                    title = title_of(r["id"]) if key == "lines" else f"{title_of(r['id'])}: {key.replace('_', ' ')}"
+                found.append((order.get((r["id"], key), 0), title, value))
+                shown = True
+            if shown and primary:
+                for key, value in scalar_metrics(metrics):
+                    if any(word in key for word in KEY_FIGURE_NAMES):
+                        checks.append((f"{title_of(r['id'])}: {key.replace('_', ' ')}", value))
+                item = review.for_skill(r["id"], entity_id)
+                if item:
+                    reviews.append((title_of(r["id"]), item))
+        found.sort(key=lambda t: t[0])
+        tables = [table_from_rows(rows, title=title, period=period) for _, title, rows in found]
         if tables:
             blocks.append(EntityStatements(entity, tables, checks, reviews))
     return blocks
@@ -326,10 +378,11 @@ def _flux(results, entities_by, review, reporting, period):
         labels = {"key": "Account", "variance": "Change", "drivers": "Driving entries"}
         if metrics.get("comparison"):
             labels["comparison"] = month_label(str(metrics["comparison"]))
-        for key, value in metrics.items():
-            if is_row_list(value):
-                title = FLUX_TABLE_TITLES.get(key, key.replace("_", " ").capitalize())
-                tables.append((label, table_from_rows(value, title=title, period=period, labels=labels)))
+        keys = sorted((k for k, v in metrics.items() if is_row_list(v)),
+                      key=lambda k: (list(FLUX_TABLE_TITLES).index(k) if k in FLUX_TABLE_TITLES else 9, k))
+        for key in keys:
+            title = FLUX_TABLE_TITLES.get(key, key.replace("_", " ").capitalize())
+            tables.append((label, table_from_rows(metrics[key], title=title, period=period, labels=labels)))
         for f in r.get("findings") or []:
             findings.append(ExceptionRow(
                 0, str(f.get("severity", "")), r["id"], title_of(r["id"]), r.get("entity_id"),
@@ -413,9 +466,12 @@ def build_report(doc: dict, review_state=None) -> Report:
         reporting_currency=reporting, entities=entities,
         status_counts=status_counts, severity_counts=severity_counts, review=review,
         narrative=narrative_sections(doc), kpis=_kpis(mfr_metrics), chart_svg=chart, series=series,
-        statements=_statements(results, entities, period, review),
+        statements=_statement_blocks(results, entities, period, review, primary=True),
+        schedules=_statement_blocks(results, entities, period, review, primary=False),
         flux=flux_rows, flux_tables=flux_tables, flux_findings=flux_findings,
         reconciliations=rows["recon"], recon_counts=recon_counts, tax=rows["tax"],
+        recon_grid=status_grid(rows["recon"], entities), tax_grid=status_grid(rows["tax"], entities),
+        flux_grid=status_grid(flux_rows, entities),
         exceptions=exceptions, exceptions_ranked_by=ranked_by, not_run=not_run,
         checklist=checklist, checklist_areas=areas, blockers=blockers,
         readiness_rows=_period_readiness(results, entities),

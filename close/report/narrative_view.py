@@ -22,6 +22,7 @@ class NarrativeSection:
     verification: str
     paragraphs: list[str] = field(default_factory=list)
     unverified_figures: list[dict] = field(default_factory=list)
+    fallback_reason: str | None = None
 
     @property
     def author_label(self) -> str:
@@ -55,6 +56,7 @@ def narrative_sections(doc: dict) -> dict[str, NarrativeSection] | None:
             verification=str(raw.get("verification") or "unverified"),
             paragraphs=paragraphs,
             unverified_figures=figures,
+            fallback_reason=str(raw["fallback_reason"]) if raw.get("fallback_reason") else None,
         )
     return sections
 

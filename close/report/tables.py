@@ -200,7 +200,7 @@ def table_from_rows(rows: list[dict], *, title: str, period: str, note: str = ""
     section_key = next((k for k in SECTION_KEYS if any(k in r for r in rows)), None)
     columns = [Column(label_key or "line", "", "text")]
     for key in id_first:
-        columns.append(Column(key, key.replace("_", " ").capitalize(), "text"))
+        columns.append(Column(key, (labels or {}).get(key, key.replace("_", " ").capitalize()), "text"))
     for key in figure_keys:
         columns.append(Column(key, column_label(key, period, labels), _kind(key, [r.get(key) for r in rows])))
     for key in text_keys[len(id_first):]:

@@ -98,17 +98,19 @@ def _summary(wb: Workbook, report: Report) -> None:
     sheet.finish()
 
 
-def _statements(wb: Workbook, report: Report) -> None:
+def _statements(wb: Workbook, title: str, blocks) -> None:
+    if not blocks:
+        return
     figure_cols: list[tuple[str, str, str]] = []  # key, label, kind
-    for block in report.statements:
+    for block in blocks:
         for table in block.tables:
             for col in table.figure_columns:
                 if col.kind != "text" and col.key not in [k for k, _, _ in figure_cols]:
                     figure_cols.append((col.key, col.label, col.kind))
     headers = [("Entity", "text"), ("Currency", "text"), ("Statement", "text"), ("Line", "text")]
     headers += [(label, kind) for _, label, kind in figure_cols]
-    sheet = Sheet(wb, "Statements", headers)
-    for block in report.statements:
+    sheet = Sheet(wb, title, headers)
+    for block in blocks:
         for table in block.tables:
             section = ""
             for row in table.rows:
@@ -119,6 +121,27 @@ def _statements(wb: Workbook, report: Report) -> None:
                 line = f"{section}: {label}" if section and not row.style else label
                 sheet.add([block.entity.id, block.entity.currency, table.title, line,
                            *[row.cells.get(key) for key, _, _ in figure_cols]], bold=row.style == "total")
+    sheet.finish(freeze_columns=4)
+
+
+def _schedules(wb: Workbook, report: Report) -> None:
+    """Supporting schedules of the stmt skills in long form (one figure a row), so any
+    of them can be filtered or pivoted without a column per schedule."""
+    if not report.schedules:
+        return
+    sheet = Sheet(wb, "Schedules", [("Entity", "text"), ("Currency", "text"), ("Schedule", "text"),
+                                    ("Line", "text"), ("Column", "text"), ("Amount", "money")])
+    for block in report.schedules:
+        for table in block.tables:
+            for row in table.rows:
+                if row.style == "heading":
+                    continue
+                label = row.cells.get(table.label_column.key, "")
+                for col in table.figure_columns:
+                    value = row.cells.get(col.key)
+                    if col.kind == "text" or value is None:
+                        continue
+                    sheet.add([block.entity.id, block.entity.currency, table.title, label, col.label, value])
     sheet.finish(freeze_columns=4)
 
 
@@ -176,12 +199,13 @@ def write_workbook(report: Report, path: Path) -> Path:
     wb.properties.creator = "close"
     wb.properties.title = f"Monthly Financial Review {report.month} {report.pack_name}"
     _summary(wb, report)
-    _statements(wb, report)
+    _statements(wb, "Statements", report.statements)
     _checks(wb, "Reconciliations", report.reconciliations, report.review.available)
     _checks(wb, "Tax", report.tax, report.review.available)
     _exceptions(wb, "Flux", report.flux_findings, report.reporting_currency)
     _flux_detail(wb, report)
     _exceptions(wb, "Exceptions", report.exceptions, report.reporting_currency)
+    _schedules(wb, report)
     not_run = Sheet(wb, "Not run", [("Skill", "text"), ("Entity", "text"), ("Status", "text"), ("Reason", "wrap")])
     for row in report.not_run:
         not_run.add([row.skill_id, row.entity_id or "Group", row.status, row.summary])
