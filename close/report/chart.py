@@ -81,7 +81,7 @@ def bar_line_chart(points: list[Point], *, title: str, bar_label: str, line_labe
     plot_w = WIDTH - LEFT - RIGHT
     plot_h = HEIGHT - TOP - BOTTOM
     slot = plot_w / len(points)
-    bar_w = slot * Decimal("0.62")
+    bar_w = min(slot * Decimal("0.62"), Decimal(44))
 
     def y(value: Decimal) -> Decimal:
         return TOP + plot_h - (value - low) / (high - low) * plot_h

@@ -93,6 +93,9 @@ def column_label(key: str, period: str, overrides: dict | None = None) -> str:
     prior_year = ("prior" in words or "previous" in words or "py" in words) and (
         "year" in words or "py" in words or "ly" in words)
     prior = bool(words & {"prior", "previous", "prev", "last", "opening"}) and not prior_year
+    if "vs" in words:  # "vs_prior_month", "vs_prior_year_ytd": a change against that column
+        against = "_".join(t for t in tokens if t not in ("vs", "pct", "percent"))
+        return f"Change{suffix} vs {column_label(against, period)}"
     if words & {"change", "variance", "delta", "movement", "diff"}:
         return ("Change" + (" vs prior year" if prior_year else "")) + suffix
     if "budget" in words:
@@ -190,7 +193,7 @@ def table_from_rows(rows: list[dict], *, title: str, period: str, note: str = ""
         for key, value in row.items():
             if key in skip or key in figure_keys or key in text_keys or isinstance(value, dict):
                 continue
-            if isinstance(value, (str, bool, list)):
+            if isinstance(value, (str, bool)) or is_row_list(value):
                 text_keys.append(key)
     if label_key:  # an id column that only repeats the label adds nothing
         text_keys = [k for k in text_keys
