@@ -7,7 +7,6 @@ JSON body so tests can assert exactly what would have been sent.
 """
 from __future__ import annotations
 
-import json
 import socket
 import sys
 from pathlib import Path
@@ -36,28 +35,6 @@ def no_network(monkeypatch):
         monkeypatch.delenv(var, raising=False)
     yield attempts
     assert not attempts, f"tests must never reach the network: {attempts}"
-
-
-class Recorder:
-    """A scripted Messages API: hands out prepared responses in order, keeps requests."""
-
-    def __init__(self, responses):
-        self.responses = list(responses)
-        self.requests: list[httpx2.Request] = []
-
-    def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        self.requests.append(request)
-        if not self.responses:
-            raise AssertionError(f"unexpected request {request.method} {request.url}")
-        response = self.responses.pop(0)
-        return response(request) if callable(response) else response
-
-    def bodies(self, path="/v1/messages"):
-        return [json.loads(r.content) for r in self.requests if r.url.path == path and r.method == "POST"]
-
-    def client(self):
-        import anthropic
-        return anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(self))
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from close.narrative.facts import build_from_outcome
 from close.narrative.fallback import draft_section
 from close.narrative.sections import SECTIONS
 from close.narrative.settings import load_settings
-from conftest import Recorder
-from docs import Outcome, config, doc, message
+from narrative_docs import Recorder, Outcome, config, doc, message
 
 BATCH_ID = "msgbatch_01TEST"
 RESULTS_URL = f"https://api.anthropic.com/v1/messages/batches/{BATCH_ID}/results"

@@ -13,8 +13,7 @@ from close.narrative.facts import build_from_outcome
 from close.narrative.fallback import draft_section
 from close.narrative.prompts import OUTPUT_SCHEMA, SYSTEM_PROMPT, facts_block, section_request
 from close.narrative.sections import SECTIONS
-from conftest import Recorder
-from docs import Outcome, config, doc, message
+from narrative_docs import Recorder, Outcome, config, doc, message
 
 BY_TITLE = {s.id: s for s in SECTIONS}
 SUMMARY = {

@@ -10,7 +10,7 @@ from close.narrative.facts import build_from_outcome
 from close.narrative.prompts import facts_block
 from close.narrative.sections import SECTION_IDS, section_for
 from close.narrative.settings import DEFAULT_MODEL, load_settings
-from docs import INJECTION, Outcome, config, doc
+from narrative_docs import INJECTION, Outcome, config, doc
 
 
 def sheet():

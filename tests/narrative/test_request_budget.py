@@ -5,7 +5,7 @@ input tokens, counting the cache write (system prompt and facts, sent once) as
 uncached. Measured on the demo group when the generator provides it, else on the test
 pack; tokens are estimated at four characters each (see measure.py).
 """
-from measure import measure
+from narrative_measure import measure
 
 
 def test_a_close_drafts_in_few_calls_within_the_token_budget(tmp_path):

@@ -5,7 +5,7 @@ pack) through close.runner and close.narrative.draft with a recording mock API, 
 reports calls and sizes. Tokens are estimated at four characters each; the real counts
 come from the API's usage fields on a live run. Run it directly for the report:
 
-    /work/venv/bin/python tests/narrative/measure.py [--month 2026-05]
+    /work/venv/bin/python tests/narrative/narrative_measure.py [--month 2026-05]
 """
 from __future__ import annotations
 
@@ -41,8 +41,7 @@ def measure(month: str = "2026-05", pack: Path | None = None, workspace: Path | 
     from close.narrative.facts import build_from_outcome
     from close.narrative.fallback import draft_section
     from close.narrative.sections import SECTIONS
-    from conftest import Recorder
-    from docs import message
+    from narrative_docs import Recorder, message
 
     label = "given pack"
     if pack is None:
