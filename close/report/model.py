@@ -169,6 +169,8 @@ class Report:
     flux_findings: list[ExceptionRow]
     reconciliations: list[SkillRow]
     recon_grid: Grid
+    je_grid: Grid
+    exception_areas: list[dict]
     tax_grid: Grid
     flux_grid: Grid
     recon_counts: dict
@@ -311,6 +313,21 @@ def _exceptions_from_results(results: list[dict], entities: dict[str, EntityInfo
     return rows
 
 
+def _exception_areas(rows: list[ExceptionRow]) -> list[dict]:
+    """Findings per area by severity, with the reporting-currency total where known."""
+    areas: dict[str, dict] = {}
+    for row in rows:
+        area = row.skill_id.split(".", 1)[0]
+        bucket = areas.setdefault(area, {"area": area, "high": 0, "medium": 0, "low": 0,
+                                         "total": 0, "amount_reporting": None})
+        bucket[row.severity] = bucket.get(row.severity, 0) + 1
+        bucket["total"] += 1
+        if row.amount_reporting is not None:
+            bucket["amount_reporting"] = (bucket["amount_reporting"] or Decimal(0)) + row.amount_reporting
+    order = ("je", "recon", "tax", "stmt", "flux")
+    return sorted(areas.values(), key=lambda b: (order.index(b["area"]) if b["area"] in order else 9, b["area"]))
+
+
 def _statement_blocks(results, entities, period, review, primary: bool) -> list[EntityStatements]:
     """Per entity (the group first): the primary statements, or every other stmt table."""
     stmt = [r for r in results if r["id"].startswith("stmt.") and r.get("status") not in ("skipped", "error")]
@@ -435,7 +452,7 @@ def build_report(doc: dict, review_state=None) -> Report:
         series_points(series), title=f"Group revenue and net income by month, {reporting}",
         bar_label="Revenue", line_label="Net income", currency=reporting)
 
-    rows = {r_id: [] for r_id in ("recon", "tax")}
+    rows = {r_id: [] for r_id in ("je", "recon", "tax")}
     recon_counts = {s: 0 for s in STATUSES}
     for r in results:
         area = r["id"].split(".", 1)[0]
@@ -471,6 +488,8 @@ def build_report(doc: dict, review_state=None) -> Report:
         flux=flux_rows, flux_tables=flux_tables, flux_findings=flux_findings,
         reconciliations=rows["recon"], recon_counts=recon_counts, tax=rows["tax"],
         recon_grid=status_grid(rows["recon"], entities), tax_grid=status_grid(rows["tax"], entities),
+        je_grid=status_grid(rows["je"], entities),
+        exception_areas=_exception_areas(exceptions),
         flux_grid=status_grid(flux_rows, entities),
         exceptions=exceptions, exceptions_ranked_by=ranked_by, not_run=not_run,
         checklist=checklist, checklist_areas=areas, blockers=blockers,

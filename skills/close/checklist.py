@@ -90,8 +90,10 @@ def run(ctx):
                       + (f" totalling {total}" if total is not None else ""))
             blockers.append({"kind": "high_findings", "skill_id": skill_id, "entity_id": entity_id,
                              "detail": detail, "amount": total, "refs": list(refs)})
+            # No amount: it is already on the findings restated here, and a second copy
+            # would count it twice wherever findings are added up or ranked.
             findings.append(Finding("high", f"{skill_id} for {where}: {detail}; resolve or "
-                                    f"document them before sign-off.", total, refs))
+                                    f"document them before sign-off.", None, refs))
     ran = sum(1 for key in expected if key in results)
     metrics = {
         "expected": len(expected), "ran": ran, "missing": len(expected) - ran,
@@ -129,7 +131,7 @@ SKILL = Skill(
         "exceptions, skipped, errored and missing results. Lists what blocks sign-off, each "
         "as a high finding: a skill result that is missing, errored, or skipped because a "
         "skill it depends on failed, and every skill result with high-severity findings "
-        "(amount = their total in the entity's currency, refs = theirs). Skills skipped for "
+        "(refs = theirs; the total is in metrics, not on the finding, so amounts are not counted twice). Skills skipped for "
         "lack of an optional file are not blockers; medium and low findings are for review."
     ),
     needs=("entities",),
