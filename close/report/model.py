@@ -126,6 +126,7 @@ class ExceptionRow:
     amount_reporting: Decimal | None
     message: str
     refs: list[str]
+    review: ReviewItem | None = None
 
 
 @dataclass
@@ -470,6 +471,8 @@ def build_report(doc: dict, review_state=None) -> Report:
         exceptions = _exceptions_from_results(results, entities_by, reporting)
         ranked_by = "severity, then amount in the entity's currency"
 
+    for row in exceptions:
+        row.review = review.for_skill(row.skill_id, row.entity_id)
     flux_rows, flux_tables, flux_findings = _flux(results, entities_by, review, reporting, period)
     checklist, areas, blockers = _checklist(results, entities_by, review, reporting)
     not_run = [_skill_row(r, entities_by, review, reporting) for r in results

@@ -46,6 +46,7 @@ def blocked_by_dependency(result) -> bool:
 
 def run(ctx):
     results = {(r.skill_id, r.entity_id): r for r in ctx.run_results}
+    currency_of = {e.id: e.functional_currency for e in ctx.entities}
     expected = expected_results(ctx, installed_skills())
     seen = set(expected)
     for skill_id, entity_id in results:  # a skill outside the installed set still counts
@@ -86,8 +87,9 @@ def run(ctx):
             amounts = [f.amount for f in high if f.amount is not None]
             total = sum(amounts, ZERO) if amounts else None
             refs = tuple(dict.fromkeys(ref for f in high for ref in f.refs))
+            currency = currency_of.get(entity_id, ctx.pack.reporting_currency)
             detail = (f"{len(high)} high-severity finding(s)"
-                      + (f" totalling {total}" if total is not None else ""))
+                      + (f" totalling {total} {currency}" if total is not None else ""))
             blockers.append({"kind": "high_findings", "skill_id": skill_id, "entity_id": entity_id,
                              "detail": detail, "amount": total, "refs": list(refs)})
             # No amount: it is already on the findings restated here, and a second copy
