@@ -1,0 +1,97 @@
+"""`close run` queues, reviewers decide, sign-off locks, `--reopen --reason` reopens."""
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from close.cli import app
+from tests.framework.minipack import JOURNAL, line, write_minipack
+
+runner = CliRunner()
+
+
+def self_approved_books(folder, amount):
+    """The mini pack plus one May entry prepared and approved by the same person."""
+    extra = [line("US01", "JE-9", 1, "2026-05-20", "6000", amount, "0.00", preparer="ana", approver="ana"),
+             line("US01", "JE-9", 2, "2026-05-20", "1000", "0.00", amount, preparer="ana", approver="ana")]
+    return write_minipack(folder, [*JOURNAL, *extra])
+
+
+def invoke(*args):
+    return runner.invoke(app, list(args))
+
+
+@pytest.fixture
+def setup(tmp_path):
+    pack = self_approved_books(tmp_path / "pack", "300.00")
+    ws, out = tmp_path / "ws", tmp_path / "out"
+
+    def close_run(*extra):
+        return invoke("run", "--month", "2026-05", "--pack", str(pack), "--workspace", str(ws),
+                      "--out", str(out), "--skills", "je.self_approved", "--as", "ana", *extra)
+
+    def items(*extra):
+        result = invoke("review", "list", "--workspace", str(ws), "--json", *extra)
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    return pack, ws, close_run, items
+
+
+def test_run_review_signoff_lock_reopen(tmp_path, setup):
+    pack, ws, close_run, items = setup
+    first = close_run()
+    assert first.exit_code == 0, first.stderr
+    queued = items()
+    skill_items = [i for i in queued if i["kind"] == "skill"]
+    assert [(i["key"], i["version"], i["status"], i["preparer"]) for i in skill_items] == [
+        ("je.self_approved/US01", 1, "pending", "ana")]
+    assert all(i["preparer"].endswith("on behalf of ana") for i in queued if i["kind"] == "section")
+
+    assert close_run().exit_code == 0
+    assert items() == queued                       # same books: nothing added
+
+    for item in queued:
+        extra = ["--accept-unverified", "--note", "checked"] if item["unverified"] else []
+        result = invoke("review", "approve", item["id"], "--as", "bob", "--workspace", str(ws), *extra)
+        assert result.exit_code == 0, result.stderr
+    signed = invoke("signoff", "--month", "2026-05", "--as", "carol", "--workspace", str(ws))
+    assert signed.exit_code == 0, signed.stderr
+
+    locked = close_run()
+    assert locked.exit_code == 2
+    lines = locked.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("close: error: 2026-05 was signed off by carol")
+
+    self_approved_books(pack, "350.00")            # the books change after sign-off
+    reopened = close_run("--reopen", "--reason", "late correction to JE-9")
+    assert reopened.exit_code == 0, reopened.stderr
+    after = {i["key"]: i for i in items()}
+    changed = after["je.self_approved/US01"]
+    assert (changed["version"], changed["status"], changed["stale_approvals"]) == (2, "pending", 1)
+    stale = items("--status", "stale")
+    assert [i["id"] for i in stale if i["kind"] == "skill"] == [skill_items[0]["id"]]
+
+    log = json.loads(invoke("audit", "log", "--workspace", str(ws), "--json").stdout)
+    events = [r["event"] for r in log]
+    assert events.count("signed_off") == 1 and events.count("reopened") == 1
+    reopen = next(r for r in log if r["event"] == "reopened")
+    assert (reopen["actor"], reopen["details"]["reason"]) == ("ana", "late correction to JE-9")
+    assert events.index("reopened") < events.index("stale")
+    assert invoke("audit", "verify", "--workspace", str(ws)).exit_code == 0
+
+
+def test_demo_close_queues_its_exceptions(tmp_path):
+    pytest.importorskip("fixtures.demo")
+    ws = tmp_path / "ws"
+    result = invoke("run", "--month", "2026-05", "--workspace", str(ws), "--out", str(tmp_path / "out"),
+                    "--as", "ana", "--json")
+    assert result.exit_code in (0, 1), result.stderr
+    doc = json.loads(result.stdout)
+    with_exceptions = {f"{s['id']}/{s['entity_id'] or 'group'}" for s in doc["skills"]
+                       if s["status"] == "exceptions"}
+    items = json.loads(invoke("review", "list", "--workspace", str(ws), "--json").stdout)
+    assert with_exceptions and {i["key"] for i in items if i["kind"] == "skill"} == with_exceptions
+    sections = [s["id"] for s in (doc.get("narrative") or {}).get("sections", [])]
+    assert [i["key"] for i in items if i["kind"] == "section"] == sections
+    assert invoke("audit", "verify", "--workspace", str(ws)).exit_code == 0
