@@ -57,7 +57,7 @@ def _load_table(con, spec, source, workbook) -> StagedTable:
         params.update(check.params)
     casts = [cast_sql(c) for c in spec.columns]
     if row_checks:
-        bad = " OR ".join(f"({c.cond})" for c in row_checks)
+        bad = " OR ".join(f"({c.guard or c.cond})" for c in row_checks)
         casts[0] = f"CASE WHEN {bad} THEN error('row check failed') ELSE {casts[0]} END"
     selects = ", ".join(f'{expr} AS {q(c.name)}' for expr, c in zip(casts, spec.columns))
     late_key = primary_key(spec)
