@@ -6,7 +6,9 @@ alone (depreciation.py: straight-line (cost - salvage) / life from the month aft
 in_service_date, cents rounded half away from zero, the last month taking the remainder,
 nothing from the disposal month on) and compared with what was booked: the month's
 depreciation-expense lines whose doc_ref is `fixed_assets:<asset_id>`. Depreciation
-expense lines that name no asset of the register are listed too: they cannot be checked.
+expense lines that name no document, or an asset the register lacks, are listed too: they
+cannot be checked. (Lines naming another schedule, such as a lease's right-of-use
+depreciation, `leases:<id>`, belong to that schedule's reconciliation.)
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ def run(ctx):
         if ref in by_ref:
             booked[ref] = booked.get(ref, ZERO) + line["amount"]
             entries.setdefault(ref, set()).add(entry)
-        else:
+        elif ref is None or ref.startswith("fixed_assets:"):
             unattributed[entry] = unattributed.get(entry, ZERO) + line["amount"]
 
     tolerance = ctx.params["tolerance"]
@@ -91,7 +93,8 @@ SKILL = Skill(
         "to the cent, the last month taking the remainder, none from the disposal month) and "
         "compares it with the month's depreciation-expense lines whose doc_ref is "
         "fixed_assets:<asset_id>. A finding per asset whose booked charge differs (refs: the "
-        "asset and its entries), and per entry of depreciation expense naming no asset."
+        "asset and its entries), and per entry of depreciation expense naming no document or "
+        "an unknown asset (lines naming another schedule, e.g. leases:<id>, are left to it)."
     ),
     needs=("fixed_assets", "journal_lines", "accounts"),
     params={"tolerance": Money("0.00", "differences up to this amount per asset are accepted")},

@@ -113,3 +113,11 @@ def test_recalc_missing_charge():
     con, pack = build(_books(dep_may=None))
     result = run(RECALC, con, pack, "2026-05")
     assert [(f.refs, f.amount) for f in result.findings] == [(("fixed_assets:FA-1",), Decimal("128.57"))]
+
+
+def test_recalc_leaves_other_schedules_depreciation_alone():
+    tables = _books()
+    tables["journal_lines"] += [jl("JL", 1, "2026-05-31", DEP, debit="77.00", doc_ref="leases:LS-1"),
+                                jl("JL", 2, "2026-05-31", CASH, credit="77.00", doc_ref="leases:LS-1")]
+    con, pack = build(tables)
+    assert run(RECALC, con, pack, "2026-05").status == "pass"
