@@ -43,6 +43,14 @@ def comment_many(workspace: str, user: str, count: int, barrier) -> None:
     con.close()
 
 
+def queue_doc(workspace: str, doc: dict, user: str, barrier) -> None:
+    """A close queueing its results, started at the same moment as another one."""
+    from close.review import queue_run
+
+    barrier.wait()
+    queue_run(doc, workspace=workspace, user=user, pack_path="p")
+
+
 def queue_slowly(workspace: str, doc_path: str, stop_after: int) -> None:
     """Queue the doc, but after `stop_after` audit records hang inside the transaction."""
     from close.review import audit, queue_run

@@ -9,8 +9,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from close.review import queue_run
 from close.review.audit import verify
 from close.review.decisions import approve
@@ -111,6 +109,20 @@ def test_writers_in_several_processes_keep_one_chain(workspace, store):
     seqs = [r[0] for r in store.execute("SELECT seq FROM audit_log ORDER BY seq")]
     assert seqs == list(range(1, ITEMS + 46))
     assert verify(store).ok
+
+
+def test_two_closes_queueing_at_once_on_a_fresh_workspace_add_each_item_once(workspace):
+    barrier = SPAWN.Barrier(2, timeout=30)
+    doc = many_exceptions()
+    run_pair(racers.queue_doc, (str(workspace), doc, "ana", barrier),
+             (str(workspace), doc, "ben", barrier))
+    con = assert_consistent(workspace)
+    try:
+        assert con.execute("SELECT COUNT(*) FROM items").fetchone()[0] == ITEMS
+        assert con.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 1
+        assert verify(con).records == ITEMS
+    finally:
+        con.close()
 
 
 def kill_mid_queue(workspace: Path, doc: dict, tmp_path: Path, stop_after: int) -> None:
