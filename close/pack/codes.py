@@ -18,8 +18,16 @@ def currency_codes() -> tuple[str, ...]:
     return tuple(sorted(c for c in list_currencies() if len(c) == 3 and c.isalpha() and c.isupper()))
 
 
+# CLDR two-letter regions that are groups or placeholders, not places a company is in:
+# the European Union and eurozone, the United Nations, Outlying Oceania, the pseudo
+# locales and "unknown region".
+NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
+
+
 @lru_cache(maxsize=1)
 def country_codes() -> tuple[str, ...]:
-    """ISO 3166-1 alpha-2 region codes known to CLDR, sorted (numeric UN regions such
-    as '001' are left out: a ledger row belongs to a country)."""
-    return tuple(sorted(k for k in Locale("en").territories if len(k) == 2 and k.isalpha()))
+    """ISO 3166-1 alpha-2 codes known to CLDR, sorted. Numeric UN regions ('001') and
+    the group and placeholder codes above are left out: a ledger row belongs to a
+    country. CLDR's XK (Kosovo) and ISO's exceptionally reserved codes stay in."""
+    return tuple(sorted(k for k in Locale("en").territories
+                        if len(k) == 2 and k.isalpha() and k not in NOT_COUNTRIES))
