@@ -17,7 +17,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from close.review.store import guard_names, now
+from close.review.store import guard_names, item_id, now
 
 GENESIS = "0" * 64
 EVENTS = ("queued", "withdrawn", "stale", "approved", "rejected", "commented",
@@ -145,7 +145,11 @@ def _check_chain(con, rows) -> tuple[str, int | None, str] | None:
 
 def _check_state(con, rows) -> tuple[str, int | None, str] | None:
     """Every recorded fact has its audit record and every audit record its fact, so a row
-    slipped into (or out of) the store without the log shows."""
+    slipped into (or out of) the store, or edited in it, without the log shows. An item's
+    draft must still hash to the content hash its queued record carries."""
+    for r in con.execute("SELECT n, content, content_sha256 FROM items ORDER BY n"):
+        if hashlib.sha256(r["content"].encode("utf-8")).hexdigest() != r["content_sha256"]:
+            return "mismatch", None, f"the content of item {item_id(r['n'])} was changed after it was queued"
     logged: dict[tuple, list[int]] = {}
     for row in rows:
         key = _log_fingerprint(row)
@@ -171,7 +175,9 @@ def _log_fingerprint(row) -> tuple | None:
         details = {}
     event, item, actor, month = row["event"], row["item"], row["actor"], row["month"]
     if event == "queued":
-        return (event, item, details.get("content_sha256"))
+        return (event, item, month, actor, details.get("kind"), details.get("key"),
+                details.get("version"), details.get("content_sha256"), details.get("preparer"),
+                bool(details.get("unverified")))
     if event == "withdrawn":
         return (event, item)
     if event == "approved":
@@ -188,10 +194,10 @@ def _log_fingerprint(row) -> tuple | None:
 
 
 def _store_fingerprints(con):
-    from close.review.store import item_id
-
-    for r in con.execute("SELECT n, content_sha256 FROM items ORDER BY n"):
-        yield ("queued", item_id(r["n"]), r["content_sha256"]), f"item {item_id(r['n'])}"
+    for r in con.execute("SELECT * FROM items ORDER BY n"):
+        yield (("queued", item_id(r["n"]), r["month"], r["responsible"], r["kind"], r["key"],
+                r["version"], r["content_sha256"], r["preparer"], bool(r["unverified"])),
+               f"item {item_id(r['n'])} as it now reads")
     for r in con.execute("SELECT item_n FROM withdrawals ORDER BY item_n"):
         yield ("withdrawn", item_id(r["item_n"])), f"the withdrawal of {item_id(r['item_n'])}"
     for r in con.execute("SELECT * FROM decisions ORDER BY item_n"):

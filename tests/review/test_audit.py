@@ -139,6 +139,24 @@ def test_forged_approval_without_a_log_record_is_found(history):
     assert "the approval of R-0004 by mallory is in the store but has no audit record" in verdict.message
 
 
+def test_approved_draft_edited_behind_the_triggers_is_found(history):
+    unguard(history)
+    history.execute("UPDATE items SET content = replace(content, '125.00', '12.50') WHERE n = 3")
+    verdict = verify(history)
+    assert (verdict.ok, verdict.problem) == (False, "mismatch")
+    assert verdict.message == "the content of item R-0003 was changed after it was queued"
+
+
+@pytest.mark.parametrize("column,value", [("unverified", 0), ("responsible", "bob"),
+                                          ("preparer", "bob"), ("content_sha256", "0" * 64)])
+def test_item_fields_edited_behind_the_triggers_are_found(history, column, value):
+    unguard(history)
+    history.execute(f"UPDATE items SET {column} = ? WHERE n = 2", (value,))
+    verdict = verify(history)
+    assert (verdict.ok, verdict.problem) == (False, "mismatch")
+    assert "R-0002" in verdict.message
+
+
 def test_dropped_guard_is_reported_even_without_edits(history):
     history.execute("DROP TRIGGER audit_log_no_update")
     verdict = verify(history)
