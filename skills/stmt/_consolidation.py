@@ -3,10 +3,13 @@
 1. Each entity's books are translated to the reporting currency (_translation.translate).
 2. Intercompany accounts toward other group entities (receivable, payable, revenue,
    expense; counterparty = an entity id) are eliminated in full, translated the same way
-   (balances at closing, revenue and expense at each month's average). Whatever the two
-   sides do not agree on is kept on one line, "Unreconciled intercompany differences",
-   so the consolidated balance sheet still balances and the difference stays visible
-   (recon.intercompany explains it pair by pair).
+   (balances at closing, revenue and expense at each month's average). Receivables and
+   payables that do not agree at the closing rate leave their difference on one line,
+   "Unreconciled intercompany differences", so the balance sheet still balances and the
+   difference stays visible (recon.intercompany explains it pair by pair). Revenue and
+   expense that agree in the transaction currency still differ once each side is
+   translated at its own month's average of its own currency: that difference is a
+   translation difference and goes to the translation reserve.
 3. Non-controlling interest: for an entity the group owns less than 100% of (effective
    ownership = the product of ownership_pct up the parent chain), the minorities' share
    of its translated equity, including its profit and translation reserve, is moved out
@@ -26,7 +29,7 @@ from decimal import Decimal
 from close.money import ZERO, cents
 from close.statements import (CURRENT_PROFIT_LINE, PNL_TYPES, AccountAmounts,
                               _retained_earnings_line)
-from skills.stmt._translation import translate, translate_ic
+from skills.stmt._translation import cta_account, translate, translate_ic
 
 WINDOWS = ("amount_cum", "amount_ytd", "mtd", "ytd")
 IC_DIFFERENCE_LINE = "Unreconciled intercompany differences"
@@ -82,6 +85,7 @@ class Consolidated:
     pairs: list[Pair] = field(default_factory=list)
     eliminated: dict[str, Decimal] = field(default_factory=dict)
     ic_difference: Decimal = ZERO                       # credit-positive, balance sheet
+    ic_translation_difference: Decimal = ZERO           # credit-positive, to the CTA
     unknown_counterparty: list[str] = field(default_factory=list)
     ownership: dict[str, Decimal] = field(default_factory=dict)
     nci: dict[str, dict] = field(default_factory=dict)
@@ -141,7 +145,7 @@ def consolidate(con, fx, entities, month, fsm: int, rc: str) -> Consolidated:
         out.accounts.extend(out.translations[e.id].accounts)
 
     # Eliminate every IC balance and IC revenue / expense toward a group entity.
-    plug = ZERO
+    plug = pnl_plug = ZERO
     for entity_id, rows in balances.items():
         for b in rows:
             if b.counterparty not in ids or b.counterparty == entity_id:
@@ -153,11 +157,19 @@ def consolidate(con, fx, entities, month, fsm: int, rc: str) -> Consolidated:
             out.accounts.append(_synthetic(a.account_id, a.name, a.type, a.subtype,
                                            a.statement_line, negated))
             out.eliminated[a.subtype] = out.eliminated.get(a.subtype, ZERO) + a.amounts["amount_cum"]
-            plug += a.amounts["amount_cum"]
+            if a.type in PNL_TYPES:
+                pnl_plug += a.amounts["amount_cum"]
+            else:
+                plug += a.amounts["amount_cum"]
     out.ic_difference = -plug if plug else ZERO
+    out.ic_translation_difference = -pnl_plug if pnl_plug else ZERO
     if plug != ZERO:
         out.accounts.append(_synthetic("IC-DIFF", IC_DIFFERENCE_LINE, "liability", "other_liability",
                                        IC_DIFFERENCE_LINE, {"amount_cum": plug}))
+    if pnl_plug != ZERO:
+        cta = cta_account(con, pnl_plug)
+        out.accounts.append(_synthetic(cta.account_id, cta.name, "equity", "cta", cta.statement_line,
+                                       {"amount_cum": pnl_plug}))
 
     # Non-controlling interests.
     re_line = _retained_earnings_line(out.accounts)[0]

@@ -153,11 +153,11 @@ def translate(con, fx, entity, month: Month, fiscal_start_month: int,
                             if a.type in BS_SECTIONS or a.type in PNL_TYPES), ZERO)
     cta_debit = out.imbalance - translated_total
     out.cta = -cta_debit
-    out.accounts.append(_cta_account(con, cta_debit))
+    out.accounts.append(cta_account(con, cta_debit))
     return out
 
 
-def _cta_account(con, debit_amount: Decimal) -> AccountAmounts:
+def cta_account(con, debit_amount: Decimal) -> AccountAmounts:
     row = con.execute(CTA_ACCOUNT).fetchone()
     account_id, name, line = row if row else ("CTA", CTA_LINE, CTA_LINE)
     amounts = {"amount_cum": debit_amount, "amount_ytd": ZERO, "mtd": ZERO, "ytd": ZERO}

@@ -51,8 +51,10 @@ def run(ctx):
         "eliminations": {"pairs": [p.as_metric() for p in group.pairs],
                          "eliminated_by_subtype": group.eliminated,
                          "unreconciled_difference": cents(group.ic_difference, rc),
+                         "translation_difference_to_cta": cents(group.ic_translation_difference, rc),
                          "ic_lines_without_group_counterparty": group.unknown_counterparty},
-        "cta": sum((cents(t.cta, rc) for t in group.translations.values()), ZERO),
+        "cta": sum((cents(t.cta, rc) for t in group.translations.values()), ZERO)
+        + cents(group.ic_translation_difference, rc),
     }
     findings = []
     if difference != ZERO:
@@ -75,8 +77,9 @@ SKILL = Skill(
         "Group consolidation in the reporting currency: each entity translated (assets and "
         "liabilities at closing, income and expense at monthly average, equity historical, "
         "CTA), intercompany receivables, payables, revenue and expense toward group "
-        "entities eliminated in full (any mismatch kept on an unreconciled-differences "
-        "line), and non-controlling interests split out of equity and net income by "
+        "entities eliminated in full (a receivable / payable mismatch kept on an "
+        "unreconciled-differences line, the translation difference on revenue / expense in "
+        "the translation reserve), and non-controlling interests split out of equity and net income by "
         "effective ownership. Consolidated balance sheet and income statement (month and "
         "year to date) in metrics; a balance sheet that does not balance or a missing rate "
         "is a high finding."

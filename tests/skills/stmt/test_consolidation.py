@@ -39,10 +39,13 @@ def test_consolidated_balance_sheet(outcome):
     assert bs["Cash and cash equivalents"] == Decimal("2970.00")         # 1000 + 650 + 1320
     assert "Intercompany receivables" not in bs or bs["Intercompany receivables"] == 0
     assert bs["Share capital"] == Decimal("2260.00")                      # 1000 + 600 + 60% x 1100
-    assert bs["Translation reserve"] == Decimal("45.00")                  # UK01's CTA
+    # UK01's CTA 45, and the IC charge: 130 revenue vs 100 GBP x 1.25 = 125 expense, a
+    # translation difference of 5
+    assert bs["Translation reserve"] == Decimal("50.00")
     assert bs["Non-controlling interests"] == Decimal("528.00")           # 40% x (1100 + 220)
     assert bs["Current period profit"] == Decimal("132.00")
-    assert bs["Unreconciled intercompany differences"] == Decimal("5.00")  # 130 at avg vs closing
+    assert "Unreconciled intercompany differences" not in bs             # balances agree
+    assert r.metrics["eliminations"]["translation_difference_to_cta"] == Decimal("5.00")
     m = r.metrics
     assert m["difference"] == Decimal("0.00")
     assert m["total_assets"] == m["total_liabilities"] + m["total_equity"]
@@ -67,6 +70,21 @@ def test_elimination_entries_on_the_provider(outcome):
     assert [e["difference"] for e in us.metrics["entries"]] == [Decimal("0.00"), Decimal("5.00")]
     uk = outcome.result("stmt.ic_eliminations", "UK01")
     assert uk.metrics["entries"] == [] and uk.status == "pass"
+
+
+def test_receivable_without_payable_stays_visible():
+    b = Books()
+    b.entity("US01")
+    b.entity("UK01", currency="GBP", country="GB", parent_id="US01", ownership_pct="100")
+    for kind in ("closing", "average"):
+        b.rate("2025-12-31", "GBP", "USD", kind, "1.25")
+        b.rate("2026-01-31", "GBP", "USD", kind, "1.25")
+    b.post("US01", "2026-01-01", [("1000", "1000.00"), ("3000", "-1000.00")])
+    b.post("UK01", "2026-01-01", [("1000", "800.00"), ("3000", "-800.00")])
+    b.post("US01", "2026-01-20", [("1150", "40.00"), ("1000", "-40.00")], counterparty="UK01")
+    r = b.run([CONSOLIDATION], "2026-01").result("stmt.consolidation", None)
+    assert lines(r)["Unreconciled intercompany differences"] == Decimal("-40.00")
+    assert r.metrics["difference"] == Decimal("0.00") and r.status == "pass"
 
 
 def test_missing_rate_stops_consolidation_with_a_finding():
