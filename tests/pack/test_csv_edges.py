@@ -42,11 +42,3 @@ def test_repeated_header_column(good_pack):
     path.write_text("\n".join([lines[0] + ",name"] + [l + ",again" for l in lines[1:]]) + "\n")
     assert [str(p) for p in validate_pack(good_pack)] == ["vendors.csv line 1, name appears twice in the header"]
 
-
-def test_country_codes_are_countries():
-    from close.pack.codes import country_codes, currency_codes
-
-    countries = set(country_codes())
-    assert {"US", "GB", "DE", "JP", "XK"} <= countries
-    assert not {"EU", "UN", "ZZ", "001"} & countries
-    assert {"USD", "EUR", "GBP", "JPY", "CHF"} <= set(currency_codes())
