@@ -17,7 +17,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from close.review.store import guard_names, item_id, now
+from close.review.store import guard_names, item_id, now, reading
 
 GENESIS = "0" * 64
 EVENTS = ("queued", "withdrawn", "stale", "approved", "rejected", "commented",
@@ -96,11 +96,13 @@ class Verdict:
 
 
 def verify(con: sqlite3.Connection) -> Verdict:
-    """Recompute the chain; then check the store agrees with it and is still guarded."""
-    rows = con.execute("SELECT * FROM audit_log ORDER BY seq").fetchall()
+    """Recompute the chain; then check the store agrees with it and is still guarded.
+    All of it reads one snapshot, so a reviewer acting meanwhile cannot look like tampering."""
+    with reading(con):
+        rows = con.execute("SELECT * FROM audit_log ORDER BY seq").fetchall()
+        missing = sorted(set(guard_names()) - _triggers(con))
+        verdict = _check_chain(con, rows) or _check_state(con, rows)
     head = rows[-1]["hash"] if rows else GENESIS
-    missing = sorted(set(guard_names()) - _triggers(con))
-    verdict = _check_chain(con, rows) or _check_state(con, rows)
     if verdict is None and missing:
         verdict = ("unguarded", None, f"append-only guards are missing ({', '.join(missing)}): "
                    "the store was altered outside close")
@@ -181,7 +183,7 @@ def _log_fingerprint(row) -> tuple | None:
     if event == "withdrawn":
         return (event, item)
     if event == "approved":
-        return (event, item, actor, details.get("note"))
+        return (event, item, actor, details.get("note"), bool(details.get("accepted_unverified")))
     if event == "rejected":
         return (event, item, actor, details.get("reason"))
     if event == "commented":
@@ -201,9 +203,11 @@ def _store_fingerprints(con):
     for r in con.execute("SELECT item_n FROM withdrawals ORDER BY item_n"):
         yield ("withdrawn", item_id(r["item_n"])), f"the withdrawal of {item_id(r['item_n'])}"
     for r in con.execute("SELECT * FROM decisions ORDER BY item_n"):
-        noun = "approval" if r["decision"] == "approved" else "rejection"
-        yield ((r["decision"], item_id(r["item_n"]), r["user"], r["note"]),
-               f"the {noun} of {item_id(r['item_n'])} by {r['user']}")
+        label = {"approved": "the approval", "rejected": "the rejection"}[r["decision"]]
+        key = (r["decision"], item_id(r["item_n"]), r["user"], r["note"])
+        if r["decision"] == "approved":
+            key += (bool(r["accepted_unverified"]),)
+        yield key, f"{label} of {item_id(r['item_n'])} by {r['user']}"
     for r in con.execute("SELECT * FROM comments ORDER BY n"):
         yield (("commented", item_id(r["item_n"]), r["user"], r["text"]),
                f"a comment by {r['user']} on {item_id(r['item_n'])}")

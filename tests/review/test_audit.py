@@ -157,6 +157,16 @@ def test_item_fields_edited_behind_the_triggers_are_found(history, column, value
     assert "R-0002" in verdict.message
 
 
+@pytest.mark.parametrize("column,value", [("accepted_unverified", 0), ("note", "no note"),
+                                          ("user", "carol"), ("decision", "rejected")])
+def test_decision_fields_edited_behind_the_triggers_are_found(history, column, value):
+    unguard(history)
+    history.execute(f"UPDATE decisions SET {column} = ? WHERE item_n = 2", (value,))
+    verdict = verify(history)
+    assert (verdict.ok, verdict.problem) == (False, "mismatch")
+    assert "R-0002" in verdict.message
+
+
 def test_dropped_guard_is_reported_even_without_edits(history):
     history.execute("DROP TRIGGER audit_log_no_update")
     verdict = verify(history)
