@@ -53,3 +53,21 @@ def test_wrong_interest_is_found():
     con, pack = build(_tables(may_interest="65.14"))
     result = run(SKILL, con, pack, "2026-05")
     assert [(f.refs[0], f.amount) for f in result.findings] == [("loans:L1", Decimal("10.00"))]
+
+
+def test_opening_entry_without_refs_and_description_naming():
+    tables = _tables()
+    for line in tables["journal_lines"]:
+        if line["je_id"] == "J0":
+            line["doc_ref"] = None                       # an opening entry names nothing
+        elif line["doc_ref"]:
+            line["description"] = f"Loan instalment L1-P{line['je_id'][1]}"
+            line["doc_ref"] = None
+    con, pack = build(tables)
+    assert run(SKILL, con, pack, "2026-05").status == "pass"
+    tables["journal_lines"] = [l for l in tables["journal_lines"] if l["je_id"] != "J5"]
+    con, pack = build(tables)
+    result = run(SKILL, con, pack, "2026-05")
+    assert {(f.refs[0], f.amount) for f in result.findings} == {
+        ("loans:L1", Decimal("977.66")),   # principal not repaid in the books
+        ("loans:L1", Decimal("55.14"))}    # interest not booked
