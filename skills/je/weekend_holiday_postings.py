@@ -91,14 +91,15 @@ SKILL = Skill(
     description=(
         "Lists the month's journal entries whose posting date is a Saturday, a Sunday or a "
         "public holiday of the entity's country (from the `holidays` package; optional "
-        "subdivision such as a US state). By default only manual entries are tested, "
-        "because subledger and system postings (depreciation, amortisation on the month's "
-        "last day) follow their own calendars; set sources to 'all' or a comma list to "
-        "widen it. The amount is the entry's total debits; confirm the preparer and the date."
+        "subdivision such as a US state). By default every source people post from is "
+        "tested (manual, ar, ap, payroll, bank, tax); system schedules (system, "
+        "fixed_assets) post on the month's last calendar day by design and are left out. "
+        "Set sources to 'all' or another comma list to change that. The amount is the entry's total debits; confirm the preparer and the date."
     ),
     needs=("journal_lines", "entities"),
     params={
-        "sources": Text("manual", "comma-separated journal sources to test, or 'all'"),
+        "sources": Text("manual,ar,ap,payroll,bank,tax",
+                        "comma-separated journal sources to test, or 'all'"),
         "subdivision": Text("", "holiday subdivision (state, province, Land), blank = national holidays"),
     },
     run=run,

@@ -25,11 +25,14 @@ def test_holidays_follow_the_entity_country(books):
     assert refs_of(books.run("je.weekend_holiday_postings", entity="DE01")) == [["journal_lines:JE-DE"]]
 
 
-def test_only_manual_entries_by_default(books):
+def test_system_schedules_are_left_out_by_default(books):
     books.entry("JE-DEP", "2026-05-31", LINES, source="fixed_assets")  # Sunday month end
-    assert books.run("je.weekend_holiday_postings").status == "pass"
+    books.entry("JE-AMO", "2026-05-31", LINES, source="system")
+    books.entry("JE-AP", "2026-05-30", LINES, source="ap")  # Saturday
+    assert refs_of(books.run("je.weekend_holiday_postings")) == [["journal_lines:JE-AP"]]
+    assert refs_of(books.run("je.weekend_holiday_postings", sources="manual")) == []
     result = books.run("je.weekend_holiday_postings", sources="all")
-    assert refs_of(result) == [["journal_lines:JE-DEP"]]
+    assert len(result.findings) == 3
     assert refs_of(books.run("je.weekend_holiday_postings", sources="manual, fixed_assets")) == [["journal_lines:JE-DEP"]]
 
 
