@@ -4,8 +4,10 @@ Intercompany revenue must equal the counterparty's intercompany expense, or the
 elimination leaves profit that no third party paid. Per pair, the provider's month on
 intercompany_revenue accounts with the recipient as counterparty (credit positive) is
 compared with the recipient's month on intercompany_expense accounts with the provider as
-counterparty (debit positive), each translated to the reporting currency at the month's
-average rate (income and expense, LEDGER-PACK.md). A difference above `tolerance` is a
+counterparty (debit positive), in the reporting currency at the month's average rate
+(income and expense, LEDGER-PACK.md). When both sides carry the charge in one
+transaction currency (amount_txn), they are compared in it and translated at one rate, so
+booking-rate differences do not pass for disagreements. A difference above `tolerance` is a
 finding on the provider, in the reporting currency, naming the month's entries with no
 mirror on the other side.
 """
@@ -16,13 +18,31 @@ from close.skill import Finding, Money, Skill
 from skills.recon.intercompany_pairs import pairs, translate, unmatched_entries
 
 
+def side_amounts(ctx, pair):
+    """Revenue and expense in the reporting currency, unrounded (None: a rate is missing).
+
+    A charge invoiced in one currency is compared in that currency: when every line on
+    both sides carries the same transaction currency, both are translated from it at one
+    rate, so a recipient that booked the charge at the day's rate does not show a
+    difference that is only translation. Otherwise each side's functional amount is
+    translated at the month's average rate."""
+    currencies = {r["currency"] for r in pair.provider_lines + pair.recipient_lines}
+    if len(currencies) == 1:
+        (currency,) = currencies
+        revenue = -sum((r["amount_txn"] for r in pair.provider_lines), ZERO)
+        expense = sum((r["amount_txn"] for r in pair.recipient_lines), ZERO)
+        return (translate(ctx, revenue, currency, "average"),
+                translate(ctx, expense, currency, "average"))
+    return (translate(ctx, -pair.provider_functional, pair.provider_currency, "average"),
+            translate(ctx, pair.recipient_functional, pair.recipient_currency, "average"))
+
+
 def run(ctx):
     found = pairs(ctx, "intercompany_revenue", "intercompany_expense", ctx.month.first_day)
     tolerance = ctx.params["tolerance"]
     findings, rows = [], []
     for recipient, pair in found.items():
-        revenue = translate(ctx, -pair.provider_functional, pair.provider_currency, "average")
-        expense = translate(ctx, pair.recipient_functional, pair.recipient_currency, "average")
+        revenue, expense = side_amounts(ctx, pair)
         if revenue is None or expense is None:
             missing = pair.provider_currency if revenue is None else pair.recipient_currency
             findings.append(Finding(

@@ -57,3 +57,14 @@ def test_one_sided_charge_names_the_entry():
     con, pack = build(tables)
     result = run(PNL, con, pack, "2026-05")
     assert [(f.amount, f.refs) for f in result.findings] == [(Decimal("960.00"), ("journal_lines:A1",))]
+
+
+def test_pnl_compares_in_the_charge_currency():
+    con, pack = build(_tables(uk_expense="768.00"))  # 960 USD booked at the closing rate 1.25
+    assert run(PNL, con, pack, "2026-05").status == "pass"
+    tables = _tables(uk_expense="768.00")
+    for line in tables["journal_lines"]:
+        line.pop("currency", None), line.pop("amount_txn", None)  # no transaction currency
+    con, pack = build(tables)
+    result = run(PNL, con, pack, "2026-05")
+    assert [f.amount for f in result.findings] == [Decimal("38.40")]  # 960 - 768 × 1.20
