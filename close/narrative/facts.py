@@ -29,6 +29,7 @@ from close.narrative.sections import SECTION_IDS, STATEMENTS, section_for
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 MAX_LINES = 25              # statement lines per result (all-zero lines left out)
+MAX_DETAIL_LINES = 10       # lines of other checks, when they found exceptions
 MAX_METRICS = 8             # scalar metrics per result
 MAX_ITEMS = 3               # rows of a list metric (e.g. per bank account), checks with exceptions only
 MAX_ITEM_FIELDS = 4
@@ -262,12 +263,18 @@ def _line_facts(b: _Builder, result: dict) -> list[tuple[Fact, bool]]:
     """(fact, is the line's main amount) for each figure of each statement line."""
     if result["id"] in LINES_ELSEWHERE:
         return []
+    limit = MAX_LINES
+    if result["id"] not in STATEMENTS and not result["id"].startswith("tax."):
+        # account-level detail (flux by account and department) matters only when it flags something
+        if result.get("status") != "exceptions":
+            return []
+        limit = MAX_DETAIL_LINES
     lines = (result.get("metrics") or {}).get("lines") or []
     currency = b.currency(result)
     facts = []
     kept = [ln for ln in lines if isinstance(ln, dict) and "line" in ln
             and any(_decimal(ln.get(k)) not in (None, Decimal(0)) for k in COLUMN_KEYS)]
-    for line in kept[:MAX_LINES]:
+    for line in kept[:limit]:
         label = clip(line["line"])
         for key in COLUMN_KEYS:
             value = line.get(key)
