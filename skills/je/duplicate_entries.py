@@ -10,8 +10,10 @@ from datetime import timedelta
 from close.money import ZERO, cents
 from close.skill import Finding, Int, Skill
 
-# One row per entry: its date, total debits, account set (a sorted string, the portable
-# form of a set key), description and source document. Entries are compared only with
+# One row per entry: its date, total debits, account set (each account with its side,
+# "Dr 6100" / "Cr 2000", as a sorted string, the portable form of a set key: a reversal
+# uses the same accounts on the other sides and is not a copy), description and source
+# document. Entries are compared only with
 # entries from the same entity.
 #
 # A later entry duplicates an earlier one when both have the same total debits and the
@@ -24,7 +26,8 @@ WITH entries AS (
          MIN(posting_date) AS posting_date,
          MIN(created_at) AS created_at,
          CAST(SUM(debit) AS DECIMAL(18,2)) AS total_debit,
-         array_to_string(list_sort(list_distinct(list(account_id))), ',') AS account_set,
+         array_to_string(list_sort(list_distinct(list(
+           CASE WHEN debit > 0 THEN 'Dr ' || account_id ELSE 'Cr ' || account_id END))), ',') AS account_set,
          MIN(description) AS description,
          MIN(doc_ref) AS doc_ref,
          MIN(source) AS source
@@ -76,7 +79,7 @@ def run(ctx):
             "high",
             f"Entry {r['je_id']} ({r['posting_date']}, {r['source']}) repeats entry "
             f"{r['original_je_id']} ({r['original_date']}) {how}: {cents(r['total_debit'])} "
-            f"{ctx.currency} to accounts {r['account_set']}; reverse the duplicate if it was "
+            f"{ctx.currency} ({r['account_set']}); reverse the duplicate if it was "
             f"posted twice.",
             r["total_debit"],
             [f"journal_lines:{r['je_id']}", f"journal_lines:{r['original_je_id']}"],
@@ -93,8 +96,9 @@ SKILL = Skill(
     title="Duplicate journal entries",
     description=(
         "Finds journal entries posted twice within an entity: a later entry with the same "
-        "total debits and the same set of accounts as an earlier one, posted on the same "
-        "day, or under the same description up to window_days later. Entries that cite "
+        "total debits and the same accounts on the same sides (debit/credit) as an earlier "
+        "one, posted on the same day, or under the same description up to window_days "
+        "later. A reversal is not a copy. Entries that cite "
         "different source documents (doc_ref) are not duplicates. Each later copy posted "
         "in the month is a finding with refs to itself and the entry it repeats; the "
         "amount is the duplicate's total debits. Reverse the copy that should not be there."

@@ -53,3 +53,10 @@ def test_three_copies_report_the_two_later_ones_against_the_first(books):
     assert sorted(refs_of(result)) == [["journal_lines:JE-B", "journal_lines:JE-A"],
                                        ["journal_lines:JE-C", "journal_lines:JE-A"]]
     assert result.metrics["duplicated_amount"] == Decimal("2400.00")
+
+
+def test_a_reversal_is_not_a_duplicate(books):
+    books.entry("JE-1", "2026-05-04", RENT, description="Accrue rent")
+    books.entry("JE-2", "2026-05-04", [("1000", "1200.00", "0"), ("6000", "0", "1200.00")],
+                description="Accrue rent")
+    assert books.run("je.duplicate_entries").status == "pass"
