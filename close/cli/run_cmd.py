@@ -12,6 +12,7 @@ from rich.table import Table
 
 from close.cli.common import EXIT_FAILED, EXIT_OK, fail, open_pack_or_fail, parse_month_or_fail, print_json
 from close.config import ConfigError, load_config
+from close.narrative.settings import load_settings as load_narrative_settings
 from close.results import status_counts
 from close.review import ReviewError
 from close.runner import UsageError
@@ -48,6 +49,7 @@ def run(
     pack_path, con, info = open_pack_or_fail(pack, workspace)
     try:
         config = load_config(pack_path)
+        load_narrative_settings(config, model=model, batch=batch)  # bad [narrative] fails now
     except ConfigError as exc:
         fail(str(exc))
     out_dir = out or Path("close-runs") / str(period)
