@@ -74,7 +74,8 @@ class Variance:
         return change is None or abs(change) >= pct
 
     def metric(self, currency: str) -> dict:
-        return {"key": self.key, "name": self.name, "section": self.section,
+        return {"line": self.name, "amount": cents(self.current, currency),
+                "key": self.key, "name": self.name, "section": self.section,
                 "current": cents(self.current, currency),
                 "comparison": cents(self.comparison, currency),
                 "variance": cents(self.variance, currency), "pct": self.pct}
