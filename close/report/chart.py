@@ -1,10 +1,11 @@
-"""Inline SVG charts for the review: revenue bars with a net-income line, by month.
+"""Inline SVG charts for the review: one bar per month, the current month highlighted.
 
 The report must be one file that opens anywhere without a network, so charts are drawn
 here as plain SVG text rather than by a charting library or a script. Geometry is
 computed in Decimal and written with one decimal place, so the same figures always give
 the same bytes. The figures come from a skill's metrics (close.mfr), never from the
-template: the chart only draws what code computed.
+template: a chart only draws what code computed. Revenue and net income get a chart
+each, side by side, because on one axis a net income a tenth of revenue is a flat line.
 """
 from __future__ import annotations
 
@@ -16,31 +17,28 @@ from babel.numbers import format_compact_decimal
 
 from close.report.numbers import LOCALE, money, short_month_label, to_decimal
 
-WIDTH, HEIGHT = Decimal(760), Decimal(300)
-LEFT, RIGHT, TOP, BOTTOM = Decimal(64), Decimal(16), Decimal(36), Decimal(44)
-BAR_COLOUR = "#9db6d3"
-BAR_CURRENT = "#2f5d8c"
-LINE_COLOUR = "#c2571a"
+WIDTH, HEIGHT = Decimal(520), Decimal(260)
+LEFT, RIGHT, TOP, BOTTOM = Decimal(52), Decimal(12), Decimal(34), Decimal(30)
+PAST, CURRENT, LOSS = "#9db6d3", "#1f4e79", "#c0504d"
 STEPS = (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
 
 
 @dataclass(frozen=True)
 class Point:
     month: str
-    bar: Decimal
-    line: Decimal
+    value: Decimal
 
 
 def _px(value: Decimal) -> str:
     return format(value.quantize(Decimal("0.1")), "f")
 
 
-def _nice_step(span: Decimal, ticks: int = 5) -> Decimal:
+def _nice_step(span: Decimal, ticks: int = 4) -> Decimal:
     """A round tick step (1, 2, 2.5 or 5 times a power of ten) covering span in ~ticks."""
     if span <= 0:
         return Decimal(1)
     raw = span / ticks
-    power = Decimal(10) ** (raw.adjusted())
+    power = Decimal(10) ** raw.adjusted()
     for step in STEPS:
         if step * power >= raw:
             return step * power
@@ -48,8 +46,7 @@ def _nice_step(span: Decimal, ticks: int = 5) -> Decimal:
 
 
 def _axis_range(values: list[Decimal]) -> tuple[Decimal, Decimal, Decimal]:
-    low = min([Decimal(0), *values])
-    high = max([Decimal(0), *values])
+    low, high = min([Decimal(0), *values]), max([Decimal(0), *values])
     step = _nice_step(high - low)
     low = (low / step).to_integral_value(rounding=ROUND_FLOOR) * step
     high = (high / step).to_integral_value(rounding=ROUND_CEILING) * step
@@ -62,75 +59,58 @@ def _compact(value: Decimal) -> str:
     return format_compact_decimal(value, format_type="short", locale=LOCALE, fraction_digits=1)
 
 
-def series_points(series: list[dict], bar_key: str = "revenue", line_key: str = "net_income") -> list[Point]:
-    """Chart points from metric rows; rows missing a figure are left out, not zeroed."""
+def series_points(series: list[dict], key: str) -> list[Point]:
+    """Chart points from metric rows; a month without the figure is left out, not zeroed."""
     points = []
     for row in series:
-        bar, line = to_decimal(row.get(bar_key)), to_decimal(row.get(line_key))
-        if bar is not None and line is not None and row.get("month"):
-            points.append(Point(str(row["month"]), bar, line))
+        value = to_decimal(row.get(key))
+        if value is not None and row.get("month"):
+            points.append(Point(str(row["month"]), value))
     return points
 
 
-def bar_line_chart(points: list[Point], *, title: str, bar_label: str, line_label: str,
-                   currency: str) -> str:
-    """An SVG with one bar per month (the last one highlighted) and a line across them."""
+def bar_chart(points: list[Point], *, title: str, label: str, currency: str) -> str:
+    """An SVG bar chart by month; the last month dark and labelled, losses in red."""
     if not points:
         return ""
-    low, high, step = _axis_range([v for p in points for v in (p.bar, p.line)])
-    plot_w = WIDTH - LEFT - RIGHT
-    plot_h = HEIGHT - TOP - BOTTOM
+    low, high, step = _axis_range([p.value for p in points])
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(points)
-    bar_w = min(slot * Decimal("0.62"), Decimal(44))
+    bar_w = min(slot * Decimal("0.66"), Decimal(40))
 
     def y(value: Decimal) -> Decimal:
         return TOP + plot_h - (value - low) / (high - low) * plot_h
 
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {_px(WIDTH)} {_px(HEIGHT)}" '
-        f'role="img" aria-label="{escape(title)}">',
-        f"<title>{escape(title)}</title>",
-    ]
+    parts = [f'<svg class="chart" viewBox="0 0 {_px(WIDTH)} {_px(HEIGHT)}" role="img" '
+             f'aria-label="{escape(title)}">',
+             f"<title>{escape(title)}</title>",
+             f'<text x="0" y="16" font-size="14" font-weight="600" fill="#1c2430">{escape(label)}'
+             f'<tspan fill="#5b6270" font-weight="400"> ({escape(currency)})</tspan></text>']
     tick = low
     while tick <= high:
         ty = _px(y(tick))
-        weight = ' class="zero"' if tick == 0 else ""
-        parts.append(f'<line{weight} x1="{_px(LEFT)}" x2="{_px(WIDTH - RIGHT)}" y1="{ty}" y2="{ty}" '
+        parts.append(f'<line x1="{_px(LEFT)}" x2="{_px(WIDTH - RIGHT)}" y1="{ty}" y2="{ty}" '
                      f'stroke="{"#8a8f98" if tick == 0 else "#e3e6ea"}" stroke-width="1"/>')
-        parts.append(f'<text x="{_px(LEFT - 8)}" y="{ty}" dy="4" text-anchor="end" font-size="11" '
+        parts.append(f'<text x="{_px(LEFT - 6)}" y="{ty}" dy="4" text-anchor="end" font-size="12" '
                      f'fill="#5b6270">{escape(_compact(tick))}</text>')
         tick += step
-    zero_y = y(Decimal(0))
-    line_xy = []
-    every = max(1, (len(points) + 11) // 12)
+    zero = y(Decimal(0))
+    every = max(1, (len(points) + 8) // 9)
+    last = len(points) - 1
     for index, point in enumerate(points):
         centre = LEFT + slot * index + slot / 2
-        top = min(y(point.bar), zero_y)
-        height = abs(y(point.bar) - zero_y)
-        colour = BAR_CURRENT if index == len(points) - 1 else BAR_COLOUR
+        top, height = min(y(point.value), zero), abs(y(point.value) - zero)
+        colour = LOSS if point.value < 0 else (CURRENT if index == last else PAST)
         parts.append(
             f'<rect x="{_px(centre - bar_w / 2)}" y="{_px(top)}" width="{_px(bar_w)}" '
             f'height="{_px(height)}" fill="{colour}"><title>{escape(short_month_label(point.month))} '
-            f'{escape(bar_label)}: {escape(money(point.bar))} {escape(currency)}</title></rect>')
-        if index % every == 0 or index == len(points) - 1:
-            parts.append(f'<text x="{_px(centre)}" y="{_px(HEIGHT - BOTTOM + 16)}" text-anchor="middle" '
-                         f'font-size="11" fill="#5b6270">{escape(short_month_label(point.month))}</text>')
-        line_xy.append((centre, y(point.line), point))
-    path = " ".join(f"{_px(cx)},{_px(cy)}" for cx, cy, _ in line_xy)
-    parts.append(f'<polyline points="{path}" fill="none" stroke="{LINE_COLOUR}" stroke-width="2.5" '
-                 f'stroke-linejoin="round"/>')
-    for cx, cy, point in line_xy:
-        parts.append(f'<circle cx="{_px(cx)}" cy="{_px(cy)}" r="3.5" fill="{LINE_COLOUR}">'
-                     f'<title>{escape(short_month_label(point.month))} {escape(line_label)}: '
-                     f'{escape(money(point.line))} {escape(currency)}</title></circle>')
-    legend_y = _px(TOP - 18)
-    parts.append(f'<rect x="{_px(LEFT)}" y="{_px(TOP - 27)}" width="12" height="12" fill="{BAR_COLOUR}"/>')
-    parts.append(f'<text x="{_px(LEFT + 18)}" y="{legend_y}" dy="4" font-size="12" fill="#1f2630">'
-                 f'{escape(bar_label)} ({escape(currency)})</text>')
-    legend_x = LEFT + 200
-    parts.append(f'<line x1="{_px(legend_x)}" x2="{_px(legend_x + 18)}" y1="{legend_y}" y2="{legend_y}" '
-                 f'stroke="{LINE_COLOUR}" stroke-width="2.5"/>')
-    parts.append(f'<text x="{_px(legend_x + 24)}" y="{legend_y}" dy="4" font-size="12" fill="#1f2630">'
-                 f'{escape(line_label)} ({escape(currency)})</text>')
+            f'{escape(label)}: {escape(money(point.value))} {escape(currency)}</title></rect>')
+        if (last - index) % every == 0:
+            parts.append(f'<text x="{_px(centre)}" y="{_px(HEIGHT - BOTTOM + 15)}" text-anchor="middle" '
+                         f'font-size="12" fill="#5b6270">{escape(short_month_label(point.month))}</text>')
+        if index == last:
+            label_y = top - 5 if point.value >= 0 else top + height + 12
+            parts.append(f'<text x="{_px(centre)}" y="{_px(label_y)}" text-anchor="middle" font-size="11" '
+                         f'font-weight="600" fill="#1c2430">{escape(_compact(point.value))}</text>')
     parts.append("</svg>")
     return "\n".join(parts)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from close.report.chart import bar_line_chart, series_points
+from close.report.chart import bar_chart, series_points
 from close.report.narrative_view import NarrativeSection, narrative_sections, ordered
 from close.report.numbers import month_label, to_decimal
 from close.report.review_view import ReviewItem, ReviewView, review_view
@@ -161,7 +161,7 @@ class Report:
     review: ReviewView
     narrative: dict[str, NarrativeSection] | None
     kpis: list[Kpi]
-    chart_svg: str
+    charts: list[str]
     series: list[dict]
     statements: list[EntityStatements]
     schedules: list[EntityStatements]
@@ -449,9 +449,10 @@ def build_report(doc: dict, review_state=None) -> Report:
             severity_counts[f.get("severity")] = severity_counts.get(f.get("severity"), 0) + 1
 
     series = [row for row in mfr_metrics.get("series") or [] if isinstance(row, dict)]
-    chart = bar_line_chart(
-        series_points(series), title=f"Group revenue and net income by month, {reporting}",
-        bar_label="Revenue", line_label="Net income", currency=reporting)
+    charts = [bar_chart(series_points(series, key), title=f"Group {label.lower()} by month, {reporting}",
+                        label=label, currency=reporting)
+              for key, label in (("revenue", "Revenue"), ("net_income", "Net income"))]
+    charts = [c for c in charts if c]
 
     rows = {r_id: [] for r_id in ("je", "recon", "tax")}
     recon_counts = {s: 0 for s in STATUSES}
@@ -485,7 +486,7 @@ def build_report(doc: dict, review_state=None) -> Report:
         pack_sha256=str((doc.get("pack") or {}).get("sha256", "")),
         reporting_currency=reporting, entities=entities,
         status_counts=status_counts, severity_counts=severity_counts, review=review,
-        narrative=narrative_sections(doc), kpis=_kpis(mfr_metrics), chart_svg=chart, series=series,
+        narrative=narrative_sections(doc), kpis=_kpis(mfr_metrics), charts=charts, series=series,
         statements=_statement_blocks(results, entities, period, review, primary=True),
         schedules=_statement_blocks(results, entities, period, review, primary=False),
         flux=flux_rows, flux_tables=flux_tables, flux_findings=flux_findings,

@@ -14,38 +14,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from close.money import ZERO, cents
 from close.periods import Month
 from close.skill import Finding, Int, Skill
-
-PNL_BY_MONTH = """
-SELECT j.entity_id,
-       CAST(date_trunc('month', j.posting_date) AS DATE) AS month_start,
-       CAST(SUM(CASE WHEN a.subtype IN ('revenue', 'intercompany_revenue')
-                     THEN j.credit - j.debit ELSE 0 END) AS DECIMAL(18,2)) AS revenue,
-       CAST(SUM(CASE WHEN a.subtype = 'intercompany_revenue'
-                     THEN j.credit - j.debit ELSE 0 END) AS DECIMAL(18,2)) AS intercompany_revenue,
-       CAST(SUM(CASE WHEN a.subtype = 'cogs'
-                     THEN j.credit - j.debit ELSE 0 END) AS DECIMAL(18,2)) AS cost_of_sales,
-       CAST(SUM(j.credit - j.debit) AS DECIMAL(18,2)) AS net_income
-FROM journal_lines j
-JOIN accounts a ON a.account_id = j.account_id
-WHERE a.type IN ('revenue', 'expense')
-  AND j.posting_date BETWEEN $series_start AND $month_end
-GROUP BY j.entity_id, CAST(date_trunc('month', j.posting_date) AS DATE)
-ORDER BY j.entity_id, month_start
-"""
+from skills.close._group_figures import entity_figures, group_figure, pnl_rows
 
 CASH = """
-SELECT j.entity_id,
+SELECT j.entity_id, j.account_id,
        CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS cash,
        CAST(SUM(CASE WHEN j.posting_date <= $prior_end THEN j.debit - j.credit ELSE 0 END)
             AS DECIMAL(18,2)) AS cash_prior
 FROM journal_lines j
 JOIN accounts a ON a.account_id = j.account_id
 WHERE a.subtype = 'cash' AND j.posting_date <= $month_end
-GROUP BY j.entity_id
-ORDER BY j.entity_id
+GROUP BY j.entity_id, j.account_id
+ORDER BY j.entity_id, j.account_id
 """
 
-FIGURES = ("revenue", "intercompany_revenue", "cost_of_sales", "net_income")
 STATUSES = ("pass", "exceptions", "skipped", "error")
 SEVERITIES = ("high", "medium", "low")
 
@@ -57,84 +39,67 @@ def ratio_pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
     return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def entity_months(ctx, start: Month) -> dict[str, dict[str, dict]]:
-    """{entity: {"YYYY-MM": {revenue, intercompany_revenue, cost_of_sales, net_income}}}."""
-    out: dict[str, dict[str, dict]] = {}
-    for row in ctx.rows(PNL_BY_MONTH, series_start=start.first_day):
-        month = f"{row['month_start'].year:04d}-{row['month_start'].month:02d}"
-        out.setdefault(row["entity_id"], {})[month] = {k: row[k] for k in FIGURES}
-    return out
-
-
-def translate_series(ctx, per_entity, months, entities):
-    """Group figures per month in the reporting currency: each entity's exact product with
-    the month's average rate, summed, rounded once. A missing rate leaves the month out
-    (None) and is returned so it becomes a finding rather than a guess."""
+def translate_series(ctx, rows, months, entities):
+    """Group figures per month in the reporting currency (see _group_figures for the
+    rounding and eliminations), and each entity's month in its own currency. A missing
+    average rate leaves the group month out (None) and is returned as (entity, month) so
+    it becomes a finding rather than a guess."""
     reporting = ctx.pack.reporting_currency
+    currency = {e.id: e.functional_currency for e in entities}
+
+    def rate_of(entity_id, month):
+        return ctx.fx.rate(currency[entity_id], reporting, month, "average")
+
+    rows = [r for r in rows if r.entity_id in currency]
     group, entity_rows, missing = [], [], []
     for month in months:
-        totals = {k: ZERO for k in ("revenue", "cost_of_sales", "net_income")}
-        complete = True
+        point = {"month": str(month)}
+        for measure in ("revenue", "cost_of_sales", "net_income"):
+            point[measure], gaps = group_figure(rows, {month}, measure, rate_of, reporting)
+            missing += [g for g in gaps if g not in missing]
+        group.append(point)
         for entity in entities:
-            figures = per_entity.get(entity.id, {}).get(str(month))
-            if figures is None:
-                continue
-            rate = ctx.fx.rate(entity.functional_currency, reporting, month, "average")
-            entity_rows.append({
-                "entity_id": entity.id, "month": str(month), "currency": entity.functional_currency,
-                **{k: cents(figures[k], entity.functional_currency) for k in FIGURES},
-                "average_rate": rate,
-            })
-            if rate is None:
-                complete = False
-                missing.append((entity, month))
-                continue
-            totals["revenue"] += (figures["revenue"] - figures["intercompany_revenue"]) * rate
-            totals["cost_of_sales"] += figures["cost_of_sales"] * rate
-            totals["net_income"] += figures["net_income"] * rate
-        group.append({"month": str(month),
-                      **{k: (cents(v, reporting) if complete else None) for k, v in totals.items()}})
-    return group, entity_rows, missing
+            figures = entity_figures(rows, entity.id, month)
+            if figures is not None:
+                entity_rows.append({"entity_id": entity.id, "month": str(month),
+                                    "currency": entity.functional_currency,
+                                    **{k: cents(v, entity.functional_currency) for k, v in figures.items()},
+                                    "average_rate": rate_of(entity.id, month)})
+    by_id = {e.id: e for e in entities}
+    return group, entity_rows, [(by_id[e], m) for e, m in missing]
 
 
 def group_cash(ctx, entities) -> tuple[Decimal | None, Decimal | None, list]:
     reporting = ctx.pack.reporting_currency
-    by_entity = {r["entity_id"]: r for r in ctx.rows(CASH, prior_end=ctx.month.prev.last_day)}
+    """Cash at both month ends at closing rates, each account rounded as translated."""
+    by_id = {e.id: e for e in entities}
     cash, prior, missing = ZERO, ZERO, []
-    for entity in entities:
-        row = by_entity.get(entity.id)
-        if row is None:
+    for row in ctx.rows(CASH, prior_end=ctx.month.prev.last_day):
+        entity = by_id.get(row["entity_id"])
+        if entity is None:
             continue
         for key, month in (("cash", ctx.month), ("cash_prior", ctx.month.prev)):
             rate = ctx.fx.rate(entity.functional_currency, reporting, month, "closing")
             if rate is None:
-                missing.append((entity, month, "closing"))
+                if (entity, month, "closing") not in missing:
+                    missing.append((entity, month, "closing"))
                 continue
             if key == "cash":
-                cash += row[key] * rate
+                cash += cents(row[key] * rate, reporting)
             else:
-                prior += row[key] * rate
+                prior += cents(row[key] * rate, reporting)
     complete = not missing
     return (cents(cash, reporting) if complete else None,
             cents(prior, reporting) if complete else None, missing)
 
 
-def _sum(rows, key, months) -> Decimal | None:
-    """Total over the months the books have; None when they have none of them, or when
-    one of them could not be translated (a partial total would mislead)."""
-    values = [r[key] for r in rows if r["month"] in months]
-    if not values or any(v is None for v in values):
-        return None
-    return sum(values, ZERO)
-
-
-def kpis(ctx, series, cash, cash_prior) -> list[dict]:
+def kpis(ctx, series, ytd_figure, cash, cash_prior) -> list[dict]:
     reporting = ctx.pack.reporting_currency
     by_month = {r["month"]: r for r in series}
     now, prev = by_month.get(str(ctx.month), {}), by_month.get(str(ctx.month.prev), {})
     year_start = ctx.month.fiscal_year_start(ctx.pack.fiscal_year_start_month)
-    ytd = [str(year_start.shift(i)) for i in range(_months_between(year_start, ctx.month) + 1)]
-    prior_ytd = [str(year_start.shift(i - 12)) for i in range(len(ytd))]
+    ytd = {year_start.shift(i) for i in range(_months_between(year_start, ctx.month) + 1)}
+    prior_ytd = {m.shift(-12) for m in ytd}
 
     def gross(row):
         if row.get("revenue") is None or row.get("cost_of_sales") is None:
@@ -153,10 +118,10 @@ def kpis(ctx, series, cash, cash_prior) -> list[dict]:
          "value": ratio_pct(now.get("net_income"), now.get("revenue")),
          "prior": ratio_pct(prev.get("net_income"), prev.get("revenue"))},
         {"key": "revenue_ytd", "label": "Revenue, year to date", "unit": reporting,
-         "value": _sum(series, "revenue", ytd), "prior": _sum(series, "revenue", prior_ytd),
+         "value": ytd_figure(ytd, "revenue"), "prior": ytd_figure(prior_ytd, "revenue"),
          "prior_label": "same period last year"},
         {"key": "net_income_ytd", "label": "Net income, year to date", "unit": reporting,
-         "value": _sum(series, "net_income", ytd), "prior": _sum(series, "net_income", prior_ytd),
+         "value": ytd_figure(ytd, "net_income"), "prior": ytd_figure(prior_ytd, "net_income"),
          "prior_label": "same period last year"},
         {"key": "cash", "label": "Cash", "unit": reporting, "value": cash, "prior": cash_prior},
     ]
@@ -187,14 +152,23 @@ def run(ctx):
     reporting = ctx.pack.reporting_currency
     shown_from = ctx.month.shift(-(ctx.params["months"] - 1))
     prior_year_start = ctx.month.shift(-12).fiscal_year_start(ctx.pack.fiscal_year_start_month)
-    per_entity = entity_months(ctx, min(shown_from, prior_year_start))
-    active = sorted({m for months in per_entity.values() for m in months})
-    first = Month(*map(int, active[0].split("-"))) if active else ctx.month
+    in_run = {e.id for e in entities}
+    rows = [r for r in pnl_rows(ctx, min(shown_from, prior_year_start)) if r.entity_id in in_run]
+    shown = [r for r in rows if r.month >= shown_from]
+    first = min((r.month for r in shown), default=ctx.month)
     months = [first.shift(i) for i in range(_months_between(first, ctx.month) + 1)]
-    full, entity_rows, missing = translate_series(ctx, per_entity, months, entities)
-    # The chart shows the last `months` months; year-to-date KPIs may reach further back.
-    series = [row for row in full if row["month"] >= str(shown_from)]
-    entity_rows = [row for row in entity_rows if row["month"] >= str(shown_from)]
+    series, entity_rows, missing = translate_series(ctx, shown, months, entities)
+    currency = {e.id: e.functional_currency for e in entities}
+
+    def ytd_figure(window: set, measure: str):
+        """A year-to-date group figure, rounded per account over the whole window as the
+        consolidated YTD column is; None if the books hold none of it or a rate is missing."""
+        if not any(r.month in window for r in rows):
+            return None
+        value, _ = group_figure(rows, window, measure,
+                                lambda e, m: ctx.fx.rate(currency[e], reporting, m, "average"), reporting)
+        return value
+
     cash, cash_prior, missing_cash = group_cash(ctx, entities)
 
     findings = []
@@ -218,7 +192,7 @@ def run(ctx):
         "entities": [{"entity_id": e.id, "name": e.name, "functional_currency": e.functional_currency,
                       "country": e.country, "parent_id": e.parent_id, "ownership_pct": e.ownership_pct}
                      for e in entities],
-        "kpis": kpis(ctx, full, cash, cash_prior),
+        "kpis": kpis(ctx, series, ytd_figure, cash, cash_prior),
         "series": series,
         "entity_series": entity_rows,
         **status,
@@ -238,7 +212,8 @@ SKILL = Skill(
         "Assembles the computed content of the Monthly Financial Review for the group: "
         "monthly revenue and net income per entity (income-statement subtypes, so they tie "
         "to stmt.income_statement) and for the group in the reporting currency at each "
-        "month's average rate, external revenue only (intercompany revenue eliminated); "
+        "month's average rate, with intercompany revenue and expense toward group entities "
+        "eliminated (so they tie to stmt.consolidation); "
         "KPIs for the month against the prior month (revenue, gross and net margin, net "
         "income, year to date against the same period last year, cash at closing rates); "
         "and the close's status: skill results by status and area, findings by severity, "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from close.report.chart import bar_line_chart, series_points
+from close.report.chart import bar_chart, series_points
 from close.report.numbers import money, month_label, percent, to_decimal, whole
 from close.report.tables import column_label, table_from_rows
 
@@ -60,10 +60,10 @@ def test_chart_draws_one_bar_per_month_and_leaves_out_missing_months():
     series = [{"month": "2026-03", "revenue": "100.00", "net_income": "-20.00"},
               {"month": "2026-04", "revenue": None, "net_income": None},
               {"month": "2026-05", "revenue": "150.00", "net_income": "30.00"}]
-    points = series_points(series)
+    points = series_points(series, "net_income")
     assert [p.month for p in points] == ["2026-03", "2026-05"]
-    svg = bar_line_chart(points, title="t", bar_label="Revenue", line_label="Net income", currency="USD")
-    assert svg.startswith("<svg") and svg.count("<rect") == 2 + 1  # bars and the legend swatch
-    assert "Mar 26 Net income: (20.00) USD" in svg
-    assert bar_line_chart([], title="t", bar_label="a", line_label="b", currency="USD") == ""
-    assert svg == bar_line_chart(points, title="t", bar_label="Revenue", line_label="Net income", currency="USD")
+    svg = bar_chart(points, title="t", label="Net income", currency="USD")
+    assert svg.startswith("<svg") and svg.count("<rect") == 2
+    assert "Mar 26 Net income: (20.00) USD" in svg and 'fill="#c0504d"' in svg  # a loss in red
+    assert bar_chart([], title="t", label="a", currency="USD") == ""
+    assert svg == bar_chart(points, title="t", label="Net income", currency="USD")

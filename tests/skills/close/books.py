@@ -99,10 +99,10 @@ def line(je_id, line_no, day, account, debit="0", credit="0", entity="US01", sou
     return row
 
 
-def entry(je_id, day, debit_account, credit_account, amount, entity="US01", source="manual"):
+def entry(je_id, day, debit_account, credit_account, amount, entity="US01", source="manual", **extra):
     """A balanced two-line entry."""
-    return [line(je_id, 1, day, debit_account, debit=amount, entity=entity, source=source),
-            line(je_id, 2, day, credit_account, credit=amount, entity=entity, source=source)]
+    return [line(je_id, 1, day, debit_account, debit=amount, entity=entity, source=source, **extra),
+            line(je_id, 2, day, credit_account, credit=amount, entity=entity, source=source, **extra)]
 
 
 def rates(month_end: str, currency: str, average: str, closing: str, to: str = "USD") -> list[dict]:

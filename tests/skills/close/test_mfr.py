@@ -20,16 +20,17 @@ def group_books(drop_rate=None):
         + entry("US-O3", "2026-03-20", "6000", "1000", "100.00")
         + entry("US-S4", "2026-04-10", "1100", "4000", "1200.00")
         + entry("US-C4", "2026-04-10", "5000", "2000", "500.00")
-        + entry("US-IC4", "2026-04-28", "1100", "4900", "300.00")
+        + entry("US-IC4", "2026-04-28", "1100", "4900", "300.00", counterparty="UK01")
         + entry("US-S5", "2026-05-10", "1100", "4000", "1500.00")
         + entry("US-C5", "2026-05-10", "5000", "2000", "600.00")
         + entry("US-O5", "2026-05-20", "6000", "1000", "200.00")
-        + entry("US-IC5", "2026-05-28", "1100", "4900", "300.00")
+        + entry("US-IC5", "2026-05-28", "1100", "4900", "300.00", counterparty="UK01")
+        + entry("US-X5", "2026-05-29", "1100", "4900", "50.00", counterparty="C-OUTSIDE")
         + entry("UK-S4", "2026-04-12", "1100", "4000", "800.00", entity="UK01")
-        + entry("UK-IC4", "2026-04-28", "6900", "2000", "240.00", entity="UK01")
+        + entry("UK-IC4", "2026-04-28", "6900", "2000", "240.00", entity="UK01", counterparty="US01")
         + entry("UK-S5", "2026-05-12", "1100", "4000", "1000.00", entity="UK01")
         + entry("UK-C5", "2026-05-12", "5000", "2000", "300.00", entity="UK01")
-        + entry("UK-IC5", "2026-05-28", "6900", "2000", "240.00", entity="UK01")
+        + entry("UK-IC5", "2026-05-28", "6900", "2000", "236.00", entity="UK01", counterparty="US01")
     )
     fx = (rates("2026-03-31", "GBP", "1.20", "1.21") + rates("2026-04-30", "GBP", "1.25", "1.26")
           + rates("2026-05-31", "GBP", "1.30", "1.31"))
@@ -48,12 +49,15 @@ def test_group_series_is_external_revenue_and_net_income_at_average_rates():
     assert result.status == "pass", result.summary
     series = by_month(result.metrics["series"])
     assert list(series) == ["2026-03", "2026-04", "2026-05"]  # from the first month with activity
-    # May: US 1500 + UK 1000 GBP x 1.30; intercompany revenue (300) is eliminated.
-    assert series["2026-05"]["revenue"] == Decimal("2800.00")
-    # May net income: US 1500 + 300 - 600 - 200 = 1000; UK (1000 - 300 - 240) x 1.30 = 598.
-    assert series["2026-05"]["net_income"] == Decimal("1598.00")
+    # May: US 1500 + 50 (intercompany-coded, but to no group entity: kept) + UK 1000 GBP x
+    # 1.30; intercompany revenue toward UK01 (300) is eliminated.
+    assert series["2026-05"]["revenue"] == Decimal("2850.00")
+    # May net income without intercompany profit: US 1500 + 50 - 600 - 200 = 750;
+    # UK (1000 - 300) x 1.30 = 910. The 300 USD charge vs 236 GBP x 1.30 = 306.80 would
+    # leave 6.80 of FX difference in profit; consolidation moves it out, and so does this.
+    assert series["2026-05"]["net_income"] == Decimal("1660.00")
     assert series["2026-04"]["revenue"] == Decimal("2200.00")
-    assert series["2026-04"]["net_income"] == Decimal("1700.00")
+    assert series["2026-04"]["net_income"] == Decimal("1700.00")  # 700 + 800 x 1.25
     assert series["2026-03"] == {"month": "2026-03", "revenue": Decimal("1000.00"),
                                  "cost_of_sales": Decimal("-400.00"), "net_income": Decimal("500.00")}
 
@@ -76,19 +80,20 @@ def test_entity_series_ties_to_each_income_statement():
 def test_kpis_compare_the_month_with_the_prior_month():
     con, pack = group_books()
     kpis = {k["key"]: k for k in run_group(MFR, con, pack, "2026-05").metrics["kpis"]}
-    assert (kpis["revenue"]["value"], kpis["revenue"]["prior"]) == (Decimal("2800.00"), Decimal("2200.00"))
-    # Gross profit May: 2800 - 600 - 300 x 1.30 = 1810 -> 64.6 % of 2800.
-    assert kpis["gross_margin_pct"]["value"] == Decimal("64.6")
-    assert kpis["net_margin_pct"]["value"] == Decimal("57.1")  # 1598 / 2800
+    assert (kpis["revenue"]["value"], kpis["revenue"]["prior"]) == (Decimal("2850.00"), Decimal("2200.00"))
+    # Gross profit May: 2850 - 600 - 300 x 1.30 = 1860 -> 65.3 % of 2850.
+    assert kpis["gross_margin_pct"]["value"] == Decimal("65.3")
+    assert kpis["net_margin_pct"]["value"] == Decimal("58.2")  # 1660 / 2850
     # Year to date covers March to May; no data for the same months of 2025.
-    assert kpis["revenue_ytd"]["value"] == Decimal("6000.00")
+    assert kpis["revenue_ytd"]["value"] == Decimal("6050.00")
     assert kpis["revenue_ytd"]["prior"] is None
     # Cash: 10000 capital less 100 (March) and 200 (May) opex; April end 9900.
     assert (kpis["cash"]["value"], kpis["cash"]["prior"]) == (Decimal("9700.00"), Decimal("9900.00"))
 
 
-def test_group_figures_are_rounded_once_after_summing():
-    lines = (entry("A", "2026-05-05", "1100", "4000", "0.01", entity="UK01")
+def test_group_figures_round_each_translated_account_once_as_consolidation_does():
+    lines = (entry("A1", "2026-05-05", "1100", "4000", "0.01", entity="UK01")
+             + entry("A2", "2026-05-06", "1100", "4000", "0.01", entity="UK01")
              + entry("B", "2026-05-05", "1100", "4000", "0.01", entity="DE01"))
     entities = [
         {"entity_id": "US01", "name": "Parent", "functional_currency": "USD", "country": "US",
@@ -98,11 +103,12 @@ def test_group_figures_are_rounded_once_after_summing():
         {"entity_id": "DE01", "name": "DE", "functional_currency": "EUR", "country": "DE",
          "parent_id": "US01", "ownership_pct": "100"},
     ]
-    fx = rates("2026-05-31", "GBP", "1.5", "1.5") + rates("2026-05-31", "EUR", "1.5", "1.5")
+    fx = rates("2026-05-31", "GBP", "1.25", "1.25") + rates("2026-05-31", "EUR", "1.5", "1.5")
     con, pack = build({"entities": entities, "journal_lines": lines, "fx_rates": fx})
     series = run_group(MFR, con, pack, "2026-05").metrics["series"]
-    # 0.015 + 0.015 = 0.03; rounding each entity first would give 0.04.
-    assert series[-1]["revenue"] == Decimal("0.03")
+    # UK account 4000: 0.02 x 1.25 = 0.025 -> 0.03; DE: 0.01 x 1.5 = 0.015 -> 0.02.
+    # Rounding each line would give 0.04, rounding the group total once 0.04 too.
+    assert series[-1]["revenue"] == Decimal("0.05")
 
 
 def test_a_missing_average_rate_is_a_finding_and_leaves_the_month_out():
@@ -112,7 +118,7 @@ def test_a_missing_average_rate_is_a_finding_and_leaves_the_month_out():
     assert [f.refs for f in result.findings] == [("fx_rates:2026-04-30/GBP/USD/average",)]
     series = by_month(result.metrics["series"])
     assert series["2026-04"]["revenue"] is None and series["2026-04"]["net_income"] is None
-    assert series["2026-05"]["revenue"] == Decimal("2800.00")
+    assert series["2026-05"]["revenue"] == Decimal("2850.00")
 
 
 def test_status_counts_come_from_the_run_results():
@@ -149,3 +155,16 @@ def test_demo_series_ties_to_the_income_statements(demo_close):
         expected += (row["revenue"] - row["intercompany_revenue"]) * row["average_rate"]
     assert group_may["revenue"] == cents(expected, reporting)
     assert mfr.metrics["series"][0]["month"] == "2025-01"
+
+
+def test_demo_group_figures_tie_to_the_consolidated_income_statement(demo_close):
+    mfr = demo_close.result("close.mfr", None)
+    consolidated = demo_close.result("stmt.consolidation", None)
+    assert consolidated is not None and consolidated.status == "pass", consolidated and consolidated.summary
+    may = next(r for r in mfr.metrics["series"] if r["month"] == "2026-05")
+    revenue = sum(line["amount"] for line in consolidated.metrics["income_statement"]
+                  if line["section"] == "revenue" and line["kind"] == "line")
+    assert may["revenue"] == revenue
+    assert may["net_income"] == consolidated.metrics["net_income"]
+    kpis = {k["key"]: k for k in mfr.metrics["kpis"]}
+    assert kpis["net_income_ytd"]["value"] == consolidated.metrics["net_income_ytd"]
