@@ -12,6 +12,14 @@ from close.skill import Finding, Skill
 from close.statements import build_balance_sheet, build_income_statement
 from skills.stmt._consolidation import consolidate
 
+OFF_ENTRIES = """
+SELECT j.je_id FROM journal_lines j
+WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+GROUP BY j.je_id
+HAVING SUM(j.debit) <> SUM(j.credit)
+ORDER BY j.je_id
+"""
+
 
 def run(ctx):
     rc = ctx.pack.reporting_currency
@@ -60,10 +68,13 @@ def run(ctx):
     if difference != ZERO:
         off = [f"{t.entity_id} ({cents(t.imbalance, rc)})" for t in group.translations.values()
                if t.imbalance != ZERO]
+        refs = [f"journal_lines:{row[0]}" for t in group.translations.values() if t.imbalance != ZERO
+                for row in ctx.con.execute(OFF_ENTRIES, {"entity_id": t.entity_id,
+                                                         "month_end": ctx.month.last_day}).fetchall()]
         findings.append(Finding(
             "high", f"Consolidated balance sheet does not balance by {difference} {rc}: the books "
             f"of {', '.join(off) or 'an entity'} do not balance. Correct them and re-run.",
-            abs(difference), ()))
+            abs(difference), refs))
     summary = (f"Group ({len(entities)} entities, {rc}): total assets {metrics['total_assets']}, "
                f"net income {ni_mtd} in {ctx.month} (YTD {ni_ytd}, of which non-controlling "
                f"interests {nci_ytd}).")

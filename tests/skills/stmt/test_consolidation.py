@@ -94,3 +94,17 @@ def test_missing_rate_stops_consolidation_with_a_finding():
     b.post("UK01", "2026-01-01", [("1000", "500.00"), ("3000", "-500.00")])
     r = b.run([CONSOLIDATION], "2026-01").result("stmt.consolidation", None)
     assert r.status == "exceptions" and r.findings[0].severity == "high"
+
+
+def test_an_entitys_unbalanced_entry_unbalances_the_group_with_its_ref():
+    b = Books()
+    b.entity("US01")
+    b.entity("UK01", currency="GBP", country="GB", parent_id="US01", ownership_pct="100")
+    for kind in ("closing", "average"):
+        b.rate("2025-12-31", "GBP", "USD", kind, "1.25")
+        b.rate("2026-01-31", "GBP", "USD", kind, "1.25")
+    b.post("US01", "2026-01-01", [("1000", "1000.00"), ("3000", "-1000.00")])
+    je = b.post("UK01", "2026-01-05", [("1000", "8.00")])
+    r = b.run([CONSOLIDATION], "2026-01").result("stmt.consolidation", None)
+    (finding,) = r.findings
+    assert finding.amount == Decimal("10.00") and finding.refs == (f"journal_lines:{je}",)
