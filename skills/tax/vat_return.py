@@ -1,5 +1,8 @@
 """VAT return for the month, computed from the documents and tied to the GL VAT accounts.
 
+GST (Canada's GST/HST) is a value-added tax with the same return structure (tax
+collected, input tax credits, net), so codes of type `gst` are treated as VAT here.
+
 The return is filed from the sales and purchase documents; the liability on the balance
 sheet comes from the GL. When they disagree, either the return or the books are wrong,
 and the return is what the authority audits. Boxes, from the month's documents with a
@@ -29,14 +32,14 @@ SELECT 'ar_invoices:' || i.invoice_id AS ref, 'output' AS side, i.net_amount,
 FROM ar_invoices i
 JOIN tax_codes t ON t.tax_code = i.tax_code
 WHERE i.entity_id = $entity_id AND i.invoice_date BETWEEN $month_start AND $month_end
-  AND t.tax_type = 'vat'
+  AND t.tax_type IN ('vat', 'gst')
 UNION ALL
 SELECT 'ap_bills:' || b.bill_id AS ref, 'input' AS side, b.net_amount,
        b.tax_amount, t.rate, t.reverse_charge, b.currency
 FROM ap_bills b
 JOIN tax_codes t ON t.tax_code = b.tax_code
 WHERE b.entity_id = $entity_id AND b.bill_date BETWEEN $month_start AND $month_end
-  AND t.tax_type = 'vat'
+  AND t.tax_type IN ('vat', 'gst')
 ORDER BY ref
 """
 
@@ -45,7 +48,7 @@ SELECT j.je_id, j.line_no, j.account_id, j.doc_ref, j.source,
        CAST(j.credit - j.debit AS DECIMAL(18,2)) AS credit_positive
 FROM journal_lines j
 WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $month_start AND $month_end
-  AND j.account_id IN (SELECT gl_account_id FROM tax_codes WHERE tax_type = 'vat')
+  AND j.account_id IN (SELECT gl_account_id FROM tax_codes WHERE tax_type IN ('vat', 'gst'))
 ORDER BY j.je_id, j.line_no
 """
 
