@@ -56,6 +56,7 @@ def _filters() -> dict:
         "month_label": numbers.month_label,
         "short_month": numbers.short_month_label,
         "negative": numbers.is_negative,
+        "signed": numbers.signed,
     }
 
 

@@ -8,7 +8,7 @@ tax checks as status tables, every exception ranked) so the templates only lay o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from close.report.chart import bar_chart, series_points
@@ -145,6 +145,14 @@ class Kpi:
     unit: str
     change: Decimal | None = None
     prior_label: str = ""
+
+    @property
+    def change_pct(self) -> Decimal | None:
+        """Change as a percentage of the prior figure (money KPIs only)."""
+        prior = to_decimal(self.prior)
+        if self.change is None or self.unit == "%" or not prior:
+            return None
+        return (self.change * 100 / abs(prior)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 @dataclass

@@ -105,3 +105,12 @@ def short_month_label(period: str) -> str:
         return format_date(date(year, month, 1), "MMM yy", locale=LOCALE)
     except (ValueError, TypeError):
         return str(period)
+
+
+def signed(value, kind: str = "money", blank: str = "") -> str:
+    """A change with its direction: +1,234.50 / (1,234.50); +2.5% / (2.5)%."""
+    number_ = to_decimal(value)
+    if number_ is None:
+        return blank
+    text = percent(number_) if kind == "percent" else money(number_)
+    return ("+" + text) if number_ > 0 else text
