@@ -172,6 +172,7 @@ class Report:
     charts: list[str]
     series: list[dict]
     statements: list[EntityStatements]
+    entity_summary: list[dict]
     schedules: list[EntityStatements]
     flux: list[SkillRow]
     flux_tables: list[tuple[str, Table]]
@@ -319,6 +320,26 @@ def _exceptions_from_results(results: list[dict], entities: dict[str, EntityInfo
                              -(e.amount or Decimal(0)), e.skill_id, e.entity_id or "", e.refs))
     for index, row in enumerate(rows, start=1):
         row.rank = index
+    return rows
+
+
+ENTITY_SUMMARY = (("stmt.income_statement", "revenue", "Revenue"),
+                  ("stmt.income_statement", "net_income", "Net income"),
+                  ("stmt.balance_sheet", "total_assets", "Total assets"),
+                  ("stmt.balance_sheet", "total_equity", "Total equity"))
+
+
+def _entity_summary(results, entities) -> list[dict]:
+    """Each entity's headline figures in its own currency, for the compact Markdown."""
+    rows = []
+    for entity in entities:
+        row = {"entity": entity, "figures": {}}
+        for skill_id, key, label in ENTITY_SUMMARY:
+            result = _find(results, skill_id, entity.id)
+            value = ((result or {}).get("metrics") or {}).get(key)
+            row["figures"][label] = to_decimal(value)
+        if any(v is not None for v in row["figures"].values()):
+            rows.append(row)
     return rows
 
 
@@ -497,6 +518,7 @@ def build_report(doc: dict, review_state=None) -> Report:
         narrative=narrative_sections(doc), kpis=_kpis(mfr_metrics), charts=charts, series=series,
         statements=_statement_blocks(results, entities, period, review, primary=True),
         schedules=_statement_blocks(results, entities, period, review, primary=False),
+        entity_summary=_entity_summary(results, entities),
         flux=flux_rows, flux_tables=flux_tables, flux_findings=flux_findings,
         reconciliations=rows["recon"], recon_counts=recon_counts, tax=rows["tax"],
         recon_grid=status_grid(rows["recon"], entities), tax_grid=status_grid(rows["tax"], entities),

@@ -47,7 +47,8 @@ DOC = {
              {"line": "Cost of sales", "amount": "-512000.00", "prior": "-470000.00"},
              {"line": "Gross profit", "amount": "500345.67", "prior": "460250.00"},
              {"line": "Operating expenses", "amount": "-379888.89", "prior": "-368999.25"},
-             {"line": "Net income", "amount": "120456.78", "prior": "91250.75"}]},
+             {"line": "Net income", "amount": "120456.78", "prior": "91250.75"}],
+             "revenue": "1012345.67", "net_income": "120456.78"},
          "findings": []},
         {"id": "stmt.balance_sheet", "entity_id": "US01", "status": "pass", "summary": "Balances.",
          "metrics": {"lines": [
@@ -57,7 +58,7 @@ DOC = {
              {"section": "liabilities", "line": "Trade payables", "amount": "-400000.00", "prior": "-380000.00"},
              {"section": "equity", "line": "Retained earnings", "amount": "2900000.00", "prior": "2730000.00"},
              {"section": "equity", "line": "Total liabilities and equity", "amount": "3300000.00", "prior": "3110000.00"}],
-             "difference": "0.00"},
+             "difference": "0.00", "total_assets": "3300000.00"},
          "findings": []},
         {"id": "flux.month_over_month", "entity_id": "US01", "status": "exceptions", "summary": "1 variance.",
          "metrics": {"variances": [{"line": "Revenue", "amount": "1012345.67", "prior": "930250.00",

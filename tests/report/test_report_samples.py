@@ -128,7 +128,8 @@ def test_markdown_lists_the_same_exceptions(written):
         for ref in finding["refs"]:
             assert f"`{ref}`" in exceptions
     assert "**UNVERIFIED:**" in md and "`$1.3M`" in md
-    assert "| Revenue | 1,012,345.67 | 930,250.00 |" in md
+    assert "| US01 Sample Inc | USD | 1,012,345.67 | 120,456.78 | 3,300,000.00 |  |" in md
+    assert "| Revenue (USD) | 1,012,345.67 | 930,250.00 (April 2026) | +82,095.67 |" in md
 
 
 def test_workbook_has_area_sheets_with_numeric_cells(written):
