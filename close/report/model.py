@@ -358,14 +358,16 @@ def _exception_areas(rows: list[ExceptionRow]) -> list[dict]:
     return sorted(areas.values(), key=lambda b: (order.index(b["area"]) if b["area"] in order else 9, b["area"]))
 
 
-def _statement_blocks(results, entities, period, review, primary: bool) -> list[EntityStatements]:
+def _statement_blocks(results, entities, period, review, primary: bool,
+                      reporting: str = "") -> list[EntityStatements]:
     """Per entity (the group first): the primary statements, or every other stmt table."""
     stmt = [r for r in results if r["id"].startswith("stmt.") and r.get("status") not in ("skipped", "error")]
     order = {key: i for i, key in enumerate(PRIMARY_STATEMENTS)}
     blocks = []
     by_id = {e.id: e for e in entities}
     for entity_id in [None] + [e.id for e in entities]:
-        entity = by_id.get(entity_id) if entity_id else EntityInfo(id="Group", name="consolidated")
+        entity = by_id.get(entity_id) if entity_id else EntityInfo(id="Group", name="consolidated",
+                                                                   currency=reporting)
         found, checks, reviews = [], [], []
         for r in stmt:
             if r.get("entity_id") != entity_id:
@@ -516,8 +518,8 @@ def build_report(doc: dict, review_state=None) -> Report:
         reporting_currency=reporting, entities=entities,
         status_counts=status_counts, severity_counts=severity_counts, review=review,
         narrative=narrative_sections(doc), kpis=_kpis(mfr_metrics), charts=charts, series=series,
-        statements=_statement_blocks(results, entities, period, review, primary=True),
-        schedules=_statement_blocks(results, entities, period, review, primary=False),
+        statements=_statement_blocks(results, entities, period, review, True, reporting),
+        schedules=_statement_blocks(results, entities, period, review, False, reporting),
         entity_summary=_entity_summary(results, entities),
         flux=flux_rows, flux_tables=flux_tables, flux_findings=flux_findings,
         reconciliations=rows["recon"], recon_counts=recon_counts, tax=rows["tax"],

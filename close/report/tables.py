@@ -172,6 +172,18 @@ def _style(row: dict, label: str) -> str:
     return ""
 
 
+def _without_repeats(columns: list[Column], rows: list[dict]) -> list[Column]:
+    """Drop a column that repeats an earlier one in every row (a skill may carry the same
+    figure under two keys, e.g. "amount" beside "current"): it adds width, not news."""
+    kept: list[Column] = []
+    for col in columns:
+        values = [r.get(col.key) for r in rows]
+        if kept and any(values == [r.get(k.key) for r in rows] for k in kept):
+            continue
+        kept.append(col)
+    return kept
+
+
 def table_from_rows(rows: list[dict], *, title: str, period: str, note: str = "",
                     labels: dict | None = None) -> Table:
     """A Table showing every figure of `rows`, label first, section headings kept.
@@ -208,6 +220,7 @@ def table_from_rows(rows: list[dict], *, title: str, period: str, note: str = ""
         columns.append(Column(key, column_label(key, period, labels), _kind(key, [r.get(key) for r in rows])))
     for key in text_keys[len(id_first):]:
         columns.append(Column(key, (labels or {}).get(key, key.replace("_", " ").capitalize()), "text"))
+    columns = _without_repeats(columns, rows)
     table = Table(title=title, columns=columns, note=note)
     current_section = None
     for row in rows:

@@ -107,7 +107,8 @@ def _statements(wb: Workbook, title: str, blocks) -> None:
             for col in table.figure_columns:
                 if col.kind != "text" and col.key not in [k for k, _, _ in figure_cols]:
                     figure_cols.append((col.key, col.label, col.kind))
-    headers = [("Entity", "text"), ("Currency", "text"), ("Statement", "text"), ("Line", "text")]
+    headers = [("Entity", "text"), ("Currency", "text"), ("Statement", "text"), ("Section", "text"),
+               ("Line", "text")]
     headers += [(label, kind) for _, label, kind in figure_cols]
     sheet = Sheet(wb, title, headers)
     for block in blocks:
@@ -118,10 +119,10 @@ def _statements(wb: Workbook, title: str, blocks) -> None:
                 if row.style == "heading":
                     section = label
                     continue
-                line = f"{section}: {label}" if section and not row.style else label
-                sheet.add([block.entity.id, block.entity.currency, table.title, line,
+                sheet.add([block.entity.id, block.entity.currency, table.title,
+                           section if not row.style else "", label,
                            *[row.cells.get(key) for key, _, _ in figure_cols]], bold=row.style == "total")
-    sheet.finish(freeze_columns=4)
+    sheet.finish(freeze_columns=5)
 
 
 def _schedules(wb: Workbook, report: Report) -> None:

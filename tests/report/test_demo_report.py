@@ -142,7 +142,7 @@ def test_workbook_numbers_equal_the_decimal_amounts(demo_doc, written):
                   for res, f in all_findings(demo_doc) if f["amount"] is not None)
     assert got == want
     statements = wb["Statements"]
-    assert statements.max_row > 20 and statements.freeze_panes == "E2"
+    assert statements.max_row > 20 and statements.freeze_panes == "F2"
 
 
 def test_renders_what_the_narrative_and_review_stages_return(demo_close, tmp_path, monkeypatch):

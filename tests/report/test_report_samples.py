@@ -150,8 +150,8 @@ def test_workbook_has_area_sheets_with_numeric_cells(written):
     assert sheet.freeze_panes == "B2"
     statements = wb["Statements"]
     head = [c.value for c in statements[1]]
-    assert head[:4] == ["Entity", "Currency", "Statement", "Line"] and "April 2026" in head
-    revenue = next(r for r in statements.iter_rows(min_row=2, values_only=True) if r[3] == "Revenue")
+    assert head[:5] == ["Entity", "Currency", "Statement", "Section", "Line"] and "April 2026" in head
+    revenue = next(r for r in statements.iter_rows(min_row=2, values_only=True) if r[4] == "Revenue")
     assert Decimal(str(revenue[head.index("May 2026")])) == Decimal("1012345.67")
     recon = wb["Reconciliations"]
     values = [r for r in recon.iter_rows(min_row=2, values_only=True)]

@@ -67,3 +67,10 @@ def test_chart_draws_one_bar_per_month_and_leaves_out_missing_months():
     assert "Mar 26 Net income: (20.00) USD" in svg and 'fill="#c0504d"' in svg  # a loss in red
     assert bar_chart([], title="t", label="a", currency="USD") == ""
     assert svg == bar_chart(points, title="t", label="Net income", currency="USD")
+
+
+def test_a_column_repeating_another_is_shown_once():
+    rows = [{"line": "Cash", "amount": "5.00", "current": "5.00", "comparison": "4.00", "name": "Cash"},
+            {"line": "Debt", "amount": "-1.00", "current": "-1.00", "comparison": "0.00", "name": "Debt"}]
+    table = table_from_rows(rows, title="t", period="2026-05")
+    assert [c.key for c in table.columns] == ["line", "amount", "comparison"]
