@@ -506,6 +506,8 @@ def build_report(doc: dict, review_state=None) -> Report:
     for row in exceptions:
         row.review = review.for_skill(row.skill_id, row.entity_id)
     flux_rows, flux_tables, flux_findings = _flux(results, entities_by, review, reporting, period)
+    order = {e.label: i for i, e in enumerate(entities)}
+    flux_tables.sort(key=lambda t: order.get(t[0], len(order)))  # stable: tables keep their order
     checklist, areas, blockers = _checklist(results, entities_by, review, reporting)
     not_run = [_skill_row(r, entities_by, review, reporting) for r in results
                if r.get("status") in ("skipped", "error")]

@@ -67,9 +67,12 @@ def whole(value, blank: str = "") -> str:
 
 
 def percent(value, blank: str = "") -> str:
-    """A percentage figure already in percent (12.5 -> "12.5%")."""
+    """A percentage figure already in percent: 12.5 -> "12.5%", -3.25 -> "(3.3%)"."""
     number = to_decimal(value)
-    return blank if number is None else _pattern(number, PCT_PATTERN) + "%"
+    if number is None:
+        return blank
+    text = _pattern(abs(number), PCT_PATTERN) + "%"
+    return f"({text})" if number < 0 and text != "0.0%" else text
 
 
 def number(value, blank: str = "") -> str:

@@ -138,7 +138,7 @@ def cell_text(value) -> str:
             if isinstance(item, dict):
                 name = next((str(v) for k, v in item.items() if isinstance(v, str) and not is_amount_text(v)), "")
                 amount = next((v for k, v in item.items() if is_amount_text(v) and not _is_id_key(k)), None)
-                parts.append(f"{name} ({money(amount)})" if name and amount is not None else name or money(amount))
+                parts.append(f"{name}: {money(amount)}" if name and amount is not None else name or money(amount))
             else:
                 parts.append(str(item))
         return "; ".join(p for p in parts if p)

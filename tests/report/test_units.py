@@ -13,7 +13,7 @@ def test_money_has_separators_and_parentheses_for_negatives():
     assert money(Decimal("-1234.5")) == "(1,234.50)"
     assert money("-0.00") == "0.00"
     assert money(None) == "" and money("n/a") == ""
-    assert whole(-1234) == "(1,234)" and percent("12.34") == "12.3%"
+    assert whole(-1234) == "(1,234)" and percent("12.34") == "12.3%" and percent("-18.4") == "(18.4%)"
 
 
 def test_floats_are_not_taken_for_amounts():
@@ -53,7 +53,7 @@ def test_ids_that_look_like_numbers_stay_text():
         {"je_id": "JE-1", "amount": "1.00"}]}], title="t", period="2026-05", labels={"key": "Account"})
     kinds = {c.key: (c.label, c.kind) for c in table.columns}
     assert kinds["key"] == ("Account", "text")
-    assert table.rows[0].cells["drivers"] == "JE-1 (1.00)"
+    assert table.rows[0].cells["drivers"] == "JE-1: 1.00"
 
 
 def test_chart_draws_one_bar_per_month_and_leaves_out_missing_months():
