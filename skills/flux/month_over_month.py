@@ -10,9 +10,9 @@ the review either way. It becomes a finding only when it is not a line of routin
 business: when the entries that drive it include a manual entry that alone is above the
 amount threshold. Sales, purchases, payroll and depreciation that grew are information
 for the commentary; a large hand-made posting that moves an account is what a reviewer
-must look at before sign-off. One entry is one finding: when the same manual entry drives several
-variances (its debit and its credit side), the income-statement account carries the
-finding and the others point to it in the metrics.
+must look at before sign-off. Each account the entry moves past the thresholds (its debit side and
+its credit side) is its own finding: each is a figure in the review that needs the
+explanation.
 """
 
 from close.money import cents
@@ -47,24 +47,16 @@ def analyse(ctx, periods: Periods, label: str):
     lines = group_by_line(ctx.con, accounts)
     manual = {r["je_id"] for r in ctx.rows(MANUAL_ENTRIES, month_start=periods.current[0],
                                                 month_end=periods.current[1])}
-    listed, findings, claimed = [], [], {}
-    # Income-statement accounts first, largest first: an entry's first variance carries
-    # the finding, the other side of the same entry points to it instead of repeating it.
-    above = sorted((a for a in accounts if a.above(amount, pct)),
-                   key=lambda a: (a.section not in ("revenue", "expense"), -abs(a.variance), a.key))
-    for v in above:
+    listed, findings = [], []
+    for v in (a for a in accounts if a.above(amount, pct)):
         entries = drivers(ctx.con, ctx.entity.id, v, periods, coverage, max_entries)
         metric = v.metric(cur)
         metric["drivers"] = [{"je_id": je, "amount": cents(amt, cur)} for je, amt in entries]
         large_manual = [je for je, amt in entries if je in manual and abs(amt) >= amount]
-        fresh = [je for je in large_manual if je not in claimed]
         metric["exception"] = bool(large_manual)
-        if large_manual and not fresh:
-            metric["see_account"] = claimed[large_manual[0]]
         listed.append(metric)
-        if fresh:
-            claimed.update((je, v.key) for je in fresh)
-            findings.append(Finding("medium", _message(v, entries, label, cur, fresh),
+        if large_manual:
+            findings.append(Finding("medium", _message(v, entries, label, cur, large_manual),
                                     abs(v.variance),
                                     [f"journal_lines:{je}" for je, _ in entries]))
     line_rows = [v.metric(cur) for v in lines if v.above(amount, pct)]
@@ -113,8 +105,7 @@ SKILL = Skill(
         "metrics for the commentary; it is a finding (medium, amount = the variance, refs "
         "= the driving entries) when a manual entry above the amount threshold is among "
         "its drivers, because routine activity explains itself and a large manual posting "
-        "needs support before sign-off. An entry driving several variances is reported "
-        "once, on the income-statement account (the others point to it)."
+        "needs support before sign-off."
     ),
     needs=("journal_lines", "accounts"),
     params=PARAMS,
