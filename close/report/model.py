@@ -87,6 +87,11 @@ class GridRow:
     title: str
     cells: dict  # column key (entity id, or "" for the group) -> SkillRow
 
+    @property
+    def key_label(self) -> str:
+        """The figure the cells show, named once for the row (e.g. "difference")."""
+        return next((c.key_label for c in self.cells.values() if c.key_label), "")
+
 
 @dataclass
 class Grid:
