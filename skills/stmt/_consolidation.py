@@ -17,6 +17,10 @@
    shown as profit attributable to non-controlling interests. Revenue and expenses stay
    at 100% (full consolidation).
 
+Not covered: a parent's investment in its subsidiaries, where a pack records one, is
+not eliminated against their share capital (nothing in the pack contract marks such an
+account; the demo parent records none), so subsidiaries' capital stays in group equity.
+
 Elimination and minority adjustments are expressed as extra accounts in the
 AccountAmounts shape, so the consolidated statements come from the same builders as an
 entity's.
