@@ -160,7 +160,9 @@ def test_demo_series_ties_to_the_income_statements(demo_close):
 def test_demo_group_figures_tie_to_the_consolidated_income_statement(demo_close):
     mfr = demo_close.result("close.mfr", None)
     consolidated = demo_close.result("stmt.consolidation", None)
-    assert consolidated is not None and consolidated.status == "pass", consolidated and consolidated.summary
+    # Seeded problems (an unbalanced entry) are findings; the statements are still stated.
+    assert consolidated is not None and consolidated.status in ("pass", "exceptions"), \
+        consolidated and consolidated.summary
     may = next(r for r in mfr.metrics["series"] if r["month"] == "2026-05")
     revenue = sum(line["amount"] for line in consolidated.metrics["income_statement"]
                   if line["section"] == "revenue" and line["kind"] == "line")
