@@ -1,0 +1,100 @@
+"""Reverse charge on cross-border services: the buyer self-assesses the VAT.
+
+When a business buys services from a supplier in another country, the supplier charges
+no VAT and the buyer declares it as output and input tax at once (reverse charge).
+Forgetting it understates both boxes of the VAT return, a classic audit adjustment with
+penalties even when the net effect is nil. For entities whose country has a
+reverse-charge code (tax_codes.reverse_charge, jurisdiction = the entity's country), each
+supplier bill of the month:
+
+- from a supplier in another country, for services (the expense account is not
+  inventory, cost of sales or a fixed asset): it must carry the reverse-charge code and
+  no VAT from the supplier. Missing reverse charge: amount = the code's rate × net;
+  foreign VAT charged on the bill: amount = that tax;
+- from a domestic supplier: it must not carry the reverse-charge code (amount: rate × net).
+"""
+from __future__ import annotations
+
+from close.money import ZERO, cents
+from close.skill import Finding, Skill
+
+RC_CODES = """
+SELECT tax_code, rate, effective_from, effective_to
+FROM tax_codes
+WHERE reverse_charge AND tax_type IN ('vat', 'gst') AND jurisdiction = $country
+ORDER BY tax_code
+"""
+
+BILLS = """
+SELECT b.bill_id, b.bill_date, b.net_amount, b.tax_amount, b.tax_code, b.currency,
+       v.vendor_id, v.name, v.country, a.subtype AS expense_subtype
+FROM ap_bills b
+JOIN vendors v ON v.vendor_id = b.vendor_id
+JOIN accounts a ON a.account_id = b.expense_account_id
+WHERE b.entity_id = $entity_id AND b.bill_date BETWEEN $month_start AND $month_end
+ORDER BY b.bill_id
+"""
+
+GOODS = ("inventory", "cogs", "fixed_asset")
+
+
+def run(ctx):
+    codes = ctx.rows(RC_CODES, country=ctx.entity.country)
+    if not codes:
+        return ctx.result([], {"bills_checked": 0},
+                          f"{ctx.entity.country} has no reverse-charge code: nothing to check.")
+    by_code = {c["tax_code"]: c for c in codes}
+    findings, checked = [], 0
+    for bill in ctx.rows(BILLS):
+        live = [c for c in codes if c["effective_from"] <= bill["bill_date"]
+                and (c["effective_to"] is None or c["effective_to"] >= bill["bill_date"])]
+        if not live:
+            continue
+        code = live[0]
+        vat = cents(bill["net_amount"] * code["rate"], bill["currency"])
+        refs = [f"ap_bills:{bill['bill_id']}", f"vendors:{bill['vendor_id']}"]
+        foreign = bill["country"] != ctx.entity.country
+        services = bill["expense_subtype"] not in GOODS
+        if foreign and services:
+            checked += 1
+            if bill["tax_code"] not in by_code:
+                findings.append(Finding(
+                    "medium",
+                    f"Bill {bill['bill_id']} for services from {bill['name']} ({bill['country']}) "
+                    f"carries {bill['tax_code'] or 'no tax code'} instead of reverse charge "
+                    f"{code['tax_code']}: self-assess {vat} VAT ({code['rate'].normalize():f} × "
+                    f"{bill['net_amount']}) as output and input tax.",
+                    vat, refs))
+            elif bill["tax_amount"] != ZERO:
+                findings.append(Finding(
+                    "medium",
+                    f"Bill {bill['bill_id']} from {bill['name']} ({bill['country']}) is reverse "
+                    f"charged but the supplier also charged {bill['tax_amount']} VAT: ask for a "
+                    f"corrected invoice, it is not recoverable.",
+                    bill["tax_amount"], refs))
+        elif bill["tax_code"] in by_code:
+            checked += 1
+            why = "a domestic supplier" if not foreign else "goods, not services"
+            findings.append(Finding(
+                "medium",
+                f"Bill {bill['bill_id']} from {bill['name']} is reverse charged but is from {why}: "
+                f"the {vat} VAT self-assessed on it should be charged by the supplier instead.",
+                vat, refs))
+    metrics = {"bills_checked": checked, "findings": len(findings)}
+    summary = f"{checked} cross-border service bill(s) in {ctx.month}; {len(findings)} without a correct reverse charge."
+    return ctx.result(findings, metrics, summary)
+
+
+SKILL = Skill(
+    id="tax.vat_reverse_charge",
+    title="Reverse charge on cross-border services",
+    description=(
+        "Where the entity's country has a reverse-charge code: each supplier bill of the month "
+        "for services (expense account not inventory, cost of sales or fixed asset) from a "
+        "supplier in another country must carry the reverse-charge code and no supplier VAT; "
+        "bills from domestic suppliers must not. Findings per bill: the VAT to self-assess "
+        "(rate × net) or the foreign VAT charged."
+    ),
+    needs=("ap_bills", "vendors", "tax_codes", "accounts"),
+    run=run,
+)

@@ -1,0 +1,62 @@
+"""recon.tax_accounts: each document's tax against its tax-account postings."""
+from decimal import Decimal
+
+from minipack import account, build, jl, run
+from skills.recon.tax_accounts import SKILL
+
+
+def _tables(invoice_tax_posted="80.00", withholding_posted=True):
+    lines = [jl("J1", 1, "2026-05-04", "1200", debit="1080.00", doc_ref="ar_invoices:I1"),
+             jl("J1", 2, "2026-05-04", "4000", credit="1000.00", doc_ref="ar_invoices:I1"),
+             jl("J1", 3, "2026-05-04", "2200", credit=invoice_tax_posted, doc_ref="ar_invoices:I1"),
+             jl("J2", 1, "2026-05-05", "6000", debit="500.00", doc_ref="ap_bills:B1"),
+             jl("J2", 2, "2026-05-05", "1450", debit="100.00", doc_ref="ap_bills:B1"),
+             jl("J2", 3, "2026-05-05", "2210", credit="100.00", doc_ref="ap_bills:B1"),
+             jl("J2", 4, "2026-05-05", "2000", credit="500.00", doc_ref="ap_bills:B1"),
+             jl("J3", 1, "2026-05-20", "2000", debit="500.00", doc_ref="ap_payments:P1"),
+             jl("J3", 2, "2026-05-20", "1010", credit="350.00" if withholding_posted else "500.00",
+                doc_ref="ap_payments:P1"),
+             jl("J4", 1, "2026-05-25", "2200", debit="55.00", source="tax"),
+             jl("J4", 2, "2026-05-25", "1010", credit="55.00", source="tax")]
+    if withholding_posted:
+        lines.append(jl("J3", 3, "2026-05-20", "2230", credit="150.00", doc_ref="ap_payments:P1"))
+    return {
+        "accounts": [account("1200", "receivable"), account("4000", "revenue"), account("6000", "opex"),
+                     account("2000", "payable"), account("1010", "cash"), account("1450", "tax_receivable"),
+                     account("2200", "tax_payable", type_="liability"),
+                     account("2210", "tax_payable", type_="liability"),
+                     account("2230", "tax_payable", type_="liability")],
+        "tax_codes": [{"tax_code": "ST", "jurisdiction": "US-CA", "tax_type": "sales_tax", "rate": "0.08",
+                       "effective_from": "2020-01-01", "effective_to": None, "gl_account_id": "2200",
+                       "reverse_charge": False},
+                      {"tax_code": "RC", "jurisdiction": "US", "tax_type": "vat", "rate": "0.20",
+                       "effective_from": "2020-01-01", "effective_to": None, "gl_account_id": "2210",
+                       "reverse_charge": True}],
+        "customers": [{"customer_id": "C1", "name": "C", "country": "US", "region": "CA", "tax_exempt": False}],
+        "vendors": [{"vendor_id": "V1", "name": "V", "country": "DE", "tax_id": None, "is_1099": False,
+                     "withholding_rate": "0.30"}],
+        "ar_invoices": [{"entity_id": "E1", "invoice_id": "I1", "customer_id": "C1", "invoice_date": "2026-05-04",
+                         "due_date": "2026-06-04", "currency": "USD", "net_amount": "1000.00",
+                         "tax_amount": "80.00", "tax_code": "ST"}],
+        "ap_bills": [{"entity_id": "E1", "bill_id": "B1", "vendor_id": "V1", "bill_date": "2026-05-05",
+                      "due_date": "2026-06-05", "currency": "USD", "net_amount": "500.00", "tax_amount": "0.00",
+                      "tax_code": "RC", "expense_account_id": "6000"}],
+        "ap_payments": [{"entity_id": "E1", "payment_id": "P1", "bill_id": "B1", "date": "2026-05-20",
+                         "amount": "500.00", "withholding_amount": "150.00"}],
+        "journal_lines": lines}
+
+
+def test_clean_documents_tie_and_settlements_are_shown():
+    con, pack = build(_tables())
+    result = run(SKILL, con, pack, "2026-05")
+    assert result.status == "pass", result.findings
+    assert result.metrics["movement_without_document"] == Decimal("-55.00")
+
+
+def test_wrong_and_missing_tax_postings():
+    tables = _tables(invoice_tax_posted="70.00", withholding_posted=False)
+    tables["journal_lines"][1]["credit"] = "1010.00"
+    con, pack = build(tables)
+    result = run(SKILL, con, pack, "2026-05")
+    assert {f.refs[0]: f.amount for f in result.findings} == {
+        "ar_invoices:I1": Decimal("10.00"), "ap_payments:P1": Decimal("150.00")}
