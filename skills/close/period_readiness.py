@@ -130,7 +130,7 @@ def suspense(ctx, findings: list) -> dict:
             abs(row["balance"]), (f"accounts:{row['account_id']}",)))
     if open_accounts:
         return check("suspense_clear", "Suspense clear", "exceptions",
-                     ", ".join(f"{r['account_id']} {r['balance']}" for r in open_accounts))
+                     "; ".join(f"account {r['account_id']} holds {r['balance']} {cur}" for r in open_accounts))
     return check("suspense_clear", "Suspense clear", "pass", "every suspense account is zero")
 
 
