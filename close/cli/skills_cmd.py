@@ -128,3 +128,12 @@ def _print_results(results) -> None:
         for f in r.findings:
             amount = format(f.amount, "f") if f.amount is not None else ""
             console.print(f"  {f.severity:<6} {amount:>14}  {f.message}  [{', '.join(f.refs)}]")
+
+
+@skills_app.command("export-claude")
+def export_claude_cmd(directory: Path = typer.Argument(..., help="Skill folder to write, e.g. .claude/skills/close.")) -> None:
+    """Write a Claude Code skill folder (SKILL.md, reference/<area>.md) from the registry."""
+    from close.claude_export import export_claude
+
+    for path in export_claude(directory):
+        typer.echo(f"wrote {path}")
