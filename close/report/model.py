@@ -77,7 +77,6 @@ class SkillRow:
     findings_amount: Decimal | None
     key_label: str = ""
     key_value: object = None
-    details: list = field(default_factory=list)  # (name, value)
     review: ReviewItem | None = None
 
 
@@ -276,7 +275,6 @@ def _skill_row(result: dict, entities: dict[str, EntityInfo], review: ReviewView
     entity_id = result.get("entity_id")
     entity = entities.get(entity_id) if entity_id else None
     key_label, key_value = _key_figure(metrics)
-    details = [(k, v) for k, v in scalar_metrics(metrics) if k != key_label][:6]
     findings = result.get("findings") or []
     return SkillRow(
         skill_id=result["id"], title=title_of(result["id"]), entity_id=entity_id,
@@ -284,7 +282,7 @@ def _skill_row(result: dict, entities: dict[str, EntityInfo], review: ReviewView
         currency=(entity.currency if entity else reporting_currency) or "",
         status=str(result.get("status", "")), summary=str(result.get("summary") or ""),
         findings=len(findings), findings_amount=_amount_total(findings),
-        key_label=key_label.replace("_", " "), key_value=key_value, details=details,
+        key_label=key_label.replace("_", " "), key_value=key_value,
         review=review.for_skill(result["id"], entity_id),
     )
 

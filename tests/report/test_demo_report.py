@@ -167,3 +167,14 @@ def test_renders_what_the_narrative_and_review_stages_return(demo_close, tmp_pat
     assert "Fallback draft" in page
     if state:
         assert "review state unavailable" not in page
+
+
+def test_every_skill_result_has_its_place_in_the_report(demo_close, page):
+    """Each skill that ran is in the report: its area's section for statuses, and the
+    full list at the end with its summary, per entity."""
+    appendix = page[page.index('id="appendix"'):]
+    rows = appendix.split("<tr>")
+    for result in demo_close.results:
+        entity = result.entity_id or "Group"
+        assert any(f'<span class="mono">{result.skill_id}</span>' in row and f"<td>{entity}</td>" in row
+                   for row in rows), (result.skill_id, entity)
