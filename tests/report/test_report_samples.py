@@ -156,3 +156,25 @@ def test_workbook_has_area_sheets_with_numeric_cells(written):
     recon = wb["Reconciliations"]
     values = [r for r in recon.iter_rows(min_row=2, values_only=True)]
     assert any(r[0] == "recon.bank" and r[2] == "US01" and Decimal(str(r[6])) == Decimal("-1250.00") for r in values)
+
+
+def test_a_partial_close_still_renders_what_it_has(tmp_path):
+    """`close run --skills 'recon.*'`: no review skill, no statements; the report says so
+    and ranks the exceptions itself."""
+    doc = sample_doc()
+    doc["skills"] = [r for r in doc["skills"] if r["id"].startswith("recon.")]
+    del doc["narrative"]
+    report = build_report(doc, None)
+    assert report.charts == [] and report.statements == [] and report.kpis == []
+    assert [e.refs for e in report.exceptions] == [["bank_transactions:BT-0042"]]
+    paths = write_reports(doc, tmp_path, review_state=None)
+    page = paths[0].read_text(encoding="utf-8")
+    assert "No monthly series" in page and "No statements in this run" in page
+    assert "bank_transactions:BT-0042" in page and external_references(page) == []
+    assert load_workbook(paths[2])["Exceptions"].max_row == 2
+
+
+def test_an_empty_close_renders(tmp_path):
+    doc = {"month": "2026-05", "pack": {"name": "Empty", "sha256": ""}, "entities": [], "skills": []}
+    page = write_reports(doc, tmp_path)[0].read_text(encoding="utf-8")
+    assert "No exceptions." in page and "Every skill ran" in page
