@@ -14,25 +14,34 @@ from skills.je.journal_sources import parse_sources
 # the distinct entries of the entity showing the pair in the 12 (lookback) months before
 # the run's month, whatever their source.
 SQL = """
-WITH month_pairs AS (
+WITH month_sides AS (
+  SELECT DISTINCT je_id, account_id, CASE WHEN debit > 0 THEN 'D' ELSE 'C' END AS side
+  FROM journal_lines
+  WHERE entity_id = $entity_id AND posting_date BETWEEN $month_start AND $month_end
+    AND (debit > 0 OR credit > 0)
+),
+month_pairs AS (
   SELECT d.je_id, d.account_id AS debit_account, c.account_id AS credit_account
-  FROM journal_lines d
-  JOIN journal_lines c ON c.entity_id = d.entity_id AND c.je_id = d.je_id
-  WHERE d.entity_id = $entity_id AND d.posting_date BETWEEN $month_start AND $month_end
-    AND d.debit > 0 AND c.credit > 0
-  GROUP BY d.je_id, d.account_id, c.account_id
+  FROM month_sides d
+  JOIN month_sides c ON c.je_id = d.je_id
+  WHERE d.side = 'D' AND c.side = 'C'
 ),
 wanted AS (
   SELECT DISTINCT debit_account, credit_account FROM month_pairs
 ),
+history_sides AS (
+  SELECT DISTINCT je_id, account_id, CASE WHEN debit > 0 THEN 'D' ELSE 'C' END AS side
+  FROM journal_lines
+  WHERE entity_id = $entity_id AND posting_date BETWEEN $history_start AND $history_end
+    AND (debit > 0 OR credit > 0)
+),
 history AS (
   SELECT d.account_id AS debit_account, c.account_id AS credit_account,
          COUNT(DISTINCT d.je_id) AS times
-  FROM journal_lines d
-  JOIN journal_lines c ON c.entity_id = d.entity_id AND c.je_id = d.je_id
+  FROM history_sides d
+  JOIN history_sides c ON c.je_id = d.je_id
   JOIN wanted w ON w.debit_account = d.account_id AND w.credit_account = c.account_id
-  WHERE d.entity_id = $entity_id AND d.posting_date BETWEEN $history_start AND $history_end
-    AND d.debit > 0 AND c.credit > 0
+  WHERE d.side = 'D' AND c.side = 'C'
   GROUP BY d.account_id, c.account_id
 ),
 entries AS (
