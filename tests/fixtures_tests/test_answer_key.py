@@ -77,3 +77,11 @@ def test_every_seeded_skill_leaves_an_entity_clean(demo_db, demo_key):
 def test_group_cases_have_no_entity(demo_key):
     for case in demo_key["cases"]:
         assert (case["entity_id"] is None) == (case["skill"] in GROUP_SKILLS), case
+
+
+def test_readme_lists_exactly_the_answer_key():
+    from fixtures.answer_table import readme_section, render
+
+    readme = (COMMITTED.parent / "README.md").read_text(encoding="utf-8")
+    key = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    assert readme_section(readme) == render(key), "run `python -m fixtures.answer_table --write`"
