@@ -1,0 +1,119 @@
+"""Allowance for doubtful accounts against an aging-based expected loss.
+
+An allowance that does not follow the receivables overstates assets and profit (too
+small) or hides profit (too large). The expected loss is computed from the open items at
+month end (invoice gross less receipts to date, positive balances only), each aged by
+days past its due date and multiplied by its bucket's loss rate, rounded to the cent
+per invoice: not yet due 0.5%, 1-30 days 1%, 31-60 days 5%, 61-90 days 20%, over 90
+days 50% (the `rates` parameter sets other buckets). The allowance is the credit balance
+of the accounts of subtype `allowance`. A shortfall or excess above `tolerance` is a
+finding: book the true-up.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from close.money import ZERO, cents
+from close.skill import Finding, Money, Skill, Text
+
+OPEN_ITEMS = """
+WITH received AS (
+  SELECT invoice_id, SUM(amount) AS amount
+  FROM ar_receipts
+  WHERE entity_id = $entity_id AND date <= $month_end
+  GROUP BY invoice_id
+)
+SELECT i.invoice_id, i.due_date, i.currency,
+       CAST(i.net_amount + i.tax_amount - COALESCE(r.amount, 0) AS DECIMAL(18,2)) AS open_amount
+FROM ar_invoices i
+LEFT JOIN received r ON r.invoice_id = i.invoice_id
+WHERE i.entity_id = $entity_id AND i.invoice_date <= $month_end
+  AND i.net_amount + i.tax_amount - COALESCE(r.amount, 0) > 0
+ORDER BY i.invoice_id
+"""
+
+ALLOWANCE = """
+SELECT a.account_id, CAST(COALESCE(SUM(j.credit - j.debit), 0) AS DECIMAL(18,2)) AS balance
+FROM accounts a
+LEFT JOIN journal_lines j ON j.account_id = a.account_id AND j.entity_id = $entity_id
+                          AND j.posting_date <= $month_end
+WHERE a.subtype = 'allowance'
+GROUP BY a.account_id
+ORDER BY a.account_id
+"""
+
+
+def parse_rates(text: str) -> list[tuple[int | None, Decimal]]:
+    """'0:0.005,30:0.01,over:0.50' -> [(0, 0.005), (30, 0.01), (None, 0.50)]: the rate of
+    items at most that many days past due; `over` for the rest."""
+    out = []
+    for part in text.split(","):
+        limit, _, rate = part.strip().partition(":")
+        out.append((None if limit.strip() == "over" else int(limit), Decimal(rate.strip())))
+    if not out or out[-1][0] is not None:
+        raise ValueError(f"rates {text!r} must end with an 'over:<rate>' bucket")
+    return out
+
+
+def bucket(days_late: int, rates) -> tuple[str, Decimal]:
+    previous = None
+    for limit, rate in rates:
+        if limit is None or days_late <= limit:
+            name = (f"over {previous}" if limit is None else
+                    "not due" if limit <= 0 else f"{(previous or 0) + 1}-{limit}")
+            return name, rate
+        previous = limit
+    raise AssertionError("rates end with an open bucket")
+
+
+def run(ctx):
+    rates = parse_rates(ctx.params["rates"])
+    end = ctx.month.last_day
+    buckets: dict[str, list] = {}
+    expected = ZERO
+    for item in ctx.rows(OPEN_ITEMS):
+        name, rate = bucket((end - item["due_date"]).days, rates)
+        loss = cents(item["open_amount"] * rate, item["currency"])
+        expected += loss
+        entry = buckets.setdefault(name, [0, ZERO, ZERO])
+        entry[0] += 1
+        entry[1] += item["open_amount"]
+        entry[2] += loss
+    accounts = ctx.rows(ALLOWANCE)
+    allowance = sum((a["balance"] for a in accounts), ZERO)
+    diff = allowance - expected
+    findings = []
+    if abs(diff) > ctx.params["tolerance"]:
+        what = "short of" if diff < 0 else "above"
+        findings.append(Finding(
+            "high" if abs(diff) >= ctx.materiality else "medium",
+            f"The allowance for doubtful accounts is {cents(allowance)} at {end}, {cents(abs(diff))} "
+            f"{what} the aging-based expected loss of {cents(expected)}: book a true-up of "
+            f"{cents(-diff)} to bad-debt expense.",
+            diff, [f"accounts:{a['account_id']}" for a in accounts]))
+    metrics = {"allowance": cents(allowance), "expected_loss": cents(expected), "difference": cents(diff),
+               "buckets": [{"bucket": name, "invoices": v[0], "open": cents(v[1]), "expected_loss": cents(v[2])}
+                           for name, v in buckets.items()]}
+    summary = (f"Allowance {metrics['allowance']} vs expected loss {metrics['expected_loss']} "
+               f"{ctx.currency}.")
+    return ctx.result(findings, metrics, summary)
+
+
+SKILL = Skill(
+    id="recon.allowance_adequacy",
+    title="Allowance adequacy",
+    description=(
+        "Computes the expected credit loss on the open receivables at month end (invoice "
+        "gross less receipts, aged by days past due; rates per bucket from `rates`, default "
+        "not due 0.5%, 1-30 1%, 31-60 5%, 61-90 20%, over 90 50%, rounded per invoice) and "
+        "compares it with the credit balance of the allowance accounts. A shortfall or "
+        "excess above `tolerance` is a finding with the true-up to book."
+    ),
+    needs=("ar_invoices", "ar_receipts", "journal_lines", "accounts"),
+    params={
+        "rates": Text("0:0.005,30:0.01,60:0.05,90:0.20,over:0.50",
+                      "loss rate by days past due: <days>:<rate>,..., over:<rate>"),
+        "tolerance": Money("0.00", "accepted difference between allowance and expected loss"),
+    },
+    run=run,
+)

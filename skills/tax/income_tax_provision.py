@@ -1,0 +1,61 @@
+"""Income tax provision: the month's current tax = pre-tax income × statutory rate.
+
+The provision is the last entry of a close and the one most often left at last month's
+figure. The month's current tax is recomputed (income_tax.py: pre-tax income of the month
+× the entity's statutory rate in force, rounded once, nil on a loss) and compared with
+the income tax expense booked in the month. A difference above `tolerance` is a finding:
+post it (Dr/Cr income tax expense against income tax payable).
+"""
+from __future__ import annotations
+
+from close.money import ZERO, cents
+from close.skill import Finding, Money, Skill
+from skills.tax.income_tax import statutory, tax_entries, year_to_date
+
+
+def run(ctx):
+    months = year_to_date(ctx)
+    this = next((m for m in months if m.month == ctx.month), None)
+    code, rate = statutory(ctx, ctx.month)
+    if rate is None:
+        return ctx.result([Finding(
+            "high", f"No income tax code for {ctx.entity.country} in force on {ctx.month.last_day}: "
+            f"the provision cannot be checked; add the statutory rate to tax_codes.", None, [])],
+            {}, "No statutory income tax rate.")
+    pretax = this.pretax if this else ZERO
+    booked = this.booked if this else ZERO
+    computed = cents(pretax * rate) if pretax > 0 else ZERO
+    diff = booked - computed
+    findings = []
+    if abs(diff) > ctx.params["tolerance"]:
+        findings.append(Finding(
+            "high" if abs(diff) >= ctx.materiality else "medium",
+            f"Income tax for {ctx.month}: pre-tax income {cents(pretax)} × {rate.normalize():f} "
+            f"({code}) = {computed}, but {cents(booked)} was booked: "
+            f"{'reduce' if diff > 0 else 'increase'} the provision by {cents(abs(diff))}.",
+            diff, tax_entries(ctx, ctx.month.first_day)))
+    ytd_pretax = sum((m.pretax for m in months), ZERO)
+    ytd_booked = sum((m.booked for m in months), ZERO)
+    metrics = {"pretax_income": cents(pretax), "statutory_rate": rate, "tax_code": code,
+               "current_tax_computed": computed, "current_tax_booked": cents(booked),
+               "difference": cents(diff), "ytd_pretax_income": cents(ytd_pretax),
+               "ytd_tax_booked": cents(ytd_booked)}
+    summary = (f"Current tax {computed} computed vs {cents(booked)} booked {ctx.currency} "
+               f"on pre-tax income {cents(pretax)}.")
+    return ctx.result(findings, metrics, summary)
+
+
+SKILL = Skill(
+    id="tax.income_tax_provision",
+    title="Income tax provision",
+    description=(
+        "Recomputes the month's current income tax as pre-tax income (all income-statement "
+        "accounts except income tax expense) × the statutory rate of the entity's income tax "
+        "code in force, rounded once (nil on a loss), and compares it with the income tax "
+        "expense booked in the month. A difference above `tolerance` is a finding with the "
+        "adjustment to post; year-to-date figures in metrics."
+    ),
+    needs=("journal_lines", "accounts", "tax_codes"),
+    params={"tolerance": Money("0.00", "accepted difference between booked and computed tax")},
+    run=run,
+)

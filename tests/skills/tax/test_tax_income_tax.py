@@ -1,0 +1,44 @@
+"""tax.income_tax_provision and tax.effective_rate."""
+from decimal import Decimal
+
+from minipack import account, build, jl, run
+from skills.tax.effective_rate import SKILL as ETR
+from skills.tax.income_tax_provision import SKILL as PROVISION
+
+
+def _books(may_tax, april_tax="250.00"):
+    lines = []
+    for month, revenue, tax in (("04", "1000.00", april_tax), ("05", "2000.01", may_tax)):
+        day = f"2026-{month}-28"
+        lines += [jl(f"S{month}", 1, day, "1000", debit=revenue), jl(f"S{month}", 2, day, "4000", credit=revenue),
+                  jl(f"T{month}", 1, day, "8000", debit=tax), jl(f"T{month}", 2, day, "2250", credit=tax)]
+    lines += [jl("L03", 1, "2026-03-28", "6000", debit="400.00"), jl("L03", 2, "2026-03-28", "1000", credit="400.00")]
+    return build({
+        "accounts": [account("1000", "cash"), account("4000", "revenue"), account("6000", "opex"),
+                     account("8000", "income_tax_expense", type_="expense"),
+                     account("2250", "tax_payable", type_="liability")],
+        "tax_codes": [{"tax_code": "US-CIT", "jurisdiction": "US", "tax_type": "income", "rate": "0.25",
+                       "effective_from": "2018-01-01", "effective_to": None, "gl_account_id": "2250",
+                       "reverse_charge": False}],
+        "journal_lines": lines})
+
+
+def test_provision_at_the_statutory_rate():
+    con, pack = _books("500.00")  # 2000.01 × 0.25 = 500.0025 -> 500.00
+    result = run(PROVISION, con, pack, "2026-05")
+    assert result.status == "pass", result.findings
+    etr = run(ETR, con, pack, "2026-05")
+    assert etr.status == "pass"
+    lines = {l["line"]: l["amount"] for l in etr.metrics["lines"]}
+    assert lines["Losses without tax"] == Decimal("100.00")       # March's loss of 400
+    assert lines["Tax booked"] == Decimal("750.00")
+    assert sum(v for k, v in lines.items() if k not in ("Tax booked",)) == lines["Tax booked"]
+
+
+def test_wrong_provision_found_by_both():
+    con, pack = _books("450.00", april_tax="260.00")
+    assert [f.amount for f in run(PROVISION, con, pack, "2026-05").findings] == [Decimal("50.00")]
+    etr = run(ETR, con, pack, "2026-05")
+    assert [(f.amount, f.refs) for f in etr.findings] == [(Decimal("50.00"), ("journal_lines:T05",))]
+    lines = {l["line"]: l["amount"] for l in etr.metrics["lines"]}
+    assert lines["Earlier months under (+) or over (-) provided"] == Decimal("10.00")
