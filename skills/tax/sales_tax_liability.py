@@ -1,0 +1,144 @@
+"""Sales tax liability per jurisdiction: collected, posted, remitted, and what is left.
+
+Sales tax is the state's money: what the invoices collected must be in the liability
+account and paid over on time, jurisdiction by jurisdiction, or the company owes it
+with interest. For each sales-tax code (one per jurisdiction) and the month:
+
+- collected: the tax on the month's invoices under the code;
+- posted: the credits to the code's GL account from those invoices (doc_ref);
+- remitted: the debits to that account that name the code (the return's payment lines,
+  "Sales tax US-CA 2026-04 ..."), which must equal what the previous month collected
+  (returns are filed monthly, the month after: `lag_months`).
+
+Findings: a jurisdiction whose posted tax differs from its invoices, one whose remittance
+differs from what was due, and a liability balance at month end that differs from the
+tax collected but not yet due (this month's) by more than those explain.
+"""
+from __future__ import annotations
+
+import re
+
+from close.money import ZERO, cents
+from close.skill import MATERIALITY, Finding, Int, Money, Skill
+
+CODES = """
+SELECT tax_code, jurisdiction, gl_account_id
+FROM tax_codes
+WHERE tax_type = 'sales_tax'
+ORDER BY tax_code
+"""
+
+COLLECTED = """
+SELECT i.tax_code, CAST(SUM(CASE WHEN i.invoice_date >= $month_start THEN i.tax_amount ELSE 0 END)
+                        AS DECIMAL(18,2)) AS this_month,
+       CAST(SUM(CASE WHEN i.invoice_date BETWEEN $due_start AND $due_end THEN i.tax_amount ELSE 0 END)
+            AS DECIMAL(18,2)) AS due_now
+FROM ar_invoices i
+WHERE i.entity_id = $entity_id AND i.invoice_date BETWEEN $due_start AND $month_end
+  AND i.tax_code IN (SELECT tax_code FROM tax_codes WHERE tax_type = 'sales_tax')
+GROUP BY i.tax_code
+ORDER BY i.tax_code
+"""
+
+POSTED = """
+SELECT i.tax_code, CAST(SUM(j.credit - j.debit) AS DECIMAL(18,2)) AS posted
+FROM journal_lines j
+JOIN ar_invoices i ON j.doc_ref = 'ar_invoices:' || i.invoice_id
+JOIN tax_codes t ON t.tax_code = i.tax_code AND t.gl_account_id = j.account_id
+WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $month_start AND $month_end
+  AND t.tax_type = 'sales_tax'
+GROUP BY i.tax_code
+ORDER BY i.tax_code
+"""
+
+ACCOUNT_LINES = """
+SELECT j.je_id, j.account_id, j.doc_ref, j.description, j.posting_date,
+       CAST(j.credit - j.debit AS DECIMAL(18,2)) AS credit_positive
+FROM journal_lines j
+WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+  AND j.account_id IN (SELECT gl_account_id FROM tax_codes WHERE tax_type = 'sales_tax')
+ORDER BY j.je_id, j.line_no
+"""
+
+
+def run(ctx):
+    codes = ctx.rows(CODES)
+    if not codes:
+        return ctx.result([], {}, "No sales-tax codes: nothing to reconcile.")
+    due_month = ctx.month.shift(-ctx.params["lag_months"])
+    collected = {r["tax_code"]: r for r in ctx.rows(COLLECTED, due_start=due_month.first_day,
+                                                     due_end=due_month.last_day)}
+    posted = {r["tax_code"]: r["posted"] for r in ctx.rows(POSTED)}
+    by_code = {c["tax_code"]: c for c in codes}
+    pattern = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(c) for c in sorted(by_code, key=lambda c: (-len(c), c))) + r")(?![A-Za-z0-9])")
+    remitted, remit_entries, balance = {}, {}, {}
+    for line in ctx.rows(ACCOUNT_LINES):
+        balance[line["account_id"]] = balance.get(line["account_id"], ZERO) + line["credit_positive"]
+        if line["posting_date"] < ctx.month.first_day or line["doc_ref"] or line["credit_positive"] >= 0:
+            continue
+        hit = pattern.search(line["description"] or "")
+        if hit and by_code[hit.group(1)]["gl_account_id"] == line["account_id"]:
+            code = hit.group(1)
+            remitted[code] = remitted.get(code, ZERO) - line["credit_positive"]
+            remit_entries.setdefault(code, set()).add(f"journal_lines:{line['je_id']}")
+    threshold = ctx.param("threshold")
+    findings, rows = [], []
+    explained = ZERO
+    for code in sorted(set(collected) | set(posted) | set(remitted)):
+        this_month = collected[code]["this_month"] if code in collected else ZERO
+        due = collected[code]["due_now"] if code in collected else ZERO
+        got_posted, got_remitted = posted.get(code, ZERO), remitted.get(code, ZERO)
+        rows.append({"tax_code": code, "jurisdiction": by_code[code]["jurisdiction"],
+                     "collected": cents(this_month), "posted": cents(got_posted),
+                     "due": cents(due), "remitted": cents(got_remitted)})
+        if got_posted != this_month:
+            diff = got_posted - this_month
+            explained += diff
+            findings.append(Finding(
+                "high" if abs(diff) >= threshold else "medium",
+                f"{code}: invoices of {ctx.month} collected {cents(this_month)} sales tax, "
+                f"{cents(got_posted)} reached {by_code[code]['gl_account_id']}: correct the "
+                f"postings by {cents(-diff)}.",
+                diff, [f"tax_codes:{code}"]))
+        if got_remitted != due:
+            diff = due - got_remitted
+            explained += diff
+            findings.append(Finding(
+                "high" if abs(diff) >= threshold else "medium",
+                f"{code}: {cents(due)} collected in {ctx.month.shift(-ctx.params['lag_months'])} was "
+                f"due for remittance in {ctx.month}, {cents(got_remitted)} was paid: "
+                f"{'remit the remaining' if diff > 0 else 'recover the excess'} {cents(abs(diff))}.",
+                diff, [f"tax_codes:{code}", *sorted(remit_entries.get(code, ()))]))
+    accounts = sorted({c["gl_account_id"] for c in codes})
+    total_balance = sum((balance.get(a, ZERO) for a in accounts), ZERO)
+    outstanding = sum((r["collected"] for r in rows), ZERO)
+    residual = total_balance - outstanding - explained
+    if residual != ZERO:
+        findings.append(Finding(
+            "high" if abs(residual) >= threshold else "medium",
+            f"Sales tax payable is {cents(total_balance)} at {ctx.month.last_day}; this month's "
+            f"collections are {cents(outstanding)}: {cents(residual)} is neither this month's tax "
+            f"nor explained by this month's postings and remittances. Find the entry.",
+            residual, [f"accounts:{a}" for a in accounts]))
+    metrics = {"jurisdictions": rows, "liability_balance": cents(total_balance),
+               "collected_this_month": cents(outstanding), "unexplained": cents(residual)}
+    summary = (f"Sales tax payable {metrics['liability_balance']} vs {metrics['collected_this_month']} "
+               f"collected in {ctx.month} over {len(rows)} jurisdiction(s).")
+    return ctx.result(findings, metrics, summary)
+
+
+SKILL = Skill(
+    id="tax.sales_tax_liability",
+    title="Sales tax liability by jurisdiction",
+    description=(
+        "Per sales-tax code (jurisdiction) for the month: tax on the month's invoices vs the "
+        "credits those invoices put on the code's GL account; the remittance lines naming the "
+        "code vs the tax collected `lag_months` earlier; and the liability balance at month "
+        "end vs this month's collections. Findings per jurisdiction with the amount to post "
+        "or remit, and on the account for what the month does not explain."
+    ),
+    needs=("ar_invoices", "tax_codes", "journal_lines"),
+    params={"lag_months": Int(1, "a month's sales tax is remitted this many months later"),
+            "threshold": Money(MATERIALITY, "amounts at or above this are high severity")},
+    run=run,
+)
