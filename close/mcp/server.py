@@ -2,8 +2,8 @@
 
 Claude Code working beside an accountant finds a skill, runs it on the books, reads the
 findings and drills into the journal lines behind them, with the same JSON the command
-line prints. Every tool only reads: none records a review decision, because preparing
-is for agents and deciding is for people (`close review` on the command line).
+line prints. Every tool only reads: none records a review decision, because Claude
+prepares and people decide (`close review` on the command line).
 
 Inputs are typed in each tool's schema (the SDK validates them before a tool runs);
 what a schema cannot say (a month that exists, a known skill, a parameter of the

@@ -168,7 +168,7 @@ class CloseTools:
         finally:
             con.close()
 
-    # -- helpers ----------------------------------------------------------------------
+    # -- checks and shared steps -------------------------------------------------------
 
     def _skill(self, skill_id: str):
         if skill_id not in self.registry:
