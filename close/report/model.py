@@ -7,14 +7,16 @@ tax checks as status tables, every exception ranked) so the templates only lay o
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from close.report.chart import bar_chart, series_points
 from close.report.narrative_view import NarrativeSection, narrative_sections, ordered
 from close.report.numbers import month_label, to_decimal
-from close.report.review_view import ReviewItem, ReviewView, review_view
+from close.report.review_view import ReviewView, review_view
+from close.report.rows import (EntityInfo, EntityStatements, ExceptionRow, Grid, Kpi, SkillRow,
+                               status_grid)
 from close.report.tables import Table, is_row_list, scalar_metrics, table_from_rows
 
 STATUSES = ("pass", "exceptions", "skipped", "error")
@@ -51,115 +53,6 @@ def title_of(skill_id: str) -> str:
 
 
 @dataclass
-class EntityInfo:
-    id: str
-    name: str = ""
-    currency: str = ""
-    country: str = ""
-    parent_id: str | None = None
-    ownership_pct: str | None = None
-
-    @property
-    def label(self) -> str:
-        return f"{self.id} · {self.name}" if self.name else self.id
-
-
-@dataclass
-class SkillRow:
-    skill_id: str
-    title: str
-    entity_id: str | None
-    entity_label: str
-    currency: str
-    status: str
-    summary: str
-    findings: int
-    findings_amount: Decimal | None
-    key_label: str = ""
-    key_value: object = None
-    review: ReviewItem | None = None
-
-
-@dataclass
-class GridRow:
-    skill_id: str
-    title: str
-    cells: dict  # column key (entity id, or "" for the group) -> SkillRow
-
-    @property
-    def key_label(self) -> str:
-        """The figure the cells show, named once for the row (e.g. "difference")."""
-        return next((c.key_label for c in self.cells.values() if c.key_label), "")
-
-
-@dataclass
-class Grid:
-    """Checks down, entities across: the status of an area at a glance."""
-
-    columns: list[tuple[str, str]]  # (key, label)
-    rows: list[GridRow]
-    attention: list[SkillRow]  # results with exceptions or errors, with their summaries
-
-    @property
-    def empty(self) -> bool:
-        return not self.rows
-
-
-def status_grid(rows: list[SkillRow], entities: list["EntityInfo"]) -> Grid:
-    keys = [e.id for e in entities if any(r.entity_id == e.id for r in rows)]
-    if any(r.entity_id is None for r in rows):
-        keys.append("")
-    columns = [(k, k or "Group") for k in keys]
-    by_skill: dict[str, GridRow] = {}
-    for row in rows:
-        grid_row = by_skill.setdefault(row.skill_id, GridRow(row.skill_id, row.title, {}))
-        grid_row.cells[row.entity_id or ""] = row
-    attention = [r for r in rows if r.status in ("exceptions", "error")]
-    return Grid(columns, list(by_skill.values()), attention)
-
-
-@dataclass
-class ExceptionRow:
-    rank: int
-    severity: str
-    skill_id: str
-    skill_title: str
-    entity_id: str | None
-    currency: str
-    amount: Decimal | None
-    amount_reporting: Decimal | None
-    message: str
-    refs: list[str]
-    review: ReviewItem | None = None
-
-
-@dataclass
-class EntityStatements:
-    entity: EntityInfo
-    tables: list[Table]
-    checks: list[tuple[str, object]] = field(default_factory=list)
-    reviews: list[tuple[str, ReviewItem]] = field(default_factory=list)
-
-
-@dataclass
-class Kpi:
-    label: str
-    value: object
-    prior: object
-    unit: str
-    change: Decimal | None = None
-    prior_label: str = ""
-
-    @property
-    def change_pct(self) -> Decimal | None:
-        """Change as a percentage of the prior figure (money KPIs only)."""
-        prior = to_decimal(self.prior)
-        if self.change is None or self.unit == "%" or not prior:
-            return None
-        return (self.change * 100 / abs(prior)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-@dataclass
 class Report:
     month: str
     month_label: str
@@ -178,7 +71,6 @@ class Report:
     statements: list[EntityStatements]
     entity_summary: list[dict]
     schedules: list[EntityStatements]
-    flux: list[SkillRow]
     flux_tables: list[tuple[str, Table]]
     flux_findings: list[ExceptionRow]
     reconciliations: list[SkillRow]
@@ -526,7 +418,7 @@ def build_report(doc: dict, review_state=None) -> Report:
         statements=_statement_blocks(results, entities, period, review, True, reporting),
         schedules=_statement_blocks(results, entities, period, review, False, reporting),
         entity_summary=_entity_summary(results, entities),
-        flux=flux_rows, flux_tables=flux_tables, flux_findings=flux_findings,
+        flux_tables=flux_tables, flux_findings=flux_findings,
         reconciliations=rows["recon"], recon_counts=recon_counts, tax=rows["tax"],
         recon_grid=status_grid(rows["recon"], entities), tax_grid=status_grid(rows["tax"], entities),
         je_grid=status_grid(rows["je"], entities),
