@@ -14,7 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from close.report.model import ExceptionRow, Report, SkillRow
+from close.report.model import Report
+from close.report.rows import ExceptionRow, SkillRow
 from close.report.numbers import to_decimal
 
 MONEY_FORMAT = "#,##0.00;(#,##0.00)"
