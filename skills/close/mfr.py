@@ -3,9 +3,10 @@
 A CFO opens the review for the month's performance in one currency, a trend to read it
 against, and how far the close has got. This skill computes those figures so the report
 only lays them out: each entity's monthly revenue and net income from journal_lines and
-accounts (the same subtypes the income statement uses, so they tie to it), translated to
-the reporting currency at each month's average rate; cash at closing rates; and the
-status of every skill that ran before it.
+accounts (the same subtypes the income statement uses, so they tie to it); the group's,
+translated at each month's average rate with intercompany trading eliminated and rounded
+as the consolidation rounds (so they tie to the consolidated income statement); cash at
+closing rates; and the status of every skill that ran before it.
 """
 from __future__ import annotations
 
@@ -70,8 +71,8 @@ def translate_series(ctx, rows, months, entities):
 
 
 def group_cash(ctx, entities) -> tuple[Decimal | None, Decimal | None, list]:
-    reporting = ctx.pack.reporting_currency
     """Cash at both month ends at closing rates, each account rounded as translated."""
+    reporting = ctx.pack.reporting_currency
     by_id = {e.id: e for e in entities}
     cash, prior, missing = ZERO, ZERO, []
     for row in ctx.rows(CASH, prior_end=ctx.month.prev.last_day):
