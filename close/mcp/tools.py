@@ -79,9 +79,10 @@ class CloseTools:
 
     def run_close(self, month: str, entities: list[str] | None = None,
                   skills: list[str] | None = None, detail: str = "summary") -> dict:
-        """The results contract of the month's close (without narrative); `summary`
-        keeps every result's status and summary but leaves metrics and findings to
-        list_findings and run_skill, because a whole close is megabytes of JSON."""
+        """The results contract of the month's close (without narrative). `summary`
+        keeps the status counts and the results that did not pass, and leaves metrics
+        and findings to list_findings and run_skill: a whole close is a megabyte of JSON,
+        more than a conversation should hold."""
         if detail not in ("summary", "full"):
             raise InputError(f"detail {detail!r}: choose summary or full")
         period = _month(month)
