@@ -6,15 +6,18 @@ month end (invoice gross less receipts to date, positive balances only), each ag
 days past its due date and multiplied by its bucket's loss rate, rounded to the cent
 per invoice: not yet due 0.5%, 1-30 days 1%, 31-60 days 5%, 61-90 days 20%, over 90
 days 50% (the `rates` parameter sets other buckets). The allowance is the credit balance
-of the accounts of subtype `allowance`. A shortfall or excess above `tolerance` is a
-finding: book the true-up.
+of the accounts of subtype `allowance`. A shortfall above `tolerance` is a finding: the
+receivables are overstated, book the true-up. An excess is only a finding above
+`excess_tolerance` (default materiality): many policies hold back releases (a release may
+not turn the year's bad-debt expense into income), but a large cushion is a reserve that
+can be used to smooth profit.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
 from close.money import ZERO, cents
-from close.skill import Finding, Money, Skill, Text
+from close.skill import MATERIALITY, Finding, Money, Skill, Text
 
 OPEN_ITEMS = """
 WITH received AS (
@@ -83,7 +86,8 @@ def run(ctx):
     allowance = sum((a["balance"] for a in accounts), ZERO)
     diff = allowance - expected
     findings = []
-    if abs(diff) > ctx.params["tolerance"]:
+    limit = ctx.params["tolerance"] if diff < 0 else ctx.param("excess_tolerance")
+    if abs(diff) > limit:
         what = "short of" if diff < 0 else "above"
         findings.append(Finding(
             "high" if abs(diff) >= ctx.materiality else "medium",
@@ -106,14 +110,16 @@ SKILL = Skill(
         "Computes the expected credit loss on the open receivables at month end (invoice "
         "gross less receipts, aged by days past due; rates per bucket from `rates`, default "
         "not due 0.5%, 1-30 1%, 31-60 5%, 61-90 20%, over 90 50%, rounded per invoice) and "
-        "compares it with the credit balance of the allowance accounts. A shortfall or "
-        "excess above `tolerance` is a finding with the true-up to book."
+        "compares it with the credit balance of the allowance accounts. A shortfall above "
+        "`tolerance`, or an excess above `excess_tolerance` (default materiality), is a "
+        "finding with the true-up to book."
     ),
     needs=("ar_invoices", "ar_receipts", "journal_lines", "accounts"),
     params={
         "rates": Text("0:0.005,30:0.01,60:0.05,90:0.20,over:0.50",
                       "loss rate by days past due: <days>:<rate>,..., over:<rate>"),
-        "tolerance": Money("0.00", "accepted difference between allowance and expected loss"),
+        "tolerance": Money("0.00", "accepted shortfall of the allowance below the expected loss"),
+        "excess_tolerance": Money(MATERIALITY, "accepted excess of the allowance over the expected loss"),
     },
     run=run,
 )

@@ -42,3 +42,10 @@ def test_adequate_allowance_passes_and_a_short_one_is_found():
     con, pack = _books("40.00")
     result = run(SKILL, con, pack, "2026-05")
     assert [(f.amount, f.refs) for f in result.findings] == [(Decimal("18.33"), ("accounts:1150",))]
+
+
+def test_excess_only_above_its_own_tolerance():
+    con, pack = _books("70.00")   # 11.67 above the expected 58.33
+    assert run(SKILL, con, pack, "2026-05").status == "pass"
+    result = run(SKILL, con, pack, "2026-05", params={"excess_tolerance": "10.00"})
+    assert [f.amount for f in result.findings] == [Decimal("11.67")]
