@@ -14,7 +14,10 @@ passes). What is left explains the difference between the two balances:
 Balances. The pack has no statement opening balance, so the statement balance at month
 end is the cumulative sum of the account's bank_transactions booked up to that day: the
 statement is taken to start at zero, with the money the account opened with as its first
-line, exactly as the books start at zero with the opening entry. Both sides run from
+line, exactly as the books start at zero with the opening entry. (The demo pack does so:
+each account's first statement line is the balance brought forward, reference
+OPENING-2025, which the reference pass matches to the opening entry whose description
+carries the same word.) Both sides run from
 inception, so the reconciliation is cumulative:
 
     adjusted bank = statement balance + deposits in transit - outstanding checks

@@ -5,9 +5,10 @@ item from the list a controller must explain. The passes go from certain to plau
 and each item is used at most once:
 
 1. Reference: the bank line's reference is the key of the book line's source document
-   (`ap_payments:PAY-0107` -> `PAY-0107`), the whole `doc_ref`, or a word of the book
-   line's description; the amounts must also be equal (a reference with another amount
-   is not the same payment, it stays for the reviewer).
+   (`ap_payments:PAY-0107` -> `PAY-0107`, what banks echo back from a payment file), the
+   whole `doc_ref`, or a word of the book line's description (a cheque number, a
+   settlement reference typed by the bookkeeper); the amounts must also be equal (a
+   reference with another amount is not the same payment, it stays for the reviewer).
 2. Amount and date: equal amount, booking date within `window_days` of the posting
    date. Ties go to the smallest date gap, then the earliest posting, then je_id and
    line_no, so the result never depends on input order.
