@@ -92,3 +92,13 @@ def test_every_command_has_help(command):
     result = invoke(*command, "--help")
     assert result.exit_code == 0
     assert "Usage" in result.stdout
+
+
+def test_ref_shows_the_lines_of_an_entry(pack, tmp_path):
+    result = invoke("ref", "journal_lines:JE-3", "--pack", str(pack), "--json")
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)["rows"]
+    assert [(r["line_no"], r["debit"], r["credit"]) for r in rows] == [(1, "250.50", "0.00"), (2, "0.00", "250.50")]
+    assert invoke("ref", "journal_lines:JE-404", "--pack", str(pack)).exit_code == 1
+    bad = invoke("ref", "JE-3", "--pack", str(pack))
+    assert bad.exit_code == 2 and "must look like <table>:<key>" in bad.stderr

@@ -1,0 +1,44 @@
+"""`close ref REF`: from a finding's ref to the rows of the books behind it."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from close.cli.common import fail, open_pack_or_fail, print_json
+from close.refs import BadRef, resolve_ref
+from close.results import jsonable
+
+
+def register(app: typer.Typer) -> None:
+    app.command("ref")(show_ref)
+
+
+def show_ref(
+    ref: str = typer.Argument(..., help="A finding's ref, e.g. journal_lines:JE-000123 or payroll:2026-05/E-0107."),
+    pack: Optional[Path] = typer.Option(None, "--pack", help="Ledger pack; default: the demo group."),
+    workspace: Optional[Path] = typer.Option(None, "--workspace", help="Where the ledger database lives."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show the rows a ref names (every line of a journal entry)."""
+    _, con, info = open_pack_or_fail(pack, workspace)
+    try:
+        rows = resolve_ref(con, ref, info.tables)
+    except BadRef as exc:
+        fail(str(exc))
+    finally:
+        con.close()
+    if not rows:
+        fail(f"nothing in the pack has ref {ref!r}", code=1)
+    if as_json:
+        print_json({"ref": ref, "rows": jsonable(rows)})
+        return
+    table = Table(title=ref)
+    for column in rows[0]:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if v is None else str(jsonable(v)) for v in row.values()))
+    Console().print(table)
