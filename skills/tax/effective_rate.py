@@ -5,15 +5,14 @@ when it departs from the statutory rate, someone has to say why. Year to date, t
 between the tax booked and pre-tax income × statutory rate is split into its components:
 
 - this month's provision difference (booked minus the month's pre-tax income × rate,
-  rounded, nil on a loss), and the same for the earlier months of the year (entries
-  posted into a month after its provision was booked show here);
-- losses: months with a pre-tax loss book no tax, which the year-to-date product does
-  not see;
-- rounding: computing month by month instead of on the year's total (cents).
+  rounded), and the same for the earlier months of the year (entries posted into a
+  month after its provision was booked show here);
+- rounding: computing month by month instead of on the year's total (cents); a rate that
+  changed during the year shows here too.
 
 This month's provision difference is a finding (amount: the difference); earlier
-months were reported in their own closes, so they, losses and rounding are explanations
-in metrics.
+months were reported in their own closes, so they and rounding are explanations in
+metrics.
 """
 from __future__ import annotations
 
@@ -37,8 +36,7 @@ def run(ctx):
     gaps = [(m, m.booked - m.computed) for m in months if m.computed is not None]
     this_month = sum((d for m, d in gaps if m.month == ctx.month), ZERO)
     earlier = sum((d for m, d in gaps if m.month != ctx.month), ZERO)
-    losses = sum((-(m.pretax * m.rate) for m in months if m.rate is not None and m.pretax < 0), ZERO)
-    rounding = gap - this_month - earlier - losses
+    rounding = gap - this_month - earlier
     findings = []
     if abs(this_month) > ctx.params["tolerance"]:
         m = next(m for m, _ in gaps if m.month == ctx.month)
@@ -58,7 +56,6 @@ def run(ctx):
         "lines": [{"line": "Tax at the statutory rate", "amount": cents(at_statutory)},
                   {"line": "This month under (+) or over (-) provided", "amount": cents(this_month)},
                   {"line": "Earlier months under (+) or over (-) provided", "amount": cents(earlier)},
-                  {"line": "Losses without tax", "amount": cents(losses)},
                   {"line": "Rounding of monthly provisions", "amount": cents(rounding)},
                   {"line": "Tax booked", "amount": cents(booked)}],
     }
@@ -74,8 +71,7 @@ SKILL = Skill(
     description=(
         "Year to date: effective tax rate (income tax expense / pre-tax income) against the "
         "statutory rate, the gap split into this month's and earlier months' under- or "
-        "over-provision (booked minus pre-tax income × rate, per month), losses without tax "
-        "and rounding. This month's provision difference above `tolerance` is a finding."
+        "over-provision (booked minus pre-tax income × rate, per month) and rounding. This month's provision difference above `tolerance` is a finding."
     ),
     needs=("journal_lines", "accounts", "tax_codes"),
     params={"tolerance": Money("0.00", "accepted provision difference per month")},

@@ -4,15 +4,15 @@ Pre-tax income is the month's activity on every income-statement account except 
 tax expense, credit positive (revenue minus expense). The statutory rate is the rate of
 the entity's income tax code (tax_type `income`, jurisdiction = the entity's country) in
 force on the month's last day. The current tax for a month is pre-tax income × rate,
-rounded once to the cent, half away from zero; a loss gives no tax (no deferred tax
-asset is booked monthly).
+rounded once to the cent, half away from zero; a loss gives a negative current tax (a
+tax credit), as the catalog's rule (pre-tax income × statutory rate) says.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from close.money import ZERO, cents
+from close.money import cents
 from close.periods import Month
 
 RATE = """
@@ -59,7 +59,7 @@ class MonthTax:
     def computed(self) -> Decimal | None:
         if self.rate is None:
             return None
-        return cents(self.pretax * self.rate) if self.pretax > 0 else ZERO
+        return cents(self.pretax * self.rate)
 
 
 def statutory(ctx, month: Month) -> tuple[str | None, Decimal | None]:

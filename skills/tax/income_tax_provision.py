@@ -2,7 +2,7 @@
 
 The provision is the last entry of a close and the one most often left at last month's
 figure. The month's current tax is recomputed (income_tax.py: pre-tax income of the month
-× the entity's statutory rate in force, rounded once, nil on a loss) and compared with
+× the entity's statutory rate in force, rounded once; a loss gives a tax credit) and compared with
 the income tax expense booked in the month. A difference above `tolerance` is a finding:
 post it (Dr/Cr income tax expense against income tax payable).
 """
@@ -24,7 +24,7 @@ def run(ctx):
             {}, "No statutory income tax rate.")
     pretax = this.pretax if this else ZERO
     booked = this.booked if this else ZERO
-    computed = cents(pretax * rate) if pretax > 0 else ZERO
+    computed = cents(pretax * rate)
     diff = booked - computed
     findings = []
     if abs(diff) > ctx.params["tolerance"]:
@@ -51,7 +51,7 @@ SKILL = Skill(
     description=(
         "Recomputes the month's current income tax as pre-tax income (all income-statement "
         "accounts except income tax expense) × the statutory rate of the entity's income tax "
-        "code in force, rounded once (nil on a loss), and compares it with the income tax "
+        "code in force, rounded once (a loss gives a tax credit), and compares it with the income tax "
         "expense booked in the month. A difference above `tolerance` is a finding with the "
         "adjustment to post; year-to-date figures in metrics."
     ),

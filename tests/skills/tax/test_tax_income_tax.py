@@ -30,7 +30,7 @@ def test_provision_at_the_statutory_rate():
     etr = run(ETR, con, pack, "2026-05")
     assert etr.status == "pass"
     lines = {l["line"]: l["amount"] for l in etr.metrics["lines"]}
-    assert lines["Losses without tax"] == Decimal("100.00")       # March's loss of 400
+    assert lines["Earlier months under (+) or over (-) provided"] == Decimal("100.00")  # March's loss: no credit booked
     assert lines["Tax booked"] == Decimal("750.00")
     assert sum(v for k, v in lines.items() if k not in ("Tax booked",)) == lines["Tax booked"]
 
@@ -41,4 +41,4 @@ def test_wrong_provision_found_by_both():
     etr = run(ETR, con, pack, "2026-05")
     assert [(f.amount, f.refs) for f in etr.findings] == [(Decimal("50.00"), ("journal_lines:T05",))]
     lines = {l["line"]: l["amount"] for l in etr.metrics["lines"]}
-    assert lines["Earlier months under (+) or over (-) provided"] == Decimal("10.00")
+    assert lines["Earlier months under (+) or over (-) provided"] == Decimal("110.00")  # March 100, April 10
