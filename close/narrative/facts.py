@@ -10,9 +10,18 @@ its amount, severity, message and at most three refs.
 
 Ids are `<entity or group>.<skill id>.<what>` (US01.recon.bank.difference,
 US01.stmt.income_statement.revenue, group.close.exceptions_summary.finding_1) plus
-`run.*` for the close as a whole, so the same pack and month always give the same ids.
+`run.*` for the close as a whole, `<section>.*` for counts of a section, and the
+headline figures of headline.py (`group.revenue`, `US01.net_income`), so the same pack
+and month always give the same ids.
 
-Compactness: skills are still being written by others and some report a lot, so every
+Findings are counted as the report counts them: the close area's skills
+(close.exceptions_summary, close.checklist, close.period_readiness) restate the
+findings of other skills, so their own findings are left out of every count and list.
+Findings are ranked as the report ranks them: by close.exceptions_summary's order
+(severity, then amount in the reporting currency) when it ran, else by severity and
+amount; `FactSheet.ranks` gives each finding fact its place in that order.
+
+Compactness: skills differ in how much they report and some report a lot, so every
 list is capped (lines per statement, metrics per result, findings per result and per
 section) and passing or skipped checks are listed by id in one line per section rather
 than one fact each.
@@ -25,7 +34,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from close.narrative.sections import SECTION_IDS, STATEMENTS, section_for
+from close.narrative.ranking import counted, ordered_findings
+from close.narrative.sections import SECTION_IDS, SECTIONS, STATEMENTS, section_for
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 MAX_LINES = 25              # statement lines per result (all-zero lines left out)
@@ -46,11 +56,19 @@ COLUMN_KEYS = ("amount", "ytd", "prior", "prior_year")
 _PCT = re.compile(r"pct|percent")
 _NUMBER = re.compile(r"ratio|rate|share|days|months|dso|dpo|runway|chi|mad|score|benford|weight")
 KEY_METRIC = re.compile(r"difference|variance|total|balance|net|revenue|income|profit|unreconciled|gap")
-HEADLINE_STATEMENTS = ("stmt.consolidation", "stmt.income_statement", "stmt.balance_sheet")
 _DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
-_HEADLINE = re.compile(r"^(total )?(revenue|net revenue|sales|net income|net profit|profit for the period|"
-                       r"operating (income|profit)|gross profit|cash( and cash equivalents)?|total assets|"
-                       r"total liabilities|total equity)$", re.IGNORECASE)
+# headline figures (headline.py) by what they are -> sections that state them
+HEADLINE_SECTIONS = {
+    "revenue": ("executive_summary", "results_of_operations"),
+    "net_income": ("executive_summary", "results_of_operations"),
+    "gross_margin_pct": ("results_of_operations",), "revenue_ytd": ("results_of_operations",),
+    "net_income_ytd": ("results_of_operations",), "operating_profit": ("results_of_operations",),
+    "operating_profit_ytd": ("results_of_operations",),
+    "cash": ("executive_summary", "balance_sheet_and_cash"),
+    "total_assets": ("balance_sheet_and_cash",), "total_liabilities": ("balance_sheet_and_cash",),
+    "total_equity": ("balance_sheet_and_cash",), "balance_difference": ("balance_sheet_and_cash",),
+    "working_capital": ("balance_sheet_and_cash",),
+}
 
 
 @dataclass(frozen=True)
@@ -80,6 +98,7 @@ class FactSheet:
     month: str
     reporting_currency: str | None
     sections: dict[str, list[Fact]] = field(default_factory=dict)
+    ranks: dict[str, int] = field(default_factory=dict)   # finding fact id -> place in the report's order
 
     def facts(self, section_id: str) -> list[Fact]:
         return self.sections.get(section_id, [])
@@ -259,8 +278,8 @@ COLUMNS = {"amount": "month", "ytd": "year to date", "prior": "prior period",
            "prior_year": "same period last year", "prior_year_ytd": "last year to date"}
 
 
-def _line_facts(b: _Builder, result: dict) -> list[tuple[Fact, bool]]:
-    """(fact, is the line's main amount) for each figure of each statement line."""
+def _line_facts(b: _Builder, result: dict) -> list[Fact]:
+    """A fact for each figure of each statement line."""
     if result["id"] in LINES_ELSEWHERE:
         return []
     limit = MAX_LINES
@@ -281,11 +300,10 @@ def _line_facts(b: _Builder, result: dict) -> list[tuple[Fact, bool]]:
             got = classify(key, value, currency)
             if not got:
                 continue
-            main = key == "amount"
-            suffix = "" if main else f".{slug(key)}"
+            suffix = "" if key == "amount" else f".{slug(key)}"
             column = COLUMNS.get(key, key.replace("_", " "))
-            facts.append((Fact(f"{b.prefix(result)}.{slug(label)}{suffix}", got[0], got[1],
-                               f"{b.name(result)}: line, {column}", label), main))
+            facts.append(Fact(f"{b.prefix(result)}.{slug(label)}{suffix}", got[0], got[1],
+                              f"{b.name(result)}: line, {column}", label))
     return facts
 
 
@@ -297,8 +315,10 @@ def _counts(results: list[dict]) -> dict[str, int]:
 
 
 def _count_facts(prefix: str, what: str, results: list[dict]) -> list[Fact]:
+    """Checks by status, and findings by severity as the report counts them (close.*
+    skills' findings left out: they restate the others)."""
     counts = _counts(results)
-    findings = [f for r in results for f in r.get("findings", [])]
+    findings = [f for r in counted(results) for f in r.get("findings", [])]
     facts = [Fact(f"{prefix}.checks", str(len(results)), "count", f"{what}: checks run (skill x entity)")]
     for status in ("pass", "exceptions", "error", "skipped"):
         facts.append(Fact(f"{prefix}.{status}", str(counts.get(status, 0)), "count",
@@ -317,12 +337,10 @@ def _listing(results: list[dict]) -> str:
     return "; ".join(f"{skill} ({', '.join(ents)})" for skill, ents in by_skill.items())
 
 
-def _result_facts(b: _Builder, section: str, summary: str, r: dict, full: bool) -> None:
+def _result_facts(b: _Builder, section: str, r: dict, full: bool) -> None:
     """Statement lines, metrics and findings of one result, in its section."""
-    for fact, main in _line_facts(b, r):
-        fact = b.add(section, fact)
-        if main and r["id"] in HEADLINE_STATEMENTS and _HEADLINE.match(fact.text or ""):
-            b.share(summary, fact)
+    for fact in _line_facts(b, r):
+        b.add(section, fact)
     for fact in _metric_facts(b, r, full):
         b.add(section, fact)
     findings = r.get("findings", [])
@@ -356,6 +374,7 @@ def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | Non
                         "count", "Entities closed"))
     for fact in _count_facts("run", "Whole close", results):
         b.add(summary, fact)
+    _headline(b, doc, results)
 
     per_section: dict[str, list[dict]] = {s: [] for s in SECTION_IDS}
     for r in results:
@@ -368,6 +387,10 @@ def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | Non
             continue
         for fact in _count_facts(section, section.replace("_", " ").capitalize(), rs):
             b.add(section, fact)
+        if section == "results_of_operations":
+            flux = sum(len(r.get("findings") or []) for r in rs if r["id"].startswith("flux."))
+            b.add(section, Fact(f"{section}.flux_findings", str(flux), "count", "Findings of the flux checks"))
+        _rest(b, section)
         quiet = [r for r in rs if r.get("status") == "pass" and r["id"] not in STATEMENTS
                  and not r["id"].startswith("flux.")]
         if quiet:
@@ -386,26 +409,26 @@ def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | Non
             if r.get("status") == "error":
                 continue
             try:
-                _result_facts(b, section, summary, r, full)
+                _result_facts(b, section, r, full)
             except (AttributeError, TypeError, ValueError, ArithmeticError):
                 continue    # a result of an unexpected shape keeps its status line, nothing more
 
     # exceptions: the most severe and largest findings across all skills, and errors
     exc = "exceptions"
-    b.add(exc, Fact("exceptions.findings", str(sum(len(r.get("findings", [])) for r in results)), "count",
-                    "Findings across all checks"))
+    everything = ordered_findings(results)
+    b.add(exc, Fact("exceptions.findings", str(len(everything)), "count",
+                    "Findings across all checks (close.* summaries left out, as in the report)"))
     for severity in ("high", "medium", "low"):
-        n = sum(1 for r in results for f in r.get("findings", []) if f.get("severity") == severity)
+        n = sum(1 for _, _, f in everything if f.get("severity") == severity)
         b.add(exc, Fact(f"exceptions.findings_{severity}", str(n), "count", f"{severity}-severity findings"))
-    everything = [(r, i, f) for r in results for i, f in enumerate(r.get("findings", []), start=1)]
-    everything.sort(key=lambda t: (SEVERITY_RANK.get(t[2].get("severity"), 3),
-                                   -(abs(_decimal(t[2].get("amount")) or 0)), t[0]["id"],
-                                   t[0].get("entity_id") or "", t[1]))
+    _rest(b, exc)
     for n, (r, i, f) in enumerate(everything[:MAX_TOP_FINDINGS]):
         fact = finding_fact(b, r, i, f)
         b.add(exc, fact)
         if n < MAX_HEADLINE_FINDINGS:
             b.share(summary, fact)
+    ranks = {f"{r.get('entity_id') or 'group'}.{r['id']}.finding_{i}": n
+             for n, (r, i, _) in enumerate(everything)}
     errors = [r for r in results if r.get("status") == "error"]
     b.add(exc, Fact("exceptions.errored_checks", str(len(errors)), "count", "Checks that errored"))
     for r in errors:
@@ -415,7 +438,42 @@ def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | Non
             b.add(exc, Fact(f"{b.prefix(r)}.findings", str(len(r.get("findings", []))), "count",
                             f"{b.name(r)}: findings", clip(r.get("summary"))))
 
-    return FactSheet(month or "", reporting_currency, b.sections)
+    return FactSheet(month or "", reporting_currency, b.sections, ranks)
+
+
+def _headline(b: _Builder, doc: dict, results: list[dict]) -> None:
+    """The headline figures (headline.py), each in the sections that state it."""
+    from close.narrative.headline import headline_facts
+    entities = list(doc.get("entities") or sorted({r["entity_id"] for r in results if r.get("entity_id")}))
+    try:
+        facts = headline_facts(results, entities, b.currencies, b.reporting)
+    except (AttributeError, TypeError, ValueError, ArithmeticError):
+        return      # results of an unexpected shape: the sections keep their other facts
+    has_group = any(f.id == "group.revenue" for f in facts)
+    for fact in facts:
+        owner, name = fact.id.split(".")[:2]
+        for section in HEADLINE_SECTIONS.get(name, ()):
+            # the summary states the group; an entity's figures only when there is no group
+            if section == "executive_summary" and owner != "group" and (has_group or name == "cash"):
+                continue
+            b.share(section, fact)
+
+
+_REST = {"results_of_operations": ("flux_findings", "flux findings"),
+         "reconciliations": ("exceptions", "checks with exceptions"),
+         "tax": ("exceptions", "checks with exceptions"), "exceptions": ("findings", "findings")}
+
+
+def _rest(b: _Builder, section: str) -> None:
+    """How many items are left once a draft has named the section's first few
+    (`<section>.<what>_after_top_<n>`), so "and 4 more" is itself a fact."""
+    listed = next((s.listed for s in SECTIONS if s.id == section), 0)
+    what, words = _REST.get(section, (None, None))
+    total = next((f for f in b.sections[section] if f.id == f"{section}.{what}"), None)
+    if not listed or not total or int(total.value) <= listed:
+        return
+    b.add(section, Fact(f"{section}.{what}_after_top_{listed}", str(int(total.value) - listed), "count",
+                        f"{section.replace('_', ' ').capitalize()}: {words} beyond the first {listed}"))
 
 
 def build_from_outcome(doc: dict, outcome=None) -> FactSheet:

@@ -16,26 +16,27 @@ class Section:
     title: str
     brief: str          # what the section must cover, given to Claude and to the fallback
     words: int          # length limit for the draft
+    listed: int = 0     # items a draft names before it counts the rest (facts state the rest)
 
 
 SECTIONS = (
     Section("executive_summary", "Executive summary",
             "The month in a few sentences: how the close went (checks run, exceptions, errors), "
-            "the headline results and balances, and the few items that need a decision.", 140),
+            "the headline results and balances, and the few items that need a decision.", 140, 3),
     Section("results_of_operations", "Results of operations",
             "Revenue, costs and profit for the month by entity and for the group, and the "
-            "material movements against prior month, prior year and budget.", 220),
+            "material movements against prior month, prior year and budget.", 220, 3),
     Section("balance_sheet_and_cash", "Balance sheet and cash",
             "Assets, liabilities, equity and cash at month end, working capital, aging and runway, "
             "and foreign-exchange effects.", 200),
     Section("reconciliations", "Reconciliations",
             "Which reconciliations tie, which do not, by how much, and what must be posted or "
-            "chased to clear them.", 200),
+            "chased to clear them.", 200, 5),
     Section("tax", "Tax",
-            "Tax checks: what ties, what is wrong or missing, amounts at stake and filings due.", 160),
+            "Tax checks: what ties, what is wrong or missing, amounts at stake and filings due.", 160, 5),
     Section("exceptions", "Exceptions needing a decision",
             "The findings a reviewer must decide on, most severe and largest first, with their "
-            "amounts and where they sit; checks that errored.", 200),
+            "amounts and where they sit; checks that errored.", 200, 8),
 )
 SECTION_IDS = tuple(s.id for s in SECTIONS)
 

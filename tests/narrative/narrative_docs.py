@@ -93,6 +93,8 @@ class Outcome:
     def __init__(self, doc):
         self.entities = [self._E(e, CURRENCIES[e]) for e in doc["entities"]]
         titles = {"je.trial_balance": "Trial balance", "je.self_approved": "Self-approved entries",
+                  "stmt.consolidation": "Consolidated statements", "close.period_readiness": "Period readiness",
+                  "close.exceptions_summary": "Exceptions summary", "close.mfr": "Monthly financial review",
                   "recon.bank": "Bank reconciliation", "recon.loans": "Loans", "tax.vat_return": "VAT return",
                   "stmt.income_statement": "Income statement", "stmt.balance_sheet": "Balance sheet",
                   "flux.kpis": "Key performance indicators", "flux.month_over_month": "Month-over-month flux",
@@ -143,3 +145,52 @@ class Recorder:
     def client(self):
         import anthropic
         return anthropic.DefaultHttpxClient(transport=httpx2.MockTransport(self))
+
+
+def group_doc():
+    """DOC plus what a full close adds: close.mfr's KPIs, the consolidation, a close-area
+    result restating a finding, and close.exceptions_summary's ranking, which puts the
+    USD 450.00 bank item before the USD 12,500.00 entry (as if amounts in the reporting
+    currency said so) to show that the narrative follows the report's order."""
+    d = doc()
+    by_id = {(r["id"], r["entity_id"]): r for r in d["skills"]}
+    bank = by_id[("recon.bank", "US01")]["findings"][0]
+    approved = by_id[("je.self_approved", "US01")]["findings"]
+    flux = by_id[("flux.month_over_month", "US01")]["findings"][0]
+
+    def row(skill, finding):
+        return {"severity": finding["severity"], "skill_id": skill, "entity_id": "US01", "currency": "USD",
+                "amount": finding["amount"].lstrip("-"), "amount_reporting": finding["amount"].lstrip("-"),
+                "message": finding["message"], "refs": finding["refs"]}
+    ranked = [row("recon.bank", bank), row("je.self_approved", approved[0]),
+              row("flux.month_over_month", flux), row("je.self_approved", approved[1])]
+    kpi = lambda key, unit, value, prior: {"key": key, "label": key, "unit": unit, "value": value, "prior": prior}
+    d["skills"] += [
+        {"id": "stmt.consolidation", "entity_id": None, "status": "pass", "summary": "Group (2 entities, USD).",
+         "metrics": {"reporting_currency": "USD", "lines": [],
+                     "income_statement": [
+                         {"line": "Revenue", "section": "revenue", "kind": "line",
+                          "amount": "2000000.00", "ytd": "9000000.00"},
+                         {"line": "Operating profit", "section": "operating_profit", "kind": "subtotal",
+                          "amount": "700000.00", "ytd": "3000000.00"}],
+                     "total_assets": "5000000.00", "total_liabilities": "2000000.00",
+                     "total_equity": "3000000.00", "difference": "0.00", "net_income": "500000.00"},
+         "findings": []},
+        {"id": "close.period_readiness", "entity_id": "US01", "status": "exceptions",
+         "summary": "US01 is not ready.", "metrics": {},
+         "findings": [{"severity": "high", "message": "Restates the bank item.", "amount": "99999.00",
+                       "refs": ["accounts:1990"]}]},
+        {"id": "close.exceptions_summary", "entity_id": None, "status": "pass", "summary": "4 findings.",
+         "metrics": {"reporting_currency": "USD", "count": 4, "ranked": [{"rank": i, **r} for i, r in
+                                                                          enumerate(ranked, start=1)]},
+         "findings": []},
+        {"id": "close.mfr", "entity_id": None, "status": "pass", "summary": "Group revenue 2000000.00 USD.",
+         "metrics": {"reporting_currency": "USD", "kpis": [
+             kpi("revenue", "USD", "2000000.00", "1900000.00"), kpi("gross_margin_pct", "%", "51.4", "50.0"),
+             kpi("net_income", "USD", "500000.00", "520000.00"),
+             kpi("revenue_ytd", "USD", "9000000.00", "8000000.00"),
+             kpi("net_income_ytd", "USD", "2100000.00", "1900000.00"),
+             kpi("cash", "USD", "3000000.00", "2800000.00")]},
+         "findings": []},
+    ]
+    return d

@@ -30,7 +30,9 @@ def pack_path() -> tuple[Path, str]:
         return GOOD_PACK, "test pack"
 
 
-def measure(month: str = "2026-05", pack: Path | None = None, workspace: Path | None = None) -> dict:
+def measure(month: str = "2026-05", pack: Path | None = None, workspace: Path | None = None,
+            outcome=None) -> dict:
+    """Sizes for `outcome` when given (a close already run), else for a close of `pack`."""
     import os
 
     from close import narrative
@@ -43,12 +45,14 @@ def measure(month: str = "2026-05", pack: Path | None = None, workspace: Path | 
     from close.narrative.sections import SECTIONS
     from narrative_docs import Recorder, message
 
-    label = "given pack"
-    if pack is None:
-        pack, label = pack_path()
-    workspace = workspace or Path(tempfile.mkdtemp())
-    con, info = open_pack(pack, workspace=workspace)
-    outcome = run_close(con, info, parse_month(month))
+    label = "given close"
+    if outcome is None:
+        label = "given pack"
+        if pack is None:
+            pack, label = pack_path()
+        workspace = workspace or Path(tempfile.mkdtemp())
+        con, info = open_pack(pack, workspace=workspace)
+        outcome = run_close(con, info, parse_month(month))
     doc = outcome_to_dict(outcome)
     sheet = build_from_outcome(doc, outcome)
     by_id = {s.id: s for s in SECTIONS}

@@ -20,7 +20,7 @@ SUMMARY = {
     "paragraphs": ["May 2026 closed with 11 checks: 6 passed and 3 found exceptions. US01 revenue was "
                    "USD 1.23M; self-approved entries of USD 12,500.00 need a decision."],
     "figures": [{"text": "11", "fact_id": "run.checks"}, {"text": "6", "fact_id": "run.pass"},
-                {"text": "USD 1.23M", "fact_id": "US01.stmt.income_statement.revenue"},
+                {"text": "USD 1.23M", "fact_id": "US01.revenue"},
                 {"text": "USD 12,500.00", "fact_id": "US01.je.self_approved.finding_1"}],
 }
 
@@ -107,7 +107,7 @@ def test_a_good_claude_draft_is_verified_and_usage_is_counted(api_key):
     assert all(s["verification"] == "verified" for s in sections.values()), \
         [s["unverified_figures"] for s in sections.values()]
     assert sections["executive_summary"]["figures"][2] == {
-        "text": "USD 1.23M", "fact": "US01.stmt.income_statement.revenue", "value": "1234567.89"}
+        "text": "USD 1.23M", "fact": "US01.revenue", "value": "1234567.89"}
     usage = out["usage"]
     assert usage == {"calls": 6, "input_tokens": 210 + 5 * 160, "output_tokens": 500 + 5 * 450,
                      "cache_read_tokens": 5 * 3100, "cache_write_tokens": 3100,
@@ -119,14 +119,14 @@ def test_a_good_claude_draft_is_verified_and_usage_is_counted(api_key):
 
 def test_a_wrong_figure_marks_the_section_unverified(api_key):
     wrong = {"paragraphs": ["US01 revenue was USD 1.3M, and 5 checks found exceptions."],
-             "figures": [{"text": "USD 1.3M", "fact_id": "US01.stmt.income_statement.revenue"}]}
+             "figures": [{"text": "USD 1.3M", "fact_id": "US01.revenue"}]}
     recorder = Recorder([answering({"executive_summary": message(wrong)})] * 6)
     out = run(recorder)
     summary = out["narrative"]["sections"][0]
     assert summary["drafted_by"] == "claude"
     assert summary["verification"] == "unverified"
     assert summary["unverified_figures"] == [
-        {"text": "USD 1.3M", "reason": "cites US01.stmt.income_statement.revenue (1234567.89 USD) for a different value"},
+        {"text": "USD 1.3M", "reason": "cites US01.revenue (1234567.89 USD) for a different value"},
         {"text": "5", "reason": "matches no fact"},
     ]
     assert summary["paragraphs"] == wrong["paragraphs"]

@@ -38,7 +38,11 @@ def test_facts_have_stable_ids_units_and_refs():
     assert bs["UK01.stmt.balance_sheet.cash"].unit == "GBP"
     summary = s.by_id("executive_summary")
     assert summary["run.checks"].value == "11" and summary["run.error"].value == "1"
-    assert "US01.stmt.income_statement.revenue" in summary and "UK01.stmt.balance_sheet.cash" in summary
+    # headline figures under fixed ids: without a group, the summary states the entities'
+    assert (summary["US01.revenue"].value, summary["US01.revenue"].unit) == ("1234567.89", "USD")
+    assert summary["US01.net_income.prior_month"].value == "380000.00"
+    assert bs["UK01.cash"].value == "250000.00" and bs["UK01.balance_difference"].value == "0.00"
+    assert not any(".stmt." in k and ".finding_" not in k for k in summary)    # no statement lines
     exc = s.by_id("exceptions")
     assert exc["UK01.je.cutoff.status"].value == "error"
     assert exc["exceptions.errored_checks"].value == "1" and exc["exceptions.findings_high"].value == "2"
@@ -90,7 +94,8 @@ def test_the_fallback_drafts_every_section_verified_and_byte_identical():
         assert all(f["value"] for f in s["figures"])
         assert INJECTION not in json.dumps(s)
     summary = sections[0]["paragraphs"][0]
-    assert summary.startswith("The May 2026 close covered 2 entities. In all, 11 checks ran: 6 passed")
+    assert summary == ("The May 2026 close ran 11 checks across 2 entities: 6 passed, 3 found exceptions, "
+                       "1 was skipped and 1 errored. They raised 4 findings: 2 high and 2 medium severity.")
 
 
 def test_an_empty_close_still_gets_a_narrative():
