@@ -100,6 +100,15 @@ def resolve_params(skill: Skill, config: Config, entity_id: str | None, override
     return skill.parse_params(merged)
 
 
+def _check_month_has_books(con, month: Month) -> None:
+    """A month that ends before the books begin is a typo or a pack of the wrong period:
+    closing it would report an empty ledger as clean, so say when the books start. (A
+    later month with no postings yet is a real close: balances carry forward.)"""
+    first = con.execute("SELECT MIN(posting_date) FROM journal_lines").fetchone()[0]
+    if first is not None and month.last_day < first:
+        raise UsageError(f"the pack has no books for {month}: its journal starts in {first:%Y-%m}")
+
+
 def run_close(con, pack, month: Month, *, registry: Registry | None = None,
               entity_ids: list[str] | None = None, skill_patterns: list[str] | None = None,
               config: Config | None = None, param_overrides: dict | None = None,
@@ -118,6 +127,7 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
         entities = [e for e in all_entities if e.id in set(entity_ids)]
     else:
         entities = all_entities
+    _check_month_has_books(con, month)
     try:
         skills = registry.select(skill_patterns)
     except KeyError as exc:

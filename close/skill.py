@@ -197,7 +197,10 @@ class Skill:
             if name not in self.params:
                 known = ", ".join(sorted(self.params)) or "none"
                 raise ValueError(f"{self.id} has no parameter {name!r} (parameters: {known})")
-            values[name] = self.params[name].parse(raw)
+            try:
+                values[name] = self.params[name].parse(raw)
+            except ValueError as exc:
+                raise ValueError(f"{self.id} parameter {name!r}: {exc}") from None
         return values
 
 

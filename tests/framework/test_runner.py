@@ -95,7 +95,7 @@ def test_close_toml_with_unknown_parameter_is_refused(books):
 def test_bad_parameter_type_is_a_usage_error(books):
     con, info = books
     registry = Registry([skill("je.t", threshold, params={"threshold": Money("100.00")})])
-    with pytest.raises(UsageError, match="'ten' is not a valid amount"):
+    with pytest.raises(UsageError, match="je.t parameter 'threshold': 'ten' is not a valid amount"):
         run_close(con, info, MAY, registry=registry, param_overrides={"je.t": {"threshold": "ten"}})
 
 
@@ -125,3 +125,9 @@ def test_same_books_give_the_same_bytes(books):
     second = dumps(outcome_to_dict(run_close(con, info, MAY, workers=1)))
     assert first == second
     assert '"id": "je.trial_balance"' in first
+
+
+def test_month_before_the_books_begin_is_a_usage_error(books):
+    con, info = books
+    with pytest.raises(UsageError, match="the pack has no books for 2024-12: its journal starts in 2026-04"):
+        run_close(con, info, parse_month("2024-12"), registry=Registry([skill("je.lines", count_lines)]))
