@@ -37,3 +37,22 @@ def balances(ctx, as_of: date) -> list[dict]:
 def activity(ctx, start: date, end: date) -> list[dict]:
     """Debit-positive movement per account between two days, both included."""
     return ctx.rows(ACTIVITY, start=start, end=end)
+
+UNBALANCED_ENTRIES = """
+SELECT je_id
+FROM journal_lines
+WHERE entity_id = $entity_id AND posting_date BETWEEN $start AND $end
+GROUP BY je_id
+HAVING SUM(debit) <> SUM(credit)
+ORDER BY je_id
+"""
+
+
+def unbalanced_entry_refs(ctx, start: date | None = None, end: date | None = None,
+                          entity_id: str | None = None) -> list[str]:
+    """Refs of the entries whose lines dated from `start` (default: the first posting) to
+    `end` (default: the month's end) do not balance: what every identity check that
+    fails because of the books names as its cause."""
+    rows = ctx.rows(UNBALANCED_ENTRIES, start=start or date.min, end=end or ctx.month.last_day,
+                    entity_id=entity_id or ctx.entity.id)
+    return [f"journal_lines:{r['je_id']}" for r in rows]

@@ -9,6 +9,7 @@ their status so the review shows what is ready and what is not.
 """
 from __future__ import annotations
 
+from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
 
@@ -65,15 +66,6 @@ TRIAL_BALANCE = """
 SELECT CAST(COALESCE(SUM(debit), 0) - COALESCE(SUM(credit), 0) AS DECIMAL(18,2)) AS difference
 FROM journal_lines
 WHERE entity_id = $entity_id AND posting_date <= $month_end
-"""
-
-UNBALANCED = """
-SELECT je_id
-FROM journal_lines
-WHERE entity_id = $entity_id AND posting_date <= $month_end
-GROUP BY je_id
-HAVING SUM(debit) <> SUM(credit)
-ORDER BY je_id
 """
 
 OPEN_EARLIER_PERIODS = """
@@ -139,7 +131,7 @@ def trial_balance(ctx, findings: list) -> dict:
     difference = ctx.rows(TRIAL_BALANCE)[0]["difference"]
     if difference == ZERO:
         return check("trial_balance", "Trial balance balances", "pass", "debits equal credits")
-    refs = tuple(f"journal_lines:{r['je_id']}" for r in ctx.rows(UNBALANCED))
+    refs = tuple(unbalanced_entry_refs(ctx))
     findings.append(Finding(
         "high",
         f"The trial balance at {ctx.month.last_day} is out by {difference} {cur} (debits less "

@@ -4,6 +4,7 @@ Every other check assumes the ledger balances. If it does not, the difference is
 first thing to chase, so the finding names the entries that do not balance within the
 period (the usual cause) and the size of the gap.
 """
+from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
 
@@ -16,15 +17,6 @@ SELECT
   COUNT(*) AS lines
 FROM journal_lines
 WHERE entity_id = $entity_id AND posting_date <= $month_end
-"""
-
-OFF_ENTRIES = """
-SELECT je_id, CAST(SUM(debit) - SUM(credit) AS DECIMAL(18,2)) AS difference
-FROM journal_lines
-WHERE entity_id = $entity_id AND posting_date <= $month_end
-GROUP BY je_id
-HAVING SUM(debit) <> SUM(credit)
-ORDER BY je_id
 """
 
 # Per account: balance brought forward, the month's debits and credits, balance at the
@@ -62,7 +54,7 @@ def run(ctx):
     }
     findings = []
     if period_diff != ZERO or cumulative_diff != ZERO:
-        refs = [f"journal_lines:{r['je_id']}" for r in ctx.rows(OFF_ENTRIES)]
+        refs = unbalanced_entry_refs(ctx)
         findings.append(Finding(
             "high",
             f"Trial balance does not balance: debits exceed credits by {cents(cumulative_diff)} "

@@ -12,6 +12,7 @@ month end, and each cash account with a balance must be linked to a bank account
 """
 from __future__ import annotations
 
+from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.skill import Finding, Skill, SkillError
 
@@ -25,15 +26,6 @@ WHERE j.entity_id = $entity_id AND a.subtype = 'cash' AND j.posting_date <= $mon
 GROUP BY a.account_id, a.name
 ORDER BY a.account_id
 """
-
-OFF_ENTRIES = """
-SELECT j.je_id FROM journal_lines j
-WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $month_start AND $month_end
-GROUP BY j.je_id
-HAVING SUM(j.debit) <> SUM(j.credit)
-ORDER BY j.je_id
-"""
-
 
 def run(ctx):
     flow = ctx.deps["stmt.cash_flow"]
@@ -51,7 +43,7 @@ def run(ctx):
             f"Closing cash per the cash-flow statement is {cents(per_flow)}, the balance sheet "
             f"shows {cents(balance_sheet)} at {ctx.month.last_day} (difference {cents(diff)}): "
             f"correct the entries that do not balance or the account classification.",
-            diff, [f"journal_lines:{r['je_id']}" for r in ctx.rows(OFF_ENTRIES)]))
+            diff, unbalanced_entry_refs(ctx, start=ctx.month.first_day)))
     unsupported = [a for a in accounts if not a["has_bank"] and a["balance"] != ZERO]
     for a in unsupported:
         findings.append(Finding(

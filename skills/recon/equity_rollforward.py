@@ -11,6 +11,7 @@ with those entries.
 """
 from __future__ import annotations
 
+from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
 
@@ -38,15 +39,6 @@ JOIN accounts a ON a.account_id = j.account_id
 WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
 """
 
-OFF_ENTRIES = """
-SELECT j.je_id
-FROM journal_lines j
-WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
-GROUP BY j.je_id
-HAVING SUM(j.debit) <> SUM(j.credit)
-ORDER BY j.je_id
-"""
-
 UNKNOWN_ACCOUNTS = """
 SELECT DISTINCT j.je_id
 FROM journal_lines j
@@ -67,7 +59,7 @@ def run(ctx):
     bs_diff = f["net_assets"] - f["closing_equity"]
     findings = []
     if roll_diff != ZERO or bs_diff != ZERO:
-        refs = [f"journal_lines:{r['je_id']}" for r in ctx.rows(OFF_ENTRIES) + ctx.rows(UNKNOWN_ACCOUNTS)]
+        refs = unbalanced_entry_refs(ctx) + [f"journal_lines:{r['je_id']}" for r in ctx.rows(UNKNOWN_ACCOUNTS)]
         diff = bs_diff if bs_diff != ZERO else roll_diff
         findings.append(Finding(
             "high",

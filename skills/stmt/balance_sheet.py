@@ -6,18 +6,10 @@ statement_line through close.statements, the mapping the income statement, trans
 and consolidation use too. Without closing entries, prior fiscal years' profit is shown in
 retained earnings and this fiscal year's as current period profit.
 """
+from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
 from close.statements import balance_sheet
-
-OFF_ENTRIES = """
-SELECT j.je_id, CAST(SUM(j.debit) - SUM(j.credit) AS DECIMAL(18,2)) AS difference
-FROM journal_lines j
-WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
-GROUP BY j.je_id
-HAVING SUM(j.debit) <> SUM(j.credit)
-ORDER BY j.je_id
-"""
 
 UNKNOWN_ACCOUNTS = """
 SELECT DISTINCT j.je_id
@@ -55,7 +47,7 @@ def run(ctx):
     }
     findings = []
     if totals["difference"] != ZERO:
-        refs = [f"journal_lines:{r['je_id']}" for r in ctx.rows(OFF_ENTRIES)]
+        refs = unbalanced_entry_refs(ctx)
         refs += [f"journal_lines:{r['je_id']}" for r in ctx.rows(UNKNOWN_ACCOUNTS)
                  if f"journal_lines:{r['je_id']}" not in refs]
         findings.append(Finding(

@@ -15,6 +15,7 @@ financing (their non-cash addition nets to nil).
 """
 from datetime import timedelta
 
+from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
 from close.statements import EPOCH, PNL_TYPES, account_amounts, fiscal_year_start
@@ -32,15 +33,6 @@ WORKING_CAPITAL_LABELS = {
 FINANCING_LABELS = {"debt": "Borrowings", "lease_liability": "Lease payments",
                     "share_capital": "Equity transactions", "retained_earnings": "Equity transactions",
                     "other_equity": "Equity transactions", "cta": "Equity transactions"}
-
-OFF_ENTRIES = """
-SELECT j.je_id FROM journal_lines j
-WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $start AND $month_end
-GROUP BY j.je_id
-HAVING SUM(j.debit) <> SUM(j.credit)
-ORDER BY j.je_id
-"""
-
 
 def cash_flow(accounts, period: str) -> dict:
     """Sections and lines for one period; amounts are cash in (+) and out (-)."""
@@ -110,7 +102,7 @@ def run(ctx):
     findings = []
     for label, result, start in (("the month", month, ctx.month.first_day), ("the year to date", year, fy)):
         if result["difference"] != ZERO:
-            refs = [f"journal_lines:{r['je_id']}" for r in ctx.rows(OFF_ENTRIES, start=start)]
+            refs = unbalanced_entry_refs(ctx, start=start)
             findings.append(Finding(
                 "high", f"Cash flow for {label} ({cents(result['net_change'], cur)} {cur}) does "
                 f"not tie to the change in balance-sheet cash ({cents(result['cash_change'], cur)}): "

@@ -6,20 +6,12 @@ and the share of partly owned subsidiaries that belongs to minority shareholders
 as non-controlling interests. The consolidated balance sheet must balance to the cent;
 when it does not, an entity's own books do not, and the finding names it.
 """
+from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.runner import load_entities
 from close.skill import Finding, Skill
 from close.statements import build_balance_sheet, build_income_statement
 from skills.stmt._consolidation import consolidate
-
-OFF_ENTRIES = """
-SELECT j.je_id FROM journal_lines j
-WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
-GROUP BY j.je_id
-HAVING SUM(j.debit) <> SUM(j.credit)
-ORDER BY j.je_id
-"""
-
 
 def run(ctx):
     rc = ctx.pack.reporting_currency
@@ -68,9 +60,8 @@ def run(ctx):
     if difference != ZERO:
         off = [f"{t.entity_id} ({cents(t.imbalance, rc)})" for t in group.translations.values()
                if t.imbalance != ZERO]
-        refs = [f"journal_lines:{row[0]}" for t in group.translations.values() if t.imbalance != ZERO
-                for row in ctx.con.execute(OFF_ENTRIES, {"entity_id": t.entity_id,
-                                                         "month_end": ctx.month.last_day}).fetchall()]
+        refs = [ref for t in group.translations.values() if t.imbalance != ZERO
+                for ref in unbalanced_entry_refs(ctx, entity_id=t.entity_id)]
         findings.append(Finding(
             "high", f"Consolidated balance sheet does not balance by {difference} {rc}: the books "
             f"of {', '.join(off) or 'an entity'} do not balance. Correct them and re-run.",

@@ -5,6 +5,7 @@ and signs off only if the year's net income is the profit the balance sheet carr
 equity. Lines come from close.statements (the mapping every statement shares), shown as
 their contribution to profit: revenue positive, costs negative.
 """
+from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
 from close.statements import PNL_BLOCKS, PNL_SUBTOTALS, income_statement, profit_implied_by_balance_sheet
@@ -12,15 +13,6 @@ from close.statements import PNL_BLOCKS, PNL_SUBTOTALS, income_statement, profit
 # statement column -> key in metrics["lines"]
 COLUMNS = {"mtd": "amount", "ytd": "ytd", "prior_month": "prior", "prior_year": "prior_year",
            "prior_year_ytd": "prior_year_ytd"}
-
-OFF_ENTRIES_YTD = """
-SELECT j.je_id, CAST(SUM(j.debit) - SUM(j.credit) AS DECIMAL(18,2)) AS difference
-FROM journal_lines j
-WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $year_start AND $month_end
-GROUP BY j.je_id
-HAVING SUM(j.debit) <> SUM(j.credit)
-ORDER BY j.je_id
-"""
 
 UNKNOWN_ACCOUNTS_YTD = """
 SELECT DISTINCT j.je_id
@@ -62,7 +54,7 @@ def run(ctx):
     }
     findings = []
     if difference != ZERO:
-        refs = [f"journal_lines:{r['je_id']}" for r in ctx.rows(OFF_ENTRIES_YTD)]
+        refs = unbalanced_entry_refs(ctx, start=ctx.month.fiscal_year_start(ctx.pack.fiscal_year_start_month).first_day)
         refs += [f"journal_lines:{r['je_id']}" for r in ctx.rows(UNKNOWN_ACCOUNTS_YTD)
                  if f"journal_lines:{r['je_id']}" not in refs]
         findings.append(Finding(
