@@ -56,3 +56,27 @@ def unbalanced_entry_refs(ctx, start: date | None = None, end: date | None = Non
     rows = ctx.rows(UNBALANCED_ENTRIES, start=start or date.min, end=end or ctx.month.last_day,
                     entity_id=entity_id or ctx.entity.id)
     return [f"journal_lines:{r['je_id']}" for r in rows]
+
+TRIAL_BALANCE = """
+SELECT j.account_id, MIN(a.name) AS name, MIN(a.type) AS type, MIN(a.subtype) AS subtype,
+       MIN(a.statement_line) AS statement_line,
+       CAST(COALESCE(SUM(CASE WHEN j.posting_date < $month_start THEN j.debit - j.credit END), 0)
+            AS DECIMAL(18,2)) AS opening,
+       CAST(COALESCE(SUM(CASE WHEN j.posting_date >= $month_start THEN j.debit END), 0)
+            AS DECIMAL(18,2)) AS debit,
+       CAST(COALESCE(SUM(CASE WHEN j.posting_date >= $month_start THEN j.credit END), 0)
+            AS DECIMAL(18,2)) AS credit,
+       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS closing
+FROM journal_lines j
+LEFT JOIN accounts a ON a.account_id = j.account_id
+WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+GROUP BY j.account_id
+ORDER BY j.account_id
+"""
+
+
+def trial_balance(ctx) -> list[dict]:
+    """Per account used to the month's end: balance brought forward, the month's debits and
+    credits, closing balance (debit positive). Accounts missing from the chart appear with
+    no name, so nothing posted is left out."""
+    return ctx.rows(TRIAL_BALANCE)

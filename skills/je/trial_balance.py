@@ -4,7 +4,7 @@ Every other check assumes the ledger balances. If it does not, the difference is
 first thing to chase, so the finding names the entries that do not balance within the
 period (the usual cause) and the size of the gap.
 """
-from close.ledger import unbalanced_entry_refs
+from close.ledger import trial_balance, unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
 
@@ -19,23 +19,8 @@ FROM journal_lines
 WHERE entity_id = $entity_id AND posting_date <= $month_end
 """
 
-# Per account: balance brought forward, the month's debits and credits, balance at the
-# month's end (debit positive). Accounts missing from the chart still appear, unnamed.
-PER_ACCOUNT = """
-SELECT j.account_id, MIN(a.name) AS name, MIN(a.type) AS type,
-       CAST(COALESCE(SUM(CASE WHEN j.posting_date < $month_start THEN j.debit - j.credit END), 0)
-            AS DECIMAL(18,2)) AS opening,
-       CAST(COALESCE(SUM(CASE WHEN j.posting_date >= $month_start THEN j.debit END), 0)
-            AS DECIMAL(18,2)) AS debit,
-       CAST(COALESCE(SUM(CASE WHEN j.posting_date >= $month_start THEN j.credit END), 0)
-            AS DECIMAL(18,2)) AS credit,
-       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS closing
-FROM journal_lines j
-LEFT JOIN accounts a ON a.account_id = j.account_id
-WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
-GROUP BY j.account_id
-ORDER BY j.account_id
-"""
+# What the per-account trial balance in metrics shows of each account.
+ACCOUNT_KEYS = ("account_id", "name", "type", "opening", "debit", "credit", "closing")
 
 
 def run(ctx):
@@ -50,7 +35,7 @@ def run(ctx):
         "cumulative_credit": cents(totals["cumulative_credit"]),
         "period_difference": cents(period_diff),
         "cumulative_difference": cents(cumulative_diff),
-        "accounts": ctx.rows(PER_ACCOUNT),
+        "accounts": [{k: row[k] for k in ACCOUNT_KEYS} for row in trial_balance(ctx)],
     }
     findings = []
     if period_diff != ZERO or cumulative_diff != ZERO:

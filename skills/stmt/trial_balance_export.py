@@ -6,25 +6,10 @@ credits, its closing balance, and the statement line it maps to. This skill prod
 that table (metrics.rows) and the closing balances added up by statement line
 (metrics.lines), from the mapping the statements use.
 """
+from close.ledger import trial_balance
 from close.money import ZERO, cents
 from close.skill import Skill
 from close.statements import BS_SECTIONS, PNL_TYPES
-
-ROWS = """
-SELECT j.account_id, a.name, a.type, a.subtype, a.statement_line,
-       CAST(COALESCE(SUM(CASE WHEN j.posting_date < $month_start THEN j.debit - j.credit END), 0)
-            AS DECIMAL(18,2)) AS opening,
-       CAST(COALESCE(SUM(CASE WHEN j.posting_date >= $month_start THEN j.debit END), 0)
-            AS DECIMAL(18,2)) AS debit,
-       CAST(COALESCE(SUM(CASE WHEN j.posting_date >= $month_start THEN j.credit END), 0)
-            AS DECIMAL(18,2)) AS credit,
-       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS closing
-FROM journal_lines j
-LEFT JOIN accounts a ON a.account_id = j.account_id
-WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
-GROUP BY j.account_id, a.name, a.type, a.subtype, a.statement_line
-ORDER BY j.account_id
-"""
 
 YTD_PNL = """
 SELECT j.account_id,
@@ -47,7 +32,7 @@ def run(ctx):
     ytd = {r["account_id"]: r["ytd"] for r in ctx.rows(YTD_PNL)}
     rows, by_line = [], {}
     totals = {"opening": ZERO, "debit": ZERO, "credit": ZERO, "closing": ZERO}
-    for r in ctx.rows(ROWS):
+    for r in trial_balance(ctx):
         section = section_of(r["type"])
         line = r["statement_line"] or ("Unmapped" if r["type"] else "Unknown account")
         row = {"account_id": r["account_id"], "name": r["name"], "type": r["type"],
