@@ -103,7 +103,7 @@ def main() -> None:
     parser.add_argument("--pack", help="benchmark this pack instead of generating one")
     parser.add_argument("--lines", type=int, default=10_000_000, help="journal lines of the synthetic pack")
     parser.add_argument("--format", choices=("csv", "parquet"), default="csv", help="journal file format")
-    parser.add_argument("--fixtures-scale", type=int, help="generate with `python -m fixtures.generate --scale N`")
+    parser.add_argument("--fixtures-scale", type=float, help="generate with `python -m fixtures.generate --scale N`")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--validate", action="store_true", help="also time validate_pack (the full check)")
     parser.add_argument("--keep", action="store_true", help="keep the generated pack and database")
