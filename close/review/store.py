@@ -16,6 +16,7 @@ audit chain (audit.py) catches edits made behind the triggers' back.
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -134,13 +135,32 @@ def connect(workspace: Path, *, create: bool = True) -> sqlite3.Connection | Non
         con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         con.row_factory = sqlite3.Row
         con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-        con.execute("PRAGMA journal_mode = WAL")
-        con.execute("PRAGMA synchronous = FULL")
-        con.execute("PRAGMA foreign_keys = ON")
-        _ensure_schema(con, path)
+        _retry_while_locked(lambda: _prepare(con, path))
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is not a usable review store: {exc}") from None
     return con
+
+
+def _prepare(con: sqlite3.Connection, path: Path) -> None:
+    if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        con.execute("PRAGMA journal_mode = WAL")  # persists in the file: set once
+    con.execute("PRAGMA synchronous = FULL")
+    con.execute("PRAGMA foreign_keys = ON")
+    _ensure_schema(con, path)
+
+
+def _retry_while_locked(step):
+    """While another process creates the store, SQLite can answer `database is locked`
+    at once instead of waiting on busy_timeout (switching a new file to WAL, rebuilding
+    the WAL index): such a step is retried until the busy timeout has passed."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _ensure_schema(con: sqlite3.Connection, path: Path) -> None:
