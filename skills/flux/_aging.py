@@ -1,4 +1,4 @@
-"""Open items and aging buckets shared by flux.ar_aging and flux.ap_aging.
+"""Open items, aging buckets and the whole aging report shared by flux.ar_aging and flux.ap_aging.
 
 An item is open at month end when its document is dated on or before the month end and
 what settled it by then (receipts, or payments including withholding) is less than its
@@ -7,10 +7,12 @@ the document currency to the entity's currency at the month's closing rate.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from close.money import ZERO, cents
 from close.periods import month_of
+from close.skill import Finding
 
 BUCKETS = (("current", None, 0), ("1_30", 1, 30), ("31_60", 31, 60), ("61_90", 61, 90),
            ("over_90", 91, None))
@@ -59,3 +61,78 @@ def flow_in_functional(ctx, rows: list[dict]) -> Decimal:
         if rate is not None:
             total += Decimal(r["gross"]) * rate
     return cents(total, ctx.currency)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """One side of trade credit, as data: which tables and columns hold its documents.
+
+    Every name here is a constant written in a skill module, never user input, so the
+    queries built from it stay parameterised on values alone.
+    """
+    label: str           # "AR" / "AP", the prefix of messages
+    noun: str            # "invoices" / "bills", as counted in the summary
+    documents: str       # document table
+    key: str             # its id column, also the settlement table's link column
+    party: str           # customer or vendor column
+    doc_date: str        # document date column
+    settlements: str     # receipts or payments table
+    ratio: str           # "dso" / "dpo": metric names and the months parameter
+    flow: str            # "sales" / "purchases", the flow the ratio is measured against
+
+    @property
+    def months_param(self) -> str:
+        return f"{self.ratio}_months"
+
+    def open_items_sql(self) -> str:
+        return f"""
+WITH paid AS (
+  SELECT {self.key}, SUM(amount) AS settled
+  FROM {self.settlements}
+  WHERE entity_id = $entity_id AND date <= $month_end
+  GROUP BY {self.key}
+)
+SELECT d.{self.key}, d.{self.party} AS party, d.due_date, d.currency,
+       CAST(d.net_amount + d.tax_amount - COALESCE(p.settled, 0) AS DECIMAL(18,2)) AS open_amount
+FROM {self.documents} d
+LEFT JOIN paid p ON p.{self.key} = d.{self.key}
+WHERE d.entity_id = $entity_id AND d.{self.doc_date} <= $month_end
+  AND d.net_amount + d.tax_amount - COALESCE(p.settled, 0) <> 0
+ORDER BY d.{self.key}
+"""
+
+    def flow_sql(self) -> str:
+        return f"""
+SELECT {self.key}, currency, {self.doc_date} AS doc_date,
+       CAST(net_amount + tax_amount AS DECIMAL(18,2)) AS gross
+FROM {self.documents}
+WHERE entity_id = $entity_id AND {self.doc_date} BETWEEN $since AND $month_end
+ORDER BY {self.key}
+"""
+
+
+def run_aging(ctx, ledger: Ledger):
+    """The aging report of one side: buckets, largest overdue items and DSO/DPO."""
+    cur, n = ctx.currency, ctx.params[ledger.months_param]
+    buckets, items, missing = age(ctx, ctx.rows(ledger.open_items_sql()), ledger.key,
+                                  ledger.documents)
+    if missing:
+        return ctx.result([Finding("high", f"{ledger.label} aging incomplete: no {m} rate in "
+                                   "fx_rates.csv.", None, ()) for m in missing],
+                          {"missing_rates": missing},
+                          f"{ledger.label} aging incomplete: FX rates missing.")
+    since = ctx.month.shift(-(n - 1)).first_day
+    flow = flow_in_functional(ctx, ctx.rows(ledger.flow_sql(), since=since))
+    total = sum(buckets.values(), ZERO)
+    days = (ctx.month.last_day - since).days + 1
+    overdue = sorted((i for i in items if i["bucket"] != "current"),
+                     key=lambda i: (-i["amount"], i["ref"]))
+    ratio = ledger.ratio
+    metrics = {"buckets": buckets, "total": total, "open_items": len(items),
+               "lines": [{"line": name, "amount": buckets[name]} for name, _, _ in BUCKETS],
+               ratio: days_outstanding(total, flow, days), f"{ledger.flow}_for_{ratio}": flow,
+               f"{ratio}_days": days, "largest_overdue": overdue[:10], "currency": cur}
+    summary = (f"{ledger.label} {total} {cur} in {len(items)} open {ledger.noun}, "
+               f"{cents(total - buckets['current'], cur)} overdue; "
+               f"{ratio.upper()} {metrics[ratio]} days.")
+    return ctx.result([], metrics, summary)
