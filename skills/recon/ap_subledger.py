@@ -10,44 +10,15 @@ a bill or payment posted with another amount or not at all, and entries on the c
 accounts with no AP document behind them.
 """
 from close.skill import MATERIALITY, Money, Skill
-from skills.recon.subledger_tie import tie
+from skills.recon.subledger_tie import Subledger, run_tie
 
-DOCUMENTS = """
-SELECT 'ap_bills:' || bill_id AS ref, 'bill ' || bill_id AS label,
-       CAST(net_amount + tax_amount AS DECIMAL(18,2)) AS amount
-FROM ap_bills
-WHERE entity_id = $entity_id AND bill_date <= $month_end
-UNION ALL
-SELECT 'ap_payments:' || payment_id AS ref, 'payment ' || payment_id AS label,
-       CAST(-amount AS DECIMAL(18,2)) AS amount
-FROM ap_payments
-WHERE entity_id = $entity_id AND date <= $month_end
-ORDER BY ref
-"""
-
-OPEN_BILLS = """
-WITH paid AS (
-  SELECT bill_id, SUM(amount) AS settled
-  FROM ap_payments
-  WHERE entity_id = $entity_id AND date <= $month_end
-  GROUP BY bill_id
-)
-SELECT COUNT(*) AS open_bills
-FROM ap_bills b
-LEFT JOIN paid p ON p.bill_id = b.bill_id
-WHERE b.entity_id = $entity_id AND b.bill_date <= $month_end
-  AND b.net_amount + b.tax_amount - COALESCE(p.settled, 0) <> 0
-"""
+PAYABLES = Subledger(noun="AP", subtype="payable", sign=-1, documents="ap_bills", key="bill_id",
+                     doc_date="bill_date", document="bill", settlements="ap_payments",
+                     settlement_key="payment_id", settlement="payment")
 
 
 def run(ctx):
-    documents = [(r["ref"], r["label"], r["amount"]) for r in ctx.rows(DOCUMENTS)]
-    metrics, findings, _ = tie(ctx, subtype="payable", sign=-1, documents=documents,
-                               noun="AP")
-    metrics["open_bills"] = ctx.rows(OPEN_BILLS)[0]["open_bills"]
-    summary = (f"AP open items {metrics['subledger_open_items']} vs payable control "
-               f"{metrics['control_balance']} {ctx.currency}: difference {metrics['difference']}.")
-    return ctx.result(findings, metrics, summary)
+    return run_tie(ctx, PAYABLES)
 
 
 SKILL = Skill(

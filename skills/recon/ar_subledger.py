@@ -8,44 +8,16 @@ difference is split into its causes: an invoice or receipt posted with another a
 or not at all, and entries on the control accounts with no AR document behind them.
 """
 from close.skill import MATERIALITY, Money, Skill
-from skills.recon.subledger_tie import tie
+from skills.recon.subledger_tie import Subledger, run_tie
 
-DOCUMENTS = """
-SELECT 'ar_invoices:' || invoice_id AS ref, 'invoice ' || invoice_id AS label,
-       CAST(net_amount + tax_amount AS DECIMAL(18,2)) AS amount
-FROM ar_invoices
-WHERE entity_id = $entity_id AND invoice_date <= $month_end
-UNION ALL
-SELECT 'ar_receipts:' || receipt_id AS ref, 'receipt ' || receipt_id AS label,
-       CAST(-amount AS DECIMAL(18,2)) AS amount
-FROM ar_receipts
-WHERE entity_id = $entity_id AND date <= $month_end
-ORDER BY ref
-"""
-
-OPEN_INVOICES = """
-WITH paid AS (
-  SELECT invoice_id, SUM(amount) AS received
-  FROM ar_receipts
-  WHERE entity_id = $entity_id AND date <= $month_end
-  GROUP BY invoice_id
-)
-SELECT COUNT(*) AS open_invoices
-FROM ar_invoices i
-LEFT JOIN paid p ON p.invoice_id = i.invoice_id
-WHERE i.entity_id = $entity_id AND i.invoice_date <= $month_end
-  AND i.net_amount + i.tax_amount - COALESCE(p.received, 0) <> 0
-"""
+RECEIVABLES = Subledger(noun="AR", subtype="receivable", sign=1, documents="ar_invoices",
+                        key="invoice_id", doc_date="invoice_date", document="invoice",
+                        settlements="ar_receipts", settlement_key="receipt_id",
+                        settlement="receipt")
 
 
 def run(ctx):
-    documents = [(r["ref"], r["label"], r["amount"]) for r in ctx.rows(DOCUMENTS)]
-    metrics, findings, _ = tie(ctx, subtype="receivable", sign=1, documents=documents,
-                               noun="AR")
-    metrics["open_invoices"] = ctx.rows(OPEN_INVOICES)[0]["open_invoices"]
-    summary = (f"AR open items {metrics['subledger_open_items']} vs receivable control "
-               f"{metrics['control_balance']} {ctx.currency}: difference {metrics['difference']}.")
-    return ctx.result(findings, metrics, summary)
+    return run_tie(ctx, RECEIVABLES)
 
 
 SKILL = Skill(

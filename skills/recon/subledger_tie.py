@@ -102,3 +102,67 @@ def tie(ctx, *, subtype: str, sign: int, documents: list[tuple[str, str, Decimal
         "entries_without_document": sum(1 for t in unexplained.values() if t.ledger != ZERO),
     }
     return metrics, findings, list(ties.values())
+
+
+@dataclass(frozen=True)
+class Subledger:
+    """One subledger (AR or AP) as data: its tables, columns and control accounts.
+
+    Table and column names are constants written in a skill module, never user input;
+    the words that end up in refs and labels are bound as query parameters.
+    """
+    noun: str          # "AR" / "AP"
+    subtype: str       # control accounts' subtype
+    sign: int          # 1 for receivables (debit positive), -1 for payables
+    documents: str     # invoices or bills table
+    key: str           # its id column, also the settlements' link column
+    doc_date: str      # its date column
+    document: str      # "invoice" / "bill", in labels and the open-item count
+    settlements: str   # receipts or payments table
+    settlement_key: str
+    settlement: str    # "receipt" / "payment"
+
+    def documents_sql(self) -> str:
+        return f"""
+SELECT $document_ref || {self.key} AS ref, $document_label || {self.key} AS label,
+       CAST(net_amount + tax_amount AS DECIMAL(18,2)) AS amount
+FROM {self.documents}
+WHERE entity_id = $entity_id AND {self.doc_date} <= $month_end
+UNION ALL
+SELECT $settlement_ref || {self.settlement_key} AS ref,
+       $settlement_label || {self.settlement_key} AS label,
+       CAST(-amount AS DECIMAL(18,2)) AS amount
+FROM {self.settlements}
+WHERE entity_id = $entity_id AND date <= $month_end
+ORDER BY ref
+"""
+
+    def open_count_sql(self) -> str:
+        return f"""
+WITH paid AS (
+  SELECT {self.key}, SUM(amount) AS settled
+  FROM {self.settlements}
+  WHERE entity_id = $entity_id AND date <= $month_end
+  GROUP BY {self.key}
+)
+SELECT COUNT(*) AS open_count
+FROM {self.documents} d
+LEFT JOIN paid p ON p.{self.key} = d.{self.key}
+WHERE d.entity_id = $entity_id AND d.{self.doc_date} <= $month_end
+  AND d.net_amount + d.tax_amount - COALESCE(p.settled, 0) <> 0
+"""
+
+
+def run_tie(ctx, book: Subledger):
+    """The whole recon of one subledger: the tie, its open-document count and summary."""
+    rows = ctx.rows(book.documents_sql(),
+                    document_ref=f"{book.documents}:", document_label=f"{book.document} ",
+                    settlement_ref=f"{book.settlements}:", settlement_label=f"{book.settlement} ")
+    documents = [(r["ref"], r["label"], r["amount"]) for r in rows]
+    metrics, findings, _ = tie(ctx, subtype=book.subtype, sign=book.sign, documents=documents,
+                               noun=book.noun)
+    metrics[f"open_{book.document}s"] = ctx.rows(book.open_count_sql())[0]["open_count"]
+    summary = (f"{book.noun} open items {metrics['subledger_open_items']} vs {book.subtype} "
+               f"control {metrics['control_balance']} {ctx.currency}: "
+               f"difference {metrics['difference']}.")
+    return ctx.result(findings, metrics, summary)
