@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Money, Skill
-from skills.recon.schedule_tie import Item, booked_by_ref, tie
+from skills.recon.schedule_tie import Item, booked_by_ref, gl_balances, nothing_to_reconcile, tie
 from skills.recon.straight_line import released_through
 
 CONTRACTS = """
@@ -35,24 +35,15 @@ WHERE j.entity_id = $entity_id AND a.type = 'revenue' AND j.doc_ref LIKE 'deferr
 ORDER BY j.je_id, j.line_no
 """
 
-GL_BALANCES = """
-SELECT j.account_id, CAST(SUM(j.credit - j.debit) AS DECIMAL(18,2)) AS balance
-FROM journal_lines j
-WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
-  AND j.account_id IN (SELECT account_id FROM deferred_revenue WHERE entity_id = $entity_id)
-GROUP BY j.account_id
-ORDER BY j.account_id
-"""
-
 
 def run(ctx):
     rows = ctx.rows(CONTRACTS)
     if not rows:
-        return ctx.result([], {}, "Nothing to reconcile: the entity has no contracts in deferred_revenue.csv.")
+        return nothing_to_reconcile(ctx, "contracts", "deferred_revenue")
     items = [Item(f"deferred_revenue:{r['contract_id']}",
                   f"Contract {r['contract_id']} ({r['customer_id']})", r["account_id"],
                   r["start_date"], r["end_date"], r["amount"]) for r in rows]
-    gl = {r["account_id"]: r["balance"] for r in ctx.rows(GL_BALANCES)}
+    gl = gl_balances(ctx, "deferred_revenue", "credit")
 
     def how_to_post(item, amount):
         return (f"recognise {cents(amount)} (Dr {item.account_id}, Cr revenue)."

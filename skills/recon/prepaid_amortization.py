@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from close.money import cents
 from close.skill import MATERIALITY, Money, Skill
-from skills.recon.schedule_tie import Item, booked_by_ref, tie
+from skills.recon.schedule_tie import Item, booked_by_ref, gl_balances, nothing_to_reconcile, tie
 
 SCHEDULE = """
 SELECT prepaid_id, account_id, expense_account_id, start_date, end_date, amount
@@ -34,24 +34,15 @@ WHERE j.entity_id = $entity_id AND p.entity_id = $entity_id
 ORDER BY j.je_id, j.line_no
 """
 
-GL_BALANCES = """
-SELECT j.account_id, CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS balance
-FROM journal_lines j
-WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
-  AND j.account_id IN (SELECT account_id FROM prepaids WHERE entity_id = $entity_id)
-GROUP BY j.account_id
-ORDER BY j.account_id
-"""
-
 
 def run(ctx):
     rows = ctx.rows(SCHEDULE)
     if not rows:
-        return ctx.result([], {}, "Nothing to reconcile: the entity has no prepaids in prepaids.csv.")
+        return nothing_to_reconcile(ctx, "prepaids", "prepaids")
     expense = {f"prepaids:{r['prepaid_id']}": r["expense_account_id"] for r in rows}
     items = [Item(f"prepaids:{r['prepaid_id']}", f"Prepaid {r['prepaid_id']}", r["account_id"],
                   r["start_date"], r["end_date"], r["amount"]) for r in rows]
-    gl = {r["account_id"]: r["balance"] for r in ctx.rows(GL_BALANCES)}
+    gl = gl_balances(ctx, "prepaids", "debit")
 
     def how_to_post(item, amount):
         return (f"post {cents(amount)} (Dr {expense[item.ref]}, Cr {item.account_id}).")

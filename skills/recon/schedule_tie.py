@@ -83,3 +83,29 @@ def booked_by_ref(rows) -> dict[str, tuple[Decimal, set]]:
         entries.add(f"journal_lines:{r['je_id']}")
         out[r["doc_ref"]] = (total + r["amount"], entries)
     return out
+
+
+# What a schedule's balance-sheet accounts hold in the GL at month end. The schedule table
+# and the direction are constants chosen in code (a skill module), never input.
+GL_BALANCES = """
+SELECT j.account_id, CAST(SUM({direction}) AS DECIMAL(18,2)) AS balance
+FROM journal_lines j
+WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+  AND j.account_id IN (SELECT account_id FROM {schedule} WHERE entity_id = $entity_id)
+GROUP BY j.account_id
+ORDER BY j.account_id
+"""
+
+DIRECTIONS = {"debit": "j.debit - j.credit", "credit": "j.credit - j.debit"}
+
+
+def gl_balances(ctx, schedule: str, direction: str) -> dict[str, Decimal]:
+    """Account -> GL balance at month end of the accounts named in `schedule`, positive on
+    the `direction` side ("debit" for assets such as prepaids, "credit" for liabilities)."""
+    sql = GL_BALANCES.format(direction=DIRECTIONS[direction], schedule=schedule)
+    return {r["account_id"]: r["balance"] for r in ctx.rows(sql)}
+
+
+def nothing_to_reconcile(ctx, what: str, schedule: str):
+    """The result of an entity with no schedule items: a pass that says why."""
+    return ctx.result([], {}, f"Nothing to reconcile: the entity has no {what} in {schedule}.csv.")
