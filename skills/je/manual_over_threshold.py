@@ -6,35 +6,21 @@ get it approved (or reversed) before the books are signed off.
 """
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Skill
+from skills.je._manual import describe, manual_entries_from, ref
 
-# An entry is unapproved when none of its lines names an approver (blank or spaces).
-SQL = """
-SELECT je_id,
-       MIN(posting_date) AS posting_date,
-       MIN(preparer) AS preparer,
-       MIN(description) AS description,
-       CAST(SUM(debit) AS DECIMAL(18,2)) AS total_debit
-FROM journal_lines
-WHERE entity_id = $entity_id AND posting_date BETWEEN $month_start AND $month_end
-  AND source = 'manual'
-GROUP BY je_id
-HAVING SUM(debit) > $threshold
-   AND MAX(CASE WHEN approver IS NOT NULL AND trim(approver) <> '' THEN 1 ELSE 0 END) = 0
-ORDER BY je_id
-"""
 
 
 def run(ctx):
     threshold = ctx.param("threshold")
-    rows = ctx.rows(SQL, threshold=threshold)
+    rows = [e for e in manual_entries_from(ctx, threshold)
+            if e["total_debit"] > threshold and not e["approved"]]
     findings = [
         Finding(
             "high",
-            f"Manual entry {r['je_id']} ({r['posting_date']}, '{r['description']}', prepared by "
-            f"{r['preparer']}) for {cents(r['total_debit'])} {ctx.currency} exceeds the approval "
+            f"{describe(r)} for {cents(r['total_debit'])} {ctx.currency} exceeds the approval "
             f"threshold of {cents(threshold)} and has no approver; obtain approval or reverse it.",
             r["total_debit"],
-            [f"journal_lines:{r['je_id']}"],
+            [ref(r)],
         )
         for r in rows
     ]

@@ -7,20 +7,8 @@ is there support for the figure, or is it a guess that should be trued up?
 """
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Skill
+from skills.je._manual import describe, manual_entries_from, ref
 
-SQL = """
-SELECT je_id,
-       MIN(posting_date) AS posting_date,
-       MIN(preparer) AS preparer,
-       MIN(description) AS description,
-       CAST(SUM(debit) AS DECIMAL(18,2)) AS total_debit
-FROM journal_lines
-WHERE entity_id = $entity_id AND posting_date BETWEEN $month_start AND $month_end
-  AND source = 'manual'
-GROUP BY je_id
-HAVING SUM(debit) >= $threshold
-ORDER BY je_id
-"""
 
 
 def run(ctx):
@@ -28,16 +16,15 @@ def run(ctx):
     unit = ctx.param("round_unit")
     if unit <= ZERO:
         raise ValueError("round_unit must be positive")
-    rows = ctx.rows(SQL, threshold=threshold)
+    rows = manual_entries_from(ctx, threshold)
     hits = [r for r in rows if r["total_debit"] > ZERO and r["total_debit"] % unit == ZERO]
     findings = [
         Finding(
             "medium",
-            f"Manual entry {r['je_id']} ({r['posting_date']}, '{r['description']}', prepared by "
-            f"{r['preparer']}) is a round {cents(r['total_debit'])} {ctx.currency}; check the "
+            f"{describe(r)} is a round {cents(r['total_debit'])} {ctx.currency}; check the "
             f"support for the figure and true it up if it is an estimate.",
             r["total_debit"],
-            [f"journal_lines:{r['je_id']}"],
+            [ref(r)],
         )
         for r in hits
     ]
