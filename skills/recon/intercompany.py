@@ -13,45 +13,26 @@ from __future__ import annotations
 
 from datetime import date
 
-from close.money import ZERO, cents
-from close.skill import Finding, Money, Skill
-from skills.recon.intercompany_pairs import pairs, translate, unmatched_entries
+from close.skill import Money, Skill
+from skills.recon.intercompany_pairs import Sides, compare_pairs, pairs
 
 BEGINNING = date(1900, 1, 1)
+
+BALANCES = Sides(provider="receivable", recipient="payable", provider_sign=1, recipient_sign=-1,
+                 rate="closing", figures="balances")
 
 
 def run(ctx):
     found = pairs(ctx, "intercompany_receivable", "intercompany_payable", BEGINNING)
-    tolerance = ctx.params["tolerance"]
-    findings, rows = [], []
-    for recipient, pair in found.items():
-        receivable = translate(ctx, pair.provider_functional, pair.provider_currency, "closing")
-        payable = translate(ctx, -pair.recipient_functional, pair.recipient_currency, "closing")
-        if receivable is None or payable is None:
-            missing = pair.provider_currency if receivable is None else pair.recipient_currency
-            findings.append(Finding(
-                "high", f"No closing rate {missing}->{ctx.pack.reporting_currency} for "
-                f"{ctx.month}: the {ctx.entity.id}/{recipient} balances cannot be compared; load "
-                f"the rate.", None, [f"entities:{recipient}"]))
-            continue
-        receivable, payable = cents(receivable), cents(payable)
-        diff = receivable - payable
-        rows.append({"recipient": recipient, "receivable": receivable, "payable": payable,
-                     "difference": diff, "receivable_functional": cents(pair.provider_functional),
-                     "payable_functional": cents(-pair.recipient_functional)})
-        if abs(diff) <= tolerance:
-            continue
-        refs = unmatched_entries(pair, 1, -1, ctx.month.first_day)
-        findings.append(Finding(
-            "high" if abs(diff) >= ctx.materiality else "medium",
-            f"{ctx.entity.id} shows {receivable} {ctx.pack.reporting_currency} receivable from "
-            f"{recipient}, which shows {payable} payable to {ctx.entity.id} (closing rate, "
-            f"{ctx.month}): {diff} to agree and post before elimination.",
-            diff, refs or [f"entities:{recipient}"]))
-    metrics = {"pairs": rows, "pairs_checked": len(rows),
-               "total_difference": cents(sum((r["difference"] for r in rows), ZERO))}
-    summary = (f"{len(rows)} intercompany pair(s) with {ctx.entity.id} as provider; "
-               f"{len(findings)} not agreeing.")
+
+    def disagreement(recipient, receivable, payable, diff):
+        return (f"{ctx.entity.id} shows {receivable} {ctx.pack.reporting_currency} receivable "
+                f"from {recipient}, which shows {payable} payable to {ctx.entity.id} (closing "
+                f"rate, {ctx.month}): {diff} to agree and post before elimination.")
+
+    findings, metrics = compare_pairs(ctx, found, BALANCES, disagreement)
+    summary = (f"{metrics['pairs_checked']} intercompany pair(s) with {ctx.entity.id} as "
+               f"provider; {len(findings)} not agreeing.")
     return ctx.result(findings, metrics, summary)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from close.money import ZERO, cents
+from close.skill import Finding
 
 SIDE = """
 SELECT j.entity_id, j.counterparty, j.je_id, j.line_no, j.posting_date, j.doc_ref,
@@ -110,3 +111,66 @@ def translate(ctx, amount: Decimal, currency: str, kind: str) -> Decimal | None:
 
 def rounded(value: Decimal | None) -> Decimal | None:
     return None if value is None else cents(value, None)
+
+
+@dataclass(frozen=True)
+class Sides:
+    """How one intercompany check names, signs and translates its two sides."""
+    provider: str        # "receivable" / "revenue": the provider side's metric key
+    recipient: str       # "payable" / "expense": the recipient side's metric key
+    provider_sign: int   # turns the provider's debit-positive amount into its direction
+    recipient_sign: int  # likewise for the recipient
+    rate: str            # "closing" / "average" (LEDGER-PACK.md)
+    figures: str         # "balances" / "charges", as the missing-rate message says
+
+
+def signed(amount: Decimal, sign: int) -> Decimal:
+    """`amount` in a side's direction: negated for -1, untouched (not multiplied) for 1."""
+    return amount if sign == 1 else -amount
+
+
+def functional_amounts(ctx, pair: Pair, sides: Sides) -> tuple[Decimal | None, Decimal | None]:
+    """Each side's functional amount translated at the sides' rate (None: rate missing)."""
+    return (translate(ctx, signed(pair.provider_functional, sides.provider_sign),
+                      pair.provider_currency, sides.rate),
+            translate(ctx, signed(pair.recipient_functional, sides.recipient_sign),
+                      pair.recipient_currency, sides.rate))
+
+
+def compare_pairs(ctx, found: dict[str, Pair], sides: Sides, disagreement,
+                  amounts=None) -> tuple[list[Finding], dict]:
+    """Findings and metrics of comparing every pair's two sides in the reporting currency.
+
+    `disagreement(recipient, provider_amount, recipient_amount, diff)` words a finding;
+    `amounts(ctx, pair)` gives both sides unrounded (None where a rate is missing),
+    by default each side's functional amount at the sides' rate."""
+    tolerance = ctx.params["tolerance"]
+    findings, rows = [], []
+    for recipient, pair in found.items():
+        left, right = (amounts(ctx, pair) if amounts else functional_amounts(ctx, pair, sides))
+        if left is None or right is None:
+            missing = pair.provider_currency if left is None else pair.recipient_currency
+            findings.append(Finding(
+                "high", f"No {sides.rate} rate {missing}->{ctx.pack.reporting_currency} for "
+                f"{ctx.month}: the {ctx.entity.id}/{recipient} {sides.figures} cannot be "
+                f"compared; load the rate.", None, [f"entities:{recipient}"]))
+            continue
+        left, right = cents(left), cents(right)
+        diff = left - right
+        rows.append({"recipient": recipient, sides.provider: left, sides.recipient: right,
+                     "difference": diff,
+                     f"{sides.provider}_functional":
+                         cents(signed(pair.provider_functional, sides.provider_sign)),
+                     f"{sides.recipient}_functional":
+                         cents(signed(pair.recipient_functional, sides.recipient_sign))})
+        if abs(diff) <= tolerance:
+            continue
+        refs = unmatched_entries(pair, sides.provider_sign, sides.recipient_sign,
+                                 ctx.month.first_day)
+        findings.append(Finding(
+            "high" if abs(diff) >= ctx.materiality else "medium",
+            disagreement(recipient, left, right, diff), diff,
+            refs or [f"entities:{recipient}"]))
+    metrics = {"pairs": rows, "pairs_checked": len(rows),
+               "total_difference": cents(sum((r["difference"] for r in rows), ZERO))}
+    return findings, metrics

@@ -13,9 +13,12 @@ mirror on the other side.
 """
 from __future__ import annotations
 
-from close.money import ZERO, cents
-from close.skill import Finding, Money, Skill
-from skills.recon.intercompany_pairs import pairs, translate, unmatched_entries
+from close.money import ZERO
+from close.skill import Money, Skill
+from skills.recon.intercompany_pairs import Sides, compare_pairs, functional_amounts, pairs, translate
+
+CHARGES = Sides(provider="revenue", recipient="expense", provider_sign=-1, recipient_sign=1,
+                rate="average", figures="charges")
 
 
 def side_amounts(ctx, pair):
@@ -33,41 +36,20 @@ def side_amounts(ctx, pair):
         expense = sum((r["amount_txn"] for r in pair.recipient_lines), ZERO)
         return (translate(ctx, revenue, currency, "average"),
                 translate(ctx, expense, currency, "average"))
-    return (translate(ctx, -pair.provider_functional, pair.provider_currency, "average"),
-            translate(ctx, pair.recipient_functional, pair.recipient_currency, "average"))
+    return functional_amounts(ctx, pair, CHARGES)
 
 
 def run(ctx):
     found = pairs(ctx, "intercompany_revenue", "intercompany_expense", ctx.month.first_day)
-    tolerance = ctx.params["tolerance"]
-    findings, rows = [], []
-    for recipient, pair in found.items():
-        revenue, expense = side_amounts(ctx, pair)
-        if revenue is None or expense is None:
-            missing = pair.provider_currency if revenue is None else pair.recipient_currency
-            findings.append(Finding(
-                "high", f"No average rate {missing}->{ctx.pack.reporting_currency} for "
-                f"{ctx.month}: the {ctx.entity.id}/{recipient} charges cannot be compared; load "
-                f"the rate.", None, [f"entities:{recipient}"]))
-            continue
-        revenue, expense = cents(revenue), cents(expense)
-        diff = revenue - expense
-        rows.append({"recipient": recipient, "revenue": revenue, "expense": expense,
-                     "difference": diff, "revenue_functional": cents(-pair.provider_functional),
-                     "expense_functional": cents(pair.recipient_functional)})
-        if abs(diff) <= tolerance:
-            continue
-        refs = unmatched_entries(pair, -1, 1, ctx.month.first_day)
-        findings.append(Finding(
-            "high" if abs(diff) >= ctx.materiality else "medium",
-            f"{ctx.entity.id} booked {revenue} {ctx.pack.reporting_currency} of intercompany "
-            f"revenue from {recipient} in {ctx.month}; {recipient} booked {expense} of expense "
-            f"to {ctx.entity.id} (average rate): {diff} to agree before elimination.",
-            diff, refs or [f"entities:{recipient}"]))
-    metrics = {"pairs": rows, "pairs_checked": len(rows),
-               "total_difference": cents(sum((r["difference"] for r in rows), ZERO))}
-    summary = (f"{len(rows)} intercompany pair(s) charged by {ctx.entity.id} in {ctx.month}; "
-               f"{len(findings)} not agreeing.")
+
+    def disagreement(recipient, revenue, expense, diff):
+        return (f"{ctx.entity.id} booked {revenue} {ctx.pack.reporting_currency} of intercompany "
+                f"revenue from {recipient} in {ctx.month}; {recipient} booked {expense} of expense "
+                f"to {ctx.entity.id} (average rate): {diff} to agree before elimination.")
+
+    findings, metrics = compare_pairs(ctx, found, CHARGES, disagreement, side_amounts)
+    summary = (f"{metrics['pairs_checked']} intercompany pair(s) charged by {ctx.entity.id} in "
+               f"{ctx.month}; {len(findings)} not agreeing.")
     return ctx.result(findings, metrics, summary)
 
 
