@@ -6,15 +6,13 @@ runner function, so parameters, skips and errors behave as in a close.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
 
 import duckdb
 
 from close.fx import FxRates
-from close.pack.schema import DUCKDB_TYPES, TABLES_BY_NAME
 from close.periods import parse_month
 from close.runner import load_entities, run_skill
+from tests.support.typed_tables import create_tables, pack_info
 
 ENTITIES = [
     {"entity_id": "US01", "name": "Parent Inc", "functional_currency": "USD", "country": "US",
@@ -40,19 +38,6 @@ ACCOUNTS = [
 ]
 
 
-@dataclass(frozen=True)
-class Pack:
-    """The parts of PackInfo a skill reads."""
-
-    name: str
-    reporting_currency: str
-    fiscal_year_start_month: int
-    materiality: Decimal
-    sha256: str
-    path: str
-    tables: frozenset
-
-
 def accounts() -> list[dict]:
     return [{"account_id": a, "name": n, "type": t, "subtype": s, "statement_line": line, "active": True}
             for a, n, t, s, line in ACCOUNTS]
@@ -66,27 +51,8 @@ def build(tables: dict[str, list[dict]], reporting_currency: str = "USD"):
     tables.setdefault("fx_rates", [])
     tables.setdefault("journal_lines", [])
     con = duckdb.connect(":memory:")
-    for name, rows in tables.items():
-        spec = TABLES_BY_NAME[name]
-        ddl = ", ".join(f'"{c.name}" {DUCKDB_TYPES[c.kind]}' for c in spec.columns)
-        con.execute(f'CREATE TABLE "{name}" ({ddl})')
-        marks = ", ".join("?" for _ in spec.columns)
-        for row in rows:
-            unknown = set(row) - set(spec.column_names)
-            if unknown:
-                raise KeyError(f"{name} has no column(s) {sorted(unknown)}")
-            con.execute(f'INSERT INTO "{name}" VALUES ({marks})',
-                        [_typed(c.kind, row.get(c.name)) for c in spec.columns])
-    pack = Pack("books", reporting_currency, 1, Decimal("1000.00"), "0" * 64, "", frozenset(tables))
-    return con, pack
-
-
-def _typed(kind: str, value):
-    if value is None:
-        return None
-    if kind in ("money", "rate", "pct"):
-        return Decimal(str(value))
-    return value
+    create_tables(con, tables)
+    return con, pack_info(tables, name="books", reporting_currency=reporting_currency)
 
 
 def line(je_id, line_no, day, account, debit="0", credit="0", entity="US01", source="manual", **extra):

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from decimal import Decimal
-from types import SimpleNamespace
 
 import duckdb
 
 from close.periods import parse_month
 from close.registry import Registry
 from close.runner import run_close
-from close.pack.schema import DUCKDB_TYPES, TABLES_BY_NAME
+from tests.support.typed_tables import create_tables, pack_info
 
 CHART = [
     # account_id, name, type, subtype, statement_line, active
@@ -87,18 +85,8 @@ class Books:
         if self.periods:
             tables["periods"] = [dict(zip(("entity_id", "period", "status", "closed_at"), p))
                                  for p in self.periods]
-        for name, rows in tables.items():
-            table = TABLES_BY_NAME[name]
-            cols = ", ".join(f"{c.name} {DUCKDB_TYPES[c.kind]}" for c in table.columns)
-            con.execute(f"CREATE TABLE {name} ({cols})")
-            if rows:
-                names = table.column_names
-                marks = ", ".join("?" for _ in names)
-                con.executemany(f"INSERT INTO {name} VALUES ({marks})",
-                                [[row.get(n) for n in names] for row in rows])
-        pack = SimpleNamespace(name="test", reporting_currency="USD", fiscal_year_start_month=1,
-                               materiality=Decimal(self.materiality), sha256="0" * 64,
-                               path=None, tables=frozenset(tables))
+        create_tables(con, tables)
+        pack = pack_info(tables, materiality=self.materiality)
         return con, pack
 
     def run(self, skill_id, month="2026-05", entity="US01", **params):

@@ -6,31 +6,16 @@ a loaded pack. `run` runs one skill for one entity through the real runner funct
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
 
 import duckdb
 
 from close.fx import FxRates
-from close.pack.schema import DUCKDB_TYPES, TABLES_BY_NAME
 from close.periods import parse_month
 from close.runner import load_entities, run_skill
+from tests.support.typed_tables import create_tables, pack_info
 
 DEFAULT_ENTITY = {"entity_id": "E1", "name": "Test Co", "functional_currency": "USD",
                   "country": "US", "parent_id": None, "ownership_pct": "100"}
-
-
-@dataclass(frozen=True)
-class MiniPack:
-    """The parts of PackInfo a skill reads."""
-
-    name: str
-    reporting_currency: str
-    fiscal_year_start_month: int
-    materiality: Decimal
-    sha256: str
-    path: str
-    tables: frozenset
 
 
 def build(tables: dict[str, list[dict]], materiality: str = "1000.00",
@@ -42,29 +27,9 @@ def build(tables: dict[str, list[dict]], materiality: str = "1000.00",
     tables.setdefault("accounts", [])
     tables.setdefault("journal_lines", [])
     con = duckdb.connect(":memory:")
-    for name, rows in tables.items():
-        spec = TABLES_BY_NAME[name]
-        cols = spec.column_names
-        ddl = ", ".join(f'"{c.name}" {DUCKDB_TYPES[c.kind]}' for c in spec.columns)
-        con.execute(f'CREATE TABLE "{name}" ({ddl})')
-        placeholders = ", ".join("?" for _ in cols)
-        for row in rows:
-            unknown = set(row) - set(cols)
-            if unknown:
-                raise KeyError(f"{name} has no column(s) {sorted(unknown)}")
-            con.execute(f'INSERT INTO "{name}" VALUES ({placeholders})',
-                        [_value(spec.column(c).kind, row.get(c)) for c in cols])
-    pack = MiniPack("mini", reporting_currency, 1, Decimal(materiality), "0" * 64, "",
-                    frozenset(tables))
-    return con, pack
-
-
-def _value(kind: str, value):
-    if value is None:
-        return None
-    if kind in ("money", "rate", "pct"):
-        return Decimal(str(value))
-    return value
+    create_tables(con, tables)
+    return con, pack_info(tables, name="mini", reporting_currency=reporting_currency,
+                          materiality=materiality)
 
 
 def run(skill, con, pack, month: str, entity_id: str = "E1", params: dict | None = None,

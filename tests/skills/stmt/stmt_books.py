@@ -10,11 +10,10 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import duckdb
 
-from close.pack.schema import DUCKDB_TYPES, TABLES_BY_NAME
+from tests.support.typed_tables import create_table, insert_rows, pack_info
 from close.periods import parse_month
 from close.registry import Registry
 from close.runner import run_close
@@ -47,17 +46,6 @@ CHART = [
 
 
 @dataclass
-class FakePack:
-    name: str = "Test Books"
-    reporting_currency: str = "USD"
-    fiscal_year_start_month: int = 1
-    materiality: Decimal = Decimal("1000.00")
-    sha256: str = "0" * 64
-    path: Path = Path(".")
-    tables: frozenset = frozenset()
-
-
-@dataclass
 class Books:
     """Entities, a chart, journal entries and rates, written straight into DuckDB."""
 
@@ -78,21 +66,12 @@ class Books:
     def create(self, name: str) -> None:
         if name in self.tables:
             return
-        spec = TABLES_BY_NAME[name]
-        cols = ", ".join(f'"{c.name}" {DUCKDB_TYPES[c.kind]}' for c in spec.columns)
-        self.con.execute(f'CREATE TABLE "{name}" ({cols})')
+        create_table(self.con, name)
         self.tables.add(name)
 
     def insert(self, table: str, **values) -> None:
         self.create(table)
-        spec = TABLES_BY_NAME[table]
-        names = [c.name for c in spec.columns]
-        unknown = set(values) - set(names)
-        if unknown:
-            raise KeyError(f"{table} has no column(s) {sorted(unknown)}")
-        params = {f"p{i}": values.get(n) for i, n in enumerate(names)}
-        placeholders = ", ".join(f"$p{i}" for i in range(len(names)))
-        self.con.execute(f'INSERT INTO "{table}" VALUES ({placeholders})', params)
+        insert_rows(self.con, table, [values])
 
     def entity(self, entity_id="US01", currency="USD", country="US", parent_id=None,
                ownership_pct=None, name=None) -> str:
@@ -121,10 +100,10 @@ class Books:
         self.insert("fx_rates", date=date.fromisoformat(day), from_currency=src,
                     to_currency=dst, rate_type=kind, rate=Decimal(rate))
 
-    def pack(self) -> FakePack:
-        return FakePack(reporting_currency=self.reporting_currency,
-                        fiscal_year_start_month=self.fiscal_year_start_month,
-                        materiality=Decimal(self.materiality), tables=frozenset(self.tables))
+    def pack(self):
+        return pack_info(self.tables, name="Test Books", reporting_currency=self.reporting_currency,
+                         materiality=self.materiality,
+                         fiscal_year_start_month=self.fiscal_year_start_month)
 
     def run(self, skills, month: str, entity_ids=None, params=None):
         """Run the given Skill objects (plus nothing else) for a month; return the outcome."""
