@@ -39,3 +39,32 @@ def answer_key():
     import fixtures
 
     return json.loads((Path(fixtures.__file__).parent / "answer_key.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def group_close(demo_close, answer_key, tmp_path_factory):
+    """A function: group name -> (outcome of its May 2026 close, its answer key), each group
+    generated (cached), loaded and closed once per test run. "acme" is the demo."""
+    import json
+
+    from close.pack import open_pack
+    from close.periods import parse_month
+    from close.runner import run_close
+
+    closed = {"acme": (demo_close, answer_key)}
+    connections = []
+
+    def close_of(group: str):
+        if group not in closed:
+            from fixtures.demo import demo_pack_path
+
+            pack = demo_pack_path(group=group)
+            con, info = open_pack(pack, tmp_path_factory.mktemp(f"{group}-workspace"))
+            connections.append(con)
+            key = json.loads((pack / "answer_key.json").read_text(encoding="utf-8"))
+            closed[group] = (run_close(con, info, parse_month(key["month"])), key)
+        return closed[group]
+
+    yield close_of
+    for con in connections:
+        con.close()

@@ -1,7 +1,9 @@
-"""Known answers: every skill on the demo group finds its seeded cases and nothing else.
+"""Known answers: every skill on every group of books finds its seeded cases and nothing else.
 
-The demo's May 2026 books hold deliberate problems recorded in fixtures/answer_key.json
-(skill, entity, refs, amount); everything else in them is clean. So, for every
+Each group's May 2026 books (Acme, the demo, and Kestrel, built with other habits) hold
+deliberate problems recorded in its answer key (fixtures/answer_key.json,
+fixtures/kestrel/answer_key.json: skill, entity, refs, amount); everything else in them
+is clean. So, for every
 registered skill:
 - each seeded case is found: a finding with exactly the case's amount whose refs include
   the case's refs;
@@ -9,7 +11,7 @@ registered skill:
   books): skills of the `close` area summarise other skills' findings and are held to
   this by their own tests instead;
 - an entity with no case for the skill passes;
-- no skill errors on the demo.
+- no skill errors on any group.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from close.registry import Registry
+from tests.support.groups import GROUPS
 
 REGISTRY = Registry.discover()
 SKILL_IDS = [s.id for s in REGISTRY.all()]
@@ -31,9 +34,14 @@ FIRST_SLICE = (
     "flux.month_over_month", "close.exceptions_summary", "close.mfr",
 )
 SUMMARISING_AREAS = ("close",)
-ANSWER_KEY_FILE = Path(__file__).parents[2] / "fixtures" / "answer_key.json"
-SEEDED_IDS = (sorted({c["skill"] for c in json.loads(ANSWER_KEY_FILE.read_text(encoding="utf-8"))["cases"]})
-              if ANSWER_KEY_FILE.exists() else [])
+FIXTURES = Path(__file__).parents[2] / "fixtures"
+ANSWER_KEYS = {"acme": FIXTURES / "answer_key.json", "kestrel": FIXTURES / "kestrel" / "answer_key.json"}
+
+
+def seeded_ids(group: str) -> list[str]:
+    path = ANSWER_KEYS[group]
+    return (sorted({c["skill"] for c in json.loads(path.read_text(encoding="utf-8"))["cases"]})
+            if path.exists() else [])
 
 
 def cases_for(answer_key, skill_id):
@@ -45,8 +53,8 @@ def matches(finding, case) -> bool:
             and set(case["refs"]) <= set(finding.refs))
 
 
-def results_for(demo_close, skill_id):
-    return [r for r in demo_close.results if r.skill_id == skill_id]
+def results_for(outcome, skill_id):
+    return [r for r in outcome.results if r.skill_id == skill_id]
 
 
 def describe(finding) -> str:
@@ -63,42 +71,58 @@ def test_answer_key_seeds_at_least_forty_catalog_skills(answer_key):
     assert len(seeded) >= 40, sorted(seeded)
 
 
-@pytest.mark.parametrize("skill_id", SKILL_IDS)
-def test_runs_without_error_on_the_demo(demo_close, skill_id):
-    errors = [f"{r.entity_id}: {r.summary}" for r in results_for(demo_close, skill_id) if r.status == "error"]
+GROUP_SKILLS = [(g, s) for g in GROUPS for s in SKILL_IDS]
+
+
+def _ids(pair):
+    return f"{pair[0]}-{pair[1]}"
+
+
+@pytest.mark.parametrize("group_skill", GROUP_SKILLS, ids=_ids)
+def test_runs_without_error(group_close, group_skill):
+    group, skill_id = group_skill
+    outcome, _ = group_close(group)
+    errors = [f"{r.entity_id}: {r.summary}" for r in results_for(outcome, skill_id) if r.status == "error"]
     assert not errors, errors
 
 
-@pytest.mark.parametrize("skill_id", SKILL_IDS)
-def test_finds_every_seeded_case(demo_close, answer_key, skill_id):
-    for case in cases_for(answer_key, skill_id):
-        result = demo_close.result(skill_id, case["entity_id"])
-        assert result is not None, f"{skill_id} produced no result for {case['entity_id']}"
+@pytest.mark.parametrize("group_skill", GROUP_SKILLS, ids=_ids)
+def test_finds_every_seeded_case(group_close, group_skill):
+    group, skill_id = group_skill
+    outcome, key = group_close(group)
+    for case in cases_for(key, skill_id):
+        result = outcome.result(skill_id, case["entity_id"])
+        assert result is not None, f"{group}: {skill_id} produced no result for {case['entity_id']}"
         found = [f for f in result.findings if matches(f, case)]
-        assert found, (f"{skill_id} {case['entity_id']} missed seeded case {case['amount']} "
+        assert found, (f"{group}: {skill_id} {case['entity_id']} missed seeded case {case['amount']} "
                        f"{case['refs']} ({case.get('note', '')}); findings: "
                        f"{[describe(f) for f in result.findings]}")
 
 
-@pytest.mark.parametrize("skill_id", [s for s in SKILL_IDS if s.split(".")[0] not in SUMMARISING_AREAS])
-def test_reports_nothing_that_was_not_seeded(demo_close, answer_key, skill_id):
-    cases = cases_for(answer_key, skill_id)
+@pytest.mark.parametrize("group_skill", [(g, s) for g, s in GROUP_SKILLS
+                                         if s.split(".")[0] not in SUMMARISING_AREAS], ids=_ids)
+def test_reports_nothing_that_was_not_seeded(group_close, group_skill):
+    group, skill_id = group_skill
+    outcome, key = group_close(group)
+    cases = cases_for(key, skill_id)
     unexpected = []
-    for result in results_for(demo_close, skill_id):
+    for result in results_for(outcome, skill_id):
         mine = [c for c in cases if c["entity_id"] == result.entity_id]
         for finding in result.findings:
             if not any(matches(finding, c) for c in mine):
                 unexpected.append(f"{result.entity_id}: {describe(finding)}")
-    assert not unexpected, unexpected[:10]
+    assert not unexpected, f"{group}: {unexpected[:10]}"
 
 
-@pytest.mark.parametrize("skill_id", SEEDED_IDS)
-def test_passes_an_entity_where_nothing_is_seeded(demo_close, answer_key, skill_id):
+@pytest.mark.parametrize("group_skill", [(g, s) for g in GROUPS for s in seeded_ids(g)], ids=_ids)
+def test_passes_an_entity_where_nothing_is_seeded(group_close, group_skill):
+    group, skill_id = group_skill
     if skill_id not in REGISTRY:
         pytest.skip(f"{skill_id} is seeded but not yet a registered skill")
     if REGISTRY.get(skill_id).group:
         pytest.skip("group skill: one result for the group")
-    seeded_entities = {c["entity_id"] for c in cases_for(answer_key, skill_id)}
-    clean = [r for r in results_for(demo_close, skill_id) if r.entity_id not in seeded_entities]
-    assert clean, f"every entity has a seeded case for {skill_id}: no clean case"
+    outcome, key = group_close(group)
+    seeded_entities = {c["entity_id"] for c in cases_for(key, skill_id)}
+    clean = [r for r in results_for(outcome, skill_id) if r.entity_id not in seeded_entities]
+    assert clean, f"{group}: every entity has a seeded case for {skill_id}: no clean case"
     assert all(r.status == "pass" for r in clean), [(r.entity_id, r.status, r.summary) for r in clean]
