@@ -3,13 +3,15 @@
 Lenders, auditors and the balance sheet's current / non-current split all need the
 maturity of borrowings: principal due within one year, in one to two years, two to five,
 and after five. Each loan's level-payment schedule is computed from its terms (the same
-schedule recon.loans checks the GL against); leases, when the pack has them, are shown
-the same way.
+schedule recon.loans checks the GL against) in the entity's currency: every payment,
+interest and principal figure is rounded to that currency's minor unit (whole yen for
+JPY), so the buckets add up to the balance the books hold. Leases, when the pack has
+them, are shown the same way.
 """
 
 from close.money import ZERO, cents
 from close.skill import Skill
-from skills.recon.amortising import balance_at, level_payment, present_value, schedule
+from skills.recon.amortising import balance_at, lease_schedule, loan_schedule
 
 LOANS = """
 SELECT loan_id, account_id, principal, annual_rate, start_date, term_months
@@ -59,29 +61,25 @@ def run(ctx):
     cur = ctx.currency
     items = []
     for loan in ctx.rows(LOANS):
-        payment = level_payment(loan["principal"], loan["annual_rate"], loan["term_months"])
-        rows = schedule(loan["start_date"], loan["principal"], loan["annual_rate"],
-                        loan["term_months"], payment)
+        _, rows = loan_schedule(loan, cur)
         items.append(instrument("loan", f"loans:{loan['loan_id']}", rows, loan["principal"],
                                 loan["start_date"], ctx.month, loan["annual_rate"], cur))
     if ctx.has_table("leases"):
         for lease in ctx.rows(LEASES):
-            opening = present_value(lease["monthly_payment"], lease["discount_rate"], lease["term_months"])
-            rows = schedule(lease["start_date"], opening, lease["discount_rate"],
-                            lease["term_months"], lease["monthly_payment"])
+            opening, rows = lease_schedule(lease, cur)
             items.append(instrument("lease", f"leases:{lease['lease_id']}", rows, opening,
                                     lease["start_date"], ctx.month, lease["discount_rate"], cur))
     if not items:
         return ctx.skip("the entity has no loans or leases")
     keys = ("balance",) + tuple(name for name, _, _ in BUCKETS)
-    totals = {k: sum((i[k] for i in items), ZERO) for k in keys}
+    totals = {k: cents(sum((i[k] for i in items), ZERO), cur) for k in keys}
     gl_debt = ctx.rows(GL, subtype="debt")[0]["balance"]
     gl_lease = ctx.rows(GL, subtype="lease_liability")[0]["balance"]
     metrics = {"instruments": items, "totals": totals,
                "lines": [{"line": name.replace("_", " "), "amount": totals[name]}
                          for name, _, _ in BUCKETS],
                "current_portion": totals["within_1_year"],
-               "non_current_portion": totals["balance"] - totals["within_1_year"],
+               "non_current_portion": cents(totals["balance"] - totals["within_1_year"], cur),
                "gl_debt": cents(gl_debt, cur), "gl_lease_liabilities": cents(gl_lease, cur),
                "currency": cur}
     summary = (f"{len(items)} borrowings: {totals['balance']} {cur} outstanding, "
@@ -94,9 +92,9 @@ SKILL = Skill(
     title="Debt maturity note",
     description=(
         "The debt note from the loan schedules (and lease schedules when leases.csv is "
-        "present): per instrument the balance after this month's payment and the principal "
-        "falling due within one year, in one to two years, two to five years and after "
-        "five, with totals, the current / non-current split and the GL balances of debt "
+        "present), computed in the entity's currency to its minor unit: per instrument "
+        "the balance after this month's payment and the principal falling due within one "
+        "year, in one to two years, two to five years and after five, with totals, the current / non-current split and the GL balances of debt "
         "and lease-liability accounts beside them. Schedules as recon.loans and "
         "recon.leases compute them. Reports only."
     ),

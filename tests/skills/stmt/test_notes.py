@@ -50,7 +50,7 @@ def test_debt_note_maturities_add_up_to_the_balance():
     r = b.result([DEBT], "stmt.notes_debt", "2026-05", "US01")
     (loan,) = r.metrics["instruments"]
     rows = schedule(date(2025, 1, 1), Decimal("100000.00"), Decimal("0.06"), 36,
-                    level_payment(Decimal("100000.00"), Decimal("0.06"), 36))
+                    level_payment(Decimal("100000.00"), Decimal("0.06"), 36, currency="USD"), currency="USD")
     may = [row for row in rows if str(row.month) == "2026-05"][0]
     assert loan["balance"] == may.closing
     assert loan["within_1_year"] + loan["1_to_2_years"] + loan["2_to_5_years"] == loan["balance"]
