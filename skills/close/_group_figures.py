@@ -1,11 +1,12 @@
 """Group profit figures in the reporting currency, rounded as the consolidation rounds.
 
 stmt.consolidation translates each entity's account at each month's average rate (the
-exact products, summed over the window) and rounds once per account; intercompany
-revenue and expense toward another group entity are eliminated per account and
-counterparty, rounded the same way (skills/stmt/_translation.py). The review's KPIs and
-chart follow that rule, so the group revenue and net income a CFO reads in the chart are
-the consolidated income statement's, to the cent, month by month.
+exact products, summed over the window), eliminates intercompany revenue and expense
+toward another group entity in full, and rounds a figure once, when it is written: a
+total is the exact sum rounded, never a sum of rounded lines (LEDGER-PACK.md;
+skills/stmt/_translation.py, skills/stmt/_written.py). The review's KPIs and chart follow
+that rule, so the group revenue and net income a CFO reads in the chart are the
+consolidated income statement's, to the cent, month by month.
 """
 from __future__ import annotations
 
@@ -81,8 +82,7 @@ def group_figure(rows: list[PnlRow], months: set[Month], measure: str, rate_of, 
     """(figure, missing): the group's figure over `months` in the reporting currency, or
     None with the (entity, month) pairs whose average rate is missing."""
     counts = MEASURES[measure]
-    gross: dict[tuple, Decimal] = {}
-    eliminated: dict[tuple, Decimal] = {}
+    total = ZERO
     missing = []
     for row in rows:
         if row.month not in months or not counts(row.subtype):
@@ -92,14 +92,8 @@ def group_figure(rows: list[PnlRow], months: set[Month], measure: str, rate_of, 
             if (row.entity_id, row.month) not in missing:
                 missing.append((row.entity_id, row.month))
             continue
-        translated = row.amount * rate
-        key = (row.entity_id, row.account_id)
-        gross[key] = gross.get(key, ZERO) + translated
-        if row.eliminated_with:
-            key = (row.entity_id, row.account_id, row.eliminated_with)
-            eliminated[key] = eliminated.get(key, ZERO) + translated
+        if not row.eliminated_with:        # eliminated in full: contributes nothing
+            total += row.amount * rate
     if missing:
         return None, missing
-    total = sum((cents(v, currency) for v in gross.values()), ZERO)
-    total -= sum((cents(v, currency) for v in eliminated.values()), ZERO)
-    return total, []
+    return cents(total, currency), []

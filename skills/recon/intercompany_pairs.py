@@ -4,21 +4,35 @@ Intercompany balances and charges must eliminate to zero on consolidation; whate
 not is a difference someone has to post before the group can close. Both intercompany
 reconciliations compare, per pair, the provider's side (receivable, revenue) with the
 recipient's mirror (payable, expense), each selected by account subtype and by the
-`counterparty` column naming the other entity, each translated to the reporting currency
-(exact products, rounded once) at the rate LEDGER-PACK.md gives its kind of figure. The
-difference is reported on the provider, in the reporting currency.
+`counterparty` column naming the other entity (pairs are found in the journal, not in an
+agreement list).
+
+The amounts compared are the ones the consolidation eliminates: each side's functional
+amounts translated to the reporting currency exactly as stmt.consolidation translates
+them (skills/stmt/_consolidation.ic_pairs: balances at the closing rate, revenue and
+expense at each month's average, exact products), and the difference is rounded once.
+Agreeing in the transaction currency is not agreeing: a charge invoiced in yen that the
+two sides booked at different rates leaves a difference the elimination cannot remove,
+so recon.intercompany, recon.intercompany_pnl, stmt.ic_eliminations and
+stmt.consolidation all report the same difference for a pair, to the cent, on the
+provider, in the reporting currency.
 
 Refs name the month's entries on either side that have no mirror of the same amount in
 the transaction currency on the other side (or the same doc_ref), the usual cause: a
-charge booked by one side only, or with another amount.
+charge booked by one side only, or with another amount. Where every entry has its
+mirror (the two sides booked it at different rates), they name the month's entries of
+the pair on both sides.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from close.money import ZERO, cents
+from close.runner import load_entities
 from close.skill import Finding
+from skills.stmt import _consolidation
 
 SIDE = """
 SELECT j.entity_id, j.counterparty, j.je_id, j.line_no, j.posting_date, j.doc_ref,
@@ -30,34 +44,47 @@ FROM journal_lines j
 JOIN accounts a ON a.account_id = j.account_id
 JOIN entities e ON e.entity_id = j.entity_id
 WHERE a.subtype = $subtype AND j.posting_date BETWEEN $from_day AND $month_end
-  AND ((j.entity_id = $entity_id AND j.counterparty IS NOT NULL AND j.counterparty IN (SELECT entity_id FROM entities))
+  AND j.counterparty IS NOT NULL AND j.counterparty <> j.entity_id
+  AND ((j.entity_id = $entity_id AND j.counterparty IN (SELECT entity_id FROM entities))
        OR j.counterparty = $entity_id)
 ORDER BY j.entity_id, j.je_id, j.line_no
 """
 
-CURRENCIES = "SELECT entity_id, functional_currency FROM entities ORDER BY entity_id"
-
 
 @dataclass
 class Pair:
+    """The journal lines of one pair: the provider's side and the recipient's mirror."""
     provider: str
     recipient: str
     provider_functional: Decimal = ZERO
     recipient_functional: Decimal = ZERO
-    provider_currency: str = ""
-    recipient_currency: str = ""
     provider_lines: list = field(default_factory=list)
     recipient_lines: list = field(default_factory=list)
 
 
-def pairs(ctx, provider_subtype: str, recipient_subtype: str, from_day) -> dict[str, Pair]:
-    """Pairs with this entity as provider: counterparty id -> both sides, signed so that a
-    clean pair has equal positive amounts (provider debit-positive for balances of
-    receivables; callers flip with their own signs)."""
+@dataclass(frozen=True)
+class Sides:
+    """How one intercompany check names, signs and reads its two sides."""
+    provider: str             # "receivable" / "revenue": the provider side's metric key
+    recipient: str            # "payable" / "expense": the recipient side's metric key
+    provider_subtype: str     # account subtypes compared
+    recipient_subtype: str
+    provider_figure: str      # the consolidation pair's attribute for each side
+    recipient_figure: str
+    provider_sign: int        # turns the provider's debit-positive amount into its direction
+    recipient_sign: int       # likewise for the recipient
+    rate: str                 # "closing" / "average" (LEDGER-PACK.md), for messages
+    figures: str              # "balances" / "charges", as the missing-rate message says
+    balances: bool            # cumulative to month end (True) or the month's activity
+
+
+def pairs(ctx, sides: Sides) -> dict[str, Pair]:
+    """Pairs with this entity as provider: recipient id -> both sides' lines."""
+    from_day = date(1900, 1, 1) if sides.balances else ctx.month.first_day
     out: dict[str, Pair] = {}
-    provider_rows = [r for r in ctx.rows(SIDE, subtype=provider_subtype, from_day=from_day)
+    provider_rows = [r for r in ctx.rows(SIDE, subtype=sides.provider_subtype, from_day=from_day)
                      if r["entity_id"] == ctx.entity.id]
-    recipient_rows = [r for r in ctx.rows(SIDE, subtype=recipient_subtype, from_day=from_day)
+    recipient_rows = [r for r in ctx.rows(SIDE, subtype=sides.recipient_subtype, from_day=from_day)
                       if r["entity_id"] != ctx.entity.id and r["counterparty"] == ctx.entity.id]
     for r in provider_rows:
         pair = out.setdefault(r["counterparty"], Pair(ctx.entity.id, r["counterparty"]))
@@ -67,10 +94,6 @@ def pairs(ctx, provider_subtype: str, recipient_subtype: str, from_day) -> dict[
         pair = out.setdefault(r["entity_id"], Pair(ctx.entity.id, r["entity_id"]))
         pair.recipient_functional += r["debit_positive"]
         pair.recipient_lines.append(r)
-    currencies = {r["entity_id"]: r["functional_currency"] for r in ctx.rows(CURRENCIES)}
-    for recipient, pair in out.items():
-        pair.provider_currency = ctx.entity.functional_currency
-        pair.recipient_currency = currencies[recipient]
     return dict(sorted(out.items()))
 
 
@@ -103,25 +126,9 @@ def unmatched_entries(pair: Pair, provider_sign: int, recipient_sign: int, since
     return sorted(set(lonely))
 
 
-def translate(ctx, amount: Decimal, currency: str, kind: str) -> Decimal | None:
-    """Exact product at the month's `kind` rate into the reporting currency; None if missing."""
-    rate = ctx.fx.rate(currency, ctx.pack.reporting_currency, ctx.month, kind)
-    return None if rate is None else amount * rate
-
-
-def rounded(value: Decimal | None) -> Decimal | None:
-    return None if value is None else cents(value, None)
-
-
-@dataclass(frozen=True)
-class Sides:
-    """How one intercompany check names, signs and translates its two sides."""
-    provider: str        # "receivable" / "revenue": the provider side's metric key
-    recipient: str       # "payable" / "expense": the recipient side's metric key
-    provider_sign: int   # turns the provider's debit-positive amount into its direction
-    recipient_sign: int  # likewise for the recipient
-    rate: str            # "closing" / "average" (LEDGER-PACK.md)
-    figures: str         # "balances" / "charges", as the missing-rate message says
+def month_entries(pair: Pair, since) -> list[str]:
+    return sorted({f"journal_lines:{r['je_id']}" for r in pair.provider_lines + pair.recipient_lines
+                   if r["posting_date"] >= since})
 
 
 def signed(amount: Decimal, sign: int) -> Decimal:
@@ -129,48 +136,58 @@ def signed(amount: Decimal, sign: int) -> Decimal:
     return amount if sign == 1 else -amount
 
 
-def functional_amounts(ctx, pair: Pair, sides: Sides) -> tuple[Decimal | None, Decimal | None]:
-    """Each side's functional amount translated at the sides' rate (None: rate missing)."""
-    return (translate(ctx, signed(pair.provider_functional, sides.provider_sign),
-                      pair.provider_currency, sides.rate),
-            translate(ctx, signed(pair.recipient_functional, sides.recipient_sign),
-                      pair.recipient_currency, sides.rate))
+def translated_pairs(ctx, recipients, sides: Sides):
+    """The consolidation's figures for this provider's pairs with `recipients`, and the
+    rates missing per entity."""
+    involved = {ctx.entity.id, *recipients}
+    entities = [e for e in load_entities(ctx.con) if e.id in involved]
+    since = {} if sides.balances else {"since": ctx.month.first_day}
+    _, found, missing = _consolidation.ic_pairs(
+        ctx.con, ctx.fx, entities, ctx.month, ctx.pack.fiscal_year_start_month,
+        ctx.pack.reporting_currency, (sides.provider_subtype, sides.recipient_subtype), **since)
+    return {p.recipient: p for p in found if p.provider == ctx.entity.id}, missing
 
 
-def compare_pairs(ctx, found: dict[str, Pair], sides: Sides, disagreement,
-                  amounts=None) -> tuple[list[Finding], dict]:
+def compare_pairs(ctx, sides: Sides, disagreement) -> tuple[list[Finding], dict]:
     """Findings and metrics of comparing every pair's two sides in the reporting currency.
 
-    `disagreement(recipient, provider_amount, recipient_amount, diff)` words a finding;
-    `amounts(ctx, pair)` gives both sides unrounded (None where a rate is missing),
-    by default each side's functional amount at the sides' rate."""
+    `disagreement(recipient, provider_amount, recipient_amount, diff)` words a finding."""
+    rc = ctx.pack.reporting_currency
     tolerance = ctx.params["tolerance"]
-    findings, rows = [], []
-    for recipient, pair in found.items():
-        left, right = (amounts(ctx, pair) if amounts else functional_amounts(ctx, pair, sides))
-        if left is None or right is None:
-            missing = pair.provider_currency if left is None else pair.recipient_currency
+    lines = pairs(ctx, sides)
+    figures, missing = translated_pairs(ctx, lines, sides)
+    currency = {e.id: e.functional_currency for e in load_entities(ctx.con)}
+    findings, rows, total = [], [], ZERO
+    for recipient, pair in lines.items():
+        gaps = missing.get(ctx.entity.id, []) + missing.get(recipient, [])
+        if gaps:
             findings.append(Finding(
-                "high", f"No {sides.rate} rate {missing}->{ctx.pack.reporting_currency} for "
-                f"{ctx.month}: the {ctx.entity.id}/{recipient} {sides.figures} cannot be "
-                f"compared; load the rate.", None, [f"entities:{recipient}"]))
+                "high", f"No {'; '.join(gaps)} rate: the {ctx.entity.id}/{recipient} "
+                f"{sides.figures} cannot be compared in {rc}; load the rate.", None,
+                [f"entities:{recipient}"]))
             continue
-        left, right = cents(left), cents(right)
-        diff = left - right
+        figure = figures.get(recipient) or _consolidation.Pair(ctx.entity.id, recipient)
+        left_exact = getattr(figure, sides.provider_figure)
+        right_exact = getattr(figure, sides.recipient_figure)
+        left, right = cents(left_exact, rc), cents(right_exact, rc)
+        diff = cents(left_exact - right_exact, rc)
+        total += left_exact - right_exact
         rows.append({"recipient": recipient, sides.provider: left, sides.recipient: right,
                      "difference": diff,
                      f"{sides.provider}_functional":
-                         cents(signed(pair.provider_functional, sides.provider_sign)),
+                         cents(signed(pair.provider_functional, sides.provider_sign),
+                               ctx.entity.functional_currency),
                      f"{sides.recipient}_functional":
-                         cents(signed(pair.recipient_functional, sides.recipient_sign))})
+                         cents(signed(pair.recipient_functional, sides.recipient_sign),
+                               currency.get(recipient))})
         if abs(diff) <= tolerance:
             continue
-        refs = unmatched_entries(pair, sides.provider_sign, sides.recipient_sign,
-                                 ctx.month.first_day)
+        since = ctx.month.first_day
+        refs = (unmatched_entries(pair, sides.provider_sign, sides.recipient_sign, since)
+                or month_entries(pair, since) or [f"entities:{recipient}"])
         findings.append(Finding(
-            "high" if abs(diff) >= ctx.materiality else "medium",
-            disagreement(recipient, left, right, diff), diff,
-            refs or [f"entities:{recipient}"]))
+            "high" if abs(diff) >= ctx.pack.materiality else "medium",
+            disagreement(recipient, left, right, diff), diff, refs))
     metrics = {"pairs": rows, "pairs_checked": len(rows),
-               "total_difference": cents(sum((r["difference"] for r in rows), ZERO))}
+               "total_difference": cents(total, rc)}
     return findings, metrics

@@ -3,19 +3,23 @@
 1. Each entity's books are translated to the reporting currency (_translation.translate).
 2. Intercompany accounts toward other group entities (receivable, payable, revenue,
    expense; counterparty = an entity id) are eliminated in full, translated the same way
-   (balances at closing, revenue and expense at each month's average). Receivables and
-   payables that do not agree at the closing rate leave their difference on one line,
-   "Unreconciled intercompany differences", so the balance sheet still balances and the
-   difference stays visible (recon.intercompany explains it pair by pair). Revenue and
-   expense that agree in the transaction currency still differ once each side is
-   translated at its own month's average of its own currency: that difference is a
-   translation difference and goes to the translation reserve.
+   (balances at closing, revenue and expense at each month's average). What the two
+   sides of a pair do not agree on (receivable vs payable, and the revenue vs expense
+   that has run through profit) stays in group equity as its own line, "Unreconciled
+   intercompany differences" (LEDGER-PACK.md), so total equity = total assets - total
+   liabilities and the difference stays visible. It is the very difference the
+   intercompany checks report on the provider (recon.intercompany, recon.intercompany_pnl,
+   stmt.ic_eliminations all read `ic_pairs`), to the cent: each pair's figures are exact
+   sums of exact products, rounded once when written.
 3. Non-controlling interest: for an entity the group owns less than 100% of (effective
    ownership = the product of ownership_pct up the parent chain), the minorities' share
    of its translated equity, including its profit and translation reserve, is moved out
    of the equity lines into "Non-controlling interests"; its share of net income is
    shown as profit attributable to non-controlling interests. Revenue and expenses stay
    at 100% (full consolidation).
+
+Nothing is rounded here: every account, elimination and minority adjustment is exact and
+the skills round once when they write a line or a total.
 
 Not covered: a parent's investment in its subsidiaries, where a pack records one, is
 not eliminated against their share capital (nothing in the pack contract marks such an
@@ -33,7 +37,7 @@ from decimal import Decimal
 from close.money import ZERO, cents
 from close.statements import (CURRENT_PROFIT_LINE, PNL_TYPES, AccountAmounts,
                               _retained_earnings_line)
-from skills.stmt._translation import cta_account, translate, translate_ic
+from skills.stmt._translation import IC_SUBTYPES, translate, translate_ic
 
 WINDOWS = ("amount_cum", "amount_ytd", "mtd", "ytd")
 IC_DIFFERENCE_LINE = "Unreconciled intercompany differences"
@@ -63,7 +67,8 @@ def effective_ownership(entities) -> dict[str, Decimal]:
 
 @dataclass
 class Pair:
-    """What one entity's books hold toward one other group entity, reporting currency."""
+    """What one entity's books hold toward one other group entity, reporting currency,
+    exact (unrounded): `as_metric` rounds each figure and each difference once."""
 
     provider: str
     recipient: str
@@ -73,14 +78,28 @@ class Pair:
     expense_ytd: Decimal = ZERO     # recipient's IC expense to provider (debit-positive)
     revenue_mtd: Decimal = ZERO
     expense_mtd: Decimal = ZERO
+    revenue_cum: Decimal = ZERO     # all periods: what has run through equity
+    expense_cum: Decimal = ZERO
 
-    def as_metric(self) -> dict:
+    @property
+    def balance_difference(self) -> Decimal:
+        return self.receivable - self.payable
+
+    @property
+    def pnl_difference_mtd(self) -> Decimal:
+        return self.revenue_mtd - self.expense_mtd
+
+    def as_metric(self, currency: str) -> dict:
+        def r(value):
+            return cents(value, currency)
         return {"provider": self.provider, "recipient": self.recipient,
-                "receivable": self.receivable, "payable": self.payable,
-                "balance_difference": self.receivable - self.payable,
-                "revenue_ytd": self.revenue_ytd, "expense_ytd": self.expense_ytd,
-                "pnl_difference_ytd": self.revenue_ytd - self.expense_ytd,
-                "revenue_mtd": self.revenue_mtd, "expense_mtd": self.expense_mtd}
+                "receivable": r(self.receivable), "payable": r(self.payable),
+                "balance_difference": r(self.balance_difference),
+                "revenue_ytd": r(self.revenue_ytd), "expense_ytd": r(self.expense_ytd),
+                "pnl_difference_ytd": r(self.revenue_ytd - self.expense_ytd),
+                "revenue_mtd": r(self.revenue_mtd), "expense_mtd": r(self.expense_mtd),
+                "pnl_difference_mtd": r(self.pnl_difference_mtd),
+                "pnl_difference_cum": r(self.revenue_cum - self.expense_cum)}
 
 
 @dataclass
@@ -88,11 +107,11 @@ class Consolidated:
     accounts: list[AccountAmounts] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)
     eliminated: dict[str, Decimal] = field(default_factory=dict)
-    ic_difference: Decimal = ZERO                       # credit-positive, balance sheet
-    ic_translation_difference: Decimal = ZERO           # credit-positive, to the CTA
+    ic_difference: Decimal = ZERO                       # debit-positive, exact: balances
+    ic_pnl_difference: Decimal = ZERO                   # debit-positive, exact: through profit
     unknown_counterparty: list[str] = field(default_factory=list)
     ownership: dict[str, Decimal] = field(default_factory=dict)
-    nci: dict[str, dict] = field(default_factory=dict)
+    nci: dict[str, dict] = field(default_factory=dict)  # exact; rounded when written
     missing_rates: list[str] = field(default_factory=list)
     translations: dict = field(default_factory=dict)
 
@@ -102,14 +121,19 @@ def _synthetic(account_id, name, type_, subtype, line, amounts) -> AccountAmount
                           {w: amounts.get(w, ZERO) for w in WINDOWS})
 
 
-def intercompany(con, fx, entities, month, fsm, rc):
-    """Per-entity IC balances by counterparty, translated, and the pairs they form."""
+def ic_pairs(con, fx, entities, month, fsm, rc, subtypes=IC_SUBTYPES, since=None):
+    """(balances by entity, pairs, missing rates by entity): every entity's intercompany
+    accounts by counterparty, translated (_translation.translate_ic), and the provider /
+    recipient pairs they form among `entities`. The intercompany checks call this with
+    the pair's two entities and the subtypes they compare; the figures are the
+    consolidation's, product for product."""
     ids = {e.id for e in entities}
-    balances, missing = {}, []
+    balances, missing = {}, {}
     for e in entities:
-        rows, miss = translate_ic(con, fx, e, month, fsm, rc)
+        kwargs = {"since": since} if since is not None else {}
+        rows, miss = translate_ic(con, fx, e, month, fsm, rc, subtypes, **kwargs)
         balances[e.id] = rows
-        missing += [f"{e.id}: {m}" for m in miss]
+        missing[e.id] = miss
     pairs: dict[tuple[str, str], Pair] = {}
 
     def pair(provider, recipient) -> Pair:
@@ -126,12 +150,23 @@ def intercompany(con, fx, entities, month, fsm, rc):
             elif sub == "intercompany_payable":
                 pair(cp, entity_id).payable -= a["amount_cum"]
             elif sub == "intercompany_revenue":
-                pair(entity_id, cp).revenue_ytd -= a["ytd"]
-                pair(entity_id, cp).revenue_mtd -= a["mtd"]
+                p = pair(entity_id, cp)
+                p.revenue_ytd -= a["ytd"]
+                p.revenue_mtd -= a["mtd"]
+                p.revenue_cum -= a["amount_cum"]
             elif sub == "intercompany_expense":
-                pair(cp, entity_id).expense_ytd += a["ytd"]
-                pair(cp, entity_id).expense_mtd += a["mtd"]
+                p = pair(cp, entity_id)
+                p.expense_ytd += a["ytd"]
+                p.expense_mtd += a["mtd"]
+                p.expense_cum += a["amount_cum"]
     return balances, [pairs[k] for k in sorted(pairs)], missing
+
+
+def intercompany(con, fx, entities, month, fsm, rc):
+    """Per-entity IC balances by counterparty, translated, the pairs they form, and the
+    missing rates as "<entity>: <rate>"."""
+    balances, pairs, missing = ic_pairs(con, fx, entities, month, fsm, rc)
+    return balances, pairs, [f"{eid}: {m}" for eid, miss in missing.items() for m in miss]
 
 
 def consolidate(con, fx, entities, month, fsm: int, rc: str) -> Consolidated:
@@ -165,16 +200,12 @@ def consolidate(con, fx, entities, month, fsm: int, rc: str) -> Consolidated:
                 pnl_plug += a.amounts["amount_cum"]
             else:
                 plug += a.amounts["amount_cum"]
-    out.ic_difference = -plug if plug else ZERO
-    out.ic_translation_difference = -pnl_plug if pnl_plug else ZERO
-    if plug != ZERO:
-        out.accounts.append(_synthetic("IC-DIFF", IC_DIFFERENCE_LINE, "liability", "other_liability",
-                                       IC_DIFFERENCE_LINE, {"amount_cum": plug}))
-    if pnl_plug != ZERO:
-        cta = cta_account(con, pnl_plug)
-        out.accounts.append(_synthetic(cta.account_id, cta.name, "equity", "cta", cta.statement_line,
-                                       {"amount_cum": pnl_plug}))
-
+    out.ic_difference, out.ic_pnl_difference = plug, pnl_plug
+    if plug != ZERO or pnl_plug != ZERO:
+        # What the eliminations took out without a counterpart stays in group equity,
+        # on its own line (debit-positive here, like every account).
+        out.accounts.append(_synthetic("IC-DIFF", IC_DIFFERENCE_LINE, "equity", "other_equity",
+                                       IC_DIFFERENCE_LINE, {"amount_cum": plug + pnl_plug}))
     # Non-controlling interests.
     re_line = _retained_earnings_line(out.accounts)[0]
     for e in entities:
@@ -193,14 +224,13 @@ def consolidate(con, fx, entities, month, fsm: int, rc: str) -> Consolidated:
                                                     - minority * ytd)
                 profit_mtd -= minority * a.amounts["mtd"]
                 profit_ytd -= minority * a.amounts["ytd"]
-        rounded = {line: cents(v, rc) for line, v in adjustments.items()}
-        for line, amount in sorted(rounded.items()):
+        for line, amount in sorted(adjustments.items()):
             if amount != ZERO:
                 out.accounts.append(_synthetic(f"NCI-{e.id}", f"{NCI_LINE} ({e.id})", "equity",
                                                "other_equity", line, {"amount_cum": amount}))
-        share = -sum(rounded.values(), ZERO)
+        share = -sum(adjustments.values(), ZERO)
         out.accounts.append(_synthetic(f"NCI-{e.id}", f"{NCI_LINE} ({e.id})", "equity",
                                        "other_equity", NCI_LINE, {"amount_cum": share}))
-        out.nci[e.id] = {"minority_pct": cents(minority * HUNDRED, None), "equity": -share,
-                         "profit_mtd": cents(profit_mtd, rc), "profit_ytd": cents(profit_ytd, rc)}
+        out.nci[e.id] = {"minority_pct": minority * HUNDRED, "equity": -share,
+                         "profit_mtd": profit_mtd, "profit_ytd": profit_ytd}   # exact
     return out

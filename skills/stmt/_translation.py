@@ -7,11 +7,17 @@ closing rate of the month before the books open, later equity lines at their mon
 average rate. What is left over is the cumulative translation adjustment (CTA), shown in
 equity on the chart's `cta` line.
 
-Each account's translated figure is the exact product summed, rounded once to the
-reporting currency's minor unit; totals add rounded accounts and CTA is the plug on those
-rounded figures, so the translated balance sheet balances to the cent whenever the
-entity's own books do. The output is the AccountAmounts shape of close.statements, so the
-same builders produce the translated balance sheet and income statement.
+Every figure stays an exact sum of exact products here: nothing is rounded until a skill
+writes it (LEDGER-PACK.md: "translate exact products and round once, when a figure is
+written"), so a line, a section total and a group total are each the exact sum rounded
+once, and a rounded line never moves a total. CTA is the exact plug, so the translated
+books balance exactly whenever the entity's own books do. The output is the
+AccountAmounts shape of close.statements, so the same builders produce the translated
+balance sheet and income statement.
+
+Rates come from close.fx.FxRates: a pair given one way only is inverted (1 / rate), a
+pair with no rate crosses through the reporting currency, and a rate still missing is
+named in `missing_rates`, never guessed.
 """
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from close.money import ZERO, cents
+from close.money import ZERO
 from close.periods import Month, month_of
 from close.statements import BS_SECTIONS, PNL_TYPES, AccountAmounts, fiscal_year_start
 
@@ -60,10 +66,10 @@ class Translation:
     reporting_currency: str
     accounts: list[AccountAmounts] = field(default_factory=list)
     missing_rates: list[str] = field(default_factory=list)
-    cta: Decimal = ZERO                 # credit-positive, cumulative, reporting currency
+    cta: Decimal = ZERO                 # credit-positive, cumulative, exact, reporting currency
     closing_rate: Decimal | None = None
     average_rate: Decimal | None = None
-    imbalance: Decimal = ZERO           # functional books' own imbalance, translated
+    imbalance: Decimal = ZERO           # functional books' own imbalance, translated (exact)
 
     @property
     def complete(self) -> bool:
@@ -139,16 +145,14 @@ def translate(con, fx, entity, month: Month, fiscal_start_month: int,
             acc["cum"] = acc["functional"] * closing
         elif meta["type"] not in BS_SECTIONS and meta["type"] not in PNL_TYPES:
             acc["cum"] = acc["functional"] * closing   # unknown account: kept visible
-        amounts = {"amount_cum": cents(acc["cum"], reporting_currency),
-                   "amount_ytd": cents(acc["ytd"], reporting_currency),
-                   "mtd": cents(acc["mtd"], reporting_currency),
-                   "ytd": cents(acc["ytd"], reporting_currency)}
+        amounts = {"amount_cum": acc["cum"], "amount_ytd": acc["ytd"],
+                   "mtd": acc["mtd"], "ytd": acc["ytd"]}
         out.accounts.append(AccountAmounts(account_id, meta["name"], meta["type"],
                                            meta["subtype"], meta["statement_line"], amounts))
 
     # CTA: what makes the translated books balance, except the functional books' own
     # imbalance, which stays visible (translated at closing) for the identity check.
-    out.imbalance = cents(functional_total * closing, reporting_currency)
+    out.imbalance = functional_total * closing
     translated_total = sum((a.amounts["amount_cum"] for a in out.accounts
                             if a.type in BS_SECTIONS or a.type in PNL_TYPES), ZERO)
     cta_debit = out.imbalance - translated_total
@@ -174,7 +178,7 @@ SELECT j.account_id, a.name, a.type, a.subtype, a.statement_line, j.counterparty
        CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
 FROM journal_lines j
 JOIN accounts a ON a.account_id = j.account_id
-WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $since AND $month_end
   AND a.subtype IN ('intercompany_receivable', 'intercompany_payable',
                     'intercompany_revenue', 'intercompany_expense')
 GROUP BY j.account_id, a.name, a.type, a.subtype, a.statement_line, j.counterparty,
@@ -187,21 +191,29 @@ ORDER BY j.account_id, j.counterparty, period_start
 class IcBalance:
     """One entity's intercompany account toward one counterparty, in both currencies."""
 
-    account: AccountAmounts          # reporting currency, same windows as `translate`
+    account: AccountAmounts          # reporting currency, exact, same windows as `translate`
     counterparty: str | None
     functional: dict                 # the same windows, functional currency
 
 
 def translate_ic(con, fx, entity, month: Month, fiscal_start_month: int,
-                 reporting_currency: str) -> tuple[list[IcBalance], list[str]]:
+                 reporting_currency: str, subtypes=IC_SUBTYPES,
+                 since: date = date(1900, 1, 1)) -> tuple[list[IcBalance], list[str]]:
     """Intercompany accounts split by counterparty and translated like `translate` does:
-    balances at the closing rate, revenue and expense at each month's average rate."""
+    balances at the closing rate, revenue and expense at each month's average rate, exact.
+
+    `subtypes` and `since` narrow what is read (an intercompany check of the month's
+    charges needs neither the balances nor earlier months), so only the rates the figures
+    need are asked for; the figures read are the consolidation's, product for product."""
     rates = _Rates(fx, entity.functional_currency, reporting_currency)
-    cursor = con.execute(IC_MONTHLY, {"entity_id": entity.id, "month_end": month.last_day})
+    cursor = con.execute(IC_MONTHLY, {"entity_id": entity.id, "month_end": month.last_day,
+                                      "since": since})
     cols = [d[0] for d in cursor.description]
     year_start = fiscal_year_start(month, fiscal_start_month)
     groups: dict[tuple, dict] = {}
     for row in (dict(zip(cols, r)) for r in cursor.fetchall()):
+        if row["subtype"] not in subtypes:
+            continue
         key = (row["account_id"], row["counterparty"])
         g = groups.setdefault(key, {"meta": row, "rep": {"amount_cum": ZERO, "amount_ytd": ZERO,
                                                          "mtd": ZERO, "ytd": ZERO},
@@ -221,14 +233,14 @@ def translate_ic(con, fx, entity, month: Month, fiscal_start_month: int,
             g["fun"][w] += amount
             if rate is not None:
                 g["rep"][w] += amount * rate
-    closing = rates.get(month, "closing") if groups else None
+    needs_closing = any(g["meta"]["type"] not in PNL_TYPES for g in groups.values())
+    closing = rates.get(month, "closing") if needs_closing else None
     out = []
     for (account_id, counterparty), g in groups.items():
         meta = g["meta"]
         if meta["type"] not in PNL_TYPES and closing is not None:
             g["rep"]["amount_cum"] = g["fun"]["amount_cum"] * closing
-        rep = {w: cents(v, reporting_currency) for w, v in g["rep"].items()}
         out.append(IcBalance(AccountAmounts(account_id, meta["name"], meta["type"], meta["subtype"],
-                                            meta["statement_line"], rep),
+                                            meta["statement_line"], dict(g["rep"])),
                              counterparty, g["fun"]))
     return out, rates.missing

@@ -3,8 +3,10 @@
 What the board and the lenders see is the group, not the entities: every entity
 translated into the reporting currency, intercompany balances and trading eliminated,
 and the share of partly owned subsidiaries that belongs to minority shareholders shown
-as non-controlling interests. The consolidated balance sheet must balance to the cent;
-when it does not, an entity's own books do not, and the finding names it.
+as non-controlling interests. Every figure is an exact sum rounded once when written
+(skills/stmt/_written.py), so no rounded line moves a total. The consolidated balance
+sheet must balance to the cent; when it does not, an entity's own books do not, and the
+finding names it.
 """
 from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
@@ -12,6 +14,8 @@ from close.runner import load_entities
 from close.skill import Finding, Skill
 from close.statements import build_balance_sheet, build_income_statement
 from skills.stmt._consolidation import consolidate
+from skills.stmt._written import balance_sheet_figures, income_statement_lines
+
 
 def run(ctx):
     rc = ctx.pack.reporting_currency
@@ -23,23 +27,20 @@ def run(ctx):
                     for m in sorted(set(group.missing_rates))]
         return ctx.result(findings, {"missing_rates": sorted(set(group.missing_rates))},
                           "Consolidation incomplete: FX rates missing.")
-    bs = build_balance_sheet(group.accounts, ("amount",))
+    bs = balance_sheet_figures(build_balance_sheet(group.accounts, ("amount",)), "amount", rc)
     inc = build_income_statement(group.accounts, ("mtd", "ytd"))
-    nci_mtd = sum((n["profit_mtd"] for n in group.nci.values()), ZERO)
-    nci_ytd = sum((n["profit_ytd"] for n in group.nci.values()), ZERO)
+    nci_mtd = cents(sum((n["profit_mtd"] for n in group.nci.values()), ZERO), rc)
+    nci_ytd = cents(sum((n["profit_ytd"] for n in group.nci.values()), ZERO), rc)
     ni_mtd, ni_ytd = cents(inc.total("net_income", "mtd"), rc), cents(inc.total("net_income", "ytd"), rc)
-    difference = cents(bs.total("difference", "amount"), rc)
+    difference = bs["difference"]
     metrics = {
         "entities": [e.id for e in entities],
         "reporting_currency": rc,
-        "lines": [{"line": ln.line, "section": ln.section, "kind": ln.kind,
-                   "amount": cents(ln.amounts["amount"], rc)} for ln in bs.lines],
-        "income_statement": [{"line": ln.line, "section": ln.section, "kind": ln.kind,
-                              "amount": cents(ln.amounts["mtd"], rc),
-                              "ytd": cents(ln.amounts["ytd"], rc)} for ln in inc.lines],
-        "total_assets": cents(bs.total("assets", "amount"), rc),
-        "total_liabilities": cents(bs.total("liabilities", "amount"), rc),
-        "total_equity": cents(bs.total("equity", "amount"), rc),
+        "lines": bs["lines"],
+        "income_statement": income_statement_lines(inc, rc),
+        "total_assets": bs["total_assets"],
+        "total_liabilities": bs["total_liabilities"],
+        "total_equity": bs["total_equity"],
         "difference": difference,
         "net_income": ni_mtd,
         "net_income_ytd": ni_ytd,
@@ -47,14 +48,19 @@ def run(ctx):
             "owners_of_parent": {"mtd": ni_mtd - nci_mtd, "ytd": ni_ytd - nci_ytd},
             "non_controlling_interests": {"mtd": nci_mtd, "ytd": nci_ytd}},
         "ownership": {eid: cents(share * 100, None) for eid, share in group.ownership.items()},
-        "non_controlling_interests": group.nci,
-        "eliminations": {"pairs": [p.as_metric() for p in group.pairs],
-                         "eliminated_by_subtype": group.eliminated,
-                         "unreconciled_difference": cents(group.ic_difference, rc),
-                         "translation_difference_to_cta": cents(group.ic_translation_difference, rc),
+        "non_controlling_interests": {
+            eid: {"minority_pct": cents(n["minority_pct"], None),
+                  **{k: cents(n[k], rc) for k in ("equity", "profit_mtd", "profit_ytd")}}
+            for eid, n in group.nci.items()},
+        "eliminations": {"pairs": [p.as_metric(rc) for p in group.pairs],
+                         "eliminated_by_subtype": {k: cents(v, rc) for k, v in group.eliminated.items()},
+                         # credit-positive, as the equity line shows it
+                         "unreconciled_difference": cents(-(group.ic_difference
+                                                            + group.ic_pnl_difference), rc),
+                         "unreconciled_balances": cents(-group.ic_difference, rc),
+                         "unreconciled_through_profit": cents(-group.ic_pnl_difference, rc),
                          "ic_lines_without_group_counterparty": group.unknown_counterparty},
-        "cta": sum((cents(t.cta, rc) for t in group.translations.values()), ZERO)
-        + cents(group.ic_translation_difference, rc),
+        "cta": cents(sum((t.cta for t in group.translations.values()), ZERO), rc),
     }
     findings = []
     if difference != ZERO:
@@ -78,13 +84,16 @@ SKILL = Skill(
     description=(
         "Group consolidation in the reporting currency: each entity translated (assets and "
         "liabilities at closing, income and expense at monthly average, equity historical, "
-        "CTA), intercompany receivables, payables, revenue and expense toward group "
-        "entities eliminated in full (a receivable / payable mismatch kept on an "
-        "unreconciled-differences line, the translation difference on revenue / expense in "
-        "the translation reserve), and non-controlling interests split out of equity and net income by "
-        "effective ownership. Consolidated balance sheet and income statement (month and "
-        "year to date) in metrics; a balance sheet that does not balance or a missing rate "
-        "is a high finding."
+        "CTA; rates inverted or crossed through the reporting currency where given one way "
+        "only), intercompany receivables, payables, revenue and expense toward group "
+        "entities eliminated in full, what the two sides of a pair do not agree on kept in "
+        "group equity on an 'Unreconciled intercompany differences' line (the difference "
+        "the intercompany checks report, to the cent), and non-controlling interests split "
+        "out of equity and net income by effective ownership. Every line and total is the "
+        "exact translated sum rounded once; total equity = total assets - total "
+        "liabilities. Consolidated balance sheet and income statement (month and year to "
+        "date) in metrics; a balance sheet that does not balance or a missing rate is a "
+        "high finding."
     ),
     needs=("journal_lines", "accounts", "fx_rates", "entities"),
     group=True,

@@ -10,7 +10,10 @@ fx_gain_loss account); what is left is a revaluation missing or wrong.
 Scope: asset and liability accounts of monetary subtypes, lines whose `currency` differs
 from the entity's functional currency and carry `amount_txn`. A cash account counts only
 for the currency of its bank account (bank_accounts.csv): a bank line that merely notes
-the foreign amount it paid is not a foreign balance.
+the foreign amount it paid is not a foreign balance. A revaluation line is a functional
+one: `currency` blank or the functional currency itself (systems write either).
+Rates come from close.fx: inverted where given one way, crossed through the reporting
+currency where the pair has none; a missing one is a finding.
 """
 from decimal import Decimal
 
@@ -52,7 +55,8 @@ SELECT j.account_id,
             AS DECIMAL(18,2)) AS booked_month
 FROM journal_lines j
 JOIN fx_entries f ON f.je_id = j.je_id
-WHERE j.entity_id = $entity_id AND j.currency IS NULL AND j.posting_date <= $month_end
+WHERE j.entity_id = $entity_id AND (j.currency IS NULL OR j.currency = $functional)
+  AND j.posting_date <= $month_end
 GROUP BY j.account_id
 ORDER BY j.account_id
 """
@@ -62,7 +66,7 @@ SELECT DISTINCT j.je_id
 FROM journal_lines j
 WHERE j.entity_id = $entity_id AND j.account_id = $account_id
   AND j.posting_date BETWEEN $month_start AND $month_end
-  AND (j.currency = $currency OR j.currency IS NULL)
+  AND (j.currency = $currency OR j.currency IS NULL OR j.currency = $functional)
 ORDER BY j.je_id
 """
 
@@ -82,7 +86,7 @@ def run(ctx):
     pools = [p for p in ctx.rows(POOLS, functional=cur)
              if p["subtype"] != "cash" or p["account_id"] not in bank
              or p["currency"] in bank[p["account_id"]]]
-    booked = {r["account_id"]: r for r in ctx.rows(REVALUATIONS)}
+    booked = {r["account_id"]: r for r in ctx.rows(REVALUATIONS, functional=cur)}
     by_account: dict[str, dict] = {}
     rows, missing = [], []
     for p in pools:
@@ -115,7 +119,8 @@ def run(ctx):
             refs = [f"accounts:{account_id}"]
             for currency in acc["currencies"]:
                 refs += [f"journal_lines:{r['je_id']}" for r in
-                         ctx.rows(MONTH_ENTRIES, account_id=account_id, currency=currency)]
+                         ctx.rows(MONTH_ENTRIES, account_id=account_id, currency=currency,
+                                  functional=cur)]
             # a debit to the balance (an asset worth more, a liability owing less) is a gain
             needed = "gain" if difference > 0 else "loss"
             findings.append(Finding(
@@ -144,8 +149,9 @@ SKILL = Skill(
         "Remeasures foreign-currency monetary balances (asset and liability accounts of "
         "monetary subtypes; lines whose currency is not the functional one, summed in "
         "amount_txn per account and currency) at the month's closing rate and compares "
-        "them with their carrying amount including the revaluation entries booked (lines "
-        "without a currency in entries that post to an fx_gain_loss account). A difference "
+        "them with their carrying amount including the revaluation entries booked (lines in "
+        "the functional currency, blank or named, in entries that post to an fx_gain_loss "
+        "account). A difference "
         "above the tolerance is a finding (high at or above materiality) with the unrealised "
         "gain or loss to book, refs = the account and the month's entries on it. Cash "
         "accounts count only in their bank account's currency."

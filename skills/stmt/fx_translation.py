@@ -3,13 +3,15 @@
 Consolidation adds entities up in one currency; before it does, a controller checks each
 entity's translation: the closing and average rates used, the translated balance sheet
 and income statement, and the translation adjustment (CTA) that the rate differences
-leave in equity. A rate the translation needs but the pack lacks is a finding, never a
-guess.
+leave in equity. Rates given one way only are inverted and a pair with no rate crosses
+through the reporting currency (close.fx); a rate still missing is a finding, never a
+guess. Lines and totals are exact translated sums, each rounded once when written.
 """
-from close.money import ZERO, cents
+from close.money import cents
 from close.skill import Finding, Skill
 from close.statements import build_balance_sheet, build_income_statement
 from skills.stmt._translation import translate
+from skills.stmt._written import balance_sheet_figures, income_statement_lines
 
 
 def run(ctx):
@@ -24,13 +26,8 @@ def run(ctx):
         return ctx.result(findings, {"missing_rates": now.missing_rates},
                           f"Translation to {rc} incomplete: {len(now.missing_rates)} rate(s) missing.")
     before = translate(ctx.con, ctx.fx, ctx.entity, ctx.month.prev, fsm, rc)
-    bs = build_balance_sheet(now.accounts, ("amount",))
+    bs = balance_sheet_figures(build_balance_sheet(now.accounts, ("amount",)), "amount", rc)
     inc = build_income_statement(now.accounts, ("mtd", "ytd"))
-    lines = [{"line": ln.line, "section": ln.section, "kind": ln.kind,
-              "amount": cents(ln.amounts["amount"], rc)} for ln in bs.lines]
-    pnl = [{"line": ln.line, "section": ln.section, "kind": ln.kind,
-            "amount": cents(ln.amounts["mtd"], rc), "ytd": cents(ln.amounts["ytd"], rc)}
-           for ln in inc.lines]
     cta = cents(now.cta, rc)
     cta_prior = cents(before.cta, rc) if before.complete else None
     metrics = {
@@ -38,12 +35,12 @@ def run(ctx):
         "reporting_currency": rc,
         "closing_rate": now.closing_rate,
         "average_rate": now.average_rate,
-        "lines": lines,
-        "income_statement": pnl,
-        "total_assets": cents(bs.total("assets", "amount"), rc),
-        "total_liabilities": cents(bs.total("liabilities", "amount"), rc),
-        "total_equity": cents(bs.total("equity", "amount"), rc),
-        "difference": cents(bs.total("difference", "amount"), rc),
+        "lines": bs["lines"],
+        "income_statement": income_statement_lines(inc, rc),
+        "total_assets": bs["total_assets"],
+        "total_liabilities": bs["total_liabilities"],
+        "total_equity": bs["total_equity"],
+        "difference": bs["difference"],
         "net_income": cents(inc.total("net_income", "mtd"), rc),
         "net_income_ytd": cents(inc.total("net_income", "ytd"), rc),
         "cta": cta,
@@ -68,8 +65,10 @@ SKILL = Skill(
         "equity at historical rates (the opening entry at the closing rate of the month "
         "before the books open, later equity lines at their month's average rate). The "
         "difference is the cumulative translation adjustment (CTA) in equity; metrics give "
-        "the rates, the translated lines, CTA and its movement in the month. A needed rate "
-        "missing from fx_rates is a high finding."
+        "the rates, the translated lines, CTA and its movement in the month. Lines and "
+        "totals are exact translated sums rounded once. Rates given one way only are "
+        "inverted and a pair with no rate crosses through the reporting currency; a needed "
+        "rate still missing is a high finding."
     ),
     needs=("journal_lines", "accounts", "fx_rates"),
     run=run,

@@ -5,13 +5,16 @@ the entries that do it for each pair where this entity is the provider (it holds
 receivable and the revenue): debit the recipient's intercompany payable and credit this
 entity's receivable; debit this entity's intercompany revenue and credit the recipient's
 intercompany expense; all in the reporting currency (balances at closing, revenue and
-expense at monthly average), with what the two sides do not agree on. Explaining those
-differences is recon.intercompany's job; here they are shown so the entries can be posted.
+expense at monthly average), with what the two sides do not agree on. The figures are
+the consolidation's (_consolidation.ic_pairs: exact products, each figure and difference
+rounded once), so the differences here are the ones recon.intercompany and
+recon.intercompany_pnl report, to the cent. Explaining them is those checks' job; here
+they are shown so the entries can be posted.
 """
 from close.money import ZERO, cents
 from close.runner import load_entities
 from close.skill import Finding, Skill
-from skills.stmt._consolidation import intercompany
+from skills.stmt._consolidation import ic_pairs
 
 
 def entries_for(p, rc) -> list[dict]:
@@ -36,18 +39,20 @@ def entries_for(p, rc) -> list[dict]:
 def run(ctx):
     rc = ctx.pack.reporting_currency
     entities = load_entities(ctx.con)
-    _, pairs, missing = intercompany(ctx.con, ctx.fx, entities, ctx.month,
-                                     ctx.pack.fiscal_year_start_month, rc)
+    _, pairs, missing_by_entity = ic_pairs(ctx.con, ctx.fx, entities, ctx.month,
+                                           ctx.pack.fiscal_year_start_month, rc)
+    mine = [p for p in pairs if p.provider == ctx.entity.id]
+    involved = [ctx.entity.id] + [p.recipient for p in mine]
+    missing = [f"{eid}: {m}" for eid in involved for m in missing_by_entity.get(eid, ())]
     if missing:
         findings = [Finding("high", f"Cannot translate intercompany balances: no {m} rate in "
                                     f"fx_rates.csv.", None, ()) for m in sorted(set(missing))]
         return ctx.result(findings, {"missing_rates": sorted(set(missing))},
                           "Intercompany eliminations incomplete: FX rates missing.")
-    mine = [p for p in pairs if p.provider == ctx.entity.id]
     entries = [e for p in mine for e in entries_for(p, rc)]
     eliminated_balances = sum((p.receivable for p in mine), ZERO)
     eliminated_revenue = sum((p.revenue_ytd for p in mine), ZERO)
-    metrics = {"reporting_currency": rc, "pairs": [p.as_metric() for p in mine],
+    metrics = {"reporting_currency": rc, "pairs": [p.as_metric(rc) for p in mine],
                "entries": entries,
                "eliminated_receivables": cents(eliminated_balances, rc),
                "eliminated_revenue_ytd": cents(eliminated_revenue, rc),
@@ -68,9 +73,11 @@ SKILL = Skill(
         "intercompany payable and credit the provider's receivable (closing rate), and "
         "debit the provider's intercompany revenue and credit the recipient's intercompany "
         "expense for the year to date (monthly average rates), in the reporting currency, "
-        "with the difference between the two sides. Counterparties are journal_lines."
-        "counterparty entity ids. Differences are recon.intercompany's findings; a missing "
-        "rate is a high finding here."
+        "with the difference between the two sides (each figure and difference the exact "
+        "translated sum rounded once: the difference the consolidation keeps in equity and "
+        "the intercompany checks report). Counterparties are journal_lines.counterparty "
+        "entity ids. Differences are recon.intercompany's and recon.intercompany_pnl's "
+        "findings; a missing rate for this entity or its recipients is a high finding here."
     ),
     needs=("journal_lines", "accounts", "fx_rates", "entities"),
     run=run,

@@ -6,8 +6,9 @@ invites adjustments and penalties. Per agreement with this entity as provider
 (intercompany_agreements.csv), the month's cost is the provider's expense lines whose
 counterparty is the recipient entity (intercompany expense excluded: that is what others
 charge it), and the charge must be cost × (1 + markup_pct / 100), rounded half away from
-zero to the cent. The charge booked is the provider's intercompany revenue from the
-recipient in the month. Where a pair has several agreements, lines whose doc_ref names
+zero to the provider currency's minor unit. The charge booked is the provider's intercompany revenue from the
+recipient in the month, all in the provider's functional currency (rounded to its minor
+unit: whole yen for JPY). Where a pair has several agreements, lines whose doc_ref names
 an agreement (`intercompany_agreements:<id>`) go to it and the rest to the pair's first.
 """
 from __future__ import annotations
@@ -66,18 +67,19 @@ def run(ctx):
         expected = cents(cost[agreement_id] * (1 + a["markup_pct"] / Decimal(100)), ctx.currency)
         diff = charged[agreement_id] - expected
         rows.append({"agreement_id": agreement_id, "recipient": a["recipient_entity_id"],
-                     "cost": cents(cost[agreement_id]), "markup_pct": a["markup_pct"],
-                     "expected_charge": expected, "charged": cents(charged[agreement_id]),
-                     "difference": cents(diff)})
+                     "cost": cents(cost[agreement_id], ctx.currency), "markup_pct": a["markup_pct"],
+                     "expected_charge": expected, "charged": cents(charged[agreement_id], ctx.currency),
+                     "difference": cents(diff, ctx.currency)})
         if abs(diff) <= tolerance:
             continue
         findings.append(Finding(
             "high" if abs(diff) >= ctx.materiality else "medium",
             f"Agreement {agreement_id} ({a['service']}, {ctx.entity.id} to "
-            f"{a['recipient_entity_id']}): cost {cents(cost[agreement_id])} plus "
-            f"{a['markup_pct'].normalize():f}% is {expected}, but {cents(charged[agreement_id])} was "
+            f"{a['recipient_entity_id']}): cost {cents(cost[agreement_id], ctx.currency)} plus "
+            f"{a['markup_pct'].normalize():f}% is {expected}, but "
+            f"{cents(charged[agreement_id], ctx.currency)} was "
             f"charged in {ctx.month}: {'reduce' if diff > 0 else 'increase'} the charge by "
-            f"{cents(abs(diff))}.",
+            f"{cents(abs(diff), ctx.currency)}.",
             diff, [f"intercompany_agreements:{agreement_id}", *sorted(entries[agreement_id])]))
     metrics = {"agreements": len(rows), "charges": rows}
     summary = f"{len(rows)} agreement(s) checked for {ctx.month}; {len(findings)} off the agreed markup."
@@ -90,7 +92,7 @@ SKILL = Skill(
     description=(
         "Per intercompany agreement with this entity as provider: the month's cost (the "
         "provider's expense lines with the recipient as counterparty, intercompany expense "
-        "excluded) × (1 + markup_pct/100), rounded to the cent, must equal the intercompany "
+        "excluded) × (1 + markup_pct/100), rounded to the provider currency's minor unit, must equal the intercompany "
         "revenue booked from the recipient. A finding per agreement whose charge differs by "
         "more than `tolerance`, in the provider's currency, naming the agreement and the "
         "revenue entries."

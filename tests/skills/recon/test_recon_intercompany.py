@@ -46,8 +46,10 @@ def test_pnl_agrees_at_the_average_rate():
 def test_balance_difference_at_closing_rate_is_reported_on_the_provider():
     con, pack = build(_tables())
     result = run(BALANCES, con, pack, "2026-05")
-    # 960 USD receivable vs 800 GBP payable at 1.25 = 1000 USD: the payable was not revalued
-    assert [(f.amount, f.refs) for f in result.findings] == [(Decimal("40.00"), ("entities:UK",))]
+    # 960 USD receivable vs 800 GBP payable at 1.25 = 1000 USD: the payable was not revalued;
+    # every entry has its mirror in USD, so the refs are the pair's entries of the month
+    assert [(f.amount, f.refs) for f in result.findings] == [
+        (Decimal("40.00"), ("journal_lines:A1", "journal_lines:B1"))]
     assert run(BALANCES, con, pack, "2026-05", params={"tolerance": "50"}).status == "pass"
 
 
@@ -59,12 +61,36 @@ def test_one_sided_charge_names_the_entry():
     assert [(f.amount, f.refs) for f in result.findings] == [(Decimal("960.00"), ("journal_lines:A1",))]
 
 
-def test_pnl_compares_in_the_charge_currency():
-    con, pack = build(_tables(uk_expense="768.00"))  # 960 USD booked at the closing rate 1.25
-    assert run(PNL, con, pack, "2026-05").status == "pass"
-    tables = _tables(uk_expense="768.00")
-    for line in tables["journal_lines"]:
-        line.pop("currency", None), line.pop("amount_txn", None)  # no transaction currency
-    con, pack = build(tables)
+def test_pnl_agreeing_in_the_charge_currency_is_compared_in_the_reporting_currency():
+    # UK books the 960 USD charge at the closing rate 1.25 (768 GBP); consolidation
+    # eliminates 768 x 1.20 = 921.60 of expense against 960 of revenue, so 38.40 is left.
+    con, pack = build(_tables(uk_expense="768.00"))
     result = run(PNL, con, pack, "2026-05")
-    assert [f.amount for f in result.findings] == [Decimal("38.40")]  # 960 - 768 × 1.20
+    assert [(f.amount, f.refs) for f in result.findings] == [
+        (Decimal("38.40"), ("journal_lines:A1", "journal_lines:B1"))]
+    assert result.metrics["pairs"][0]["expense"] == Decimal("921.60")
+
+
+def test_the_difference_is_rounded_once_not_each_side():
+    # UK (GBP) charges DE (EUR): 100.01 GBP x 1.25 = 125.0125 USD of revenue against
+    # 113.65 EUR x 1.10 = 125.015 USD of expense. The exact difference, 0.0025, is nothing
+    # to post; rounding each side first (125.01 vs 125.02) would invent a cent.
+    de = dict(DEFAULT_ENTITY, entity_id="DE", name="DE GmbH", functional_currency="EUR",
+              country="DE", parent_id="E1")
+    rates = [_rate("average", "1.25"),
+             dict(_rate("average", "1.10"), from_currency="EUR")]
+    tables = {
+        "entities": [DEFAULT_ENTITY, UK, de], "fx_rates": rates,
+        "accounts": _tables()["accounts"],
+        "journal_lines": [
+            jl("U1", 1, "2026-05-31", ICR, debit="100.01", entity="UK", counterparty="DE"),
+            jl("U1", 2, "2026-05-31", ICREV, credit="100.01", entity="UK", counterparty="DE"),
+            jl("D1", 1, "2026-05-31", ICEXP, debit="113.65", entity="DE", counterparty="UK"),
+            jl("D1", 2, "2026-05-31", ICP, credit="113.65", entity="DE", counterparty="UK"),
+        ]}
+    con, pack = build(tables)
+    result = run(PNL, con, pack, "2026-05", entity_id="UK")
+    assert result.status == "pass", result.findings
+    (pair,) = result.metrics["pairs"]
+    assert (pair["revenue"], pair["expense"], pair["difference"]) == (
+        Decimal("125.01"), Decimal("125.02"), Decimal("0.00"))

@@ -39,13 +39,16 @@ def test_consolidated_balance_sheet(outcome):
     assert bs["Cash and cash equivalents"] == Decimal("2970.00")         # 1000 + 650 + 1320
     assert "Intercompany receivables" not in bs or bs["Intercompany receivables"] == 0
     assert bs["Share capital"] == Decimal("2260.00")                      # 1000 + 600 + 60% x 1100
-    # UK01's CTA 45, and the IC charge: 130 revenue vs 100 GBP x 1.25 = 125 expense, a
-    # translation difference of 5
-    assert bs["Translation reserve"] == Decimal("50.00")
+    # UK01's CTA 45
+    assert bs["Translation reserve"] == Decimal("45.00")
     assert bs["Non-controlling interests"] == Decimal("528.00")           # 40% x (1100 + 220)
     assert bs["Current period profit"] == Decimal("132.00")
-    assert "Unreconciled intercompany differences" not in bs             # balances agree
-    assert r.metrics["eliminations"]["translation_difference_to_cta"] == Decimal("5.00")
+    # The balances agree (130 = 100 GBP x 1.30), but the IC charge does not: 130 revenue vs
+    # 100 GBP x 1.25 = 125 expense. Eliminated in full, the 5 stays in group equity on its
+    # own line, the difference recon.intercompany_pnl reports.
+    assert bs["Unreconciled intercompany differences"] == Decimal("5.00")
+    assert r.metrics["eliminations"]["unreconciled_through_profit"] == Decimal("5.00")
+    assert r.metrics["eliminations"]["unreconciled_balances"] == Decimal("0.00")
     m = r.metrics
     assert m["difference"] == Decimal("0.00")
     assert m["total_assets"] == m["total_liabilities"] + m["total_equity"]
@@ -83,8 +86,12 @@ def test_receivable_without_payable_stays_visible():
     b.post("UK01", "2026-01-01", [("1000", "800.00"), ("3000", "-800.00")])
     b.post("US01", "2026-01-20", [("1150", "40.00"), ("1000", "-40.00")], counterparty="UK01")
     r = b.run([CONSOLIDATION], "2026-01").result("stmt.consolidation", None)
-    assert lines(r)["Unreconciled intercompany differences"] == Decimal("-40.00")
+    equity = {ln["line"]: ln["amount"] for ln in r.metrics["lines"]
+              if ln["kind"] == "line" and ln["section"] == "equity"}
+    assert equity["Unreconciled intercompany differences"] == Decimal("-40.00")
     assert r.metrics["difference"] == Decimal("0.00") and r.status == "pass"
+    m = r.metrics
+    assert m["total_equity"] == m["total_assets"] - m["total_liabilities"]
 
 
 def test_missing_rate_stops_consolidation_with_a_finding():

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+
 ZERO = Decimal("0")
 
 
@@ -81,22 +82,40 @@ def test_equity_statement_closes_at_balance_sheet_equity(run, seeded):
         assert eq["total_opening"] + eq["profit"] + eq["other_movements"] == eq["total_closing"], eid
 
 
-def test_translation_balances_and_group_adds_up(run, seeded):
+def run_fx(con, reporting_currency):
+    from close.fx import FxRates
+    return FxRates.from_connection(con, reporting_currency)
+
+
+def test_translation_balances_and_group_adds_up(run, seeded, demo_books):
     group = run.result("stmt.consolidation", None)
     assert group is not None and group.status in ("pass", "exceptions")
     g = group.metrics
-    assets = net_income = ZERO
     for eid in entity_ids(run):
         t = metrics(run, "stmt.fx_translation", eid)
         if ("stmt.balance_sheet", eid) not in seeded:
             assert t["difference"] == ZERO, eid
-        assets += t["total_assets"]
-        net_income += t["net_income_ytd"]
-    pairs = g["eliminations"]["pairs"]
-    eliminated_receivables = sum((p["receivable"] for p in pairs), ZERO)
-    assert g["total_assets"] == assets - eliminated_receivables
-    ic_margin = sum((p["revenue_ytd"] - p["expense_ytd"] for p in pairs), ZERO)
-    assert g["net_income_ytd"] == net_income - ic_margin
+    # Group totals are the exact translated sums rounded once (LEDGER-PACK.md), so they
+    # are recomputed here from the exact figures, not from the entities' rounded totals.
+    from close.money import cents
+    from skills.stmt._consolidation import consolidate
+    con, info = demo_books
+    rc = info.reporting_currency
+    exact = consolidate(con, run_fx(con, rc), run.entities, run.month,
+                        info.fiscal_year_start_month, rc)
+    assets = sum((a.amounts["amount_cum"] for t in exact.translations.values()
+                  for a in t.accounts if a.type == "asset"), ZERO)
+    net_income = -sum((a.amounts["ytd"] for t in exact.translations.values()
+                       for a in t.accounts if a.type in ("revenue", "expense")), ZERO)
+    receivables = sum((p.receivable for p in exact.pairs), ZERO)
+    ic_margin = sum((p.revenue_ytd - p.expense_ytd for p in exact.pairs), ZERO)
+    assert g["total_assets"] == cents(assets - receivables, rc)
+    assert g["net_income_ytd"] == cents(net_income - ic_margin, rc)
+    for eid in entity_ids(run):
+        t = metrics(run, "stmt.fx_translation", eid)
+        own = sum((a.amounts["amount_cum"] for a in exact.translations[eid].accounts
+                   if a.type == "asset"), ZERO)
+        assert t["total_assets"] == cents(own, rc), eid
     attributable = g["net_income_attributable"]
     assert (attributable["owners_of_parent"]["ytd"] + attributable["non_controlling_interests"]["ytd"]
             == g["net_income_ytd"])

@@ -57,3 +57,13 @@ def test_functional_currency_lines_are_not_remeasured(books):
     fx_line(books, "US01", "2026-05-10", "1100", "120.00", "USD", "120.00", other="4000")
     r = books.result([SKILL], "stmt.fx_revaluation", "2026-05", "US01")
     assert r.status == "pass" and r.metrics["pools"] == []
+
+
+def test_revaluation_lines_naming_the_functional_currency_count_as_booked(books):
+    # Many systems write the functional currency on every line instead of leaving it blank.
+    je = books.post("DE01", "2026-05-31", [("7100", "33.33"), ("2150", "-33.33")])
+    books.con.execute("UPDATE journal_lines SET currency = 'EUR', amount_txn = debit - credit "
+                      "WHERE je_id = $j", {"j": je})
+    r = books.result([SKILL], "stmt.fx_revaluation", "2026-05", "DE01")
+    assert r.status == "pass", [f.message for f in r.findings]
+    assert r.metrics["booked_revaluation_this_month"] == Decimal("-33.33")
