@@ -6,10 +6,14 @@ each group skill once) and lists, by area, what passed, what has exceptions, wha
 skipped or errored and what did not run at all. Blockers are what a reviewer must clear
 before signing: a skill that did not run or errored, a skill skipped because a skill it
 depends on failed, and every skill result with a high-severity finding. Medium and low
-findings are for review, not blockers. Skills skipped because the pack lacks an optional
-file are not blockers either: the check does not apply to those books.
+findings are for review, not blockers. A skill skipped with a stated reason (the pack
+lacks an optional file, the books hold nothing it tests) is not a blocker, and neither is
+a skill skipped only because such a skill, which it depends on, was skipped: the check
+does not apply to those books.
 """
 from __future__ import annotations
+
+import re
 
 from close.money import ZERO
 from close.skill import Finding, Skill
@@ -40,8 +44,28 @@ def expected_results(ctx, skills) -> list[tuple[str, str | None]]:
     return expected
 
 
-def blocked_by_dependency(result) -> bool:
-    return result.status == "skipped" and result.summary.startswith("depends on ")
+_DEPENDS = re.compile(r"^depends on (\S+), which (errored|was skipped|did not run)")
+
+
+def blocked_by_dependency(result, results: dict | None = None, _seen=frozenset()) -> bool:
+    """Skipped because a skill it depends on failed. A dependency that errored or did not
+    run blocks; one that was itself skipped blocks only if that skip traces back to a
+    failure. A dependency skipped for a stated reason (an optional file absent, nothing
+    to test) means the dependent does not apply to these books either: not a blocker."""
+    if result.status != "skipped":
+        return False
+    match = _DEPENDS.match(result.summary or "")
+    if not match:
+        return False
+    dep_id, why = match.groups()
+    if why != "was skipped" or results is None:
+        return True
+    dep = results.get((dep_id, result.entity_id)) or results.get((dep_id, None))
+    if dep is None or dep_id in _seen:
+        return True
+    if dep.status == "error":
+        return True
+    return blocked_by_dependency(dep, results, _seen | {result.skill_id})
 
 
 def run(ctx):
@@ -77,7 +101,7 @@ def run(ctx):
                              "detail": result.summary})
             findings.append(Finding("high", f"{skill_id} errored for {where}: {result.summary} "
                                     f"Fix the cause and re-run before sign-off.", None, ()))
-        elif blocked_by_dependency(result):
+        elif blocked_by_dependency(result, results):
             blockers.append({"kind": "blocked", "skill_id": skill_id, "entity_id": entity_id,
                              "detail": result.summary})
             findings.append(Finding("high", f"{skill_id} could not run for {where}: "
@@ -133,8 +157,10 @@ SKILL = Skill(
         "exceptions, skipped, errored and missing results. Lists what blocks sign-off, each "
         "as a high finding: a skill result that is missing, errored, or skipped because a "
         "skill it depends on failed, and every skill result with high-severity findings "
-        "(refs = theirs; the total is in metrics, not on the finding, so amounts are not counted twice). Skills skipped for "
-        "lack of an optional file are not blockers; medium and low findings are for review."
+        "(refs = theirs; the total is in metrics, not on the finding, so amounts are not "
+        "counted twice). Skills skipped with a stated reason (an optional file absent, "
+        "nothing to test), or skipped because a skill they depend on was skipped so, are "
+        "not blockers; medium and low findings are for review."
     ),
     needs=("entities",),
     group=True,

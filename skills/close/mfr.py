@@ -199,8 +199,12 @@ def run(ctx):
         **status,
     }
     now = series[-1] if series and series[-1]["month"] == str(ctx.month) else {}
-    summary = (f"{ctx.month}: group revenue {now.get('revenue')} {reporting}, net income "
-               f"{now.get('net_income')} {reporting}; {status['readiness']['pass']} skill results passed, "
+
+    def stated(value):
+        return f"{value} {reporting}" if value is not None else "not stated (a rate is missing)"
+
+    summary = (f"{ctx.month}: group revenue {stated(now.get('revenue'))}, net income "
+               f"{stated(now.get('net_income'))}; {status['readiness']['pass']} skill results passed, "
                f"{status['readiness']['exceptions']} with exceptions, {status['readiness']['skipped']} "
                f"skipped, {status['readiness']['error']} errored.")
     return ctx.result(findings, metrics, summary)

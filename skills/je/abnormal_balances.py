@@ -61,14 +61,14 @@ def run(ctx):
         findings.append(Finding(
             "high" if r["subtype"] == "cash" else "medium",
             f"Account {r['account_id']} {r['name']} ({r['subtype']}) has a {side} {scope} of "
-            f"{cents(abs(r['balance']))} {ctx.currency}, the wrong side for its type; find the "
+            f"{cents(abs(r['balance']), ctx.currency)} {ctx.currency}, the wrong side for its type; find the "
             f"misposting or reclassify the balance.",
-            abs(r["balance"]),
+            cents(abs(r["balance"]), ctx.currency),
             [f"accounts:{r['account_id']}"],
         ))
     tested = [r for r in rows if r["subtype"] in DEBIT_NORMAL or r["subtype"] in CREDIT_NORMAL]
     metrics = {"accounts_tested": len(tested), "abnormal": len(findings),
-               "abnormal_amount": cents(sum((f.amount for f in findings), ZERO))}
+               "abnormal_amount": cents(sum((f.amount for f in findings), ZERO), ctx.currency)}
     summary = (f"{len(findings)} account(s) with balances on the wrong side at {ctx.month.last_day}."
                if findings else f"All {len(tested)} tested accounts sit on their normal side.")
     return ctx.result(findings, metrics, summary)

@@ -10,8 +10,9 @@ from close.skill import Finding, Skill
 
 # A line is a closed-period posting when the period of its posting date is closed for
 # the entity and the line was created after the period's closed_at. A closed period
-# without closed_at cannot be timed: lines created in the run's month and dated in it
-# are taken as posted after the close. The run's month looks at the lines it is
+# without closed_at cannot be timed exactly; its month-end work is keyed during the next
+# month, so only lines created after that next month has ended count as posted after
+# the close (a line dated in March, closed, created in May). The run's month looks at the lines it is
 # responsible for: those created during the month (wherever they are dated) and those
 # dated in it.
 SQL = """
@@ -30,7 +31,9 @@ lines AS (
     AND (j.posting_date BETWEEN $month_start AND $month_end
          OR CAST(j.created_at AS DATE) BETWEEN $month_start AND $month_end)
     AND ((c.closed_at IS NOT NULL AND j.created_at > c.closed_at)
-         OR (c.closed_at IS NULL AND CAST(j.created_at AS DATE) BETWEEN $month_start AND $month_end))
+         OR (c.closed_at IS NULL
+             AND date_diff('month', CAST(date_trunc('month', j.posting_date) AS DATE),
+                           CAST(date_trunc('month', j.created_at) AS DATE)) >= 2))
 )
 SELECT je_id, period,
        MIN(posting_date) AS posting_date,
@@ -51,18 +54,18 @@ def run(ctx):
     findings = []
     for r in rows:
         when = (f"after it was closed on {r['closed_at']:%Y-%m-%d %H:%M} UTC" if r["closed_at"]
-                else "while it is marked closed")
+                else "after the month following it, while it is marked closed")
         findings.append(Finding(
             "high",
             f"Entry {r['je_id']} ({r['source']}, prepared by {r['preparer']}) posts "
-            f"{cents(r['total_debit'])} {ctx.currency} dated {r['posting_date']} into "
+            f"{cents(r['total_debit'], ctx.currency)} {ctx.currency} dated {r['posting_date']} into "
             f"{r['period']}, created {r['created_at']:%Y-%m-%d %H:%M} UTC {when}; reverse it "
             f"and post it in the open period, or document the approval to reopen.",
-            r["total_debit"],
+            cents(r["total_debit"], ctx.currency),
             [f"journal_lines:{r['je_id']}", f"periods:{ctx.entity.id}/{r['period']}"],
         ))
     metrics = {"entries": len(rows),
-               "amount": cents(sum((r["total_debit"] for r in rows), ZERO)),
+               "amount": cents(sum((r["total_debit"] for r in rows), ZERO), ctx.currency),
                "periods": sorted({r["period"] for r in rows})}
     summary = (f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'} posted into closed periods "
                f"in {ctx.month}." if rows else f"No postings into closed periods in {ctx.month}.")
@@ -75,7 +78,8 @@ SKILL = Skill(
     description=(
         "Using periods.csv, lists journal entries with lines dated in a period that is "
         "closed for the entity and created after that period's closed_at (a closed period "
-        "without closed_at counts every line created in the run's month). The run's month "
+        "without closed_at: created after the end of the month following it, when its "
+        "month-end work is done). The run's month "
         "covers lines created in the month, wherever dated, and lines dated in the month. "
         "One finding per entry and closed period; the amount is the total debits of those "
         "lines. Reverse and repost in the open period, or document the reopening."

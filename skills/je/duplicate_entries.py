@@ -10,16 +10,18 @@ from datetime import timedelta
 from close.money import ZERO, cents
 from close.skill import Finding, Int, Skill
 
-# One row per entry: its date, total debits, account set (each account with its side,
-# "Dr 6100" / "Cr 2000", as a sorted string, the portable form of a set key: a reversal
-# uses the same accounts on the other sides and is not a copy), description and source
-# document. Entries are compared only with
+# One row per entry: its date, total debits, line set, description and source document.
+# The line set holds each line's side, account, department and counterparty ("Dr 6100
+# [Sales] {V-1}") as a sorted string, the portable form of a set key: a reversal uses the
+# same accounts on the other sides and is not a copy, and entries for different
+# departments or counterparties (payroll per department, a charge to each affiliate) are
+# different postings even when their amounts agree. Entries are compared only with
 # entries from the same entity.
 #
 # A later entry duplicates an earlier one when both have the same total debits and the
-# same account set, and either the same posting date or the same description within
-# $window_days. Entries that name different source documents (doc_ref) are two
-# documents, not a double posting, and are not paired.
+# same line set, and either the same posting date or the same description (trimmed,
+# case-insensitive) within $window_days. Entries that name different source documents
+# (doc_ref) are two documents, not a double posting, and are not paired.
 SQL = """
 WITH entries AS (
   SELECT je_id,
@@ -27,8 +29,11 @@ WITH entries AS (
          MIN(created_at) AS created_at,
          CAST(SUM(debit) AS DECIMAL(18,2)) AS total_debit,
          array_to_string(list_sort(list_distinct(list(
-           CASE WHEN debit > 0 THEN 'Dr ' || account_id ELSE 'Cr ' || account_id END))), ',') AS account_set,
+           CASE WHEN debit > 0 THEN 'Dr ' ELSE 'Cr ' END || account_id
+           || COALESCE(' [' || department || ']', '') || COALESCE(' {' || counterparty || '}', '')))),
+           ', ') AS account_set,
          MIN(description) AS description,
+         lower(trim(MIN(description))) AS description_key,
          MIN(doc_ref) AS doc_ref,
          MIN(source) AS source
   FROM journal_lines
@@ -51,7 +56,7 @@ pairs AS (
         OR (e.posting_date = l.posting_date AND e.created_at < l.created_at)
         OR (e.posting_date = l.posting_date AND e.created_at = l.created_at AND e.je_id < l.je_id))
    AND (e.posting_date = l.posting_date
-        OR (e.description = l.description
+        OR (e.description_key = l.description_key
             AND date_diff('day', e.posting_date, l.posting_date) BETWEEN 0 AND $window_days))
    AND (e.doc_ref IS NULL OR l.doc_ref IS NULL OR e.doc_ref = l.doc_ref)
   WHERE l.posting_date BETWEEN $month_start AND $month_end
@@ -78,14 +83,14 @@ def run(ctx):
         findings.append(Finding(
             "high",
             f"Entry {r['je_id']} ({r['posting_date']}, {r['source']}) repeats entry "
-            f"{r['original_je_id']} ({r['original_date']}) {how}: {cents(r['total_debit'])} "
+            f"{r['original_je_id']} ({r['original_date']}) {how}: {cents(r['total_debit'], ctx.currency)} "
             f"{ctx.currency} ({r['account_set']}); reverse the duplicate if it was "
             f"posted twice.",
-            r["total_debit"],
+            cents(r["total_debit"], ctx.currency),
             [f"journal_lines:{r['je_id']}", f"journal_lines:{r['original_je_id']}"],
         ))
     metrics = {"duplicates": len(findings),
-               "duplicated_amount": cents(sum((r["total_debit"] for r in rows), ZERO))}
+               "duplicated_amount": cents(sum((r["total_debit"] for r in rows), ZERO), ctx.currency)}
     summary = (f"{len(findings)} entr{'y' if len(findings) == 1 else 'ies'} in {ctx.month} "
                f"look posted twice." if findings else f"No duplicate entries in {ctx.month}.")
     return ctx.result(findings, metrics, summary)
@@ -96,9 +101,10 @@ SKILL = Skill(
     title="Duplicate journal entries",
     description=(
         "Finds journal entries posted twice within an entity: a later entry with the same "
-        "total debits and the same accounts on the same sides (debit/credit) as an earlier "
-        "one, posted on the same day, or under the same description up to window_days "
-        "later. A reversal is not a copy. Entries that cite "
+        "total debits and the same lines (account, side, department and counterparty) as an "
+        "earlier one, posted on the same day, or under the same description up to "
+        "window_days later. A reversal is not a copy, nor are postings for different "
+        "departments or counterparties. Entries that cite "
         "different source documents (doc_ref) are not duplicates. Each later copy posted "
         "in the month is a finding with refs to itself and the entry it repeats; the "
         "amount is the duplicate's total debits. Reverse the copy that should not be there."

@@ -34,14 +34,14 @@ def run(ctx):
             "medium",
             f"Entry {r['je_id']} ({r['posting_date']}, {r['source']}, prepared by {r['preparer']}) "
             f"posts {r['line_count']} line(s) to inactive account {r['account_id']} "
-            f"{r['account_name']} (debits {cents(r['debits'])}, credits {cents(r['credits'])} "
+            f"{r['account_name']} (debits {cents(r['debits'], ctx.currency)}, credits {cents(r['credits'], ctx.currency)} "
             f"{ctx.currency}); reclassify to the active account that replaced it and fix the mapping.",
-            gross,
+            cents(gross, ctx.currency),
             [f"journal_lines:{r['je_id']}", f"accounts:{r['account_id']}"],
         ))
     metrics = {"entries": len({r["je_id"] for r in rows}),
                "accounts": sorted({r["account_id"] for r in rows}),
-               "amount": cents(sum((f.amount for f in findings), ZERO))}
+               "amount": cents(sum((f.amount for f in findings), ZERO), ctx.currency)}
     summary = (f"{len(findings)} posting(s) to inactive accounts in {ctx.month}." if findings
                else f"No postings to inactive accounts in {ctx.month}.")
     return ctx.result(findings, metrics, summary)

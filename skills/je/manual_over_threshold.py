@@ -17,18 +17,18 @@ def run(ctx):
     findings = [
         Finding(
             "high",
-            f"{describe(r)} for {cents(r['total_debit'])} {ctx.currency} exceeds the approval "
-            f"threshold of {cents(threshold)} and has no approver; obtain approval or reverse it.",
-            r["total_debit"],
+            f"{describe(r)} for {cents(r['total_debit'], ctx.currency)} {ctx.currency} exceeds the approval "
+            f"threshold of {cents(threshold, ctx.currency)} and has no approver; obtain approval or reverse it.",
+            cents(r["total_debit"], ctx.currency),
             [ref(r)],
         )
         for r in rows
     ]
-    metrics = {"threshold": cents(threshold), "unapproved": len(rows),
-               "unapproved_amount": cents(sum((r["total_debit"] for r in rows), ZERO))}
+    metrics = {"threshold": cents(threshold, ctx.currency), "unapproved": len(rows),
+               "unapproved_amount": cents(sum((r["total_debit"] for r in rows), ZERO), ctx.currency)}
     summary = (f"{len(rows)} manual entr{'y' if len(rows) == 1 else 'ies'} over "
-               f"{cents(threshold)} {ctx.currency} without an approver in {ctx.month}." if rows
-               else f"Every manual entry over {cents(threshold)} {ctx.currency} in {ctx.month} has an approver.")
+               f"{cents(threshold, ctx.currency)} {ctx.currency} without an approver in {ctx.month}." if rows
+               else f"Every manual entry over {cents(threshold, ctx.currency)} {ctx.currency} in {ctx.month} has an approver.")
     return ctx.result(findings, metrics, summary)
 
 

@@ -5,8 +5,17 @@ entry that debits one account and credits another in a combination seen fewer th
 few times in the past year is unusual by construction, and unusual pairings (revenue
 against cash, fixed assets against revenue) are where misclassifications and
 manipulations show up. Each such entry deserves a look at its support.
+
+"Rare" only means something against a full history: in books younger than the lookback
+window every recurring monthly pair has been seen only a few times, and a quarterly one
+perhaps never, so young books would flood the review with pairs that are merely new to
+the ledger. The test therefore runs only when the entity's books cover the whole
+lookback window (its first posting falls in or before the window's first month);
+otherwise it is skipped, saying since when the books run and which shorter
+lookback_months would be covered.
 """
 from close.money import ZERO, cents
+from close.periods import month_of
 from close.skill import Finding, Int, Skill, Text
 from skills.je.journal_sources import parse_sources
 
@@ -62,12 +71,38 @@ ORDER BY p.je_id, p.debit_account, p.credit_account
 """
 
 
+FIRST_POSTING = """
+SELECT MIN(posting_date) AS first_day FROM journal_lines WHERE entity_id = $entity_id
+"""
+
+
+def uncovered(ctx, lookback: int) -> str | None:
+    """Why the books cannot judge rarity (they start after the window's first month), or
+    None when the whole window is in the books."""
+    first_day = ctx.rows(FIRST_POSTING)[0]["first_day"]
+    window_start = ctx.month.shift(-lookback)
+    if first_day is None:
+        return "the entity has no journal lines"
+    first = month_of(first_day)
+    if first <= window_start:
+        return None
+    held = (ctx.month.year - first.year) * 12 + ctx.month.month - first.month
+    hint = (f"; lookback_months = {held} would be covered" if held >= 1
+            else "; there is no earlier month to compare with")
+    return (f"the books start in {first}, so the {lookback} months before {ctx.month} "
+            f"(from {window_start}) are not all there: a pair new to young books is not rare"
+            f"{hint}")
+
+
 def run(ctx):
     minimum = ctx.param("min_occurrences")
     lookback = ctx.param("lookback_months")
     if lookback < 1:
         raise ValueError("lookback_months must be at least 1")
     sources = parse_sources(ctx.param("sources"))
+    reason = uncovered(ctx, lookback)
+    if reason:
+        return ctx.skip(reason[0].upper() + reason[1:] + ".")
     rows = ctx.rows(SQL, min_occurrences=minimum,
                     history_start=ctx.month.shift(-lookback).first_day,
                     history_end=ctx.month.prev.last_day)
@@ -83,17 +118,18 @@ def run(ctx):
         findings.append(Finding(
             "low",
             f"Entry {je_id} ({first['posting_date']}, {first['source']}, prepared by "
-            f"{first['preparer']}, '{first['description']}', {cents(first['total_debit'])} "
+            f"{first['preparer']}, '{first['description']}', "
+            f"{cents(first['total_debit'], ctx.currency)} "
             f"{ctx.currency}) pairs accounts seen fewer than {minimum} times in the prior "
             f"{lookback} months: {shown}; confirm the classification and its support.",
-            first["total_debit"],
+            cents(first["total_debit"], ctx.currency),
             [f"journal_lines:{je_id}"] + sorted({f"accounts:{a}" for p in pairs
                                                  for a in (p["debit_account"], p["credit_account"])}),
         ))
     metrics = {"rare_pairs": len({(r["debit_account"], r["credit_account"])
                                   for pairs in by_entry.values() for r in pairs}),
                "entries": len(findings),
-               "amount": cents(sum((f.amount for f in findings), ZERO))}
+               "amount": cents(sum((f.amount for f in findings), ZERO), ctx.currency)}
     summary = (f"{len(findings)} entr{'y' if len(findings) == 1 else 'ies'} in {ctx.month} use "
                f"rare account pairs." if findings
                else f"No rare account pairs in {ctx.month}.")
@@ -110,7 +146,9 @@ SKILL = Skill(
         "seen fewer than min_occurrences times (default 3) are findings (amount = the "
         "entry's total debits; refs = the entry and the accounts). By default only manual "
         "entries are tested, since subledger postings follow fixed account rules; set "
-        "sources to 'all' or a comma list to widen it."
+        "sources to 'all' or a comma list to widen it. Runs only when the entity's books "
+        "cover the whole lookback window (first posting in or before its first month); "
+        "younger books are skipped with the reason, since a pair new to them is not rare."
     ),
     needs=("journal_lines",),
     params={

@@ -21,19 +21,19 @@ def run(ctx):
     findings = [
         Finding(
             "medium",
-            f"{describe(r)} is a round {cents(r['total_debit'])} {ctx.currency}; check the "
+            f"{describe(r)} is a round {cents(r['total_debit'], ctx.currency)} {ctx.currency}; check the "
             f"support for the figure and true it up if it is an estimate.",
-            r["total_debit"],
+            cents(r["total_debit"], ctx.currency),
             [ref(r)],
         )
         for r in hits
     ]
-    metrics = {"threshold": cents(threshold), "round_unit": cents(unit),
+    metrics = {"threshold": cents(threshold, ctx.currency), "round_unit": cents(unit, ctx.currency),
                "manual_entries_over_threshold": len(rows), "round": len(hits),
-               "round_amount": cents(sum((r["total_debit"] for r in hits), ZERO))}
+               "round_amount": cents(sum((r["total_debit"] for r in hits), ZERO), ctx.currency)}
     summary = (f"{len(hits)} manual entr{'y' if len(hits) == 1 else 'ies'} of round amounts from "
-               f"{cents(threshold)} {ctx.currency} in {ctx.month}." if hits
-               else f"No round-amount manual entries from {cents(threshold)} {ctx.currency} in {ctx.month}.")
+               f"{cents(threshold, ctx.currency)} {ctx.currency} in {ctx.month}." if hits
+               else f"No round-amount manual entries from {cents(threshold, ctx.currency)} {ctx.currency} in {ctx.month}.")
     return ctx.result(findings, metrics, summary)
 
 

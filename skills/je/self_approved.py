@@ -36,15 +36,15 @@ def run(ctx):
         Finding(
             "high" if r["total_debit"] >= high_from else "medium",
             f"Entry {r['je_id']} ({r['posting_date']}, {r['source']}, "
-            f"{cents(r['total_debit'])} {ctx.currency}) was prepared and approved by "
+            f"{cents(r['total_debit'], ctx.currency)} {ctx.currency}) was prepared and approved by "
             f"{r['preparer']}; have someone else review and approve it.",
-            r["total_debit"],
+            cents(r["total_debit"], ctx.currency),
             [f"journal_lines:{r['je_id']}"],
         )
         for r in rows
     ]
     metrics = {"self_approved": len(rows),
-               "self_approved_amount": cents(sum((r["total_debit"] for r in rows), ZERO))}
+               "self_approved_amount": cents(sum((r["total_debit"] for r in rows), ZERO), ctx.currency)}
     summary = (f"{len(rows)} entr{'y was' if len(rows) == 1 else 'ies were'} approved by "
                f"their preparer in {ctx.month}." if rows
                else f"No self-approved entries in {ctx.month}.")

@@ -65,24 +65,24 @@ def run(ctx):
     findings, balances = [], {}
     for account_id, entries in by_account.items():
         balance = sum((e["net"] for e in entries), ZERO)
-        balances[account_id] = cents(balance)
+        balances[account_id] = cents(balance, ctx.currency)
         if abs(balance) <= tolerance:
             continue
         items = open_items(entries)
         in_month = [i for i in items if ctx.month.first_day <= i["posting_date"] <= ctx.month.last_day]
-        listed = ", ".join(f"{i['je_id']} ({i['posting_date']}, {cents(i['open'])})" for i in items)
+        listed = ", ".join(f"{i['je_id']} ({i['posting_date']}, {cents(i['open'], ctx.currency)})" for i in items)
         side = "debit" if balance > ZERO else "credit"
         findings.append(Finding(
             "high",
             f"Suspense account {account_id} {entries[0]['account_name']} holds a {side} balance "
-            f"of {cents(abs(balance))} {ctx.currency} at {ctx.month.last_day}, left open by "
+            f"of {cents(abs(balance), ctx.currency)} {ctx.currency} at {ctx.month.last_day}, left open by "
             f"{len(items)} entr{'y' if len(items) == 1 else 'ies'} ({len(in_month)} posted in "
             f"{ctx.month}): {listed}; reclassify them to their proper accounts.",
-            abs(balance),
+            cents(abs(balance), ctx.currency),
             [f"journal_lines:{i['je_id']}" for i in items] + [f"accounts:{account_id}"],
         ))
     metrics = {"suspense_accounts": len(balances), "balances": balances,
-               "total_open": cents(sum((abs(f.amount) for f in findings), ZERO))}
+               "total_open": cents(sum((abs(f.amount) for f in findings), ZERO), ctx.currency)}
     summary = (f"{len(findings)} suspense account{'s' if len(findings) != 1 else ''} not cleared "
                f"at {ctx.month.last_day}." if findings
                else f"Suspense accounts are clear at {ctx.month.last_day}.")

@@ -29,12 +29,12 @@ def run(ctx):
     cumulative_diff = totals["cumulative_debit"] - totals["cumulative_credit"]
     metrics = {
         "lines": totals["lines"],
-        "period_debit": cents(totals["period_debit"]),
-        "period_credit": cents(totals["period_credit"]),
-        "cumulative_debit": cents(totals["cumulative_debit"]),
-        "cumulative_credit": cents(totals["cumulative_credit"]),
-        "period_difference": cents(period_diff),
-        "cumulative_difference": cents(cumulative_diff),
+        "period_debit": cents(totals["period_debit"], ctx.currency),
+        "period_credit": cents(totals["period_credit"], ctx.currency),
+        "cumulative_debit": cents(totals["cumulative_debit"], ctx.currency),
+        "cumulative_credit": cents(totals["cumulative_credit"], ctx.currency),
+        "period_difference": cents(period_diff, ctx.currency),
+        "cumulative_difference": cents(cumulative_diff, ctx.currency),
         "accounts": [{k: row[k] for k in ACCOUNT_KEYS} for row in trial_balance(ctx)],
     }
     findings = []
@@ -42,14 +42,14 @@ def run(ctx):
         refs = unbalanced_entry_refs(ctx)
         findings.append(Finding(
             "high",
-            f"Trial balance does not balance: debits exceed credits by {cents(cumulative_diff)} "
-            f"cumulatively ({cents(period_diff)} in {ctx.month}); correct the unbalanced entries.",
-            abs(cumulative_diff) if cumulative_diff != ZERO else abs(period_diff),
+            f"Trial balance does not balance: debits exceed credits by {cents(cumulative_diff, ctx.currency)} "
+            f"cumulatively ({cents(period_diff, ctx.currency)} in {ctx.month}); correct the unbalanced entries.",
+            cents(abs(cumulative_diff) if cumulative_diff != ZERO else abs(period_diff), ctx.currency),
             refs,
         ))
-        summary = f"Out of balance by {cents(abs(cumulative_diff))} {ctx.currency}."
+        summary = f"Out of balance by {cents(abs(cumulative_diff), ctx.currency)} {ctx.currency}."
     else:
-        summary = f"Balanced: {cents(totals['cumulative_debit'])} {ctx.currency} debits and credits to date."
+        summary = f"Balanced: {cents(totals['cumulative_debit'], ctx.currency)} {ctx.currency} debits and credits to date."
     return ctx.result(findings, metrics, summary)
 
 

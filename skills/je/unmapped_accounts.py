@@ -46,15 +46,15 @@ def run(ctx):
         if r["unknown"]:
             message = (f"Account id {r['account_id']} on {r['entries']} entr"
                        f"{'y' if r['entries'] == 1 else 'ies'} (e.g. {example}) is not in the chart "
-                       f"of accounts; its {what} of {cents(figure)} {ctx.currency} cannot be "
+                       f"of accounts; its {what} of {cents(figure, ctx.currency)} {ctx.currency} cannot be "
                        f"classified. Add the account to accounts.csv or repost to a valid account.")
             severity = "high"
         else:
             message = (f"Account {r['account_id']} {r['account_name']} ({r['account_type']}) maps "
-                       f"to no statement line; its {what} of {cents(figure)} {ctx.currency} is "
+                       f"to no statement line; its {what} of {cents(figure, ctx.currency)} {ctx.currency} is "
                        f"missing from the statements. Set its statement_line.")
             severity = "high" if figure != ZERO else "medium"
-        findings.append(Finding(severity, message, abs(figure),
+        findings.append(Finding(severity, message, cents(abs(figure), ctx.currency),
                                 [f"accounts:{r['account_id']}", f"journal_lines:{example}"]))
     metrics = {"unmapped_accounts": sum(1 for r in rows if not r["unknown"]),
                "unknown_accounts": sum(1 for r in rows if r["unknown"]),

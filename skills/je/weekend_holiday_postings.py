@@ -1,17 +1,27 @@
-"""Entries dated on a weekend or a public holiday of the entity's country.
+"""Entries dated on a day the entity's office is shut: its weekend or a public holiday.
 
 People rarely post on days the office is shut. A manual entry dated on a Sunday or on
 Christmas Day is a classic journal-entry testing criterion (ISA 240 / AS 2401): either
 someone worked off-hours, or the date was keyed to land the entry in a period it does
-not belong to. Holidays come from the `holidays` package for the entity's country, so
-no calendar is written by hand.
+not belong to. Holidays and the weekend both come from the `holidays` package for the
+entity's country (Friday-Saturday where that is the weekend), so no calendar is written
+by hand.
+
+Two kinds of entry are dated on a closed day by convention, not by someone at work, and
+are left out so a reviewer is not sent after them:
+- automated sources (system, fixed_assets): schedules and batch runs date their postings
+  by rule (depreciation and releases on the month's last calendar day); the `sources`
+  parameter says which sources are tested;
+- period-end entries: any entry dated on the month's last calendar day carries the
+  period-end date whatever weekday it is (accruals, reclassifications); set
+  month_end_exempt to false to test them too.
 """
 from datetime import date
 
 import holidays
 
 from close.money import ZERO, cents
-from close.skill import Finding, Skill, SkillError, Text
+from close.skill import Finding, Flag, Skill, SkillError, Text
 from skills.je.journal_sources import parse_sources
 
 SQL = """
@@ -28,52 +38,61 @@ ORDER BY je_id
 """
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+DEFAULT_WEEKEND = frozenset({5, 6})
 
 
-def non_working_days(country: str, subdivision: str, years) -> dict | None:
-    """Public holidays of a country (and optional subdivision) by date; None when the
-    `holidays` package has no calendar for the country. A bad subdivision is an error."""
+def calendar(country: str, subdivision: str, years):
+    """(public holidays by date, weekend weekdays) of a country and optional subdivision;
+    holidays None when the `holidays` package has no calendar for the country (then the
+    weekend is Saturday and Sunday). A bad subdivision is an error."""
     if country not in holidays.list_supported_countries():
-        return None
+        return None, DEFAULT_WEEKEND
     try:
-        return dict(holidays.country_holidays(country, subdiv=subdivision or None, years=years))
+        found = holidays.country_holidays(country, subdiv=subdivision or None, years=years)
     except NotImplementedError as exc:
         raise SkillError(f"holiday calendar {country}/{subdivision}: {exc}") from None
+    return dict(found), frozenset(getattr(found, "weekend", DEFAULT_WEEKEND))
 
 
-def why_closed(day: date, public: dict) -> str | None:
+def why_closed(day: date, public: dict, weekend=DEFAULT_WEEKEND) -> str | None:
     if day in public:
         return f"a public holiday ({public[day]})"
-    if day.weekday() >= 5:
-        return f"a {WEEKDAYS[day.weekday()]}"
+    if day.weekday() in weekend:
+        return f"a {WEEKDAYS[day.weekday()]}, a weekend day"
     return None
 
 
 def run(ctx):
     sources = parse_sources(ctx.param("sources"))
+    month_end_exempt = ctx.param("month_end_exempt")
     country = ctx.entity.country
-    public = non_working_days(country, ctx.param("subdivision"), {ctx.month.year})
+    public, weekend = calendar(country, ctx.param("subdivision"), {ctx.month.year})
     known = public is not None
     public = public or {}
     rows = [r for r in ctx.rows(SQL) if sources is None or r["source"] in sources]
-    findings = []
+    findings, period_end = [], 0
     for r in rows:
-        reason = why_closed(r["posting_date"], public)
+        reason = why_closed(r["posting_date"], public, weekend)
         if reason is None:
+            continue
+        if month_end_exempt and r["posting_date"] == ctx.month.last_day:
+            period_end += 1
             continue
         findings.append(Finding(
             "medium",
             f"Entry {r['je_id']} ({r['source']}, prepared by {r['preparer']}, "
-            f"{cents(r['total_debit'])} {ctx.currency}, '{r['description']}') is dated "
-            f"{r['posting_date']}, {reason} in {country}; confirm who posted it and that the "
-            f"date is right.",
-            r["total_debit"],
+            f"{cents(r['total_debit'], ctx.currency)} {ctx.currency}, '{r['description']}') is "
+            f"dated {r['posting_date']}, {reason} in {country}; confirm who posted it and that "
+            f"the date is right.",
+            cents(r["total_debit"], ctx.currency),
             [f"journal_lines:{r['je_id']}"],
         ))
     metrics = {
         "entries_checked": len(rows),
         "flagged": len(findings),
-        "flagged_amount": cents(sum((f.amount for f in findings), ZERO)),
+        "flagged_amount": cents(sum((f.amount for f in findings), ZERO), ctx.currency),
+        "period_end_entries_on_closed_day": period_end,
+        "weekend": [WEEKDAYS[d] for d in sorted(weekend)],
         "public_holidays": [{"date": d, "name": n} for d, n in sorted(public.items())
                             if ctx.month.first_day <= d <= ctx.month.last_day],
     }
@@ -89,18 +108,23 @@ SKILL = Skill(
     id="je.weekend_holiday_postings",
     title="Weekend and public-holiday postings",
     description=(
-        "Lists the month's journal entries whose posting date is a Saturday, a Sunday or a "
-        "public holiday of the entity's country (from the `holidays` package; optional "
-        "subdivision such as a US state). By default every source people post from is "
-        "tested (manual, ar, ap, payroll, bank, tax); system schedules (system, "
-        "fixed_assets) post on the month's last calendar day by design and are left out. "
-        "Set sources to 'all' or another comma list to change that. The amount is the entry's total debits; confirm the preparer and the date."
+        "Lists the month's journal entries whose posting date is a weekend day or a public "
+        "holiday of the entity's country, both from the `holidays` package (its weekend, "
+        "e.g. Friday-Saturday where that applies; optional subdivision such as a US state; "
+        "a country it does not know is tested for Saturday and Sunday only). By default "
+        "the sources people post from are tested (manual, ar, ap, payroll, bank, tax); "
+        "automated schedules (system, fixed_assets) date their postings by rule and are "
+        "left out (sources = 'all' or a comma list changes that). Entries dated on the "
+        "month's last calendar day carry the period-end date by convention and are not "
+        "flagged (month_end_exempt = false tests them). The amount is the entry's total "
+        "debits; confirm the preparer and the date."
     ),
     needs=("journal_lines", "entities"),
     params={
         "sources": Text("manual,ar,ap,payroll,bank,tax",
                         "comma-separated journal sources to test, or 'all'"),
         "subdivision": Text("", "holiday subdivision (state, province, Land), blank = national holidays"),
+        "month_end_exempt": Flag(True, "leave out entries dated on the month's last calendar day"),
     },
     run=run,
 )

@@ -97,3 +97,24 @@ def test_demo_checklist_expects_every_installed_skill(demo_close):
                  if any(f.severity == "high" for f in r.findings) and r.skill_id.split(".")[0] != "close"}
     flagged = {(b["skill_id"], b["entity_id"]) for b in result.metrics["blockers"] if b["kind"] == "high_findings"}
     assert with_high <= flagged
+
+
+def test_a_skip_that_cascades_from_a_stated_reason_does_not_block(installed):
+    """recon.bank skipped because the pack has no bank file; a skill depending on it is
+    skipped in turn: neither applies to these books, neither blocks. A skip that traces
+    back to an error still does."""
+    results = [Result("recon.bank", "UK01", "skipped", "needs bank_transactions.csv, which the pack does not have")
+               if (r.skill_id, r.entity_id) == ("recon.bank", "UK01") else
+               Result("recon.loans", "UK01", "skipped", "depends on recon.bank, which was skipped")
+               if (r.skill_id, r.entity_id) == ("recon.loans", "UK01") else r
+               for r in complete_run()]
+    result = checklist(results)
+    assert result.metrics["sign_off_ready"] is True, result.metrics["blockers"]
+    assert result.status == "pass"
+    results = [Result("recon.bank", "UK01", "skipped", "depends on je.trial_balance, which errored")
+               if (r.skill_id, r.entity_id) == ("recon.bank", "UK01") else r for r in results]
+    results = [Result("je.trial_balance", "UK01", "error", "SkillError: boom")
+               if (r.skill_id, r.entity_id) == ("je.trial_balance", "UK01") else r for r in results]
+    blockers = {(b["kind"], b["skill_id"], b["entity_id"]) for b in checklist(results).metrics["blockers"]}
+    assert blockers == {("error", "je.trial_balance", "UK01"), ("blocked", "recon.bank", "UK01"),
+                        ("blocked", "recon.loans", "UK01")}

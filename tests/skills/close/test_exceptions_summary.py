@@ -90,3 +90,25 @@ def test_demo_surfaces_every_seeded_case_ranked(demo_close, answer_key):
     assert [r["rank"] for r in ranked] == list(range(1, len(ranked) + 1))
     total = sum(len(r.findings) for r in demo_close.results if not r.skill_id.startswith("close."))
     assert len(ranked) == total
+
+
+def test_euro_reporting_yen_finding_through_a_one_way_rate():
+    """Reporting in EUR, the only rate EUR->JPY: a yen finding is ranked at its euro value
+    (inverse of the closing rate, rounded to the cent), the summary names EUR."""
+    from tests.skills.close.books import ENTITIES
+
+    japan = {"entity_id": "JP01", "name": "Sub KK", "functional_currency": "JPY", "country": "JP",
+             "parent_id": "US01", "ownership_pct": "70"}
+    fx = [{"date": "2026-05-31", "from_currency": "EUR", "to_currency": cur, "rate_type": "closing", "rate": rate}
+          for cur, rate in (("JPY", "163.1234"), ("USD", "1.1200"))]
+    con, pack = build({"entities": ENTITIES + [japan], "fx_rates": fx}, reporting_currency="EUR")
+    results = [Result("recon.ar_subledger", "JP01", "exceptions",
+                      findings=[Finding("high", "AR entry without invoice", Decimal("873219"), ("journal_lines:KJ-1",))]),
+               Result("recon.bank", "US01", "exceptions",
+                      findings=[Finding("high", "bank fee", Decimal("100.00"), ("bank_transactions:BT-1",))])]
+    result = run_group(SUMMARY, con, pack, "2026-05", run_results=results)
+    top = result.metrics["ranked"][0]
+    assert top["entity_id"] == "JP01" and top["currency"] == "JPY"
+    assert top["amount_reporting"] == (Decimal("873219") / Decimal("163.1234")).quantize(Decimal("0.01"))
+    assert result.metrics["reporting_currency"] == "EUR" and " EUR in all" in result.summary
+    assert "USD" not in result.summary

@@ -170,3 +170,27 @@ def test_demo_group_figures_tie_to_the_consolidated_income_statement(demo_close)
     assert may["net_income"] == consolidated.metrics["net_income"]
     kpis = {k["key"]: k for k in mfr.metrics["kpis"]}
     assert kpis["net_income_ytd"]["value"] == consolidated.metrics["net_income_ytd"]
+
+
+def test_euro_reporting_with_one_way_rates_and_a_missing_month():
+    """Reporting in EUR with rates given EUR->USD and EUR->GBP only: figures translate
+    through the inverse rates; a month without a rate is said to be not stated, never
+    printed as 'None'."""
+    con, _ = group_books()
+    lines = [dict(zip([d[0] for d in con.execute("SELECT * FROM journal_lines").description], r))
+             for r in con.execute("SELECT * FROM journal_lines ORDER BY je_id, line_no").fetchall()]
+    fx = []
+    for day, usd, gbp in (("2026-04-30", "1.10", "0.85"), ("2026-05-31", "1.12", "0.86")):
+        for kind in ("average", "closing"):
+            fx += [{"date": day, "from_currency": "EUR", "to_currency": "USD", "rate_type": kind, "rate": usd},
+                   {"date": day, "from_currency": "EUR", "to_currency": "GBP", "rate_type": kind, "rate": gbp}]
+    con, pack = build({"journal_lines": lines, "fx_rates": fx}, reporting_currency="EUR")
+    result = run_group(MFR, con, pack, "2026-05")
+    may = by_month(result.metrics["series"])["2026-05"]
+    assert may["revenue"] is not None
+    assert f"group revenue {may['revenue']} EUR" in result.summary and "USD" not in result.summary
+    con, pack = build({"journal_lines": lines, "fx_rates": [r for r in fx if r["date"] != "2026-05-31"
+                                                            or r["rate_type"] != "average"]},
+                      reporting_currency="EUR")
+    result = run_group(MFR, con, pack, "2026-05")
+    assert "None" not in result.summary and "not stated" in result.summary

@@ -50,6 +50,8 @@ class Books:
     periods: list = field(default_factory=list)
     fx_rates: list = field(default_factory=list)
     materiality: str = "25000.00"
+    reporting_currency: str = "USD"
+    fiscal_year_start_month: int = 1
 
     def entry(self, je_id, posting_date, lines, *, entity="US01", source="manual",
               preparer="alice", approver="bob", description="entry", created_at=None,
@@ -70,6 +72,11 @@ class Books:
             })
         return je_id
 
+    def open_books(self, entity="US01", day="2025-01-01", amount="1000.00"):
+        """The entity's opening balance entry (source system): its books start on `day`."""
+        return self.entry(f"OPEN-{entity}", day, [("1000", amount, "0"), ("3000", "0", amount)],
+                          entity=entity, source="system", approver=None)
+
     def connect(self):
         con = duckdb.connect(":memory:")
         con.execute("SET TimeZone = 'UTC'")
@@ -86,7 +93,9 @@ class Books:
             tables["periods"] = [dict(zip(("entity_id", "period", "status", "closed_at"), p))
                                  for p in self.periods]
         create_tables(con, tables)
-        pack = pack_info(tables, materiality=self.materiality)
+        pack = pack_info(tables, materiality=self.materiality,
+                         reporting_currency=self.reporting_currency,
+                         fiscal_year_start_month=self.fiscal_year_start_month)
         return con, pack
 
     def run(self, skill_id, month="2026-05", entity="US01", **params):

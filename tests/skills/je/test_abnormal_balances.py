@@ -34,3 +34,25 @@ def test_tolerance_and_either_side_accounts(books):
     books.entry("JE-2", "2026-05-03", [("1100", "0", "0.40"), ("4000", "0.40", "0")])
     assert books.run("je.abnormal_balances").status == "exceptions"  # revenue: a 0.40 debit
     assert books.run("je.abnormal_balances", tolerance="0.50").status == "pass"
+
+
+def test_contra_and_either_sign_accounts_on_an_april_fiscal_year(books):
+    """Allowance and accumulated depreciation are credit-balance assets; CTA and exchange
+    differences may sit either side; revenue is judged on the fiscal year from April, so
+    a March debit (prior year) does not count."""
+    books.fiscal_year_start_month = 4
+    books.accounts += [("1150", "Allowance", "asset", "allowance", "Trade receivables", True),
+                       ("1510", "Accumulated depreciation", "asset", "accumulated_depreciation", "PP&E", True),
+                       ("3900", "Translation reserve", "equity", "cta", "Reserves", True),
+                       ("7300", "Exchange differences", "expense", "fx_gain_loss", "Finance costs", True)]
+    books.entry("OPEN", "2025-12-31", [("1000", "10000.00", "0"), ("3000", "0", "10000.00")], source="system")
+    books.entry("BAD", "2026-05-31", [("6000", "300.00", "0"), ("1150", "0", "300.00")])
+    books.entry("DEP", "2026-05-31", [("6000", "200.00", "0"), ("1510", "0", "200.00")], source="fixed_assets")
+    books.entry("CTA", "2026-05-31", [("3900", "150.00", "0"), ("7300", "0", "150.00")], source="system")
+    books.entry("MAR", "2026-03-15", [("4000", "900.00", "0"), ("1000", "0", "900.00")])   # prior fiscal year
+    books.entry("SALE", "2026-05-15", [("1100", "400.00", "0"), ("4000", "0", "400.00")])
+    assert books.run("je.abnormal_balances").status == "pass"
+    books.entry("REFUND", "2026-04-20", [("4000", "500.00", "0"), ("1000", "0", "500.00")])
+    result = books.run("je.abnormal_balances")
+    assert [list(f.refs) for f in result.findings] == [["accounts:4000"]]
+    assert result.findings[0].amount == Decimal("100.00")

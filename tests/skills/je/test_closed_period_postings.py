@@ -48,3 +48,14 @@ def test_without_periods_file_the_skill_is_skipped(books):
     books.entry("JE-1", "2026-05-04", LINES)
     result = books.run("je.closed_period_postings")
     assert result.status == "skipped" and "periods.csv" in result.summary
+
+
+def test_untimed_close_leaves_the_next_month_for_month_end_work(books):
+    """periods.csv closes April without closed_at: April's accruals keyed on 4 May are
+    month-end work, not late postings; a line dated in March keyed in May is late."""
+    books.periods += [("US01", "2026-03", "closed", None), ("US01", "2026-04", "closed", None),
+                      ("US01", "2026-05", "open", None)]
+    books.entry("JE-ACCR", "2026-04-30", LINES, created_at="2026-05-04 09:00:00")
+    assert books.run("je.closed_period_postings").status == "pass"
+    books.entry("JE-LATE", "2026-03-31", LINES, created_at="2026-05-04 09:00:00")
+    assert refs_of(books.run("je.closed_period_postings")) == [["journal_lines:JE-LATE", "periods:US01/2026-03"]]

@@ -29,3 +29,18 @@ def test_other_entities_and_months_pass(books):
     books.entry("JE-1", "2026-04-02", big("90000.00"), document_date="2026-03-28")
     books.entry("JE-2", "2026-05-02", big("90000.00"), document_date="2026-04-28", entity="DE01")
     assert books.run("je.cutoff").status == "pass"
+
+
+def test_reversal_of_last_months_accrual_is_not_a_cutoff_error(books):
+    """The April accrual reversed on 1 May carries the accrual's date as its document
+    date: it moves the figure out of May by design. A bill dated in April and booked in
+    May is still a cut-off question, and so is a reversal with no April original."""
+    books.entry("ACR-APR", "2026-04-30", [("6000", "41250.00", "0"), ("2100", "0", "41250.00")])
+    books.entry("REV-MAY", "2026-05-01", [("2100", "41250.00", "0"), ("6000", "0", "41250.00")],
+                document_date="2026-04-30")
+    books.entry("REV-ODD", "2026-05-01", [("2100", "38000.00", "0"), ("6000", "0", "38000.00")],
+                document_date="2026-04-30")
+    books.entry("BILL", "2026-05-04", big("31472.90"), document_date="2026-04-28", source="ap")
+    result = books.run("je.cutoff")
+    assert refs_of(result) == [["journal_lines:REV-ODD"], ["journal_lines:BILL"]]
+    assert result.metrics["reversals_left_out"] == 1

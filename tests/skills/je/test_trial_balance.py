@@ -23,3 +23,14 @@ def test_out_of_balance_names_the_entries(books):
     assert refs_of(result) == [["journal_lines:JE-1"]]
     assert result.findings[0].amount == Decimal("1.00")
     assert result.metrics["cumulative_difference"] == Decimal("1.00")
+
+
+def test_yen_trial_balance_is_stated_in_whole_yen(books):
+    books.entities.append(("JP01", "Acme KK", "JPY", "JP", "US01", "70"))
+    books.entry("JE-1", "2026-05-04", [("6000", "1846370", "0"), ("1000", "0", "1846370")], entity="JP01")
+    books.entry("JE-2", "2026-05-05", [("6000", "500", "0"), ("1000", "0", "499")], entity="JP01")
+    result = books.run("je.trial_balance", entity="JP01")
+    assert format(result.metrics["period_debit"], "f") == "1846870"
+    assert format(result.metrics["cumulative_difference"], "f") == "1"
+    assert format(result.findings[0].amount, "f") == "1"
+    assert "by 1 cumulatively" in result.findings[0].message and "Out of balance by 1 JPY" in result.summary
