@@ -1,14 +1,15 @@
-"""Deferred revenue: revenue recognised per contract and the deferred balance, vs the GL.
+"""Deferred revenue: the deferred balance and the month's recognition, vs the contracts.
 
 Revenue recognised early or late is the misstatement auditors look for first. Each
 contract of deferred_revenue.csv is recognised straight-line by whole months from its
-start month through its end month (straight_line.py). Checks (schedule_tie.py):
-
-- per contract, the month's revenue booked (revenue-account lines whose doc_ref is
-  `deferred_revenue:<contract_id>`, credit positive) equals the schedule's release;
-- per deferred-revenue account, the GL balance (credit positive) equals the unrecognised
-  part of the contracts started by the month end; what this month's recognition
-  differences do not explain is a finding on the account.
+start month through its end month, rounded to the entity currency's minor unit
+(straight_line.py). Many systems post the month's recognition as one system entry that
+names no contract, so the check is per deferred-revenue account, balance first
+(schedule_tie.py): the closing GL balance (credit positive) against the unrecognised
+part of the contracts, and the month's movement on the account against the schedule's
+(new contracts in, recognition out). Both tie: pass. Otherwise the difference is
+itemised by the evidence there is (doc_ref `deferred_revenue:<id>`, the contract id in
+the description, the exact amount), with the month an older difference arose.
 
 The rollforward (opening + new contracts - recognised = closing) is in the metrics.
 """
@@ -16,51 +17,72 @@ from __future__ import annotations
 
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Money, Skill
-from skills.recon.schedule_tie import Item, booked_by_ref, gl_balances, nothing_to_reconcile, tie
-from skills.recon.straight_line import released_through
+from skills.recon.schedule_tie import first_named, natural_lines, nothing_to_reconcile, tie_accounts
+from skills.recon.straight_line import release, straight_line_item
 
 CONTRACTS = """
 SELECT contract_id, customer_id, account_id, start_date, end_date, amount
 FROM deferred_revenue
-WHERE entity_id = $entity_id AND start_date <= $month_end
+WHERE entity_id = $entity_id
 ORDER BY contract_id
 """
 
-RECOGNISED = """
-SELECT j.je_id, j.line_no, j.doc_ref, CAST(j.credit - j.debit AS DECIMAL(18,2)) AS amount
+LINES = """
+SELECT j.je_id, j.line_no, j.account_id, j.posting_date, j.doc_ref, j.description,
+       CAST(j.debit - j.credit AS DECIMAL(18,2)) AS debit_positive
 FROM journal_lines j
-JOIN accounts a ON a.account_id = j.account_id
-WHERE j.entity_id = $entity_id AND a.type = 'revenue' AND j.doc_ref LIKE 'deferred_revenue:%'
-  AND j.posting_date BETWEEN $month_start AND $month_end
-ORDER BY j.je_id, j.line_no
+WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+  AND j.account_id IN (SELECT account_id FROM deferred_revenue WHERE entity_id = $entity_id)
+ORDER BY j.posting_date, j.je_id, j.line_no
 """
+
+
+def items(ctx, rows, booked_from=None):
+    booked_from = booked_from or {}
+    return [straight_line_item(f"deferred_revenue:{r['contract_id']}", r["contract_id"],
+                               f"Contract {r['contract_id']} ({r['customer_id']})", r["account_id"],
+                               r["start_date"], r["end_date"], r["amount"], ctx.currency,
+                               booked_from.get(f"deferred_revenue:{r['contract_id']}"))
+            for r in rows]
+
+
+def advice(item, amount, money):
+    """amount: what the account lacks for the contract, credit positive."""
+    if amount < 0:
+        return f"recognise {money(-amount)} (Dr {item.account_id}, Cr revenue)."
+    return (f"credit {item.account_id} with {money(amount)} (revenue recognised early, or the "
+            f"contract's invoice not booked to deferred revenue).")
 
 
 def run(ctx):
     rows = ctx.rows(CONTRACTS)
-    if not rows:
+    if not any(r["start_date"] <= ctx.month.last_day for r in rows):
         return nothing_to_reconcile(ctx, "contracts", "deferred_revenue")
-    items = [Item(f"deferred_revenue:{r['contract_id']}",
-                  f"Contract {r['contract_id']} ({r['customer_id']})", r["account_id"],
-                  r["start_date"], r["end_date"], r["amount"]) for r in rows]
-    gl = gl_balances(ctx, "deferred_revenue", "credit")
-
-    def how_to_post(item, amount):
-        return (f"recognise {cents(amount)} (Dr {item.account_id}, Cr revenue)."
-                if amount > 0 else f"reverse {cents(-amount)} of revenue recognised early.")
-
-    metrics, findings = tie(ctx, items, booked_by_ref(ctx.rows(RECOGNISED)), gl, how_to_post)
-    opening = sum((i.amount - released_through(i.amount, i.start_date, i.end_date, ctx.month.prev)
-                   for i in items if i.start_date < ctx.month.first_day), ZERO)
-    metrics["lines"] = [
-        {"line": "Opening deferred revenue", "amount": cents(opening)},
-        {"line": "New contracts", "amount": metrics["new_this_month"]},
-        {"line": "Recognised in the month", "amount": metrics["release_expected"]},
-        {"line": "Closing deferred revenue", "amount": metrics["schedule_balance"]},
-    ]
-    summary = (f"Deferred revenue: {metrics['release_booked']} recognised vs "
-               f"{metrics['release_expected']} scheduled; balance {metrics['gl_balance']} vs "
-               f"{metrics['schedule_balance']} {ctx.currency}.")
+    sign = {r["account_id"]: -1 for r in rows}
+    lines = natural_lines(ctx.rows(LINES), sign)
+    contracts = items(ctx, rows, first_named(items(ctx, rows), lines))
+    findings, accounts, ties = tie_accounts(
+        ctx, contracts, lines, {a: "deferred-revenue account" for a in sign}, advice, noun="contract")
+    cur, month = ctx.currency, ctx.month
+    recognised = sum((release(r["amount"], r["start_date"], r["end_date"], month, cur) for r in rows), ZERO)
+    new = sum((c.moves(month)[0] for c in contracts), ZERO)
+    opening = sum((t.s_open for t in ties), ZERO)
+    closing = sum((t.s_close for t in ties), ZERO)
+    gl = sum((t.gl_close for t in ties), ZERO)
+    gl_move = sum((t.gl_close - t.gl_open for t in ties), ZERO)
+    metrics = {"items": sum(1 for r in rows if r["start_date"] <= month.last_day),
+               "new_this_month": cents(new, cur), "release_expected": cents(recognised, cur),
+               "movement_gl": cents(gl_move, cur), "movement_schedule": cents(closing - opening, cur),
+               "schedule_balance": cents(closing, cur), "gl_balance": cents(gl, cur),
+               "difference": cents(gl - closing, cur), "accounts": accounts,
+               "lines": [
+                   {"line": "Opening deferred revenue", "amount": cents(opening, cur)},
+                   {"line": "New contracts", "amount": cents(new, cur)},
+                   {"line": "Recognised in the month", "amount": cents(recognised, cur)},
+                   {"line": "Closing deferred revenue", "amount": cents(closing, cur)}]}
+    summary = (f"Deferred revenue: balance {metrics['gl_balance']} vs {metrics['schedule_balance']} "
+               f"{cur} scheduled; the month moved it {metrics['movement_gl']} vs "
+               f"{metrics['movement_schedule']} ({metrics['release_expected']} to recognise).")
     return ctx.result(findings, metrics, summary)
 
 
@@ -70,12 +92,16 @@ SKILL = Skill(
     description=(
         "Rolls deferred revenue forward (opening + new contracts - recognised = closing) from "
         "deferred_revenue.csv, recognising each contract straight-line by whole months from "
-        "its start month through its end month, and compares the revenue booked per contract "
-        "(revenue lines whose doc_ref is deferred_revenue:<id>) and each deferred-revenue "
-        "account's balance with the schedule. Findings per contract recognised wrongly "
-        "(post the difference) and per account whose difference the month does not explain."
+        "its start month through its end month (rounded to the currency's minor unit, the "
+        "last month taking the rest). Per deferred-revenue account it ties the closing GL "
+        "balance to the unrecognised schedule balance and the month's movement to the "
+        "schedule's; both tie: pass, with or without doc_ref. Otherwise one finding per "
+        "contract the evidence names (doc_ref deferred_revenue:<id>, the id in the "
+        "description, the exact amount) and one per account for what entries naming no "
+        "contract leave unexplained (candidate contracts named), plus a difference carried "
+        "from earlier months with the month it arose."
     ),
-    needs=("deferred_revenue", "journal_lines", "accounts"),
+    needs=("deferred_revenue", "journal_lines"),
     params={"threshold": Money(MATERIALITY, "differences at or above this are high severity")},
     run=run,
 )

@@ -6,25 +6,30 @@ the GL. The register side comes from fixed_assets.csv alone (see depreciation.py
 schedule rules); the GL side is the balance of each cost account (debit positive) and
 accumulated-depreciation account (credit positive) named in the register.
 
-Where an account does not tie, the difference is split: what was already off at the
-start of the month (opening), and this month's movements per asset (the GL lines whose
-doc_ref names the asset against the register's addition, disposal or depreciation),
-plus lines on the account that name no asset of the register.
+Depreciation is often posted as one line per class and capex or disposals without
+doc_ref, so each account is tied balance first (schedule_tie.py): the closing GL balance
+against the register's, and the month's movement against the register's (additions and
+depreciation in, disposals out). Both tie: pass. Otherwise the difference is itemised by
+the evidence there is (doc_ref `fixed_assets:<id>`, the asset id in the description, an
+amount equal to an asset's cost, charge or accumulated depreciation), and what was
+already off at the start of the month is dated to the month it arose.
 """
 from __future__ import annotations
 
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Skill
 from skills.recon.depreciation import register
+from skills.recon.schedule_evidence import Item
+from skills.recon.schedule_tie import natural_lines, tie_accounts
 
 GL_LINES = """
-SELECT j.account_id, j.je_id, j.line_no, j.posting_date, j.doc_ref,
+SELECT j.account_id, j.je_id, j.line_no, j.posting_date, j.doc_ref, j.description,
        CAST(j.debit - j.credit AS DECIMAL(18,2)) AS debit_positive
 FROM journal_lines j
 WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
   AND j.account_id IN (SELECT cost_account_id FROM fixed_assets WHERE entity_id = $entity_id
                        UNION SELECT accum_account_id FROM fixed_assets WHERE entity_id = $entity_id)
-ORDER BY j.account_id, j.je_id, j.line_no
+ORDER BY j.posting_date, j.je_id, j.line_no
 """
 
 
@@ -50,121 +55,66 @@ def rollforward(assets, month):
     return cost, accum
 
 
-def expected_movements(assets, month) -> dict[tuple[str, str], tuple]:
-    """(account, asset ref) -> (register movement this month in the account's direction, asset)."""
-    start, end = month.first_day, month.last_day
-    moves = {}
+def items(assets) -> list[Item]:
+    """Each asset twice: on its cost account (debit positive) and on its accumulated-
+    depreciation account (credit positive), with the register's balances and movements."""
+    out = []
     for a in assets:
-        cost_move = ZERO
-        if start <= a.in_service_date <= end:
-            cost_move += a.cost
-        disposed = a.disposal_date is not None and start <= a.disposal_date <= end
-        if disposed:
-            cost_move -= a.cost
-        accum_move = a.charge(month) - (a.accumulated(month.prev) if disposed else ZERO)
-        for account, amount in ((a.cost_account_id, cost_move), (a.accum_account_id, accum_move)):
-            key = (account, a.ref)
-            prior = moves.get(key, (ZERO, a))[0]
-            moves[key] = (prior + amount, a)
-    return moves
-
-
-def closing_by_account(assets, month) -> dict[str, object]:
-    end = month.last_day
-    closing = {}
-    for a in assets:
-        if a.in_books(end):
-            closing[a.cost_account_id] = closing.get(a.cost_account_id, ZERO) + a.cost
-            closing[a.accum_account_id] = closing.get(a.accum_account_id, ZERO) + a.accumulated(month)
-    return closing
+        label = f"Asset {a.asset_id} ({a.asset_class})"
+        out.append(Item(a.ref, a.asset_id, label, a.cost_account_id, a.cost_balance, a.cost_moves))
+        out.append(Item(a.ref, a.asset_id, label, a.accum_account_id, a.accum_balance, a.accum_moves))
+    return out
 
 
 def run(ctx):
     assets = register(ctx)
     if not assets:
         return ctx.result([], {}, "Nothing to reconcile: the entity has no fixed assets in fixed_assets.csv.")
-    month = ctx.month
+    month, cur = ctx.month, ctx.currency
     cost, accum = rollforward(assets, month)
     cost_accounts = {a.cost_account_id for a in assets}
     accum_accounts = {a.accum_account_id for a in assets}
     sign = {acc: 1 for acc in cost_accounts}
     sign.update({acc: -1 for acc in accum_accounts})
+    kinds = {acc: "cost account" if sign[acc] == 1 else "accumulated-depreciation account"
+             for acc in sign}
 
-    gl_closing, gl_opening = {}, {}
-    gl_moves: dict[tuple[str, str], object] = {}
-    entries: dict[tuple[str, str], set] = {}
-    for line in ctx.rows(GL_LINES):
-        account = line["account_id"]
-        amount = sign[account] * line["debit_positive"]
-        gl_closing[account] = gl_closing.get(account, ZERO) + amount
-        if line["posting_date"] < month.first_day:
-            gl_opening[account] = gl_opening.get(account, ZERO) + amount
-            continue
-        key = (account, line["doc_ref"] or f"journal_lines:{line['je_id']}")
-        gl_moves[key] = gl_moves.get(key, ZERO) + amount
-        entries.setdefault(key, set()).add(f"journal_lines:{line['je_id']}")
+    def advice(item, amount, money):
+        """amount: what the account lacks for the asset, natural direction."""
+        if sign[item.account_id] == 1:
+            side = "debit" if amount > 0 else "credit"
+            return f"{side} {item.account_id} with {money(abs(amount))} so it agrees with the register."
+        if amount > 0:
+            return f"post {money(amount)} (Dr depreciation expense, Cr {item.account_id})."
+        return f"post {money(-amount)} (Dr {item.account_id}, Cr depreciation expense)."
 
-    expected = expected_movements(assets, month)
-    register_closing = closing_by_account(assets, month)
-    register_opening = closing_by_account(assets, month.prev)
-    threshold = ctx.param("threshold")
-    findings, accounts = [], []
-    for account in sorted(sign):
-        kind = "cost" if sign[account] == 1 else "accumulated depreciation"
-        closing_diff = gl_closing.get(account, ZERO) - register_closing.get(account, ZERO)
-        opening_diff = gl_opening.get(account, ZERO) - register_opening.get(account, ZERO)
-        accounts.append({"account_id": account, "kind": kind,
-                         "register_closing": cents(register_closing.get(account, ZERO)),
-                         "gl_closing": cents(gl_closing.get(account, ZERO)),
-                         "difference": cents(closing_diff)})
-        if closing_diff == ZERO:
-            continue
-        if opening_diff != ZERO:
-            findings.append(Finding(
-                "high" if abs(opening_diff) >= threshold else "medium",
-                f"{kind.capitalize()} account {account} already differed from the register by "
-                f"{cents(opening_diff)} at {month.prev.last_day}: clear last month's difference.",
-                opening_diff, [f"accounts:{account}"]))
-        keys = {k for k in list(expected) + list(gl_moves) if k[0] == account}
-        for key in sorted(keys, key=lambda k: k[1]):
-            want, asset = expected.get(key, (ZERO, None))
-            got = gl_moves.get(key, ZERO)
-            if got == want:
-                continue
-            refs = sorted(entries.get(key, ()))
-            if asset is not None:
-                message = (f"{kind.capitalize()} of asset {asset.asset_id} moved {cents(got)} "
-                           f"in GL {account} in {month}; the register says {cents(want)}: post "
-                           f"the difference of {cents(got - want)}.")
-                refs = [asset.ref, *refs]
-            else:
-                message = (f"{cents(got)} posted to {kind} account {account} in {month} names "
-                           f"no asset of the register ({key[1]}): reclassify it or add the asset.")
-            findings.append(Finding("high" if abs(got - want) >= threshold else "medium",
-                                    message, got - want, refs))
-
-    cost_gl = sum((gl_closing.get(a, ZERO) for a in cost_accounts), ZERO)
-    accum_gl = sum((gl_closing.get(a, ZERO) for a in accum_accounts), ZERO)
+    lines = natural_lines(ctx.rows(GL_LINES), sign)
+    findings, accounts, ties = tie_accounts(ctx, items(assets), lines, kinds, advice,
+                                            noun="asset", basis="register")
+    for row in accounts:
+        row["kind"] = "cost" if sign[row["account_id"]] == 1 else "accumulated depreciation"
+    cost_gl = sum((t.gl_close for t in ties if t.account in cost_accounts), ZERO)
+    accum_gl = sum((t.gl_close for t in ties if t.account in accum_accounts), ZERO)
     metrics = {
         "lines": [
-            {"line": "Cost: opening", "amount": cents(cost["opening"])},
-            {"line": "Cost: additions", "amount": cents(cost["additions"])},
-            {"line": "Cost: disposals", "amount": cents(cost["disposals"])},
-            {"line": "Cost: closing", "amount": cents(cost["closing"])},
-            {"line": "Accumulated depreciation: opening", "amount": cents(accum["opening"])},
-            {"line": "Accumulated depreciation: charge", "amount": cents(accum["depreciation"])},
-            {"line": "Accumulated depreciation: disposals", "amount": cents(accum["disposals"])},
-            {"line": "Accumulated depreciation: closing", "amount": cents(accum["closing"])},
+            {"line": "Cost: opening", "amount": cents(cost["opening"], cur)},
+            {"line": "Cost: additions", "amount": cents(cost["additions"], cur)},
+            {"line": "Cost: disposals", "amount": cents(cost["disposals"], cur)},
+            {"line": "Cost: closing", "amount": cents(cost["closing"], cur)},
+            {"line": "Accumulated depreciation: opening", "amount": cents(accum["opening"], cur)},
+            {"line": "Accumulated depreciation: charge", "amount": cents(accum["depreciation"], cur)},
+            {"line": "Accumulated depreciation: disposals", "amount": cents(accum["disposals"], cur)},
+            {"line": "Accumulated depreciation: closing", "amount": cents(accum["closing"], cur)},
         ],
         "cost_rollforward_difference": cents(
-            cost["opening"] + cost["additions"] - cost["disposals"] - cost["closing"]),
+            cost["opening"] + cost["additions"] - cost["disposals"] - cost["closing"], cur),
         "accum_rollforward_difference": cents(
-            accum["opening"] + accum["depreciation"] - accum["disposals"] - accum["closing"]),
-        "cost_gl": cents(cost_gl),
-        "accum_gl": cents(accum_gl),
-        "cost_difference": cents(cost_gl - cost["closing"]),
-        "accum_difference": cents(accum_gl - accum["closing"]),
-        "net_book_value": cents(cost["closing"] - accum["closing"]),
+            accum["opening"] + accum["depreciation"] - accum["disposals"] - accum["closing"], cur),
+        "cost_gl": cents(cost_gl, cur),
+        "accum_gl": cents(accum_gl, cur),
+        "cost_difference": cents(cost_gl - cost["closing"], cur),
+        "accum_difference": cents(accum_gl - accum["closing"], cur),
+        "net_book_value": cents(cost["closing"] - accum["closing"], cur),
         "accounts": accounts,
     }
     for key, label in (("cost_rollforward_difference", "cost"),
@@ -174,7 +124,7 @@ def run(ctx):
                                     f"opening + movements - closing = {metrics[key]}; check "
                                     f"disposal and in-service dates.", metrics[key], []))
     summary = (f"Cost {metrics['lines'][3]['amount']} and accumulated depreciation "
-               f"{metrics['lines'][7]['amount']} {ctx.currency}; GL differences "
+               f"{metrics['lines'][7]['amount']} {cur}; GL differences "
                f"{metrics['cost_difference']} and {metrics['accum_difference']}.")
     return ctx.result(findings, metrics, summary)
 
@@ -185,11 +135,13 @@ SKILL = Skill(
     description=(
         "Rolls the fixed-asset register forward for the month, for cost (opening + additions "
         "- disposals = closing) and accumulated depreciation (opening + charge - disposals = "
-        "closing, straight-line from the month after in_service_date), and ties the closing "
-        "figures to the GL balances of the register's cost and accumulated-depreciation "
-        "accounts. An account that does not tie is explained by its opening difference and "
-        "by this month's movements per asset (GL lines whose doc_ref is fixed_assets:<id> "
-        "against the register) and lines that name no asset; post the differences."
+        "closing, straight-line from the month after in_service_date, rounded to the "
+        "currency's minor unit), and ties each cost and accumulated-depreciation account: "
+        "closing GL balance against the register's, and the month's movement against the "
+        "register's; both tie: pass, with or without doc_ref. Otherwise one finding per asset "
+        "the evidence names (doc_ref fixed_assets:<id>, the id in the description, an equal "
+        "amount) and one per account for entries naming no asset (candidate assets named), "
+        "plus a difference carried from earlier months with the month it arose."
     ),
     needs=("fixed_assets", "journal_lines"),
     params={"threshold": Money(MATERIALITY, "differences at or above this are high severity")},

@@ -1,56 +1,83 @@
-"""Prepaid expenses: the month's amortisation and the prepaid balance, against the schedule.
+"""Prepaid expenses: the prepaid balance and the month's amortisation, against the schedule.
 
 A prepaid that is not amortised leaves expense out of the month and an asset on the
 balance sheet that has been used up. The schedule comes from prepaids.csv alone
-(straight_line.py: whole months from the start month through the end month, cents
-rounded, the last month taking the rest). Two checks (schedule_tie.py):
-
-- per prepaid, the month's amortisation booked (expense-account lines whose doc_ref is
-  `prepaids:<prepaid_id>`) equals the schedule's release;
-- per prepaid account, the GL balance at month end equals the unamortised schedule
-  balance (prepaids started by the month end, less everything released through it);
-  whatever this month's amortisation differences do not explain is a finding on the
-  account.
+(straight_line.py: whole months from the start month through the end month, rounded to
+the entity currency's minor unit, the last month taking the rest). Amortisation is
+often one system entry for all prepaids, naming none, and several prepaids share an
+expense account with ordinary spend, so the check is on each prepaid (balance-sheet)
+account, balance first (schedule_tie.py): the closing GL balance against the
+unamortised schedule, and the month's movement against the schedule's (new prepaids in,
+amortisation out). Both tie: pass. Otherwise the difference is itemised by the evidence
+there is (doc_ref `prepaids:<id>`, the id in the description, the exact amount), with
+the month an older difference arose.
 """
 from __future__ import annotations
 
-from close.money import cents
+from close.money import ZERO, cents
 from close.skill import MATERIALITY, Money, Skill
-from skills.recon.schedule_tie import Item, booked_by_ref, gl_balances, nothing_to_reconcile, tie
+from skills.recon.schedule_tie import first_named, natural_lines, nothing_to_reconcile, tie_accounts
+from skills.recon.straight_line import release, straight_line_item
 
 SCHEDULE = """
 SELECT prepaid_id, account_id, expense_account_id, start_date, end_date, amount
 FROM prepaids
-WHERE entity_id = $entity_id AND start_date <= $month_end
+WHERE entity_id = $entity_id
 ORDER BY prepaid_id
 """
 
-BOOKED = """
-SELECT j.je_id, j.line_no, j.doc_ref, CAST(j.debit - j.credit AS DECIMAL(18,2)) AS amount
+LINES = """
+SELECT j.je_id, j.line_no, j.account_id, j.posting_date, j.doc_ref, j.description,
+       CAST(j.debit - j.credit AS DECIMAL(18,2)) AS debit_positive
 FROM journal_lines j
-JOIN prepaids p ON j.doc_ref = 'prepaids:' || p.prepaid_id AND j.account_id = p.expense_account_id
-WHERE j.entity_id = $entity_id AND p.entity_id = $entity_id
-  AND j.posting_date BETWEEN $month_start AND $month_end
-ORDER BY j.je_id, j.line_no
+WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+  AND j.account_id IN (SELECT account_id FROM prepaids WHERE entity_id = $entity_id)
+ORDER BY j.posting_date, j.je_id, j.line_no
 """
+
+
+def items(ctx, rows, booked_from=None):
+    booked_from = booked_from or {}
+    return [straight_line_item(f"prepaids:{r['prepaid_id']}", r["prepaid_id"],
+                               f"Prepaid {r['prepaid_id']}", r["account_id"], r["start_date"],
+                               r["end_date"], r["amount"], ctx.currency,
+                               booked_from.get(f"prepaids:{r['prepaid_id']}"))
+            for r in rows]
 
 
 def run(ctx):
     rows = ctx.rows(SCHEDULE)
-    if not rows:
+    if not any(r["start_date"] <= ctx.month.last_day for r in rows):
         return nothing_to_reconcile(ctx, "prepaids", "prepaids")
     expense = {f"prepaids:{r['prepaid_id']}": r["expense_account_id"] for r in rows}
-    items = [Item(f"prepaids:{r['prepaid_id']}", f"Prepaid {r['prepaid_id']}", r["account_id"],
-                  r["start_date"], r["end_date"], r["amount"]) for r in rows]
-    gl = gl_balances(ctx, "prepaids", "debit")
 
-    def how_to_post(item, amount):
-        return (f"post {cents(amount)} (Dr {expense[item.ref]}, Cr {item.account_id}).")
+    def advice(item, amount, money):
+        """amount: what the prepaid account lacks for the item, debit positive."""
+        if amount < 0:
+            return f"post {money(-amount)} (Dr {expense[item.ref]}, Cr {item.account_id})."
+        return (f"post {money(amount)} (Dr {item.account_id}, Cr {expense[item.ref]}): "
+                f"amortised beyond the schedule, or the prepaid not booked to {item.account_id}.")
 
-    metrics, findings = tie(ctx, items, booked_by_ref(ctx.rows(BOOKED)), gl, how_to_post)
-    summary = (f"Prepaids: amortisation {metrics['release_booked']} booked vs "
-               f"{metrics['release_expected']} scheduled; balance {metrics['gl_balance']} vs "
-               f"{metrics['schedule_balance']} {ctx.currency}.")
+    sign = {r["account_id"]: 1 for r in rows}
+    lines = natural_lines(ctx.rows(LINES), sign)
+    prepaids = items(ctx, rows, first_named(items(ctx, rows), lines))
+    findings, accounts, ties = tie_accounts(ctx, prepaids, lines,
+                                            {a: "prepaid account" for a in sign}, advice, noun="prepaid")
+    cur, month = ctx.currency, ctx.month
+    due = sum((release(r["amount"], r["start_date"], r["end_date"], month, cur) for r in rows), ZERO)
+    opening = sum((t.s_open for t in ties), ZERO)
+    closing = sum((t.s_close for t in ties), ZERO)
+    gl = sum((t.gl_close for t in ties), ZERO)
+    metrics = {"items": sum(1 for r in rows if r["start_date"] <= month.last_day),
+               "new_this_month": cents(sum((p.moves(month)[0] for p in prepaids), ZERO), cur),
+               "release_expected": cents(due, cur),
+               "movement_gl": cents(sum((t.gl_close - t.gl_open for t in ties), ZERO), cur),
+               "movement_schedule": cents(closing - opening, cur),
+               "schedule_balance": cents(closing, cur), "gl_balance": cents(gl, cur),
+               "difference": cents(gl - closing, cur), "accounts": accounts}
+    summary = (f"Prepaids: balance {metrics['gl_balance']} vs {metrics['schedule_balance']} "
+               f"{cur} scheduled; the month moved it {metrics['movement_gl']} vs "
+               f"{metrics['movement_schedule']} ({metrics['release_expected']} to amortise).")
     return ctx.result(findings, metrics, summary)
 
 
@@ -58,12 +85,15 @@ SKILL = Skill(
     id="recon.prepaid_amortization",
     title="Prepaid amortisation",
     description=(
-        "Recomputes each prepaid's amortisation for the month (straight-line by whole months "
-        "from the start month through the end month, the last month taking the rest) and "
-        "compares it with the expense-account lines whose doc_ref is prepaids:<id>; ties "
-        "each prepaid account's GL balance to the unamortised schedule balance. Findings per "
-        "prepaid with wrong or missing amortisation (post the difference) and per account "
-        "whose balance difference the month's amortisation does not explain."
+        "Recomputes each prepaid's amortisation (straight-line by whole months from the start "
+        "month through the end month, rounded to the currency's minor unit, the last month "
+        "taking the rest) and ties each prepaid account: closing GL balance against the "
+        "unamortised schedule balance, and the month's movement against the schedule's; both "
+        "tie: pass, with or without doc_ref. Otherwise one finding per prepaid the evidence "
+        "names (doc_ref prepaids:<id>, the id in the description, the exact amount; post the "
+        "difference) and one per account for what entries naming no prepaid leave "
+        "unexplained (candidate prepaids named), plus a difference carried from earlier "
+        "months with the month it arose."
     ),
     needs=("prepaids", "journal_lines"),
     params={"threshold": Money(MATERIALITY, "differences at or above this are high severity")},

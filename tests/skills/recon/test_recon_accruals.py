@@ -43,6 +43,59 @@ def test_unreversed_missing_reversal_and_stray():
     result = run(SKILL, con, pack, "2026-05")
     assert {f.refs: f.amount for f in result.findings} == {
         ("accruals:A1", "journal_lines:J1"): Decimal("500.00"),
-        ("accruals:A2", "journal_lines:J2"): Decimal("300.00"),
-        ("journal_lines:J9",): Decimal("42.00")}
+        ("accruals:A2", "accounts:2100", "journal_lines:J2"): Decimal("300.00"),
+        ("accounts:2100", "journal_lines:J9"): Decimal("42.00")}
     assert result.metrics["difference"] == Decimal("342.00")
+
+
+def _manual(je, day, amount, text, reverse=False):
+    """An accrual or reversal keyed by hand: no doc_ref, a description that names no id."""
+    dr, cr = (ACC, EXP) if reverse else (EXP, ACC)
+    return [jl(je, 1, day, dr, debit=amount, description=text),
+            jl(je, 2, day, cr, credit=amount, description=text)]
+
+
+def test_accrual_reversed_without_doc_ref_passes():
+    accruals = [_accrual("ACR-0001", "2026-04", "500.00", "2026-05"),
+                _accrual("ACR-0002", "2026-05", "700.00", "2026-06")]
+    lines = (_manual("J1", "2026-04-30", "500.00", "Accrue energy April")
+             + _manual("J2", "2026-05-01", "500.00", "Reverse accrual energy April", reverse=True)
+             + _manual("J3", "2026-05-29", "700.00", "Accrue energy May"))
+    con, pack = build(_tables(accruals, lines))
+    result = run(SKILL, con, pack, "2026-05")
+    assert result.status == "pass", [f.message for f in result.findings]
+
+
+def test_accrual_not_reversed_without_doc_ref_is_one_finding():
+    accruals = [_accrual("ACR-0001", "2026-04", "500.00", "2026-05"),
+                _accrual("ACR-0002", "2026-05", "700.00", "2026-06")]
+    lines = (_manual("J1", "2026-04-30", "500.00", "Accrue energy April")
+             + _manual("J3", "2026-05-29", "700.00", "Accrue energy May"))
+    con, pack = build(_tables(accruals, lines))
+    result = run(SKILL, con, pack, "2026-05")
+    assert [(f.amount, f.refs[:2]) for f in result.findings] == [
+        (Decimal("500.00"), ("accruals:ACR-0001", "accounts:2100"))]
+
+
+def test_reversal_naming_the_accrual_in_its_description_passes():
+    accruals = [_accrual("ACR-0001", "2026-04", "500.00", "2026-05")]
+    lines = (_manual("J1", "2026-04-30", "500.00", "Accrue ACR-0001")
+             + _manual("J2", "2026-05-03", "500.00", "Reverse ACR-0001", reverse=True))
+    con, pack = build(_tables(accruals, lines))
+    assert run(SKILL, con, pack, "2026-05").status == "pass"
+
+
+def test_missing_reversal_among_unnamed_entries_of_both_directions_is_one_finding():
+    """May holds unnamed lines both ways (a new accrual, and a one-off accrued and released
+    within the month): the April accrual's missing reversal is still one finding."""
+    accruals = [_accrual("ACR-0001", "2026-04", "500.00", "2026-05"),
+                _accrual("ACR-0002", "2026-05", "700.00", "2026-06")]
+    lines = (_manual("J1", "2026-04-30", "500.00", "Accrue energy April")
+             + _manual("J3", "2026-05-29", "700.00", "Accrue energy May")
+             + _manual("J4", "2026-05-10", "300.00", "Accrue courier")
+             + _manual("J5", "2026-05-20", "300.00", "Release courier accrual", reverse=True))
+    con, pack = build(_tables(accruals, lines))
+    result = run(SKILL, con, pack, "2026-05")
+    assert len(result.findings) == 1, [f.message for f in result.findings]
+    assert result.findings[0].amount == Decimal("500.00")
+    assert {"accounts:2100", "accruals:ACR-0001"} <= set(result.findings[0].refs)

@@ -38,4 +38,65 @@ def test_revenue_recognised_early_is_found_once():
     con, pack = build(_tables(may="300.00"))
     result = run(SKILL, con, pack, "2026-05")
     assert [(f.refs, f.amount) for f in result.findings] == [
-        (("deferred_revenue:K1", "journal_lines:JR5"), Decimal("200.00"))]
+        (("deferred_revenue:K1", "accounts:2400", "journal_lines:JR5"), Decimal("200.00"))]
+
+
+# Books whose recognition is one system entry a month naming no contract (no doc_ref),
+# as many ERPs post it: SC-001 1800.00 Apr 2026-Mar 2027 (150.00 a month), SC-002 900.00
+# Mar-Nov 2026 (100.00), SC-003 720.00 Jan-Dec 2026 (60.00).
+CONTRACTS = (("SC-001", "2026-04-01", "2027-03-31", "1800.00"), ("SC-002", "2026-03-01", "2026-11-30", "900.00"),
+             ("SC-003", "2026-01-01", "2026-12-31", "720.00"))
+DUE = {"2026-01": "60.00", "2026-02": "60.00", "2026-03": "160.00", "2026-04": "310.00", "2026-05": "310.00"}
+
+
+def _system_books(may=None, extra=(), contracts=CONTRACTS):
+    lines = []
+    for cid, start, _, amount in contracts:
+        je = f"JI-{cid}"
+        lines += [jl(je, 1, start, AR, debit=amount, doc_ref=f"ar_invoices:I-{cid}"),
+                  jl(je, 2, start, DEF, credit=amount, doc_ref=f"ar_invoices:I-{cid}",
+                     description=f"Invoice I-{cid}: annual subscription {cid}")]
+    for period, amount in DUE.items():
+        amount = may if (period == "2026-05" and may is not None) else amount
+        day = f"{period}-28"
+        lines += [jl(f"JR-{period}", 1, day, DEF, debit=amount, source="system",
+                     description=f"Contract revenue recognised {period}"),
+                  jl(f"JR-{period}", 2, day, REV, credit=amount, source="system",
+                     description=f"Contract revenue recognised {period}")]
+    tables = _tables()
+    tables["deferred_revenue"] = [{"entity_id": "E1", "contract_id": cid, "customer_id": "C1",
+                                   "account_id": DEF, "start_date": start, "end_date": end,
+                                   "amount": amount} for cid, start, end, amount in contracts]
+    tables["journal_lines"] = lines + list(extra)
+    return tables
+
+
+def test_recognition_without_doc_ref_that_ties_passes():
+    con, pack = build(_system_books())
+    result = run(SKILL, con, pack, "2026-05")
+    assert result.status == "pass", [f.message for f in result.findings]
+    assert result.findings == []
+    assert result.metrics["gl_balance"] == result.metrics["schedule_balance"] == Decimal("2520.00")
+
+
+def test_one_contract_not_recognised_without_doc_ref_is_one_finding():
+    con, pack = build(_system_books(may="160.00"))  # SC-001's 150.00 left out of May's total
+    result = run(SKILL, con, pack, "2026-05")
+    assert len(result.findings) == 1, [f.message for f in result.findings]
+    finding = result.findings[0]
+    assert finding.amount == Decimal("150.00")
+    assert {"accounts:2400", "deferred_revenue:SC-001", "journal_lines:JR-2026-05"} <= set(finding.refs)
+    assert "deferred_revenue:SC-002" not in finding.refs and "deferred_revenue:SC-003" not in finding.refs
+
+
+def test_contract_invoiced_before_it_starts_is_on_the_schedule():
+    k4 = ("SC-004", "2026-06-01", "2027-05-31", "2400.00")
+    tables = _system_books(contracts=CONTRACTS + (k4,))
+    # invoiced on 20 May for a June start: the deferred balance holds it from May
+    tables["journal_lines"] = [l for l in tables["journal_lines"] if l["je_id"] != "JI-SC-004"] + [
+        jl("JI-SC-004", 1, "2026-05-20", AR, debit="2400.00", doc_ref="ar_invoices:I-SC-004"),
+        jl("JI-SC-004", 2, "2026-05-20", DEF, credit="2400.00", doc_ref="ar_invoices:I-SC-004",
+           description="Invoice I-SC-004: annual subscription SC-004 from June")]
+    con, pack = build(tables)
+    result = run(SKILL, con, pack, "2026-05")
+    assert result.status == "pass", [f.message for f in result.findings]

@@ -73,8 +73,8 @@ def test_rollforward_explains_a_gl_difference_by_asset_and_entry():
     con, pack = build(tables)
     result = run(ROLLFORWARD, con, pack, "2026-05")
     found = {f.refs: f.amount for f in result.findings}
-    assert found == {("journal_lines:JE-M",): Decimal("50.00"),
-                     ("fixed_assets:FA-1", "journal_lines:JE-D5"): Decimal("28.57")}
+    assert found == {("accounts:1500", "journal_lines:JE-M"): Decimal("50.00"),
+                     ("fixed_assets:FA-1", "accounts:1590", "journal_lines:JE-D5"): Decimal("28.57")}
     assert result.metrics["cost_difference"] == Decimal("50.00")
     assert result.metrics["accum_difference"] == Decimal("-28.57")
 
@@ -102,8 +102,8 @@ def test_recalc_finds_a_wrong_charge_and_an_unattributed_one():
     con, pack = build(tables)
     result = run(RECALC, con, pack, "2026-05")
     assert {f.refs: f.amount for f in result.findings} == {
-        ("fixed_assets:FA-1", "journal_lines:JE-D5"): Decimal("1.43"),
-        ("journal_lines:JE-U",): Decimal("9.99")}
+        ("fixed_assets:FA-1", "accounts:1590", "journal_lines:JE-D5"): Decimal("1.43"),
+        ("accounts:1590", "journal_lines:JE-U"): Decimal("9.99")}
     assert result.metrics["expected"] == Decimal("128.57")
     assert result.metrics["booked"] == Decimal("139.99")
     assert run(RECALC, con, pack, "2026-04").status == "pass"
@@ -112,7 +112,7 @@ def test_recalc_finds_a_wrong_charge_and_an_unattributed_one():
 def test_recalc_missing_charge():
     con, pack = build(_books(dep_may=None))
     result = run(RECALC, con, pack, "2026-05")
-    assert [(f.refs, f.amount) for f in result.findings] == [(("fixed_assets:FA-1",), Decimal("128.57"))]
+    assert [(f.refs, f.amount) for f in result.findings] == [(("fixed_assets:FA-1", "accounts:1590"), Decimal("128.57"))]
 
 
 def test_recalc_leaves_other_schedules_depreciation_alone():
@@ -121,3 +121,68 @@ def test_recalc_leaves_other_schedules_depreciation_alone():
                                 jl("JL", 2, "2026-05-31", CASH, credit="77.00", doc_ref="leases:LS-1")]
     con, pack = build(tables)
     assert run(RECALC, con, pack, "2026-05").status == "pass"
+
+
+# Depreciation posted as one system line per accumulated-depreciation account a month,
+# naming no asset (no doc_ref): FA-001 128.57 a month (1000 - 100 over 7 months from
+# February), FA-002 100.00 a month (2400 over 24 months from February).
+def _system_books(may=None, currency_rows=None):
+    assets = currency_rows or [_asset("FA-001"), _asset("FA-002", in_service="2026-01-10", cost="2400.00",
+                                                        salvage="0.00", life=24)]
+    lines = []
+    for a in assets:
+        je = f"JC-{a['asset_id']}"
+        lines += [jl(je, 1, a["in_service_date"], COST, debit=a["cost"], doc_ref=f"ap_bills:B-{a['asset_id']}"),
+                  jl(je, 2, a["in_service_date"], CASH, credit=a["cost"], doc_ref=f"ap_bills:B-{a['asset_id']}")]
+    monthly = {m: "228.57" for m in (2, 3, 4, 5)}
+    if may is not None:
+        monthly[5] = may
+    for m, amount in monthly.items():
+        day, je = f"2026-0{m}-28", f"JD-{m}"
+        lines += [jl(je, 1, day, DEP, debit=amount, source="fixed_assets", description="Depreciation IT"),
+                  jl(je, 2, day, ACCUM, credit=amount, source="fixed_assets", description="Depreciation IT")]
+    tables = _books()
+    tables["fixed_assets"] = assets
+    tables["journal_lines"] = lines
+    return tables
+
+
+def test_depreciation_without_doc_ref_that_ties_passes():
+    con, pack = build(_system_books())
+    for skill in (RECALC, ROLLFORWARD):
+        result = run(skill, con, pack, "2026-05")
+        assert result.status == "pass", (skill.id, [f.message for f in result.findings])
+
+
+def test_depreciation_without_doc_ref_missing_an_asset_is_one_finding():
+    con, pack = build(_system_books(may="128.57"))  # FA-002's 100.00 not booked in May
+    for skill in (RECALC, ROLLFORWARD):
+        result = run(skill, con, pack, "2026-05")
+        assert len(result.findings) == 1, (skill.id, [f.message for f in result.findings])
+        assert result.findings[0].amount == Decimal("100.00")
+        assert {"accounts:1590", "fixed_assets:FA-002"} <= set(result.findings[0].refs)
+
+
+def test_depreciation_total_without_doc_ref_off_names_the_account_and_candidates():
+    con, pack = build(_system_books(may="200.00"))  # neither asset's charge: 28.57 short
+    result = run(RECALC, con, pack, "2026-05")
+    assert [(f.amount, f.refs[0]) for f in result.findings] == [(Decimal("28.57"), "accounts:1590")]
+    assert "journal_lines:JD-5" in result.findings[0].refs
+
+
+def test_yen_depreciation_in_whole_yen_passes():
+    """100,000 JPY over 7 months: 14,286 a month (14,284 the last), not 14,285.71."""
+    tables = _system_books(currency_rows=[{**_asset("FA-101", cost="100000", salvage="0"), "entity_id": "J1"}])
+    tables["entities"] = [{"entity_id": "J1", "name": "Yen KK", "functional_currency": "JPY",
+                           "country": "JP", "parent_id": None, "ownership_pct": "100"}]
+    tables["journal_lines"] = [{**l, "entity_id": "J1",
+                                "debit": "14286" if l["debit"] == "228.57" else l["debit"],
+                                "credit": "14286" if l["credit"] == "228.57" else l["credit"]}
+                               for l in tables["journal_lines"]]
+    con, pack = build(tables)
+    for skill, params in ((RECALC, {}), (ROLLFORWARD, {"threshold": "1000000"})):
+        result = run(skill, con, pack, "2026-05", entity_id="J1", params=params)
+        assert result.status == "pass", (skill.id, [f.message for f in result.findings])
+    a = Asset("FA-101", "IT", date(2026, 1, 15), Decimal("100000"), Decimal("0"), 7, None, COST, ACCUM, "JPY")
+    charges = [a.charge(Month(2026, m)) for m in range(2, 9)]
+    assert charges == [Decimal("14286")] * 6 + [Decimal("14284")] and sum(charges) == Decimal("100000")
