@@ -10,7 +10,7 @@ payment or the last interest absorbs the rounding, the balances are the same); t
 right-of-use asset starts at the same amount and is depreciated straight-line over the
 term from the month after the start.
 
-The tie is by balance and needs no doc_ref (_schedule_tie.py): each ROU account (debit
+The tie is by balance and needs no doc_ref (instrument_tie.py): each ROU account (debit
 positive) and liability account (credit positive) against the schedule balances of the
 leases on it, per lease where every line on the account names its lease, and when it
 does not tie, the month the difference arose. Interest is not checked here: leases.csv
@@ -22,7 +22,7 @@ from functools import partial
 
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Skill
-from skills.recon._schedule_tie import Instrument, describe, tie
+from skills.recon.instrument_tie import Instrument, describe, tie
 from skills.recon.amortising import balance_at, lease_schedule, straight_line_carrying
 
 LEASES = """

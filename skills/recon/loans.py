@@ -4,7 +4,7 @@ Debt is confirmed by the lender, so a GL balance that drifts from the schedule i
 at the audit, and misbooked interest misstates profit. Each loan's level-payment
 schedule is computed from its terms in the entity's currency (amortising.py).
 
-The balance sheet is the primary evidence and needs no doc_ref (_schedule_tie.py): each
+The balance sheet is the primary evidence and needs no doc_ref (instrument_tie.py): each
 debt account's month-end balance against what the schedule leaves owed on the loans
 booked to it (per loan where every line on the account names its loan) and, when it
 does not tie, the month the difference arose.
@@ -26,8 +26,8 @@ from functools import partial
 from close.money import ZERO, cents
 from close.periods import month_of
 from close.skill import MATERIALITY, Finding, Money, Skill
-from skills.recon._schedule_tie import Instrument, describe, first_month, months, tie, unique
-from skills.recon.account_tie import Namer
+from skills.recon.instrument_tie import Instrument, describe, first_month, months, tie, unique
+from skills.recon.schedule_names import Namer
 from skills.recon.amortising import balance_at, loan_schedule, period_of
 
 LOANS = """

@@ -21,7 +21,7 @@ from typing import Callable
 
 from close.money import ZERO, cents
 from close.periods import Month, month_of
-from skills.recon.account_tie import Namer
+from skills.recon.schedule_names import Namer
 
 FIRST_POSTING = """
 SELECT MIN(posting_date) AS first_day
