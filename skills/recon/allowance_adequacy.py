@@ -3,8 +3,9 @@
 An allowance that does not follow the receivables overstates assets and profit (too
 small) or hides profit (too large). The expected loss is computed from the open items at
 month end (invoice gross less receipts to date, positive balances only), each aged by
-days past its due date and multiplied by its bucket's loss rate, rounded to the cent
-per invoice: not yet due 0.5%, 1-30 days 1%, 31-60 days 5%, 61-90 days 20%, over 90
+days past its due date and multiplied by its bucket's loss rate, rounded to the entity
+currency's minor unit per invoice (an invoice in another currency is first stated in the
+functional currency at the month's closing rate, the rate the receivable is carried at): not yet due 0.5%, 1-30 days 1%, 31-60 days 5%, 61-90 days 20%, over 90
 days 50% (the `rates` parameter sets other buckets). The allowance is the credit balance
 of the accounts of subtype `allowance`. A shortfall above `tolerance` is a finding: the
 receivables are overstated, book the true-up. An excess is only a finding above
@@ -18,6 +19,7 @@ from decimal import Decimal
 
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Skill, Text
+from skills.recon.subledger_tie import closing_amount
 
 OPEN_ITEMS = """
 WITH received AS (
@@ -27,7 +29,7 @@ WITH received AS (
   GROUP BY invoice_id
 )
 SELECT i.invoice_id, i.due_date, i.currency,
-       CAST(i.net_amount + i.tax_amount - COALESCE(r.amount, 0) AS DECIMAL(18,2)) AS open_amount
+       CAST(i.net_amount + i.tax_amount - COALESCE(r.amount, 0) AS DECIMAL(18,4)) AS open_amount
 FROM ar_invoices i
 LEFT JOIN received r ON r.invoice_id = i.invoice_id
 WHERE i.entity_id = $entity_id AND i.invoice_date <= $month_end
@@ -76,11 +78,12 @@ def run(ctx):
     expected = ZERO
     for item in ctx.rows(OPEN_ITEMS):
         name, rate = bucket((end - item["due_date"]).days, rates)
-        loss = cents(item["open_amount"] * rate, item["currency"])
+        open_amount = closing_amount(ctx, item["currency"] or ctx.currency, item["open_amount"])
+        loss = cents(open_amount * rate, ctx.currency)
         expected += loss
         entry = buckets.setdefault(name, [0, ZERO, ZERO])
         entry[0] += 1
-        entry[1] += item["open_amount"]
+        entry[1] += open_amount
         entry[2] += loss
     accounts = ctx.rows(ALLOWANCE)
     allowance = sum((a["balance"] for a in accounts), ZERO)
@@ -91,12 +94,15 @@ def run(ctx):
         what = "short of" if diff < 0 else "above"
         findings.append(Finding(
             "high" if abs(diff) >= ctx.materiality else "medium",
-            f"The allowance for doubtful accounts is {cents(allowance)} at {end}, {cents(abs(diff))} "
-            f"{what} the aging-based expected loss of {cents(expected)}: book a true-up of "
-            f"{cents(-diff)} to bad-debt expense.",
+            f"The allowance for doubtful accounts is {cents(allowance, ctx.currency)} at {end}, {cents(abs(diff), ctx.currency)} "
+            f"{what} the aging-based expected loss of {cents(expected, ctx.currency)}: book a true-up of "
+            f"{cents(-diff, ctx.currency)} to bad-debt expense.",
             diff, [f"accounts:{a['account_id']}" for a in accounts]))
-    metrics = {"allowance": cents(allowance), "expected_loss": cents(expected), "difference": cents(diff),
-               "buckets": [{"bucket": name, "invoices": v[0], "open": cents(v[1]), "expected_loss": cents(v[2])}
+    cur = ctx.currency
+    metrics = {"allowance": cents(allowance, cur), "expected_loss": cents(expected, cur),
+               "difference": cents(diff, cur),
+               "buckets": [{"bucket": name, "invoices": v[0], "open": cents(v[1], cur),
+                            "expected_loss": cents(v[2], cur)}
                            for name, v in buckets.items()]}
     summary = (f"Allowance {metrics['allowance']} vs expected loss {metrics['expected_loss']} "
                f"{ctx.currency}.")
@@ -109,7 +115,8 @@ SKILL = Skill(
     description=(
         "Computes the expected credit loss on the open receivables at month end (invoice "
         "gross less receipts, aged by days past due; rates per bucket from `rates`, default "
-        "not due 0.5%, 1-30 1%, 31-60 5%, 61-90 20%, over 90 50%, rounded per invoice) and "
+        "not due 0.5%, 1-30 1%, 31-60 5%, 61-90 20%, over 90 50%, rounded per invoice to the "
+        "currency's minor unit; foreign-currency invoices at the month's closing rate) and "
         "compares it with the credit balance of the allowance accounts. A shortfall above "
         "`tolerance`, or an excess above `excess_tolerance` (default materiality), is a "
         "finding with the true-up to book."

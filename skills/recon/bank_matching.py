@@ -12,11 +12,13 @@ and each item is used at most once:
 2. Amount and date: equal amount, booking date within `window_days` of the posting
    date. Ties go to the smallest date gap, then the earliest posting, then je_id and
    line_no, so the result never depends on input order.
-3. One deposit for several receipts: one bank deposit equal to the sum of two to
-   `max_group` unmatched book receipts within the window. Receipts from one counterparty
-   are tried first (a customer paying several invoices at once); then the receipts nearest
-   in time (a batch of cheques banked together), at most `MAX_CANDIDATES` of them, so the
-   search is bounded. The first subset found in a fixed order wins.
+3. One bank line for several book lines of the same sign: a deposit equal to the sum of
+   two to `max_group` unmatched book receipts within the window (a customer paying several
+   invoices at once, a batch of cheques banked together), or a withdrawal equal to the sum
+   of as many book payments (a payment run the bank executes as one debit, which is how
+   many systems pay suppliers). Lines of one counterparty are tried first, then the lines
+   nearest in time, at most `MAX_CANDIDATES` of them, so the search is bounded. The first
+   subset found in a fixed order wins.
 """
 from __future__ import annotations
 
@@ -136,11 +138,11 @@ def match(bank: list[BankItem], book: list[BookItem], window_days: int = 5,
         result.matches.append(Match("amount_date", txn, (hit,)))
     bank_left = remaining
 
-    # Pass 3: one deposit for several receipts.
+    # Pass 3: one bank line for several book lines of its sign (deposit or payment run).
     remaining = []
     for txn in bank_left:
         group = None
-        if txn.amount > 0 and max_group >= 2:
+        if txn.amount != 0 and max_group >= 2:
             group = _find_group(txn, list(book_left.values()), window_days, max_group)
         if group is None:
             remaining.append(txn)
@@ -160,7 +162,8 @@ def _closeness(txn: BankItem, item: BookItem):
 
 def _find_group(txn: BankItem, book: list[BookItem], window_days: int,
                 max_group: int) -> tuple[BookItem, ...] | None:
-    receipts = [b for b in book if b.amount > 0 and b.amount < txn.amount
+    sign = 1 if txn.amount > 0 else -1
+    receipts = [b for b in book if 0 < sign * b.amount < sign * txn.amount
                 and abs((txn.booking_date - b.posting_date).days) <= window_days]
     if len(receipts) < 2:
         return None

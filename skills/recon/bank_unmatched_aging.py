@@ -2,8 +2,11 @@
 
 A reconciling item that is a week old is timing; one that is three months old is an
 error, a lost deposit or a cheque that will never be cashed. After the same matching as
-recon.bank, every item still unmatched at month end (deposits in transit and outstanding
-checks on the book side, unrecorded items on the bank side) is put in a bucket by its
+recon.bank (bank accounts sharing a GL account together, book lines dated before the
+statement's first line brought forward, foreign-currency accounts in their own currency
+and stated in the functional currency at the closing rate), every item still unmatched at
+month end (deposits in transit and outstanding checks on the book side, unrecorded items
+on the bank side) is put in a bucket by its
 age in days at the month end: 0-30, 31-60, 61-90, over 90. Items older than `max_age_days`
 are findings, the oldest first in the controller's eye by amount.
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 from close.money import ZERO, cents
 from close.skill import Finding, Int, Skill
-from skills.recon.bank import ACCOUNTS, load_items
+from skills.recon.bank import cash_books, load_items, to_functional
 from skills.recon.bank_matching import match
 
 BUCKETS = (("0-30", 0, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("over_90", 91, None))
@@ -25,16 +28,16 @@ def bucket_of(age: int) -> str:
 
 
 def run(ctx):
-    accounts = ctx.rows(ACCOUNTS)
-    if not accounts:
+    books = cash_books(ctx)
+    if not books:
         return ctx.result([], {}, "Nothing to reconcile: the entity has no bank accounts in bank_accounts.csv.")
     end = ctx.month.last_day
     limit = ctx.params["max_age_days"]
     counts = {name: 0 for name, _, _ in BUCKETS}
     amounts = {name: ZERO for name, _, _ in BUCKETS}
     findings = []
-    for bank_account in accounts:
-        bank, book = load_items(ctx, bank_account)
+    for cash_book in books:
+        bank, book, _ = load_items(ctx, cash_book)
         matching = match(bank, book, ctx.params["window_days"], ctx.params["max_group"])
         items = ([("bank", t.txn_id, t.booking_date, t.amount, t.ref) for t in matching.unmatched_bank]
                  + [("book", b.je_id, b.posting_date, b.amount, b.ref) for b in matching.unmatched_book])
@@ -42,6 +45,7 @@ def run(ctx):
             age = (end - day).days
             name = bucket_of(age)
             counts[name] += 1
+            amount = to_functional(ctx, cash_book, amount)
             amounts[name] += abs(amount)
             if age <= limit:
                 continue
@@ -56,10 +60,10 @@ def run(ctx):
                 todo = "confirm it with the payee, or void and re-issue it"
             findings.append(Finding(
                 "high" if age > 90 else "medium",
-                f"{bank_account['bank_account_id']}: {what} {key} of {cents(amount)} dated {day} "
+                f"{cash_book['label']}: {what} {key} of {cents(amount, ctx.currency)} {ctx.currency} dated {day} "
                 f"is {age} days old at {end} (bucket {name}): {todo}.",
                 amount, [ref]))
-    metrics = {"buckets": [{"bucket": name, "count": counts[name], "amount": cents(amounts[name])}
+    metrics = {"buckets": [{"bucket": name, "count": counts[name], "amount": cents(amounts[name], ctx.currency)}
                            for name, _, _ in BUCKETS],
                "unmatched": sum(counts.values()),
                "older_than_limit": len(findings)}
@@ -72,8 +76,9 @@ SKILL = Skill(
     id="recon.bank_unmatched_aging",
     title="Unmatched bank items by age",
     description=(
-        "After recon.bank's matching (reference, amount within `window_days`, one deposit for "
-        "several receipts), ages every item still unmatched at month end, on the bank side "
+        "After recon.bank's matching (reference, amount within `window_days`, one bank line for "
+        "several book lines; shared GL accounts together, book lines before the statement's "
+        "first line brought forward), ages every item still unmatched at month end, on the bank side "
         "(unrecorded bank items) and the book side (deposits in transit, outstanding checks), "
         "in buckets 0-30, 31-60, 61-90 and over 90 days. Items older than `max_age_days` are "
         "findings (high when over 90 days): chase, post or void them."
@@ -82,7 +87,7 @@ SKILL = Skill(
     params={
         "max_age_days": Int(30, "items older than this many days at month end are findings"),
         "window_days": Int(5, "matching window, as recon.bank"),
-        "max_group": Int(5, "most receipts one deposit may combine, as recon.bank"),
+        "max_group": Int(5, "most book lines one bank line may combine, as recon.bank"),
     },
     run=run,
 )

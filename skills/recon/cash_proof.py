@@ -40,22 +40,22 @@ def run(ctx):
     if diff != ZERO:
         findings.append(Finding(
             "high",
-            f"Closing cash per the cash-flow statement is {cents(per_flow)}, the balance sheet "
-            f"shows {cents(balance_sheet)} at {ctx.month.last_day} (difference {cents(diff)}): "
+            f"Closing cash per the cash-flow statement is {cents(per_flow, ctx.currency)}, the balance sheet "
+            f"shows {cents(balance_sheet, ctx.currency)} at {ctx.month.last_day} (difference {cents(diff, ctx.currency)}): "
             f"correct the entries that do not balance or the account classification.",
             diff, unbalanced_entry_refs(ctx, start=ctx.month.first_day)))
     unsupported = [a for a in accounts if not a["has_bank"] and a["balance"] != ZERO]
     for a in unsupported:
         findings.append(Finding(
             "high" if abs(a["balance"]) >= ctx.materiality else "medium",
-            f"Cash account {a['account_id']} ({a['name']}) holds {cents(a['balance'])} but no bank "
+            f"Cash account {a['account_id']} ({a['name']}) holds {cents(a['balance'], ctx.currency)} but no bank "
             f"account is linked to it, so no statement supports it: count it, link the bank "
             f"account, or transfer the balance.",
             a["balance"], [f"accounts:{a['account_id']}"]))
-    metrics = {"cash_per_cash_flow": cents(per_flow), "cash_per_balance_sheet": cents(balance_sheet),
-               "difference": cents(diff),
-               "reconciled_cash": cents(sum((a["balance"] for a in accounts if a["has_bank"]), ZERO)),
-               "unsupported_cash": cents(sum((a["balance"] for a in unsupported), ZERO))}
+    metrics = {"cash_per_cash_flow": cents(per_flow, ctx.currency), "cash_per_balance_sheet": cents(balance_sheet, ctx.currency),
+               "difference": cents(diff, ctx.currency),
+               "reconciled_cash": cents(sum((a["balance"] for a in accounts if a["has_bank"]), ZERO), ctx.currency),
+               "unsupported_cash": cents(sum((a["balance"] for a in unsupported), ZERO), ctx.currency)}
     summary = (f"Cash {metrics['cash_per_balance_sheet']} {ctx.currency} on the balance sheet, "
                f"{metrics['cash_per_cash_flow']} per the cash-flow statement; "
                f"{metrics['unsupported_cash']} without a bank reconciliation.")

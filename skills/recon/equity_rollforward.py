@@ -63,19 +63,19 @@ def run(ctx):
         diff = bs_diff if bs_diff != ZERO else roll_diff
         findings.append(Finding(
             "high",
-            f"Closing equity {cents(f['closing_equity'])} does not equal net assets "
-            f"{cents(f['net_assets'])} at {ctx.month.last_day} (difference {cents(diff)}): the "
+            f"Closing equity {cents(f['closing_equity'], ctx.currency)} does not equal net assets "
+            f"{cents(f['net_assets'], ctx.currency)} at {ctx.month.last_day} (difference {cents(diff, ctx.currency)}): the "
             f"books hold entries that do not balance or post to unknown accounts; correct them.",
             diff, sorted(set(refs))))
-    lines = ([{"line": "Opening equity", "amount": cents(f["opening_equity"])}]
-             + [{"line": label, "amount": cents(f[k])} for k, label in MOVEMENTS]
-             + [{"line": "Closing equity", "amount": cents(f["closing_equity"])},
-                {"line": "Net assets (assets - liabilities)", "amount": cents(f["net_assets"])}])
-    metrics = {"lines": lines, "rollforward_difference": cents(roll_diff),
-               "balance_sheet_difference": cents(bs_diff)}
-    summary = (f"Equity {cents(f['opening_equity'])} + net income {cents(f['net_income'])} + other "
-               f"movements = {cents(f['closing_equity'])} {ctx.currency}"
-               + ("; ties to net assets." if bs_diff == ZERO else f"; net assets differ by {cents(bs_diff)}."))
+    lines = ([{"line": "Opening equity", "amount": cents(f["opening_equity"], ctx.currency)}]
+             + [{"line": label, "amount": cents(f[k], ctx.currency)} for k, label in MOVEMENTS]
+             + [{"line": "Closing equity", "amount": cents(f["closing_equity"], ctx.currency)},
+                {"line": "Net assets (assets - liabilities)", "amount": cents(f["net_assets"], ctx.currency)}])
+    metrics = {"lines": lines, "rollforward_difference": cents(roll_diff, ctx.currency),
+               "balance_sheet_difference": cents(bs_diff, ctx.currency)}
+    summary = (f"Equity {cents(f['opening_equity'], ctx.currency)} + net income {cents(f['net_income'], ctx.currency)} + other "
+               f"movements = {cents(f['closing_equity'], ctx.currency)} {ctx.currency}"
+               + ("; ties to net assets." if bs_diff == ZERO else f"; net assets differ by {cents(bs_diff, ctx.currency)}."))
     return ctx.result(findings, metrics, summary)
 
 

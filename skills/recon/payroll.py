@@ -9,8 +9,11 @@ in many countries. For the month:
 - payroll expense (accounts of subtype payroll_expense, the month's activity) equals
   gross pay + employer taxes + benefits of the register;
 - the month's payroll postings (the entries with payroll expense) credit the payroll
-  liability accounts with employee withholding + employer taxes + benefits, and cash
-  with the net pay;
+  liability accounts and cash together with employee withholding + employer taxes +
+  benefits + net pay. Together, because systems differ: some pay the net at once from
+  cash, others credit net wages payable (a payroll liability) and pay it in a separate
+  entry; both are right. Where cash does take the net pay directly, it must be the
+  register's net;
 - the payroll liability balance at month end holds nothing older than this month's
   payroll: whatever exceeds the month's liabilities was not remitted.
 """
@@ -74,6 +77,7 @@ def run(ctx):
     if not rows and gl["expense"] == ZERO:
         return ctx.result([], {"employees": 0}, f"No payroll for {ctx.entity.id} in {ctx.month}.")
     threshold = ctx.param("threshold")
+    cur = ctx.currency
     total = {k: sum((r[k] for r in rows), ZERO) for k in
              ("gross_pay", "employer_taxes", "benefits", "employee_withholding", "net_pay")}
     cost = total["gross_pay"] + total["employer_taxes"] + total["benefits"]
@@ -91,7 +95,7 @@ def run(ctx):
                 severity(diff),
                 f"Employee {r['employee_id']}, {ctx.month}: net pay {r['net_pay']} is not gross "
                 f"{r['gross_pay']} less withholding {r['employee_withholding']} (off by "
-                f"{cents(diff)}): correct the payslip before the payment file goes out.",
+                f"{cents(diff, cur)}): correct the payslip before the payment file goes out.",
                 diff, [f"payroll:{ctx.month}/{r['employee_id']}"]))
     checks = (
         ("payroll expense", gl["expense"], cost,
@@ -101,26 +105,31 @@ def run(ctx):
         ("net pay paid by the payroll entries", gl["net_paid"], total["net_pay"],
          "net pay of the register"),
     )
+    if gl["net_paid"] == ZERO:
+        # Net pay credited to a payroll liability (net wages payable), paid separately.
+        checks = (checks[0], ("payroll liabilities and cash credited by the payroll entries",
+                              gl["accrued"], owed + total["net_pay"],
+                              "withholding + employer taxes + benefits + net pay of the register"))
     for label, booked, expected, basis in checks:
         diff = booked - expected
         if diff != ZERO:
             findings.append(Finding(
                 severity(diff),
-                f"{label.capitalize()} for {ctx.month} is {cents(booked)} in the GL, the register "
-                f"gives {cents(expected)} ({basis}): post the {cents(-diff)} difference.",
+                f"{label.capitalize()} for {ctx.month} is {cents(booked, cur)} in the GL, the register "
+                f"gives {cents(expected, cur)} ({basis}): post the {cents(-diff, cur)} difference.",
                 diff, entries))
     unremitted = gl["liability"] - gl["accrued"]
     if unremitted > ZERO:
         findings.append(Finding(
             severity(unremitted),
-            f"Payroll liabilities at {ctx.month.last_day} are {cents(gl['liability'])}, "
-            f"{cents(unremitted)} more than this month's payroll accrued: taxes, withholdings or "
+            f"Payroll liabilities at {ctx.month.last_day} are {cents(gl['liability'], cur)}, "
+            f"{cents(unremitted, cur)} more than this month's payroll accrued: taxes, withholdings or "
             f"benefits of earlier months were not remitted. Pay them over and book the payment.",
             unremitted, [f"accounts:{a}" for a in liability_accounts(ctx)]))
-    metrics = {"employees": len(rows), **{k: cents(v) for k, v in total.items()},
-               "register_cost": cents(cost), "gl_expense": cents(gl["expense"]),
-               "register_liabilities": cents(owed), "gl_accrued": cents(gl["accrued"]),
-               "gl_net_paid": cents(gl["net_paid"]), "gl_liability_balance": cents(gl["liability"])}
+    metrics = {"employees": len(rows), **{k: cents(v, cur) for k, v in total.items()},
+               "register_cost": cents(cost, cur), "gl_expense": cents(gl["expense"], cur),
+               "register_liabilities": cents(owed, cur), "gl_accrued": cents(gl["accrued"], cur),
+               "gl_net_paid": cents(gl["net_paid"], cur), "gl_liability_balance": cents(gl["liability"], cur)}
     summary = (f"{len(rows)} employee(s): register cost {metrics['register_cost']} vs GL expense "
                f"{metrics['gl_expense']} {ctx.currency}; liabilities {metrics['gl_liability_balance']}.")
     return ctx.result(findings, metrics, summary)
@@ -133,7 +142,8 @@ SKILL = Skill(
         "For the month: net = gross - withholding per employee; payroll expense (subtype "
         "payroll_expense) equals the register's gross + employer taxes + benefits; the payroll "
         "entries credit payroll liabilities with withholding + employer taxes + benefits and "
-        "cash with the net pay; and the payroll liability balance holds nothing older than "
+        "cash with the net pay (or a payroll liability with it, net wages paid separately); "
+        "and the payroll liability balance holds nothing older than "
         "this month (unremitted taxes are a finding). Findings carry the difference to post "
         "and the month's payroll entries (or the employee, payroll:<period>/<employee_id>)."
     ),

@@ -55,15 +55,15 @@ def run(ctx):
         findings.append(Finding(
             "high" if abs(r["amount"]) >= threshold else "medium",
             f"Entry {r['je_id']} ({r['posting_date']}, '{r['description'] or ''}') posts "
-            f"{cents(r['amount'])} straight to retained earnings: profit reaches retained earnings "
+            f"{cents(r['amount'], ctx.currency)} straight to retained earnings: profit reaches retained earnings "
             f"through the income statement only. Reverse it, or post the adjustment through the "
             f"income statement and disclose it.",
             r["amount"], [f"journal_lines:{r['je_id']}"]))
     reported = figures["account_balance"] + figures["prior_years_profit"]
-    metrics = {"opening_retained_earnings": cents(figures["opening"]),
-               "prior_fiscal_years_profit": cents(figures["prior_years_profit"]),
-               "direct_postings": cents(figures["account_balance"] - figures["opening"]),
-               "retained_earnings_reported": cents(reported),
+    metrics = {"opening_retained_earnings": cents(figures["opening"], ctx.currency),
+               "prior_fiscal_years_profit": cents(figures["prior_years_profit"], ctx.currency),
+               "direct_postings": cents(figures["account_balance"] - figures["opening"], ctx.currency),
+               "retained_earnings_reported": cents(reported, ctx.currency),
                "opening_day": first_day}
     summary = (f"Retained earnings {metrics['retained_earnings_reported']} {ctx.currency}: opening "
                f"{metrics['opening_retained_earnings']} + prior years' profit "

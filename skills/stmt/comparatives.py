@@ -4,6 +4,11 @@ Statements are read in comparison. This skill puts the balance sheet and the inc
 statement side by side with the prior month and the same month of the prior year (and
 the year to date against last year's), each with its variance in amount and percent, from
 the same mapping as the statements themselves so the columns agree with them.
+
+Young books (a group that started its ledger a year ago, an acquisition) have no data for
+a comparison period that ends before their first posting: the column is then zeros by
+construction, not a fall to zero, so the summary and metrics say the comparison is not
+available instead of letting a reader take it for one.
 """
 from close.money import cents
 from close.skill import Skill
@@ -25,6 +30,9 @@ def _row(line, columns, pairs, cur):
         row[name] = variance
         row[f"{name}_pct"] = pct_change(variance, row[cmp_col])
     return row
+
+
+FIRST_POSTING = "SELECT MIN(posting_date) AS first_day FROM journal_lines WHERE entity_id = $entity_id"
 
 
 def run(ctx):
@@ -49,9 +57,24 @@ def run(ctx):
                "columns": {"amount": str(month), "prior": str(month.prev),
                            "prior_year": str(month.shift(-12))},
                "net_income": ni, "currency": cur}
-    summary = (f"Net income {ni['mtd']} {cur} in {month} vs {ni['prior_month']} in "
-               f"{month.prev} and {ni['prior_year']} in {month.shift(-12)}; YTD {ni['ytd']} vs "
-               f"{ni['prior_year_ytd']}.")
+    first_day = ctx.rows(FIRST_POSTING)[0]["first_day"]
+    available = {name: first_day is not None and first_day <= end
+                 for name, end in (("prior", month.prev.last_day),
+                                   ("prior_year", month.shift(-12).last_day))}
+    metrics["comparatives_available"] = available
+    metrics["books_start"] = first_day
+
+    def said(col, value):
+        return value if available[col] else "n/a"
+
+    summary = (f"Net income {ni['mtd']} {cur} in {month} vs {said('prior', ni['prior_month'])} in "
+               f"{month.prev} and {said('prior_year', ni['prior_year'])} in {month.shift(-12)}; "
+               f"YTD {ni['ytd']} vs {said('prior_year', ni['prior_year_ytd'])}.")
+    missing = [str(m) for col, m in (("prior", month.prev), ("prior_year", month.shift(-12)))
+               if not available[col]]
+    if missing:
+        summary += (f" The books start on {first_day}: no comparative for "
+                    f"{' or '.join(missing)} (not a finding).")
     return ctx.result([], metrics, summary)
 
 
@@ -64,7 +87,8 @@ SKILL = Skill(
         "statement against the prior month and the same month last year, and the year to "
         "date against the prior year to date; each with the variance in amount and percent. "
         "Uses the statements' own mapping, so the columns agree with stmt.balance_sheet and "
-        "stmt.income_statement. Reports only."
+        "stmt.income_statement. A comparison period that ends before the books' first posting "
+        "is stated as not available. Reports only."
     ),
     needs=("journal_lines", "accounts"),
     run=run,

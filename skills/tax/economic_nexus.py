@@ -8,7 +8,8 @@ paying the uncollected tax out of pocket. For US entities, per state of the US c
 number of invoices; a state at or above `sales_threshold` or `transactions_threshold`
 (0 switches the count test off) with no sales-tax code for it (`US-<state>`) is a
 finding, amount = the twelve months' sales. States without a sales tax
-(`no_sales_tax_states`) are skipped.
+(`no_sales_tax_states`) are skipped. Entities outside the US are skipped (the test is
+US state law; entity country from entities.csv).
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ SELECT jurisdiction FROM tax_codes WHERE tax_type = 'sales_tax' ORDER BY jurisdi
 
 def run(ctx):
     if ctx.entity.country != "US":
-        return ctx.result([], {"states": []}, f"{ctx.entity.id} is not a US seller: no economic nexus test.")
+        return ctx.skip(f"{ctx.entity.id} is in {ctx.entity.country}, not the US: US state "
+                        f"economic nexus does not apply.")
     exempt_states = {s.strip().upper() for s in ctx.params["no_sales_tax_states"].split(",") if s.strip()}
     registered = {r["jurisdiction"] for r in ctx.rows(CODES)}
     window_start = ctx.month.shift(-11).first_day
@@ -67,7 +69,8 @@ SKILL = Skill(
         "For US entities: net sales and invoice counts per US state (customer region) over "
         "the twelve months to the month end; a state at or above `sales_threshold` or "
         "`transactions_threshold` with no US-<state> sales-tax code is a finding (amount: the "
-        "sales). States without a sales tax are skipped."
+        "sales). States without a sales tax are left out; entities outside the US are "
+        "skipped."
     ),
     needs=("ar_invoices", "customers", "tax_codes"),
     params={

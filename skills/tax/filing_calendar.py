@@ -69,26 +69,26 @@ def run(ctx):
     for r in ctx.rows(SALES_TAX) if ctx.has_table("tax_codes") else []:
         if r["tax"] != ZERO:
             lines.append({"line": f"Sales tax return {r['jurisdiction']} ({r['tax_code']}) for {ctx.month}",
-                          "due": due(nxt, p["sales_tax_day"]), "amount": cents(r["tax"])})
+                          "due": due(nxt, p["sales_tax_day"]), "amount": cents(r["tax"], ctx.currency)})
     if ctx.has_table("ap_bills") and ctx.has_table("tax_codes"):
         vat = ctx.rows(VAT)[0]
         if vat["documents"]:
             lines.append({"line": f"VAT/GST return for {ctx.month} (net payable; negative = refund)",
-                          "due": due(nxt, p["vat_day"]), "amount": cents(vat["net"])})
+                          "due": due(nxt, p["vat_day"]), "amount": cents(vat["net"], ctx.currency)})
     if ctx.has_table("ap_payments"):
         w = ctx.rows(WITHHELD)[0]
         if w["payments"]:
             lines.append({"line": f"Tax withheld from suppliers in {ctx.month}",
-                          "due": due(nxt, p["withholding_day"]), "amount": cents(w["withheld"])})
+                          "due": due(nxt, p["withholding_day"]), "amount": cents(w["withheld"], ctx.currency)})
     if ctx.has_table("payroll"):
         pr = ctx.rows(PAYROLL)[0]
         if pr["employees"]:
             lines.append({"line": f"Payroll taxes and withholding for {ctx.month}",
-                          "due": due(nxt, p["payroll_day"]), "amount": cents(pr["taxes"])})
+                          "due": due(nxt, p["payroll_day"]), "amount": cents(pr["taxes"], ctx.currency)})
     lines.sort(key=lambda l: (l["due"], l["line"]))
     total = sum((l["amount"] for l in lines if l["amount"] > 0), ZERO)
-    metrics = {"lines": lines, "filings": len(lines), "total_due": cents(total), "month_due": str(nxt)}
-    summary = (f"{len(lines)} filing(s) due in {nxt}, {cents(total)} {ctx.currency} to pay"
+    metrics = {"lines": lines, "filings": len(lines), "total_due": cents(total, ctx.currency), "month_due": str(nxt)}
+    summary = (f"{len(lines)} filing(s) due in {nxt}, {cents(total, ctx.currency)} {ctx.currency} to pay"
                + (f", first on {lines[0]['due']}." if lines else "."))
     return ctx.result([], metrics, summary)
 

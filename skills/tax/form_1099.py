@@ -6,7 +6,8 @@ withholding and penalties. The check runs all year, on payments from 1 January t
 the month end, so the gaps are fixed before January's filing rush. Amounts paid are the
 payments' `amount` (what they settle, withholding included: the 1099 reports the gross and
 the tax withheld separately). TINs are validated as US EINs or SSNs with python-stdnum.
-Only entities in the US file 1099s; for others the skill passes with nothing to report.
+Only entities in the US file 1099s; others are skipped, saying so. The year is the
+calendar year whatever the fiscal year (the IRS reports by calendar year).
 """
 from __future__ import annotations
 
@@ -40,8 +41,8 @@ def tin_problem(tax_id: str | None) -> str | None:
 
 def run(ctx):
     if ctx.entity.country != "US":
-        return ctx.result([], {"reportable_vendors": 0},
-                          f"{ctx.entity.id} is not a US payer: no 1099s to file.")
+        return ctx.skip(f"{ctx.entity.id} is in {ctx.entity.country}, not the US: Form 1099 "
+                        f"reporting does not apply.")
     rows = ctx.rows(PAID, calendar_start=ctx.month.first_day.replace(month=1))
     threshold = ctx.params["threshold"]
     reportable = [r for r in rows if r["paid"] >= threshold]
@@ -73,7 +74,8 @@ SKILL = Skill(
         "For US entities: the 1099 vendors paid at least `threshold` (600) from 1 January "
         "through the month end (payment amounts, withholding included), listed in metrics "
         "for the 1099-NEC filing; a finding for each such vendor whose tax_id is missing or "
-        "not a valid EIN or SSN (python-stdnum): request a W-9 and apply backup withholding."
+        "not a valid EIN or SSN (python-stdnum): request a W-9 and apply backup withholding. "
+        "Skipped for entities outside the US."
     ),
     needs=("ap_payments", "ap_bills", "vendors"),
     params={"threshold": Money("600.00", "calendar-year payments from which a 1099 is due")},

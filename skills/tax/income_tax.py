@@ -4,7 +4,7 @@ Pre-tax income is the month's activity on every income-statement account except 
 tax expense, credit positive (revenue minus expense). The statutory rate is the rate of
 the entity's income tax code (tax_type `income`, jurisdiction = the entity's country) in
 force on the month's last day. The current tax for a month is pre-tax income × rate,
-rounded once to the cent, half away from zero; a loss gives a negative current tax (a
+rounded once to the entity currency's minor unit (whole yen for JPY), half away from zero; a loss gives a negative current tax (a
 tax credit), as the catalog's rule (pre-tax income × statutory rate) says.
 """
 from __future__ import annotations
@@ -54,12 +54,13 @@ class MonthTax:
     rate: Decimal | None
     code: str | None
     booked: Decimal
+    currency: str | None = None
 
     @property
     def computed(self) -> Decimal | None:
         if self.rate is None:
             return None
-        return cents(self.pretax * self.rate)
+        return cents(self.pretax * self.rate, self.currency)
 
 
 def statutory(ctx, month: Month) -> tuple[str | None, Decimal | None]:
@@ -75,7 +76,7 @@ def year_to_date(ctx) -> list[MonthTax]:
     for r in ctx.rows(MONTHS):
         month = Month(r["month_start"].year, r["month_start"].month)
         code, rate = statutory(ctx, month)
-        out.append(MonthTax(month, r["pretax"], rate, code, r["booked"]))
+        out.append(MonthTax(month, r["pretax"], rate, code, r["booked"], ctx.currency))
     return out
 
 

@@ -6,7 +6,9 @@ wrong rate, or a rate change that the payroll system missed, is underpaid tax wi
 penalties. For the month, the entity's payroll tax codes (tax_type `payroll`, the entity's
 country as jurisdiction, in force on the month's last day; several in force add up) give
 the rate, and each employee's employer_taxes must equal gross_pay × rate rounded half
-away from zero to the cent.
+away from zero to the currency's minor unit (whole yen for JPY). Without a payroll
+register for the month, or without a payroll tax code for the country, the skill is
+skipped with the reason.
 """
 from __future__ import annotations
 
@@ -35,13 +37,12 @@ def run(ctx):
     codes = ctx.rows(RATE, country=ctx.entity.country)
     rows = ctx.rows(REGISTER)
     if not rows:
-        return ctx.result([], {"employees": 0}, f"No payroll for {ctx.entity.id} in {ctx.month}.")
+        return ctx.skip(f"no payroll register rows for {ctx.entity.id} in {ctx.month}: employer "
+                        f"payroll taxes do not apply.")
     if not codes:
-        return ctx.result([Finding(
-            "high", f"No employer payroll tax code for {ctx.entity.country} in force on "
-            f"{ctx.month.last_day}: the register's employer taxes cannot be checked; add the code.",
-            sum((r["employer_taxes"] for r in rows), ZERO), [])], {"employees": len(rows)},
-            "No payroll tax rate to check against.")
+        return ctx.skip(f"no employer payroll tax code (tax_type payroll) for "
+                        f"{ctx.entity.country} in force on {ctx.month.last_day}: the register's "
+                        f"employer taxes cannot be checked without the statutory rate.")
     rate = sum((c["rate"] for c in codes), Decimal(0))
     tolerance = ctx.params["tolerance"]
     findings = []
@@ -59,13 +60,13 @@ def run(ctx):
             f"Employee {r['employee_id']} ({r['department']}), {ctx.month}: employer taxes "
             f"{r['employer_taxes']} on gross {r['gross_pay']}; at {rate.normalize():f} "
             f"({', '.join(c['tax_code'] for c in codes)}) they are {expected}: "
-            f"{'over' if diff > 0 else 'under'}stated by {cents(abs(diff))}, correct the "
+            f"{'over' if diff > 0 else 'under'}stated by {cents(abs(diff), ctx.currency)}, correct the "
             f"employee's set-up and the filing.",
             diff, [f"payroll:{ctx.month}/{r['employee_id']}"]))
     metrics = {"employees": len(rows), "rate": rate, "codes": [c["tax_code"] for c in codes],
-               "gross": cents(gross_total), "employer_taxes_expected": cents(expected_total),
-               "employer_taxes_booked": cents(booked_total),
-               "difference": cents(booked_total - expected_total)}
+               "gross": cents(gross_total, ctx.currency), "employer_taxes_expected": cents(expected_total, ctx.currency),
+               "employer_taxes_booked": cents(booked_total, ctx.currency),
+               "difference": cents(booked_total - expected_total, ctx.currency)}
     summary = (f"Employer taxes {metrics['employer_taxes_booked']} vs {metrics['employer_taxes_expected']} "
                f"{ctx.currency} at {rate.normalize():f} on gross {metrics['gross']}.")
     return ctx.result(findings, metrics, summary)
@@ -78,8 +79,8 @@ SKILL = Skill(
         "For the month's payroll register: each employee's employer_taxes must equal "
         "gross_pay × the entity's employer payroll tax rate (tax codes of type payroll for the "
         "entity's country in force on the month's last day, summed), rounded half away from "
-        "zero to the cent. A finding per employee with the difference (refs payroll:<period>/"
-        "<employee_id>); totals in metrics."
+        "zero to the currency's minor unit. A finding per employee with the difference (refs payroll:<period>/"
+        "<employee_id>); totals in metrics. Skipped without a register or payroll tax code."
     ),
     needs=("payroll", "tax_codes"),
     params={"tolerance": Money("0.00", "accepted difference per employee")},

@@ -5,14 +5,16 @@ account and paid over on time, jurisdiction by jurisdiction, or the company owes
 with interest. For each sales-tax code (one per jurisdiction) and the month:
 
 - collected: the tax on the month's invoices under the code;
-- posted: the credits to the code's GL account from those invoices (doc_ref);
+- posted: the credits to the code's GL account from those invoices (lines whose doc_ref,
+  or whose entry's doc_ref, names the invoice; not compared when no line names them);
 - remitted: the debits to that account that name the code (the return's payment lines,
   "Sales tax US-CA 2026-04 ..."), which must equal what the previous month collected
   (returns are filed monthly, the month after: `lag_months`).
 
 Findings: a jurisdiction whose posted tax differs from its invoices, one whose remittance
 differs from what was due, and a liability balance at month end that differs from the
-tax collected but not yet due (this month's) by more than those explain.
+tax collected but not yet due (this month's) by more than those explain. An entity
+whose invoices and accounts never use a sales-tax code (a VAT entity) is skipped.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import re
 
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Int, Money, Skill
+from skills.tax import _balance
 
 CODES = """
 SELECT tax_code, jurisdiction, gl_account_id
@@ -40,14 +43,23 @@ GROUP BY i.tax_code
 ORDER BY i.tax_code
 """
 
-POSTED = """
+POSTED = "WITH " + _balance.ENTRY_DOC + """
 SELECT i.tax_code, CAST(SUM(j.credit - j.debit) AS DECIMAL(18,2)) AS posted
 FROM journal_lines j
-JOIN ar_invoices i ON j.doc_ref = 'ar_invoices:' || i.invoice_id
+LEFT JOIN entry_doc e ON e.je_id = j.je_id
+JOIN ar_invoices i ON COALESCE(NULLIF(j.doc_ref, ''), e.doc_ref) = 'ar_invoices:' || i.invoice_id
 JOIN tax_codes t ON t.tax_code = i.tax_code AND t.gl_account_id = j.account_id
 WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $month_start AND $month_end
   AND t.tax_type = 'sales_tax'
 GROUP BY i.tax_code
+ORDER BY i.tax_code
+"""
+
+NAMED_CODES = "WITH " + _balance.NAMED + """
+SELECT DISTINCT i.tax_code
+FROM ar_invoices i
+WHERE i.entity_id = $entity_id AND i.invoice_date BETWEEN $month_start AND $month_end
+  AND 'ar_invoices:' || i.invoice_id IN (SELECT doc_ref FROM named)
 ORDER BY i.tax_code
 """
 
@@ -61,14 +73,28 @@ ORDER BY j.je_id, j.line_no
 """
 
 
+USES_SALES_TAX = """
+SELECT (SELECT COUNT(*) FROM ar_invoices i JOIN tax_codes t ON t.tax_code = i.tax_code
+        WHERE i.entity_id = $entity_id AND i.invoice_date <= $month_end
+          AND t.tax_type = 'sales_tax')
+     + (SELECT COUNT(*) FROM journal_lines j
+        WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+          AND j.account_id IN (SELECT gl_account_id FROM tax_codes WHERE tax_type = 'sales_tax'))
+       AS uses
+"""
+
+
 def run(ctx):
     codes = ctx.rows(CODES)
-    if not codes:
-        return ctx.result([], {}, "No sales-tax codes: nothing to reconcile.")
+    if not codes or not ctx.rows(USES_SALES_TAX)[0]["uses"]:
+        return ctx.skip(f"no sales-tax code is used by {ctx.entity.id}'s invoices or accounts: "
+                        f"the sales tax liability does not apply.")
     due_month = ctx.month.shift(-ctx.params["lag_months"])
     collected = {r["tax_code"]: r for r in ctx.rows(COLLECTED, due_start=due_month.first_day,
                                                      due_end=due_month.last_day)}
     posted = {r["tax_code"]: r["posted"] for r in ctx.rows(POSTED)}
+    # invoices no journal line names (doc_ref is optional) cannot be tied code by code
+    itemised = {r["tax_code"] for r in ctx.rows(NAMED_CODES)}
     by_code = {c["tax_code"]: c for c in codes}
     pattern = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(c) for c in sorted(by_code, key=lambda c: (-len(c), c))) + r")(?![A-Za-z0-9])")
     remitted, remit_entries, balance = {}, {}, {}
@@ -89,25 +115,25 @@ def run(ctx):
         due = collected[code]["due_now"] if code in collected else ZERO
         got_posted, got_remitted = posted.get(code, ZERO), remitted.get(code, ZERO)
         rows.append({"tax_code": code, "jurisdiction": by_code[code]["jurisdiction"],
-                     "collected": cents(this_month), "posted": cents(got_posted),
-                     "due": cents(due), "remitted": cents(got_remitted)})
-        if got_posted != this_month:
+                     "collected": cents(this_month, ctx.currency), "posted": cents(got_posted, ctx.currency),
+                     "due": cents(due, ctx.currency), "remitted": cents(got_remitted, ctx.currency)})
+        if code in itemised and got_posted != this_month:
             diff = got_posted - this_month
             explained += diff
             findings.append(Finding(
                 "high" if abs(diff) >= threshold else "medium",
-                f"{code}: invoices of {ctx.month} collected {cents(this_month)} sales tax, "
-                f"{cents(got_posted)} reached {by_code[code]['gl_account_id']}: correct the "
-                f"postings by {cents(-diff)}.",
+                f"{code}: invoices of {ctx.month} collected {cents(this_month, ctx.currency)} sales tax, "
+                f"{cents(got_posted, ctx.currency)} reached {by_code[code]['gl_account_id']}: correct the "
+                f"postings by {cents(-diff, ctx.currency)}.",
                 diff, [f"tax_codes:{code}"]))
         if got_remitted != due:
             diff = due - got_remitted
             explained += diff
             findings.append(Finding(
                 "high" if abs(diff) >= threshold else "medium",
-                f"{code}: {cents(due)} collected in {ctx.month.shift(-ctx.params['lag_months'])} was "
-                f"due for remittance in {ctx.month}, {cents(got_remitted)} was paid: "
-                f"{'remit the remaining' if diff > 0 else 'recover the excess'} {cents(abs(diff))}.",
+                f"{code}: {cents(due, ctx.currency)} collected in {ctx.month.shift(-ctx.params['lag_months'])} was "
+                f"due for remittance in {ctx.month}, {cents(got_remitted, ctx.currency)} was paid: "
+                f"{'remit the remaining' if diff > 0 else 'recover the excess'} {cents(abs(diff), ctx.currency)}.",
                 diff, [f"tax_codes:{code}", *sorted(remit_entries.get(code, ()))]))
     accounts = sorted({c["gl_account_id"] for c in codes})
     total_balance = sum((balance.get(a, ZERO) for a in accounts), ZERO)
@@ -116,12 +142,12 @@ def run(ctx):
     if residual != ZERO:
         findings.append(Finding(
             "high" if abs(residual) >= threshold else "medium",
-            f"Sales tax payable is {cents(total_balance)} at {ctx.month.last_day}; this month's "
-            f"collections are {cents(outstanding)}: {cents(residual)} is neither this month's tax "
+            f"Sales tax payable is {cents(total_balance, ctx.currency)} at {ctx.month.last_day}; this month's "
+            f"collections are {cents(outstanding, ctx.currency)}: {cents(residual, ctx.currency)} is neither this month's tax "
             f"nor explained by this month's postings and remittances. Find the entry.",
             residual, [f"accounts:{a}" for a in accounts]))
-    metrics = {"jurisdictions": rows, "liability_balance": cents(total_balance),
-               "collected_this_month": cents(outstanding), "unexplained": cents(residual)}
+    metrics = {"jurisdictions": rows, "liability_balance": cents(total_balance, ctx.currency),
+               "collected_this_month": cents(outstanding, ctx.currency), "unexplained": cents(residual, ctx.currency)}
     summary = (f"Sales tax payable {metrics['liability_balance']} vs {metrics['collected_this_month']} "
                f"collected in {ctx.month} over {len(rows)} jurisdiction(s).")
     return ctx.result(findings, metrics, summary)
@@ -135,7 +161,8 @@ SKILL = Skill(
         "credits those invoices put on the code's GL account; the remittance lines naming the "
         "code vs the tax collected `lag_months` earlier; and the liability balance at month "
         "end vs this month's collections. Findings per jurisdiction with the amount to post "
-        "or remit, and on the account for what the month does not explain."
+        "or remit, and on the account for what the month does not explain. Skipped for "
+        "entities that use no sales-tax code."
     ),
     needs=("ar_invoices", "tax_codes", "journal_lines"),
     params={"lag_months": Int(1, "a month's sales tax is remitted this many months later"),

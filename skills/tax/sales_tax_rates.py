@@ -1,4 +1,4 @@
-"""Sales tax and VAT on each customer invoice: rate of the tax code × net, to the cent.
+"""Sales tax and VAT on each customer invoice: rate of the tax code × net, to the minor unit.
 
 Tax charged at the wrong rate is owed to the authority anyway (undercharged) or must be
 refunded to the customer (overcharged), and either is found in an audit years later.
@@ -53,15 +53,17 @@ def run(ctx):
             continue
         amount = to_functional(ctx, diff, r["currency"])
         note = "" if amount is not None else f" (no {r['currency']}->{ctx.currency} rate for {ctx.month})"
+        ccy = r["currency"]
         findings.append(Finding(
             "medium",
-            f"Invoice {r['invoice_id']} ({r['invoice_date']}) charges {r['tax_amount']} "
-            f"{r['currency']} tax on net {r['net_amount']}; code {r['tax_code']} at "
+            f"Invoice {r['invoice_id']} ({r['invoice_date']}) charges {cents(r['tax_amount'], ccy)} "
+            f"{ccy} tax on net {cents(r['net_amount'], ccy)}; code {r['tax_code']} at "
             f"{r['rate'].normalize():f} gives {expected}: "
-            f"{'over' if diff > 0 else 'under'}charged by {abs(diff)}, issue a corrected "
-            f"invoice or credit note.{note}",
-            amount if amount is not None else diff, [f"ar_invoices:{r['invoice_id']}"]))
-    metrics = {"invoices_checked": len(rows), "tax_checked": cents(checked_tax),
+            f"{'over' if diff > 0 else 'under'}charged by {cents(abs(diff), ccy)}, issue a "
+            f"corrected invoice or credit note.{note}",
+            cents(amount, ctx.currency) if amount is not None else cents(diff, ccy),
+            [f"ar_invoices:{r['invoice_id']}"]))
+    metrics = {"invoices_checked": len(rows), "tax_checked": cents(checked_tax, ctx.currency),
                "invoices_wrong": len(findings)}
     summary = f"{len(rows)} taxed invoice(s) in {ctx.month} checked, {len(findings)} at a wrong rate."
     return ctx.result(findings, metrics, summary)
@@ -73,9 +75,10 @@ SKILL = Skill(
     description=(
         "For each customer invoice of the month with a sales-tax, VAT or GST code in force on "
         "the invoice date, recomputes the tax as the code's rate × net amount, rounded half "
-        "away from zero to the cent (zero under a reverse-charge code), and compares it with "
-        "the invoice's tax_amount. A finding per invoice whose tax differs by more than "
-        "`tolerance`, with the difference as amount: issue a corrected invoice or credit note."
+        "away from zero to the invoice currency's minor unit (whole yen for JPY; zero under "
+        "a reverse-charge code), and compares it with the invoice's tax_amount. A finding "
+        "per invoice whose tax differs by more than `tolerance`, with the difference as "
+        "amount: issue a corrected invoice or credit note."
     ),
     needs=("ar_invoices", "tax_codes"),
     params={"tolerance": Money("0.00", "accepted difference per invoice")},

@@ -4,7 +4,7 @@ When a payer must withhold tax (backup withholding, non-resident service fees) a
 not, the payer owes the tax itself. Each supplier payment of the month is checked against
 its vendor's withholding_rate: the withheld amount must equal rate × the amount the
 payment settles (LEDGER-PACK.md: `amount` includes the withholding), rounded half away
-from zero to the cent. A vendor with no rate must have nothing withheld.
+from zero to the payment currency's minor unit. A vendor with no rate must have nothing withheld.
 """
 from __future__ import annotations
 
@@ -31,14 +31,14 @@ def run(ctx):
         expected = cents(r["amount"] * r["rate"], r["currency"])
         expected_total += expected
         withheld_total += r["withheld"]
-        diff = expected - r["withheld"]
+        diff = cents(expected - r["withheld"], r["currency"])
         if abs(diff) <= tolerance:
             continue
         if r["rate"] == 0:
-            what = f"{r['withheld']} was withheld although {r['vendor_id']} has no withholding rate"
+            what = f"{cents(r['withheld'], r['currency'])} was withheld although {r['vendor_id']} has no withholding rate"
             todo = "refund the vendor or set the vendor's rate"
         else:
-            what = (f"{r['withheld']} was withheld; {r['vendor_id']}'s rate "
+            what = (f"{cents(r['withheld'], r['currency'])} was withheld; {r['vendor_id']}'s rate "
                     f"{r['rate'].normalize():f} on {r['amount']} requires {expected}")
             todo = ("the shortfall is owed to the tax authority by the company: recover it from "
                     "the vendor or expense it" if diff > 0 else "refund the excess to the vendor")
@@ -48,7 +48,7 @@ def run(ctx):
             diff, [f"ap_payments:{r['payment_id']}", f"vendors:{r['vendor_id']}"]))
     metrics = {"payments": len(rows),
                "payments_with_rate": sum(1 for r in rows if r["rate"] != 0),
-               "withholding_expected": cents(expected_total), "withheld": cents(withheld_total)}
+               "withholding_expected": cents(expected_total, ctx.currency), "withheld": cents(withheld_total, ctx.currency)}
     summary = (f"{len(rows)} payment(s) in {ctx.month}: withheld {metrics['withheld']} of "
                f"{metrics['withholding_expected']} due, {len(findings)} payment(s) off.")
     return ctx.result(findings, metrics, summary)
@@ -60,7 +60,7 @@ SKILL = Skill(
     description=(
         "For each supplier payment of the month, the withheld amount must equal the vendor's "
         "withholding_rate × the amount the payment settles (withholding included), rounded "
-        "half away from zero to the cent; vendors without a rate must have nothing withheld. "
+        "half away from zero to the currency's minor unit; vendors without a rate must have nothing withheld. "
         "A finding per payment with the shortfall or excess as amount: the company owes "
         "tax it failed to withhold."
     ),

@@ -70,15 +70,18 @@ def test_three_passes_timing_items_and_tie():
 
 
 def test_window_param_and_stale_items():
-    book = _receipt("JE-1", "2026-03-01", "700.00") + _payment("JE-2", "2026-05-20", "50.00")
-    bank = [("BT-1", "2026-05-26", "-50.00", "chq", None)]
+    # The statement starts with the balance brought forward: it covers JE-1's day.
+    book = (_receipt("JE-0", "2026-02-27", "10.00") + _receipt("JE-1", "2026-03-01", "700.00")
+            + _payment("JE-2", "2026-05-20", "50.00"))
+    bank = [("BT-0", "2026-02-27", "10.00", "balance b/f", None),
+            ("BT-1", "2026-05-26", "-50.00", "chq", None)]
     con, pack = _pack(book, bank)
     narrow = run(SKILL, con, pack, "2026-05")
-    assert narrow.metrics["matched"] == 0
+    assert narrow.metrics["matched"] == 1
     stale = [f for f in narrow.findings if "journal_lines:JE-1" in f.refs]
     assert len(stale) == 1 and stale[0].amount == Decimal("700.00")
     wide = run(SKILL, con, pack, "2026-05", params={"window_days": 6, "stale_days": 120})
-    assert wide.metrics["matched_amount_date"] == 1
+    assert wide.metrics["matched_amount_date"] == 2
     assert wide.findings == [] and wide.status == "pass"
     assert wide.metrics["difference"] == Decimal("0")
 

@@ -11,14 +11,19 @@ def test_bucket_edges():
 
 
 def test_ages_both_sides():
-    lines = [jl("J1", 1, "2026-05-25", "1000", debit="10.00"), jl("J1", 2, "2026-05-25", "4000", credit="10.00"),
+    # The statement opens with the balance brought forward, so it covers every book line.
+    lines = [jl("J0", 1, "2025-12-31", "1000", debit="100.00"), jl("J0", 2, "2025-12-31", "4000", credit="100.00"),
+             jl("J1", 1, "2026-05-25", "1000", debit="10.00"), jl("J1", 2, "2026-05-25", "4000", credit="10.00"),
              jl("J2", 1, "2026-04-15", "1000", credit="20.00"), jl("J2", 2, "2026-04-15", "6000", debit="20.00"),
              jl("J3", 1, "2026-01-02", "1000", debit="30.00"), jl("J3", 2, "2026-01-02", "4000", credit="30.00")]
     con, pack = build({
         "accounts": [account("1000", "cash"), account("4000", "revenue"), account("6000", "opex")],
         "bank_accounts": [{"bank_account_id": "BA1", "entity_id": "E1", "gl_account_id": "1000",
                            "currency": "USD", "bank_name": None}],
-        "bank_transactions": [{"bank_account_id": "BA1", "txn_id": "T1", "booking_date": "2026-03-20",
+        "bank_transactions": [{"bank_account_id": "BA1", "txn_id": "T0", "booking_date": "2025-12-31",
+                               "value_date": None, "amount": "100.00", "description": "balance b/f",
+                               "reference": None},
+                              {"bank_account_id": "BA1", "txn_id": "T1", "booking_date": "2026-03-20",
                                "value_date": None, "amount": "-5.00", "description": "fee",
                                "reference": None}],
         "journal_lines": lines})

@@ -60,3 +60,42 @@ def test_wrong_and_missing_tax_postings():
     result = run(SKILL, con, pack, "2026-05")
     assert {f.refs[0]: f.amount for f in result.findings} == {
         "ar_invoices:I1": Decimal("10.00"), "ap_payments:P1": Decimal("150.00")}
+
+
+# --- balances, not just movements (issue 10, class 4) -----------------------------------
+
+from taxbooks import OUT, vat_books  # noqa: E402
+
+
+def test_clean_months_of_vat_and_settlements_tie_at_the_balance():
+    con, pack = vat_books()
+    result = run(SKILL, con, pack, "2026-05")
+    assert result.status == "pass", result.findings
+    tied = {m["account_id"]: m for m in result.metrics["balances_tied"]}
+    assert tied[OUT]["closing"] == tied[OUT]["expected"] == Decimal("211.05")  # May's output VAT
+
+
+def test_an_error_posted_months_earlier_is_found_at_the_balance_with_its_month():
+    con, pack = vat_books(misposting_month="02")   # May's movement ties; the balance does not
+    result = run(SKILL, con, pack, "2026-05")
+    assert [(f.amount, f.refs[0]) for f in result.findings] == [(Decimal("50.00"), f"accounts:{OUT}")]
+    assert "journal_lines:MX02" in result.findings[0].refs
+    assert "arose in 2026-02" in result.findings[0].message
+
+
+def test_a_short_payment_to_the_authority_is_not_a_balance_error():
+    # the liability stays right (the tax is still owed): the filing skills judge the payment
+    con, pack = vat_books(short_settlement=Decimal("10.00"))
+    assert run(SKILL, con, pack, "2026-05").status == "pass"
+
+
+def test_reverse_charge_posted_both_ways_on_other_accounts_is_clean():
+    con, pack = vat_books(reverse_charge="posted")
+    result = run(SKILL, con, pack, "2026-05")
+    assert result.status == "pass", result.findings
+
+
+def test_reverse_charge_missing_from_the_books_is_one_finding_on_the_bill():
+    con, pack = vat_books(reverse_charge="missing")
+    result = run(SKILL, con, pack, "2026-05")
+    assert [(f.amount, f.refs[0]) for f in result.findings] == [(Decimal("84.00"), "ap_bills:RC1")]

@@ -81,3 +81,45 @@ def test_missing_reverse_charge_posting_is_found():
     con, pack = build(tables)
     result = run(SKILL, con, pack, "2026-05")
     assert [(f.refs, f.amount) for f in result.findings] == [(("ap_bills:B2",), Decimal("100.00"))]
+
+
+# --- applicability and balances (issue 10, classes 3 and 4) ------------------------------
+
+from minipack import DEFAULT_ENTITY  # noqa: E402
+from taxbooks import OUT as NL_OUT, vat_books  # noqa: E402
+
+
+def test_a_sales_tax_entity_files_no_vat_return():
+    # one "sales tax / VAT payable" account serves a sales-tax code and a VAT code: the US
+    # entity's sales-tax invoices post to it, but none of its documents uses a VAT code
+    tax = "2205"
+    codes = [{"tax_code": "US-CA", "jurisdiction": "US-CA", "tax_type": "sales_tax", "rate": "0.0725",
+              "effective_from": "2017-01-01", "effective_to": None, "gl_account_id": tax,
+              "reverse_charge": False}, _code("GB-OUT", "0.20", tax)]
+    invoices = [{"entity_id": "E1", "invoice_id": f"I{n}", "customer_id": "C1", "invoice_date": "2026-05-05",
+                 "due_date": "2026-06-05", "currency": "USD", "net_amount": "100.00", "tax_amount": "7.25",
+                 "tax_code": "US-CA"} for n in range(3)]
+    lines = [jl(f"J{n}", 1, "2026-05-05", tax, credit="7.25", doc_ref=f"ar_invoices:I{n}") for n in range(3)]
+    con, pack = build({"entities": [DEFAULT_ENTITY],
+                       "accounts": [account(tax, "tax_payable", type_="liability")],
+                       "tax_codes": codes, "ar_invoices": invoices, "ap_bills": [],
+                       "journal_lines": lines})
+    result = run(SKILL, con, pack, "2026-05")
+    assert result.status == "skipped" and not result.findings
+    assert "VAT return does not apply" in result.summary
+
+
+def test_vat_books_over_months_are_clean():
+    con, pack = vat_books(reverse_charge="posted")
+    result = run(SKILL, con, pack, "2026-05")
+    assert result.status == "pass", result.findings
+    lines = {l["line"]: l["amount"] for l in result.metrics["lines"]}
+    assert lines["Total output VAT"] == lines["Output VAT on sales"] + Decimal("84.00")
+    assert lines["Total input VAT (incl. reverse charge)"] == lines["Input VAT on purchases"] + Decimal("84.00")
+
+
+def test_an_earlier_months_vat_error_still_in_the_balance_is_found():
+    con, pack = vat_books(misposting_month="03")
+    result = run(SKILL, con, pack, "2026-05")
+    assert [(f.amount, f.refs[0]) for f in result.findings] == [(Decimal("50.00"), f"accounts:{NL_OUT}")]
+    assert "arose in 2026-03" in result.findings[0].message

@@ -45,4 +45,5 @@ def test_reverse_charge_cases():
 
 def test_no_reverse_charge_regime():
     con, pack = _books([_bill("B1", "IE1", "100.00", "0.00", None)], entity=dict(GB, country="US"))
-    assert run(SKILL, con, pack, "2026-05").status == "pass"
+    result = run(SKILL, con, pack, "2026-05")
+    assert result.status == "skipped" and "no reverse-charge VAT code" in result.summary
