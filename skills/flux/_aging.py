@@ -2,8 +2,9 @@
 
 An item is open at month end when its document is dated on or before the month end and
 what settled it by then (receipts, or payments including withholding) is less than its
-gross amount (net + tax). Age is days past due at month end; amounts are converted from
-the document currency to the entity's currency at the month's closing rate.
+gross amount (net + tax). Age is days past due at month end (a document without a due
+date is due on its own date, the strictest reading); amounts are converted from the
+document currency to the entity's currency at the month's closing rate.
 """
 from __future__ import annotations
 
@@ -36,11 +37,12 @@ def age(ctx, items: list[dict], key: str, table: str) -> tuple[dict, list[dict],
             missing.append(f"closing {item['currency']}->{cur} {month_end}")
             continue
         amount = cents(Decimal(item["open_amount"]) * rate, cur)
-        days = (month_end - item["due_date"]).days
+        due = item["due_date"] or item["doc_date"]
+        days = (month_end - due).days
         name = bucket_of(days)
         buckets[name] += amount
         open_items.append({"ref": f"{table}:{item[key]}", "party": item["party"],
-                           "due_date": item["due_date"], "days_past_due": max(days, 0),
+                           "due_date": due, "days_past_due": max(days, 0),
                            "bucket": name, "currency": item["currency"],
                            "open_amount": item["open_amount"], "amount": amount})
     return buckets, open_items, sorted(set(missing))
@@ -92,7 +94,8 @@ WITH paid AS (
   WHERE entity_id = $entity_id AND date <= $month_end
   GROUP BY {self.key}
 )
-SELECT d.{self.key}, d.{self.party} AS party, d.due_date, d.currency,
+SELECT d.{self.key}, d.{self.party} AS party, d.due_date, d.{self.doc_date} AS doc_date,
+       d.currency,
        CAST(d.net_amount + d.tax_amount - COALESCE(p.settled, 0) AS DECIMAL(18,2)) AS open_amount
 FROM {self.documents} d
 LEFT JOIN paid p ON p.{self.key} = d.{self.key}

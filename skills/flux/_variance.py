@@ -7,8 +7,14 @@ of two windows; balance-sheet accounts compare balances at two days.
 
 The entries that drive a variance are found by contribution: an entry in the current
 window adds its amount on the account, one in the comparison window subtracts it (for a
-balance, the entries between the two days add). Entries are taken largest contribution
-first, in the direction of the variance, until they explain `coverage` of it.
+balance, the entries between the two days add). A recurring entry and its counterpart of
+the comparison month (same source and counterparty) cancel down to their difference, so
+the new bill is named rather than the monthly one beside it. Entries are taken largest
+contribution first, in the direction of the variance, until they explain `coverage` of it.
+
+A comparison needs books on both sides: a period before the entity's first posting is not
+"zero", it is unknown, so `books_begin` tells the skills where the books start and they
+decline to compare against a month the books do not hold.
 """
 from __future__ import annotations
 
@@ -23,21 +29,28 @@ CREDIT_NATURAL = ("liability", "equity", "revenue")
 
 DRIVERS = """
 SELECT j.je_id,
-       CAST(SUM(CASE WHEN j.posting_date BETWEEN $cur_start AND $cur_end THEN j.debit - j.credit
-                     ELSE 0 END)
-          - SUM(CASE WHEN j.posting_date BETWEEN $cmp_start AND $cmp_end THEN j.debit - j.credit
-                     ELSE 0 END) AS DECIMAL(18,2)) AS contribution
+       CASE WHEN j.posting_date BETWEEN $cur_start AND $cur_end THEN 'cur' ELSE 'cmp' END AS side,
+       MIN(j.source) AS source, MIN(j.counterparty) AS counterparty,
+       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
 FROM journal_lines j
 WHERE j.entity_id = $entity_id AND j.account_id = $account_id
   AND (j.posting_date BETWEEN $cur_start AND $cur_end
        OR j.posting_date BETWEEN $cmp_start AND $cmp_end)
-GROUP BY j.je_id
-ORDER BY j.je_id
+GROUP BY j.je_id, CASE WHEN j.posting_date BETWEEN $cur_start AND $cur_end THEN 'cur' ELSE 'cmp' END
+ORDER BY j.je_id, side
 """
 
 
 def natural_sign(account_type: str | None) -> int:
     return -1 if account_type in CREDIT_NATURAL else 1
+
+
+def above_thresholds(variance: Decimal, base: Decimal, amount: Decimal, pct: Decimal) -> bool:
+    """At least `amount` and at least `pct` % of `base`, compared exactly (not on the
+    rounded percentage); a change from zero is an infinite change."""
+    if variance == ZERO or abs(variance) < amount:
+        return False
+    return base == ZERO or abs(variance) * 100 >= pct * abs(base)
 
 
 def pct_change(variance: Decimal, base: Decimal) -> Decimal | None:
@@ -68,10 +81,7 @@ class Variance:
     def above(self, amount: Decimal, pct: Decimal) -> bool:
         """Both thresholds: at least `amount` and at least `pct` % of the comparison
         (a figure that was zero counts as an infinite change)."""
-        if abs(self.variance) < amount or self.variance == ZERO:
-            return False
-        change = self.pct
-        return change is None or abs(change) >= pct
+        return above_thresholds(self.variance, self.comparison, amount, pct)
 
     def metric(self, currency: str) -> dict:
         return {"line": self.name, "amount": cents(self.current, currency),
@@ -94,6 +104,13 @@ class Periods:
         day; nothing is subtracted (the second window ends before it starts: empty)."""
         return ((self.comparison[1] + timedelta(days=1), self.current[1]),
                 (EPOCH, EPOCH - timedelta(days=1)))
+
+
+def books_begin(con, entity_id: str) -> date | None:
+    """The entity's first posting date: before it the books say nothing."""
+    row = con.execute("SELECT MIN(posting_date) FROM journal_lines WHERE entity_id = $entity_id",
+                      {"entity_id": entity_id}).fetchone()
+    return row[0] if row else None
 
 
 def account_variances(con, entity_id: str, periods: Periods) -> list[Variance]:
@@ -146,8 +163,9 @@ def drivers(con, entity_id: str, variance: Variance, periods: Periods,
         cursor = con.execute(DRIVERS, {"entity_id": entity_id, "account_id": account_id,
                                        "cur_start": cur[0], "cur_end": cur[1],
                                        "cmp_start": cmp_[0], "cmp_end": cmp_[1]})
-        for je_id, amount in cursor.fetchall():
-            contributions[je_id] = contributions.get(je_id, ZERO) + sign * Decimal(amount)
+        rows = [(je, side, src, cp, sign * Decimal(amt)) for je, side, src, cp, amt in cursor.fetchall()]
+        for je_id, amount in _net_recurring(rows):
+            contributions[je_id] = contributions.get(je_id, ZERO) + amount
     direction = 1 if variance.variance >= ZERO else -1
     ranked = sorted(((je, amt) for je, amt in contributions.items() if amt * direction > ZERO),
                     key=lambda item: (-abs(item[1]), item[0]))
@@ -159,3 +177,30 @@ def drivers(con, entity_id: str, variance: Variance, periods: Periods,
         chosen.append((je_id, amount))
         explained += abs(amount)
     return chosen
+
+
+def _net_recurring(rows) -> list[tuple[str, Decimal]]:
+    """Contributions per entry after the recurring ones cancel.
+
+    This month's rent bill and last month's are not what moved the account; the new bill
+    beside them is. Each comparison-window entry is paired with the unpaired current
+    entry of the same source and counterparty whose amount is closest (largest
+    comparison entries first) and the pair counts once, as its difference, on the
+    current entry. What is left unpaired counts in full (a current entry adds, a
+    comparison entry subtracts).
+    """
+    current = [[je, src, cp, amt] for je, side, src, cp, amt in rows if side == "cur"]
+    earlier = sorted(((je, src, cp, amt) for je, side, src, cp, amt in rows if side == "cmp"),
+                     key=lambda r: (-abs(r[3]), r[0]))
+    out: dict[str, Decimal] = {c[0]: c[3] for c in current}
+    paired: set[str] = set()
+    for je, src, cp, amt in earlier:
+        candidates = [c for c in current if c[0] not in paired and c[1] == src and c[2] == cp
+                      and (c[3] > ZERO) == (amt > ZERO)]
+        if not candidates:
+            out[je] = out.get(je, ZERO) - amt
+            continue
+        match = min(candidates, key=lambda c: (abs(c[3] - amt), c[0]))
+        paired.add(match[0])
+        out[match[0]] -= amt
+    return sorted(out.items())

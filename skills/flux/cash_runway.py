@@ -4,12 +4,19 @@ A profitable month can still burn cash, and a group funding a loss-making subsid
 needs to know when that subsidiary will need money. Net burn is the average fall in cash
 over the last months (default 3); runway is cash at month end divided by it. Runway
 below the minimum (default 6 months) is a finding: funding must be arranged before then.
+
+Only months the books hold in full are averaged: a month before the first posting is not
+a month without burn, and the month the books open in carries the opening balances as if
+they were cash received. Young books average the months after their opening month; books
+that opened this month cannot show a burn and are skipped with the reason.
 """
 from decimal import ROUND_HALF_UP, Decimal
 
 from close.money import ZERO, cents
+from close.periods import month_of
 from close.skill import Finding, Int, Skill
 from close.statements import EPOCH, account_amounts
+from skills.flux._variance import books_begin
 
 CASH_ENTRIES = """
 SELECT j.je_id, CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
@@ -26,6 +33,11 @@ LIMIT 5
 
 def run(ctx):
     cur, m, n = ctx.currency, ctx.month, max(1, ctx.params["months"])
+    begin = books_begin(ctx.con, ctx.entity.id)
+    if begin is None or month_of(begin) >= m:
+        return ctx.skip(f"{ctx.entity.id}'s books begin in {m if begin is None else month_of(begin)}: "
+                        "no full month before to measure a burn")
+    n = min(n, (m.year - begin.year) * 12 + m.month - begin.month)   # months after the opening one
     first = m.shift(-(n - 1))
     windows = {"cash": (EPOCH, m.last_day)}
     for i in range(n):
@@ -66,7 +78,8 @@ SKILL = Skill(
         "months, default 3) and months of runway (month-end cash / net burn). Runway below "
         "the minimum (default 6 months) is a high finding whose amount is the cash missing "
         "to reach the minimum, with the largest cash outflows as refs. An entity whose cash "
-        "is not falling has no burn and passes."
+        "is not falling has no burn and passes. Only months after the month the books open "
+        "in are averaged; books that open in the month are skipped."
     ),
     needs=("journal_lines", "accounts"),
     params={"months": Int(3, "months averaged for the net burn"),

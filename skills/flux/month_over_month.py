@@ -1,23 +1,39 @@
 """Month-over-month flux: what moved since last month, and which entries moved it.
 
-The Monthly Financial Review explains every material movement. This skill lists the
-account and statement-line variances against the prior month above both thresholds
-(amount and percentage) with the journal entries that drive them, so the reviewer starts
-from the entries instead of the account.
+The Monthly Financial Review explains every material movement. Every account and
+statement-line variance at or above both thresholds (amount and percentage of the
+comparison figure) is listed in the metrics with the entries that drive it, largest
+first, for the review's commentary.
 
-Exception or information: a variance above the thresholds is listed in the metrics for
-the review either way. It becomes a finding only when it is not a line of routine
-business: when the entries that drive it include a manual entry that alone is above the
-amount threshold. Sales, purchases, payroll and depreciation that grew are information
-for the commentary; a large hand-made posting that moves an account is what a reviewer
-must look at before sign-off. Each account the entry moves past the thresholds (its debit side and
-its credit side) is its own finding: each is a figure in the review that needs the
-explanation.
+Which of them are findings, figures someone has to answer for:
+- an income-statement account (or line) above both thresholds: the month's results moved
+  and the review must say why (an expense line that jumps fifty-fold on one bill is
+  routine AP processing, and still the first thing a controller asks about);
+- a balance-sheet account (or line) above both thresholds when a manual entry of the
+  month at or above the amount threshold drives it. Balances move with the timing of
+  settlements, quarterly tax payments and collections every month; the reconciliations
+  tie them, and a hand-made posting is what needs support before sign-off.
+
+Severity: high when a manual entry posted in the month being closed is among the drivers
+and alone reaches the amount threshold; medium otherwise. A manual entry of an earlier
+month was reviewed at its own close, so it does not raise the severity.
+
+Accounts first: each account above both thresholds is its own finding (a manual entry
+that moves two accounts past the thresholds is two figures to explain). A statement line
+is judged only when none of its accounts is above both thresholds, so a movement made of
+several smaller account movements is explained once, and never twice.
+
+A comparison month before the entity's books begin is not a month of zeros: the skill
+skips with the reason instead of reporting every balance as new.
 """
+from __future__ import annotations
 
 from close.money import cents
+from close.periods import Month, month_of
 from close.skill import MATERIALITY, Finding, Int, Money, Ratio, Skill
-from skills.flux._variance import Periods, account_variances, drivers, group_by_line
+from close.statements import PNL_TYPES
+from skills.flux._variance import (Periods, Variance, account_variances, books_begin, drivers,
+                                   group_by_line)
 
 MANUAL_ENTRIES = """
 SELECT j.je_id
@@ -28,61 +44,99 @@ GROUP BY j.je_id
 ORDER BY j.je_id
 """
 
-
-def comparison_label(ctx) -> str:
-    return str(ctx.month.prev)
+MAX_LINE_ACCOUNTS = 10
 
 
-def periods_for(ctx) -> Periods:
-    prev = ctx.month.prev
-    return Periods((ctx.month.first_day, ctx.month.last_day), (prev.first_day, prev.last_day))
+def periods_of(month: Month, comparison: Month) -> Periods:
+    return Periods((month.first_day, month.last_day), (comparison.first_day, comparison.last_day))
+
+
+def uncovered(ctx, comparison: Month) -> str | None:
+    """Why the books cannot give the comparison month, or None when they can."""
+    first = books_begin(ctx.con, ctx.entity.id)
+    if first is None:
+        return f"no journal lines for {ctx.entity.id}: nothing to compare"
+    if month_of(first) > comparison:
+        return (f"{ctx.entity.id}'s books begin on {first}: {comparison} is not in the books, "
+                f"so there is no comparison for {ctx.month}")
+    return None
+
+
+def needs_answer(v: Variance, large_manual) -> bool:
+    """A result that moved, or a balance a large manual entry moved (module docstring)."""
+    return v.account_type in PNL_TYPES or bool(large_manual)
 
 
 def analyse(ctx, periods: Periods, label: str):
-    """Variances above thresholds with their drivers; findings for the exceptions."""
+    """Every variance above both thresholds is listed; those that need an answer are findings."""
     cur = ctx.currency
     amount, pct = ctx.param("amount"), ctx.params["pct"]
     coverage, max_entries = ctx.params["coverage"], ctx.params["max_entries"]
     accounts = account_variances(ctx.con, ctx.entity.id, periods)
     lines = group_by_line(ctx.con, accounts)
-    manual = {r["je_id"] for r in ctx.rows(MANUAL_ENTRIES, month_start=periods.current[0],
-                                                month_end=periods.current[1])}
-    listed, findings = [], []
+    manual = {r["je_id"] for r in ctx.rows(MANUAL_ENTRIES)}
+    listed, line_rows, findings, above = [], [], [], set()
     for v in (a for a in accounts if a.above(amount, pct)):
         entries = drivers(ctx.con, ctx.entity.id, v, periods, coverage, max_entries)
+        large_manual = [je for je, amt in entries if je in manual and abs(amt) >= amount]
         metric = v.metric(cur)
         metric["drivers"] = [{"je_id": je, "amount": cents(amt, cur)} for je, amt in entries]
-        large_manual = [je for je, amt in entries if je in manual and abs(amt) >= amount]
-        metric["exception"] = bool(large_manual)
+        metric["exception"] = needs_answer(v, large_manual)
         listed.append(metric)
-        if large_manual:
-            findings.append(Finding("medium", _message(v, entries, label, cur, large_manual),
-                                    abs(v.variance),
-                                    [f"journal_lines:{je}" for je, _ in entries]))
-    line_rows = [v.metric(cur) for v in lines if v.above(amount, pct)]
+        above.add(v.key)
+        if metric["exception"]:
+            findings.append(_finding(v, entries, large_manual, label, cur, [f"accounts:{v.key}"]))
+    for line in (v for v in lines if v.above(amount, pct)):
+        row = line.metric(cur)
+        row["explained_by_accounts"] = sorted(a for a in line.accounts if a in above)
+        line_rows.append(row)
+        if row["explained_by_accounts"]:
+            continue
+        entries = drivers(ctx.con, ctx.entity.id, line, periods, coverage, max_entries)
+        large_manual = [je for je, amt in entries if je in manual and abs(amt) >= amount]
+        row["exception"] = needs_answer(line, large_manual)
+        if not row["exception"]:
+            continue
+        moved = sorted((a for a in accounts if a.key in line.accounts and a.variance != 0),
+                       key=lambda a: (-abs(a.variance), a.key))[:MAX_LINE_ACCOUNTS]
+        findings.append(_finding(line, entries, large_manual, label, cur,
+                                 [f"accounts:{a.key}" for a in moved], is_line=True))
+    high = sum(1 for f in findings if f.severity == "high")
     metrics = {"comparison": label, "threshold_amount": cents(amount, cur),
                "threshold_pct": pct, "accounts": listed, "lines": line_rows,
-               "accounts_above_threshold": len(listed), "exceptions": len(findings),
+               "accounts_above_threshold": len(listed), "exceptions": high,
                "currency": cur}
     summary = (f"{len(listed)} account and {len(line_rows)} statement-line variances vs "
-               f"{label} above {cents(amount, cur)} {cur} and {pct}%; "
-               f"{len(findings)} driven by large manual entries.")
+               f"{label} at or above {cents(amount, cur)} {cur} and {pct}%: "
+               f"{len(findings)} to explain, {high} driven by large manual entries.")
     return findings, metrics, summary
 
 
-def _message(v, entries, label, cur, large_manual) -> str:
+def _finding(v: Variance, entries, large_manual, label, cur, account_refs, is_line=False):
     change = f"{'+' if v.variance >= 0 else ''}{cents(v.variance, cur)}"
     pct = "new this period" if v.pct is None else f"{'+' if v.pct >= 0 else ''}{v.pct}%"
-    driven = ", ".join(f"{je} ({cents(amt, cur)})" for je, amt in entries)
-    return (f"{v.name} ({v.key}) moved {change} {cur} ({pct}) vs {label}: "
-            f"{cents(v.comparison, cur)} -> {cents(v.current, cur)}, driven by {driven}. "
-            f"Manual entr{'y' if len(large_manual) == 1 else 'ies'} "
-            f"{', '.join(large_manual)} above the threshold: confirm the support and the "
-            f"account, or reverse and repost.")
+    what = f"Statement line {v.name}" if is_line else f"{v.name} ({v.key})"
+    driven = (", driven by " + ", ".join(f"{je} ({cents(amt, cur)})" for je, amt in entries)
+              if entries else ", with no single entry driving it")
+    if large_manual:
+        ask = (f"Manual entr{'y' if len(large_manual) == 1 else 'ies'} "
+               f"{', '.join(large_manual)} at or above the threshold: confirm the support and "
+               f"the account, or reverse and repost.")
+    else:
+        ask = "Explain the movement in the review commentary."
+    return Finding("high" if large_manual else "medium",
+                   f"{what} moved {change} {cur} ({pct}) vs {label}: "
+                   f"{cents(v.comparison, cur)} -> {cents(v.current, cur)}{driven}. {ask}",
+                   cents(abs(v.variance), cur),
+                   list(account_refs) + [f"journal_lines:{je}" for je, _ in entries])
 
 
 def run(ctx):
-    findings, metrics, summary = analyse(ctx, periods_for(ctx), comparison_label(ctx))
+    comparison = ctx.month.prev
+    reason = uncovered(ctx, comparison)
+    if reason:
+        return ctx.skip(reason)
+    findings, metrics, summary = analyse(ctx, periods_of(ctx.month, comparison), str(comparison))
     return ctx.result(findings, metrics, summary)
 
 
@@ -97,15 +151,18 @@ SKILL = Skill(
     id="flux.month_over_month",
     title="Month-over-month flux",
     description=(
-        "Account and statement-line variances vs the prior month above both thresholds "
-        "(amount, default materiality; and percent of last month, default 10%), each with "
-        "the journal entries that drive it, largest first, until they explain 80% of it. "
-        "Income-statement accounts compare the month's activity, balance-sheet accounts "
-        "the month-end balances. Every variance above the thresholds is listed in the "
-        "metrics for the commentary; it is a finding (medium, amount = the variance, refs "
-        "= the driving entries) when a manual entry above the amount threshold is among "
-        "its drivers, because routine activity explains itself and a large manual posting "
-        "needs support before sign-off."
+        "Account and statement-line variances vs the prior month at or above both "
+        "thresholds (amount, default materiality in the entity's currency; and percent of "
+        "last month, default 10%; a figure that was zero counts as above the percent). "
+        "Income-statement accounts compare the month's activity, balance-sheet accounts the "
+        "month-end balances. Every variance above both thresholds is listed in the metrics "
+        "with the journal entries that drive it, largest first, until they explain 80% of "
+        "it. A finding (amount = the absolute variance, refs = the account and the driving "
+        "entries) for every income-statement account above both thresholds, and for a "
+        "balance-sheet account when a manual entry of the month at or above the amount "
+        "threshold drives it. Severity high when such a manual entry is among the drivers, "
+        "else medium. A statement line is judged only when none of its accounts is above "
+        "both thresholds. Skipped when the prior month is before the entity's books begin."
     ),
     needs=("journal_lines", "accounts"),
     params=PARAMS,

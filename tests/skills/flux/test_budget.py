@@ -23,7 +23,8 @@ def books():
     b.post("US01", "2026-05-10", [("1100", "6000.00"), ("4000", "-6000.00")], department="Sales")
     b.post("US01", "2026-05-11", [("1100", "2500.00"), ("4000", "-2500.00")], department="Engineering")
     b.post("US01", "2026-05-12", [("6000", "2100.00"), ("1000", "-2100.00")], department="Sales")
-    b.post("US01", "2026-05-13", [("6000", "4500.00"), ("1000", "-4500.00")], department="Engineering")
+    b.post("US01", "2026-05-13", [("6000", "4500.00"), ("1000", "-4500.00")], department="Engineering",
+           je_id="JE-ENG-RENT", source="ap")
     b.post("US01", "2026-05-14", [("6100", "5050.00"), ("1000", "-5050.00")], department="Engineering")
     b.post("US01", "2026-04-14", [("6100", "4000.00"), ("1000", "-4000.00")], department="Engineering")
     return b
@@ -41,7 +42,7 @@ def test_budget_variances_by_account_and_department(books):
     assert lines[("6000", "Sales")]["variance"] == Decimal("100.00")
     found = sorted((f.amount, f.severity, f.refs) for f in r.findings)
     assert found == [(Decimal("1500.00"), "medium", ("accounts:4000",)),
-                     (Decimal("1500.00"), "medium", ("accounts:6000",))]   # both unfavourable
+                     (Decimal("1500.00"), "medium", ("accounts:6000", "journal_lines:JE-ENG-RENT"))]
 
 
 def test_opex_by_department(books):

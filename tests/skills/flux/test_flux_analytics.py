@@ -74,3 +74,24 @@ def test_runway_finding_when_cash_runs_short(books):
     (finding,) = r.findings
     assert finding.amount == Decimal("3600.00")                    # 12 x 2400 - 25200
     assert len(finding.refs) == 3
+
+
+def test_runway_averages_only_months_after_the_books_open():
+    b = Books()
+    b.entity("US01")
+    b.post("US01", "2026-04-01", [("1000", "60000.00"), ("3000", "-60000.00")], source="system")
+    b.post("US01", "2026-04-20", [("6100", "20000.00"), ("1000", "-20000.00")], source="payroll")
+    b.post("US01", "2026-05-20", [("6100", "20000.00"), ("1000", "-20000.00")], source="payroll")
+    r = b.result([RUNWAY], "flux.cash_runway", "2026-05", "US01")
+    # the opening balance is not cash received: May alone burns 20,000; 20,000 left = 1 month
+    assert r.metrics["months_averaged"] == 1 and r.metrics["net_burn"] == Decimal("20000.00")
+    (finding,) = r.findings
+    assert finding.amount == Decimal("100000.00")                  # 6 x 20,000 - 20,000
+
+
+def test_runway_skips_books_that_open_in_the_month():
+    b = Books()
+    b.entity("US01")
+    b.post("US01", "2026-05-01", [("1000", "60000.00"), ("3000", "-60000.00")], source="system")
+    r = b.result([RUNWAY], "flux.cash_runway", "2026-05", "US01")
+    assert r.status == "skipped" and r.findings == []

@@ -1,4 +1,4 @@
-"""flux.month_over_month on hand-built books: thresholds, drivers, exception rule."""
+"""flux.month_over_month on hand-built books: thresholds, drivers, severity rule."""
 from decimal import Decimal
 
 import pytest
@@ -30,29 +30,34 @@ def test_steady_months_have_no_variance(books):
     assert [a["key"] for a in result.metrics["accounts"]] == []
 
 
-def test_large_manual_entry_is_an_exception_with_its_drivers(books):
+def test_large_manual_entry_is_a_high_finding_with_its_drivers(books):
     je = books.post("US01", "2026-05-20", [("6000", "5000.00"), ("2000", "-5000.00")])
     small = books.post("US01", "2026-05-21", [("6000", "300.00"), ("2000", "-300.00")])
     result = run(books)
     rent = [f for f in result.findings if "(6000)" in f.message]
     assert len(rent) == 1
-    assert rent[0].amount == Decimal("5300.00")
-    assert rent[0].refs == (f"journal_lines:{je}",)          # 5000 explains > 80% of 5300
+    assert rent[0].amount == Decimal("5300.00") and rent[0].severity == "high"
+    assert rent[0].refs == ("accounts:6000", f"journal_lines:{je}")   # 5000 explains > 80% of 5300
     assert small not in " ".join(rent[0].refs)
     # the payable moved by the same entry: its own finding, the same driver
     payable = [f for f in result.findings if "(2000)" in f.message]
     assert len(payable) == 1 and payable[0].amount == Decimal("5300.00")
-    assert payable[0].refs == (f"journal_lines:{je}",)
+    assert payable[0].refs == ("accounts:2000", f"journal_lines:{je}")
     assert len(result.findings) == 2
 
 
-def test_routine_growth_is_information_not_a_finding(books):
-    books.post("US01", "2026-05-15", [("1100", "4000.00"), ("4000", "-4000.00")], source="ar")
+def test_routine_growth_above_both_thresholds_is_a_medium_finding(books):
+    """Issue 10, class 6: listing it only in the metrics means no one explains it."""
+    sale = books.post("US01", "2026-05-15", [("1100", "4000.00"), ("4000", "-4000.00")], source="ar")
     result = run(books)
     revenue = [a for a in result.metrics["accounts"] if a["key"] == "4000"]
     assert revenue[0]["variance"] == Decimal("4000.00") and revenue[0]["pct"] == Decimal("40.0")
-    assert not revenue[0]["exception"]
-    assert result.status == "pass"
+    assert revenue[0]["exception"]
+    (finding,) = [f for f in result.findings if "(4000)" in f.message]
+    # the receivable moved as much, but a balance moved by routine documents is commentary
+    assert not [f for f in result.findings if "(1100)" in f.message]
+    assert finding.severity == "medium" and finding.amount == Decimal("4000.00")
+    assert finding.refs == ("accounts:4000", f"journal_lines:{sale}")
 
 
 def test_percentage_threshold(books):
@@ -84,4 +89,5 @@ def test_year_over_year_compares_the_same_month_last_year():
         Decimal("16000.00"), Decimal("10000.00"), Decimal("6000.00"))
     assert result.metrics["comparison"] == "2025-05"
     finding = [f for f in result.findings if "(4000)" in f.message][0]
-    assert finding.amount == Decimal("6000.00") and finding.refs == (f"journal_lines:{big}",)
+    assert finding.amount == Decimal("6000.00")
+    assert finding.refs == ("accounts:4000", f"journal_lines:{big}")

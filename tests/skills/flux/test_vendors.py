@@ -49,3 +49,48 @@ def test_new_vendor_paid_above_threshold():
     assert finding.amount == Decimal("3000.00")
     assert finding.refs == ("vendors:V-NEW", "ap_payments:P2", "ap_payments:P3")
     assert [v["vendor_id"] for v in r.metrics["new_vendors_paid"]] == ["V-NEW", "V-SMALL"]
+
+
+def test_recurring_vendor_already_accrued_is_not_missing():
+    b = Books()
+    b.entity("US01")
+    may = parse_month("2026-05")
+    for i in range(1, 13):
+        bill(b, f"R{i:02d}", "V-RENT", f"{may.shift(-i)}-05", "1000.00")
+    b.insert("accruals", entity_id="US01", accrual_id="ACR-1", vendor_id="V-RENT", account_id="2000",
+             period="2026-05", amount=Decimal("1000.00"), reversed_period=None)
+    r = b.result([MISSING], "flux.missing_recurring", "2026-05", "US01")
+    assert r.findings == [] and r.metrics["recurring_vendors"][0]["accrued"] == "ACR-1"
+
+
+def test_books_shorter_than_the_minimum_raise_nothing():
+    b = Books()
+    b.entity("US01")
+    may = parse_month("2026-05")
+    for i in range(1, 9):                                        # books began 8 months ago
+        bill(b, f"R{i:02d}", "V-RENT", f"{may.shift(-i)}-05", "1000.00")
+    r = b.result([MISSING], "flux.missing_recurring", "2026-05", "US01")
+    assert r.status == "pass" and r.findings == []
+
+
+def test_vendor_seen_before_in_the_journal_is_not_new():
+    b = Books(materiality="1000.00")
+    b.entity("US01")
+    bill(b, "B0", "V-OLD", "2026-01-10", "500.00")
+    b.post("US01", "2026-03-10", [("6000", "800.00"), ("1000", "-800.00")], source="bank",
+           counterparty="V-CARD")                                  # paid by card before
+    bill(b, "B1", "V-CARD", "2026-05-11", "3000.00")
+    b.insert("ap_payments", entity_id="US01", payment_id="P1", bill_id="B1",
+             date=date(2026, 5, 20), amount=Decimal("3000.00"), withholding_amount=Decimal("0"))
+    r = b.result([NEW_VENDORS], "flux.new_vendors_large", "2026-05", "US01")
+    assert r.findings == [] and r.metrics["new_vendors_paid"] == []
+
+
+def test_bill_register_starting_this_month_cannot_tell_new_vendors():
+    b = Books(materiality="1000.00")
+    b.entity("US01")
+    bill(b, "B1", "V-ANY", "2026-05-11", "3000.00")
+    b.insert("ap_payments", entity_id="US01", payment_id="P1", bill_id="B1",
+             date=date(2026, 5, 20), amount=Decimal("3000.00"), withholding_amount=Decimal("0"))
+    r = b.result([NEW_VENDORS], "flux.new_vendors_large", "2026-05", "US01")
+    assert r.status == "skipped" and "ap_bills.csv" in r.summary
