@@ -76,6 +76,18 @@ WHERE entity_id = $entity_id
 ORDER BY gl_account_id, currency
 """
 
+# Without bank_accounts.csv a cash account's currency is what its lines say: an account
+# is a foreign-currency account only when every line on it carries that one currency (a
+# functional-currency account that settles one foreign invoice is not remeasured).
+CASH_LINE_CURRENCIES = """
+SELECT j.account_id, COALESCE(j.currency, $functional) AS currency
+FROM journal_lines j
+JOIN accounts a ON a.account_id = j.account_id
+WHERE j.entity_id = $entity_id AND a.subtype = 'cash' AND j.posting_date <= $month_end
+GROUP BY 1, 2
+ORDER BY 1, 2
+"""
+
 
 def run(ctx):
     cur = ctx.currency
@@ -83,6 +95,12 @@ def run(ctx):
     if ctx.has_table("bank_accounts"):
         for r in ctx.rows(BANK_CURRENCIES):
             bank.setdefault(r["gl_account_id"], set()).add(r["currency"])
+    else:
+        seen: dict[str, set] = {}
+        for r in ctx.rows(CASH_LINE_CURRENCIES, functional=cur):
+            seen.setdefault(r["account_id"], set()).add(r["currency"])
+        # lines in several currencies: the account is held in the functional currency
+        bank = {account: (found if len(found) == 1 else {cur}) for account, found in seen.items()}
     pools = [p for p in ctx.rows(POOLS, functional=cur)
              if p["subtype"] != "cash" or p["account_id"] not in bank
              or p["currency"] in bank[p["account_id"]]]

@@ -59,8 +59,11 @@ def instrument(kind, ref, rows, opening, start, month, annual_rate, cur) -> dict
 
 def run(ctx):
     cur = ctx.currency
+    present = [t for t in ("loans", "leases") if ctx.has_table(t)]
+    if not present:
+        return ctx.skip("needs loans.csv or leases.csv: the pack has neither")
     items = []
-    for loan in ctx.rows(LOANS):
+    for loan in (ctx.rows(LOANS) if ctx.has_table("loans") else ()):
         _, rows = loan_schedule(loan, cur)
         items.append(instrument("loan", f"loans:{loan['loan_id']}", rows, loan["principal"],
                                 loan["start_date"], ctx.month, loan["annual_rate"], cur))
@@ -70,7 +73,9 @@ def run(ctx):
             items.append(instrument("lease", f"leases:{lease['lease_id']}", rows, opening,
                                     lease["start_date"], ctx.month, lease["discount_rate"], cur))
     if not items:
-        return ctx.skip("the entity has no loans or leases")
+        absent = [f"{t}.csv" for t in ("loans", "leases") if t not in present]
+        return ctx.skip(f"the entity has no {' or '.join(present)}"
+                        + (f" ({', '.join(absent)} absent from the pack)" if absent else ""))
     keys = ("balance",) + tuple(name for name, _, _ in BUCKETS)
     totals = {k: cents(sum((i[k] for i in items), ZERO), cur) for k in keys}
     gl_debt = ctx.rows(GL, subtype="debt")[0]["balance"]
@@ -98,6 +103,6 @@ SKILL = Skill(
         "and lease-liability accounts beside them. Schedules as recon.loans and "
         "recon.leases compute them. Reports only."
     ),
-    needs=("loans", "journal_lines", "accounts"),
+    needs=("journal_lines", "accounts"),
     run=run,
 )
