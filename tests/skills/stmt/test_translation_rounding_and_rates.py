@@ -70,8 +70,10 @@ def yen_group() -> Books:
     b.post("JP01", "2026-04-01", [("1000", "1000000"), ("3000", "-1000000")])
     b.post("JP01", "2026-04-10", [("1000", "31000"), ("4000", "-31000")])
     b.post("US01", "2026-04-01", [("1000", "100.00"), ("3000", "-100.00")])
-    # US01 buys 16,000 yen for 100 USD at 160 JPY/USD, booked in a cash account
-    for no, (account, amount, txn) in enumerate((("1000", "100.00", "16000"),
+    # US01 buys 16,000 yen for 100 USD at 160 JPY/USD into a yen bank account
+    b.insert("accounts", account_id="1010", name="Cash JPY", type="asset", subtype="cash",
+             statement_line="Cash and cash equivalents", active=True)
+    for no, (account, amount, txn) in enumerate((("1010", "100.00", "16000"),
                                                  ("1000", "-100.00", None)), start=1):
         b.insert("journal_lines", entity_id="US01", je_id="FXBUY", line_no=no,
                  posting_date=date(2026, 4, 15), document_date=date(2026, 4, 15),
@@ -105,6 +107,24 @@ def test_a_pair_with_no_rate_crosses_through_the_reporting_currency():
     assert pool["closing_rate"] == (Decimal(1) / Decimal(150)) * (Decimal(1) / Decimal("0.8"))
     assert pool["remeasured"] == Decimal("133.33")
     assert [f.amount for f in r.findings] == [Decimal("33.33")]
+
+
+def test_without_bank_accounts_a_cash_account_in_several_currencies_is_functional():
+    """A dollar account that once paid a yen amount (the line notes the yen) is not a yen
+    deposit: without bank_accounts.csv only an account whose every line is in one foreign
+    currency is remeasured."""
+    b = yen_group()
+    for no, (account, amount, txn) in enumerate((("2000", "50.00", None),
+                                                 ("1000", "-50.00", "8000")), start=1):
+        b.insert("journal_lines", entity_id="US01", je_id="PAYJP", line_no=no,
+                 posting_date=date(2026, 4, 20), document_date=date(2026, 4, 20),
+                 account_id=account, debit=max(Decimal(amount), Decimal(0)),
+                 credit=max(-Decimal(amount), Decimal(0)), currency="JPY" if txn else None,
+                 amount_txn=-Decimal(txn) if txn else None, description="pay yen supplier",
+                 source="bank", preparer="ann", approver="bob", counterparty=None,
+                 created_at=datetime(2026, 4, 20, 12))
+    r = b.result([REVALUATION], "stmt.fx_revaluation", "2026-04", "US01")
+    assert [p["account_id"] for p in r.metrics["pools"]] == ["1010"]
 
 
 def test_a_missing_rate_is_a_finding_in_translation_and_consolidation():
