@@ -73,3 +73,11 @@ def load_config(pack_path: Path | None) -> Config:
         return Config(tomllib.loads(path.read_text(encoding="utf-8")), path)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def review_controllers(config: Config) -> list[str]:
+    """close.toml `[review] controllers = ["carol", ...]`: who may reopen a signed-off month."""
+    names = config.section("review").get("controllers", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+        raise ConfigError(f"{config.path}: [review] controllers must be a list of names")
+    return [n.strip() for n in names]

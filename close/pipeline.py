@@ -1,18 +1,23 @@
-"""`close run` end to end: books -> skills -> narrative -> results.json -> review -> reports.
+"""`close run` end to end: books -> skills -> narrative -> review -> results.json and reports.
 
 Each stage is owned by its own module; this file only wires them in order, so reading it
 top-down tells what a close does. results.json holds what the books and configuration
 determine (skills, narrative, usage) and nothing that changes after the run, such as
 review decisions, so the same pack and month give the same bytes.
+
+Nothing is written for a month that is signed off (in the workspace, beside the books or
+beside the outputs) unless a controller reopens it. The review queue and the outputs
+commit together: every output is staged first, the queue commits, then the outputs are
+renamed into place, results.json last (close.outputs).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from close import narrative, report, review
-from close.results import dumps, outcome_to_dict
-from close.runner import run_close
+from close import narrative, outputs, report, review
+from close.results import outcome_to_dict
+from close.runner import UsageError, run_close
 
 
 @dataclass
@@ -25,15 +30,28 @@ class CloseRun:
 
 def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out_dir: Path,
               user: str, entity_ids=None, skill_patterns=None, model=None, batch=False,
-              progress=None, on_start=None, reopen_reason: str | None = None) -> CloseRun:
-    review.check_month_open(workspace, str(month), user=user, reopen_reason=reopen_reason)
+              progress=None, on_start=None, reopen_reason: str | None = None,
+              controllers=()) -> CloseRun:
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"--out {out_dir} is a file, not a folder: name a folder for the outputs")
+    review.check_month_open(workspace, str(month), user=user, reopen_reason=reopen_reason,
+                            controllers=controllers, pack_path=pack_path, out_dir=out_dir)
     outcome = run_close(con, pack, month, entity_ids=entity_ids, skill_patterns=skill_patterns,
                         config=config, progress=progress, on_start=on_start)
     doc = outcome_to_dict(outcome)
     doc.update(narrative.draft(outcome, doc, config, model=model, batch=batch))
     out_dir.mkdir(parents=True, exist_ok=True)
-    results_path = out_dir / "results.json"
-    results_path.write_text(dumps(doc), encoding="utf-8")
-    review_state = review.queue_run(doc, workspace=workspace, user=user, pack_path=pack_path)
-    files = [results_path, *report.write_reports(doc, out_dir, review_state=review_state)]
-    return CloseRun(outcome, doc, review_state, files)
+    outputs.remove_leftovers(out_dir)
+    staged: list = []
+    try:
+        with review.queued_run(doc, workspace=workspace, user=user,
+                               pack_path=Path(pack_path).resolve(),
+                               out_dir=out_dir.resolve()) as review_state:
+            staged += report.stage_reports(doc, out_dir, review_state=review_state)
+            staged.append(outputs.stage_results(doc, out_dir))
+    except BaseException:
+        outputs.discard(staged)
+        raise
+    reports = outputs.publish(staged)
+    return CloseRun(outcome, doc, review_state, [reports[-1], *reports[:-1]])

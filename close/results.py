@@ -53,6 +53,7 @@ def outcome_to_dict(outcome, extra: dict | None = None) -> dict:
         "month": str(outcome.month),
         "pack": {"name": outcome.pack.name, "sha256": outcome.pack.sha256},
         "entities": [e.id for e in outcome.entities],
+        "scope": {"complete": outcome.complete},
         "skills": [result_to_dict(r) for r in outcome.results],
     }
     doc.update(jsonable(extra or {}))

@@ -31,6 +31,8 @@ class RunOutcome:
     entities: list[Entity]
     skills: list[Skill]
     results: list[Result] = field(default_factory=list)
+    # every registered skill on every entity: only such a close can be signed off
+    complete: bool = False
 
     def result(self, skill_id: str, entity_id: str | None) -> Result | None:
         for r in self.results:
@@ -143,7 +145,9 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
                 raise UsageError(str(exc)) from None
 
     fx = FxRates.from_connection(con, pack.reporting_currency)
-    outcome = RunOutcome(month, pack, entities, skills)
+    outcome = RunOutcome(month, pack, entities, skills,
+                         complete=(len(entities) == len(all_entities)
+                                   and {s.id for s in skills} == {s.id for s in registry.all()}))
     lock = threading.Lock()
     per_entity = [s for s in skills if not s.group]
     group = [s for s in skills if s.group]

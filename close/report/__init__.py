@@ -27,18 +27,36 @@ def render_markdown(report: Report) -> str:
     return environment("md").get_template("mfr.md.j2").render(r=report)
 
 
-def write_reports(doc, out_dir, review_state=None) -> list[Path]:
-    """Write report.html, report.md and report.xlsx into out_dir; return their paths."""
+def stage_reports(doc, out_dir, review_state=None) -> list[tuple[Path, Path]]:
+    """Write report.html, report.md and report.xlsx to temporary files in out_dir;
+    return (temporary, final) pairs for close.outputs to move into place. On any error
+    the temporary files written so far are removed and the error raised."""
+    from close.outputs import discard, staging_path
     from close.report.workbook import write_workbook
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     report = build_report(doc, review_state)
-    html_path, md_path, xlsx_path = out / "report.html", out / "report.md", out / "report.xlsx"
-    html_path.write_text(render_html(report), encoding="utf-8")
-    md_path.write_text(render_markdown(report), encoding="utf-8")
-    write_workbook(report, xlsx_path)
-    return [html_path, md_path, xlsx_path]
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, write in (("report.html", lambda p: p.write_text(render_html(report), encoding="utf-8")),
+                            ("report.md", lambda p: p.write_text(render_markdown(report), encoding="utf-8")),
+                            ("report.xlsx", lambda p: write_workbook(report, p))):
+            pair = (staging_path(out / name), out / name)
+            staged.append(pair)
+            write(pair[0])
+    except BaseException:
+        discard(staged)
+        raise
+    return staged
 
 
-__all__ = ["build_report", "render_html", "render_markdown", "write_reports"]
+def write_reports(doc, out_dir, review_state=None) -> list[Path]:
+    """Write report.html, report.md and report.xlsx into out_dir; return their paths.
+    Each file appears whole or not at all (written aside, then renamed)."""
+    from close.outputs import publish
+
+    return publish(stage_reports(doc, out_dir, review_state))
+
+
+__all__ = ["build_report", "render_html", "render_markdown", "stage_reports", "write_reports"]

@@ -6,6 +6,11 @@ breaks that record's own hash; removing or moving a record breaks the link from 
 record that follows. Triggers already refuse UPDATE and DELETE; the chain is what catches
 an edit made behind their back (a dropped trigger, a hex editor).
 
+A chain checks itself only against itself: anchors.py writes its head outside the
+workspace, and verify checks the chain against those anchors too; it also replays the
+review rules over the log (an approval by the preparer, a decision in a signed-off month:
+records close would have refused) and checks the append-only triggers by their SQL.
+
 The sequence number is not hashed: order lives in the links, so a swap shows as a
 record whose predecessor comes later, not as a changed record. AUTOINCREMENT keeps the
 highest number ever used in sqlite_sequence, which is how records cut from the end show.
@@ -17,11 +22,12 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from close.review.store import guard_names, item_id, now, reading
+from close.identity import same_person
+from close.review.store import guard_sql, item_id, now, reading
 
 GENESIS = "0" * 64
-EVENTS = ("queued", "withdrawn", "stale", "approved", "rejected", "commented",
-          "signed_off", "reopened")
+EVENTS = ("ran", "queued", "withdrawn", "stale", "approved", "rejected", "commented",
+          "signed_off", "reopened", "refused")
 
 
 def canonical(value) -> str:
@@ -84,7 +90,7 @@ class Verdict:
     ok: bool
     records: int
     head: str
-    problem: str | None = None      # changed | removed | reordered | mismatch | unguarded
+    problem: str | None = None      # changed | removed | reordered | mismatch | forged | unguarded
     seq: int | None = None          # the record the problem is about
     message: str = "the audit chain is intact"
     guards_missing: list[str] = field(default_factory=list)
@@ -95,21 +101,83 @@ class Verdict:
                 "guards_missing": self.guards_missing}
 
 
-def verify(con: sqlite3.Connection) -> Verdict:
-    """Recompute the chain; then check the store agrees with it and is still guarded.
-    All of it reads one snapshot, so a reviewer acting meanwhile cannot look like tampering."""
+def verify(con: sqlite3.Connection | None, anchors=()) -> Verdict:
+    """Recompute the chain; check it against every anchor (anchors.Anchor: a head written
+    outside the workspace); then check the store agrees with the log, the log obeys the
+    review rules, and the store is still guarded by its own triggers. All of it reads one
+    snapshot, so a reviewer acting meanwhile cannot look like tampering. A missing store
+    (con None) with an anchor that knows records is tampering, not an empty log."""
+    anchors = list(anchors)
+    if con is None:
+        known = [a for a in anchors if a.seq > 0]
+        if known:
+            a = max(known, key=lambda x: x.seq)
+            return Verdict(False, 0, GENESIS, "removed", None,
+                           f"the review store is missing, but {a.source} anchors {a.seq} audit "
+                           f"records (head {a.hash[:12]}): it was deleted or moved")
+        return Verdict(True, 0, GENESIS, message="the audit log is empty")
     with reading(con):
         rows = con.execute("SELECT * FROM audit_log ORDER BY seq").fetchall()
-        missing = sorted(set(guard_names()) - _triggers(con))
-        verdict = _check_chain(con, rows) or _check_state(con, rows)
+        unguarded = _unguarded(con)
+        verdict = (_check_chain(con, rows) or _check_anchors(rows, anchors)
+                   or _check_state(con, rows) or _check_rules(con, rows))
     head = rows[-1]["hash"] if rows else GENESIS
-    if verdict is None and missing:
-        verdict = ("unguarded", None, f"append-only guards are missing ({', '.join(missing)}): "
-                   "the store was altered outside close")
+    if verdict is None and unguarded:
+        verdict = ("unguarded", None, f"append-only guards are missing or altered "
+                   f"({', '.join(unguarded)}): the store was altered outside close")
     if verdict is None:
-        return Verdict(True, len(rows), head, guards_missing=missing)
+        return Verdict(True, len(rows), head, guards_missing=unguarded)
     problem, seq, message = verdict
-    return Verdict(False, len(rows), head, problem, seq, message, missing)
+    return Verdict(False, len(rows), head, problem, seq, message, unguarded)
+
+
+def _unguarded(con) -> list[str]:
+    """Guards that are absent or whose SQL is not the guard's: a same-named trigger that
+    does nothing is no guard."""
+    present = {r[0]: r[1] for r in con.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    return sorted(name for name, sql in guard_sql().items()
+                  if " ".join((present.get(name) or "").split()) != " ".join(sql.split()))
+
+
+def _check_anchors(rows, anchors) -> tuple[str, int | None, str] | None:
+    """Each anchored head must still be in the log, at its place, with its hash: a log
+    rewritten and re-hashed from any earlier record, or cut back past an anchor, fails."""
+    by_seq = {row["seq"]: row for row in rows}
+    last = rows[-1]["seq"] if rows else 0
+    for a in sorted(anchors, key=lambda x: x.seq):
+        if a.seq == 0:
+            continue
+        row = by_seq.get(a.seq)
+        if row is None:
+            return ("removed", a.seq, f"{a.source} anchors audit record {a.seq} (head "
+                    f"{a.hash[:12]}), but the log ends at record {last}: records were removed")
+        if row["hash"] != a.hash:
+            return ("changed", a.seq, f"audit record {a.seq} does not match {a.source} (anchored "
+                    f"{a.hash[:12]}, now {row['hash'][:12]}): the log was rewritten")
+    return None
+
+
+def _check_rules(con, rows) -> tuple[str, int | None, str] | None:
+    """Replay the log against the review rules close enforces when it writes: a record
+    that close would have refused was not written by close. An approval by the item's
+    preparer, or any decision or queued draft while its month was signed off, is forged."""
+    preparers = {item_id(r["n"]): r["responsible"] for r in con.execute("SELECT n, responsible FROM items")}
+    locked: set[str] = set()
+    for row in rows:
+        event, month = row["event"], row["month"]
+        if event == "signed_off":
+            locked.add(month)
+        elif event == "reopened":
+            locked.discard(month)
+        elif event in ("ran", "approved", "rejected", "queued", "withdrawn") and month in locked:
+            return ("forged", row["seq"], f"audit record {row['seq']} ({event} {row['item']}) "
+                    f"was written while {month} was signed off: close refuses that")
+        if event == "approved" and row["item"] in preparers \
+                and same_person(row["actor"], preparers[row["item"]]):
+            return ("forged", row["seq"], f"audit record {row['seq']} approves {row['item']} by "
+                    f"its own preparer {row['actor']}: close refuses that")
+    return None
 
 
 def _check_chain(con, rows) -> tuple[str, int | None, str] | None:
@@ -176,6 +244,9 @@ def _log_fingerprint(row) -> tuple | None:
     except ValueError:
         details = {}
     event, item, actor, month = row["event"], row["item"], row["actor"], row["month"]
+    if event == "ran":
+        return (event, month, actor, details.get("run_id"), bool(details.get("complete")),
+                details.get("errors"), details.get("out_dir"))
     if event == "queued":
         return (event, item, month, actor, details.get("kind"), details.get("key"),
                 details.get("version"), details.get("content_sha256"), details.get("preparer"),
@@ -196,6 +267,9 @@ def _log_fingerprint(row) -> tuple | None:
 
 
 def _store_fingerprints(con):
+    for r in con.execute("SELECT * FROM closes ORDER BY n"):
+        yield (("ran", r["month"], r["user"], r["run_id"], bool(r["complete"]), r["errors"],
+                r["out_dir"]), f"the close of {r['month']} run {r['run_id']} by {r['user']}")
     for r in con.execute("SELECT * FROM items ORDER BY n"):
         yield (("queued", item_id(r["n"]), r["month"], r["responsible"], r["kind"], r["key"],
                 r["version"], r["content_sha256"], r["preparer"], bool(r["unverified"])),
@@ -214,7 +288,3 @@ def _store_fingerprints(con):
     for r in con.execute("SELECT * FROM month_actions ORDER BY n"):
         yield ((r["action"], r["month"], r["user"], r["reason"]),
                f"the {r['action'].replace('_', ' ')} of {r['month']} by {r['user']}")
-
-
-def _triggers(con) -> set[str]:
-    return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}

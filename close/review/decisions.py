@@ -5,29 +5,25 @@ Each item version takes one decision and it is final: the store's primary key on
 decisions.item_n enforces it even if two reviewers act at the same instant, and the
 transaction makes the loser see the winner's decision and be told so. A rejected draft
 comes back only as a new version from a new run. Comments are always welcome, on any
-version, locked month or not.
+version, locked month or not. A refused approval or rejection is recorded (refusals.py).
 """
 from __future__ import annotations
 
 import sqlite3
 
-from close.review import audit
+from close.identity import same_person
+from close.review import audit, refusals
 from close.review.errors import (AlreadyDecided, MonthLocked, NotCurrent, SeparationOfDuties,
                                  UnverifiedNeedsNote, UsageError)
 from close.review.signoff import lock_record, locked_message
 from close.review.store import item_id, now, writing
-from close.review.views import is_current, item_row, summary
-
-
-def same_person(a: str, b: str) -> bool:
-    """Names compare trimmed and case-insensitively: 'Ana ' approving 'ana' is Ana."""
-    return a.strip().casefold() == b.strip().casefold()
+from close.review.views import is_current, item_row, parse_item_id, summary
 
 
 def approve(con: sqlite3.Connection, item: str, *, user: str, note: str | None = None,
             accept_unverified: bool = False) -> dict:
     note = (note or "").strip() or None
-    with writing(con):
+    with refusals.recorded(con, actor=user, action="approve", item=_named(item)), writing(con):
         row = item_row(con, item)
         _ensure_decidable(con, row, "approve")
         rid = item_id(row["n"])
@@ -49,7 +45,7 @@ def reject(con: sqlite3.Connection, item: str, *, user: str, reason: str) -> dic
     reason = (reason or "").strip()
     if not reason:
         raise UsageError("a rejection needs --reason \"...\": the preparer has to know what to fix")
-    with writing(con):
+    with refusals.recorded(con, actor=user, action="reject", item=_named(item)), writing(con):
         row = item_row(con, item)
         _ensure_decidable(con, row, "reject")
         _decide(con, row, "rejected", user, reason, False, {"reason": reason})
@@ -67,6 +63,14 @@ def comment(con: sqlite3.Connection, item: str, *, user: str, text: str) -> dict
         audit.append(con, actor=user, event="commented", month=row["month"],
                      item=item_id(row["n"]), details={"text": text})
         return summary(row)
+
+
+def _named(item: str) -> str:
+    """The item id as the log writes it (R-0007), or the text given when it is not one."""
+    try:
+        return item_id(parse_item_id(item))
+    except UsageError:
+        return str(item)[:40]
 
 
 def _ensure_decidable(con, row, verb: str) -> None:

@@ -2,9 +2,17 @@
 
 The run id is the first 12 hex digits of the SHA-256 of results.json, so it names the
 exact results a version came from, and re-queueing the same results is a no-op. For each
-candidate, the newest version of its key decides: same content hash and still current,
-nothing to do; otherwise a new version, and an approval of the version it replaces is
-marked stale in the log (the approval row itself stays as it was).
+candidate, the newest version of its key decides: same content hash, still current and
+not rejected, nothing to do; otherwise a new version, and an approval of the version it
+replaces is marked stale in the log (the approval row itself stays as it was). A rejected
+item comes back as a new version on the next run even when the books did not change:
+the preparer has re-prepared it (fixed the books, or answered the rejection in a
+comment), and a reviewer decides again. Otherwise one rejection would block the month's
+sign-off for ever.
+
+Every run is also recorded as a close of the month (table closes, audit event `ran`):
+whether it covered every skill and entity, how many skills errored, which books and
+where its outputs went. Sign-off reads the latest one.
 """
 from __future__ import annotations
 
@@ -24,8 +32,9 @@ def results_sha256(doc: dict) -> str:
     return hashlib.sha256(dumps(doc).encode("utf-8")).hexdigest()
 
 
-def queue(con: sqlite3.Connection, doc: dict, *, user: str, pack_path: Path | str) -> str:
-    """Queue the doc's items for review; returns the run id."""
+def queue(con: sqlite3.Connection, doc: dict, *, user: str, pack_path: Path | str,
+          out_dir: Path | str | None = None) -> str:
+    """Queue the doc's items for review and record the close; returns the run id."""
     month = doc["month"]
     pack = doc.get("pack") or {}
     digest = results_sha256(doc)
@@ -38,10 +47,12 @@ def queue(con: sqlite3.Connection, doc: dict, *, user: str, pack_path: Path | st
             "results_sha256, user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, month, pack.get("name", ""), pack.get("sha256", ""), str(pack_path),
              digest, user, now()))
+        _record_close(con, doc, run_id=run_id, user=user, pack_path=pack_path, out_dir=out_dir)
         latest = _latest_versions(con, month)
         for candidate in found:
             previous = latest.get((candidate.kind, candidate.key))
             if previous is not None and not previous["withdrawn"] \
+                    and previous["decision"] != "rejected" \
                     and previous["content_sha256"] == candidate.content_sha256:
                 continue
             _add_version(con, candidate, previous, month=month, pack=pack, run_id=run_id, user=user)
@@ -51,6 +62,21 @@ def queue(con: sqlite3.Connection, doc: dict, *, user: str, pack_path: Path | st
             if previous is not None and not previous["withdrawn"] and ("skill", key) not in queued:
                 _withdraw(con, previous, month=month, run_id=run_id, user=user)
     return run_id
+
+
+def _record_close(con, doc: dict, *, run_id: str, user: str, pack_path, out_dir) -> None:
+    scope = doc.get("scope") or {}
+    complete = bool(scope.get("complete"))
+    errors = sum(1 for r in doc.get("skills") or [] if r.get("status") == "error")
+    pack_sha = (doc.get("pack") or {}).get("sha256", "")
+    out = None if out_dir is None else str(out_dir)
+    con.execute("INSERT INTO closes (run_id, month, complete, errors, pack_sha256, pack_path, "
+                "out_dir, user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (run_id, doc["month"], int(complete), errors, pack_sha, str(pack_path), out,
+                 user, now()))
+    audit.append(con, actor=user, event="ran", month=doc["month"], details={
+        "run_id": run_id, "complete": complete, "errors": errors, "pack_sha256": pack_sha,
+        "pack_path": str(pack_path), "out_dir": out})
 
 
 def _latest_versions(con, month: str) -> dict[tuple[str, str], sqlite3.Row]:

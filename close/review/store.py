@@ -24,7 +24,7 @@ from pathlib import Path
 from close.review.errors import StoreError
 
 STORE_NAME = "review.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 30_000
 
 TABLES = {
@@ -36,6 +36,18 @@ TABLES = {
             pack_sha256 TEXT NOT NULL,
             pack_path TEXT NOT NULL,
             results_sha256 TEXT NOT NULL,
+            user TEXT NOT NULL,
+            at TEXT NOT NULL)""",
+    "closes": """
+        CREATE TABLE closes (
+            n INTEGER PRIMARY KEY AUTOINCREMENT,  -- every `close run` of a month, in order
+            run_id TEXT NOT NULL REFERENCES runs (run_id),
+            month TEXT NOT NULL,
+            complete INTEGER NOT NULL CHECK (complete IN (0, 1)),  -- every skill, every entity
+            errors INTEGER NOT NULL,
+            pack_sha256 TEXT NOT NULL,
+            pack_path TEXT NOT NULL,
+            out_dir TEXT,
             user TEXT NOT NULL,
             at TEXT NOT NULL)""",
     "items": """
@@ -101,21 +113,27 @@ INDEXES = (
     "CREATE INDEX items_by_key ON items (month, kind, key, version)",
     "CREATE INDEX comments_by_item ON comments (item_n)",
     "CREATE INDEX month_actions_by_month ON month_actions (month, n)",
+    "CREATE INDEX closes_by_month ON closes (month, n)",
 )
+# What each schema version added, for stores written by an earlier close.
+UPGRADES = {2: ("closes",)}
+
+
+def guard_sql(tables=TABLES) -> dict[str, str]:
+    """The triggers that make every table append-only: name -> the exact CREATE statement
+    (sqlite_master keeps it as written, so `close audit verify` compares the SQL, and a
+    same-named trigger that does nothing does not pass for a guard)."""
+    return {
+        f"{table}_no_{verb}": (
+            f"CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: nothing recorded may be "
+            f"changed or removed'); END")
+        for table in tables for verb in ("update", "delete")
+    }
 
 
 def guard_names() -> list[str]:
-    """The triggers that make every table append-only, by name."""
-    return [f"{table}_no_{verb}" for table in TABLES for verb in ("update", "delete")]
-
-
-def _guards() -> list[str]:
-    return [
-        f"CREATE TRIGGER {table}_no_{verb} BEFORE {verb.upper()} ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: nothing recorded may be "
-        f"changed or removed'); END"
-        for table in TABLES for verb in ("update", "delete")
-    ]
+    return list(guard_sql())
 
 
 def store_path(workspace: Path) -> Path:
@@ -172,10 +190,17 @@ def _ensure_schema(con: sqlite3.Connection, path: Path) -> None:
         version = _version(con)
         if version == SCHEMA_VERSION:
             return
-        if version != 0:
+        if version > SCHEMA_VERSION:
             raise StoreError(f"{path} has review-store schema {version}; this close "
                              f"understands schema {SCHEMA_VERSION}")
-        for statement in (*TABLES.values(), *INDEXES, *_guards()):
+        if version == 0:
+            statements = [*TABLES.values(), *INDEXES, *guard_sql().values()]
+        else:  # an earlier close's store: add what later versions brought, keep every row
+            added = [t for v in range(version + 1, SCHEMA_VERSION + 1) for t in UPGRADES[v]]
+            statements = [*(TABLES[t] for t in added),
+                          *(i for i in INDEXES if any(f" ON {t} " in i for t in added)),
+                          *guard_sql({t: TABLES[t] for t in added}).values()]
+        for statement in statements:
             con.execute(statement)
         con.execute(f"PRAGMA user_version = {SCHEMA_VERSION:d}")
 
@@ -187,7 +212,12 @@ def _version(con: sqlite3.Connection) -> int:
 @contextmanager
 def writing(con: sqlite3.Connection):
     """One write transaction, taken before anything is read, so that the checks a write
-    depends on (is it decided? is the month locked?) see the latest committed state."""
+    depends on (is it decided? is the month locked?) see the latest committed state.
+    Inside a transaction already open (a close holds one while it writes its outputs, so
+    that nothing is queued unless the outputs are written), it joins that one."""
+    if con.in_transaction:
+        yield con
+        return
     con.execute("BEGIN IMMEDIATE")
     try:
         yield con

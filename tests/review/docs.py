@@ -28,8 +28,12 @@ def skill(sid: str, entity: str | None = "US01", status: str = "exceptions",
             "metrics": {"count": len(findings)}, "findings": findings}
 
 
-def make_doc(*, month: str = "2026-05", sections=None, skills=None, pack=None) -> dict:
+def make_doc(*, month: str = "2026-05", sections=None, skills=None, pack=None,
+             complete: bool = True) -> dict:
+    """complete: the close covered every skill and entity (only such a close can be
+    signed off)."""
     doc = {"month": month, "pack": dict(pack or PACK), "entities": ["US01", "UK01"],
+           "scope": {"complete": complete},
            "skills": [copy.deepcopy(s) for s in (skills or [])]}
     if sections is not None:
         doc["narrative"] = {"sections": [copy.deepcopy(s) for s in sections]}

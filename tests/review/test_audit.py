@@ -15,7 +15,7 @@ from tests.review.docs import make_doc, skill, standard_doc
 
 @pytest.fixture
 def history(workspace, store):
-    """Ten records: 4 queued, approved x3, rejected, commented x2."""
+    """Eleven records: ran, 4 queued, approved x3, rejected, commented x2."""
     queue_run(standard_doc(), workspace=workspace, user="ana", pack_path="p")
     approve(store, "R-0001", user="bob")
     approve(store, "R-0002", user="bob", accept_unverified=True, note="agreed to bank letter")
@@ -23,7 +23,7 @@ def history(workspace, store):
     reject(store, "R-0004", user="carol", reason="no support")
     comment(store, "R-0004", user="ana", text="support attached")
     comment(store, "R-0001", user="dan", text="fine")
-    assert store.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == 10
+    assert store.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == 11
     return store
 
 
@@ -34,8 +34,8 @@ def unguard(con):
 
 def test_intact_chain_verifies(history):
     verdict = verify(history)
-    assert verdict.ok and verdict.records == 10 and verdict.problem is None
-    assert verdict.head == history.execute("SELECT hash FROM audit_log WHERE seq = 10").fetchone()[0]
+    assert verdict.ok and verdict.records == 11 and verdict.problem is None
+    assert verdict.head == history.execute("SELECT hash FROM audit_log WHERE seq = 11").fetchone()[0]
 
 
 def test_each_record_hashes_its_fields_and_the_previous_hash(history):
@@ -109,7 +109,7 @@ def test_records_cut_from_the_end_are_named(history):
     history.execute("DELETE FROM audit_log WHERE seq > 7")
     verdict = verify(history)
     assert (verdict.problem, verdict.seq) == ("removed", 8)
-    assert verdict.message == "audit records 8-10 were removed from the end of the log"
+    assert verdict.message == "audit records 8-11 were removed from the end of the log"
 
 
 @pytest.mark.parametrize("a,b", [(3, 4), (2, 7), (1, 2)])
@@ -126,8 +126,8 @@ def test_decision_removed_behind_the_triggers_is_found(history):
     unguard(history)
     history.execute("DELETE FROM decisions WHERE item_n = 4")
     verdict = verify(history)
-    assert (verdict.problem, verdict.seq) == ("mismatch", 8)
-    assert "audit record 8 records something the store no longer holds" in verdict.message
+    assert (verdict.problem, verdict.seq) == ("mismatch", 9)
+    assert "audit record 9 records something the store no longer holds" in verdict.message
 
 
 def test_forged_approval_without_a_log_record_is_found(history):

@@ -13,8 +13,20 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def ws(workspace):
-    queue_run(standard_doc(), workspace=workspace, user="ana", pack_path="p")
+def books(tmp_path):
+    """Real books on disk, so that sign-off can check they are the ones the close ran on."""
+    from close.pack.sources import locate, pack_sha256
+    from tests.framework.minipack import write_minipack
+
+    pack = write_minipack(tmp_path / "pack")
+    return pack, pack_sha256(locate(pack))
+
+
+@pytest.fixture
+def ws(workspace, books):
+    pack, sha = books
+    queue_run(standard_doc(pack={"name": "Test Group", "sha256": sha}), workspace=workspace,
+              user="ana", pack_path=str(pack))
     return str(workspace)
 
 
@@ -132,9 +144,9 @@ def test_signoff_flow(ws):
 def test_audit_log_and_verify(ws):
     invoke("review", "comment", "R-0001", "--text", "first look", "--as", "bob", "--workspace", ws)
     verified = invoke("audit", "verify", "--workspace", ws)
-    assert verified.exit_code == 0 and verified.stdout.startswith("audit chain intact: 5 records")
+    assert verified.exit_code == 0 and verified.stdout.startswith("audit chain intact: 6 records")
     log = json.loads(invoke("audit", "log", "--workspace", ws, "--json").stdout)
-    assert [(r["seq"], r["event"], r["actor"]) for r in log][-1] == (5, "commented", "bob")
+    assert [(r["seq"], r["event"], r["actor"]) for r in log][-1] == (6, "commented", "bob")
     text = invoke("audit", "log", "--workspace", ws, "--item", "R-1").stdout.strip().splitlines()
     assert len(text) == 2 and "commented" in text[1] and "text=first look" in text[1]
     assert json.loads(invoke("audit", "log", "--workspace", ws, "--month", "2026-06", "--json").stdout) == []

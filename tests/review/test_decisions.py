@@ -5,6 +5,7 @@ import pytest
 
 from close.review import (AlreadyDecided, NotCurrent, Refused, SeparationOfDuties,
                           UnverifiedNeedsNote, UsageError, queue_run)
+from close.review.audit import verify
 from close.review.decisions import approve, comment, reject
 from close.review.views import show
 from tests.review.docs import make_doc, skill, standard_doc
@@ -19,7 +20,8 @@ def queued(workspace, store):
     return store
 
 
-@pytest.mark.parametrize("item,who", [("R-0003", "ana"), ("R-0003", " ANA "),
+@pytest.mark.parametrize("item,who", [("R-0003", "ana"), ("R-0003", " ANA "), ("R-0003", "\u0430na"),
+                                      ("R-0003", "a\u200bna"), ("R-0003", "\uff41na"),
                                       ("R-0001", "ana"), ("R-0004", "Ana")])
 def test_preparer_cannot_approve_own_item(queued, item, who):
     with pytest.raises(SeparationOfDuties) as err:
@@ -127,9 +129,15 @@ def test_every_action_is_logged_with_actor_and_utc_time(queued):
     assert all(r["at"].endswith("Z") for r in rows)
 
 
-def test_a_refused_action_writes_nothing(queued):
+def test_a_refused_action_changes_nothing_and_is_recorded(queued):
     before = queued.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
     with pytest.raises(SeparationOfDuties):
         approve(queued, "R-0003", user="ana")
-    assert queued.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == before
+    with pytest.raises(UsageError):
+        approve(queued, "R-9999", user="bob")         # a bad request is not a refusal
+    rows = queued.execute("SELECT * FROM audit_log WHERE seq > ?", (before,)).fetchall()
+    assert [(r["event"], r["actor"], r["item"]) for r in rows] == [("refused", "ana", "R-0003")]
+    details = json.loads(rows[0]["details"])
+    assert details["action"] == "approve" and "another reviewer must approve it" in details["reason"]
     assert queued.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 0
+    assert verify(queued).ok

@@ -11,10 +11,13 @@ runner = CliRunner()
 
 
 def self_approved_books(folder, amount):
-    """The mini pack plus one May entry prepared and approved by the same person."""
+    """The mini pack plus one May entry prepared and approved by the same person; carol
+    is the controller who may reopen a signed-off month."""
     extra = [line("US01", "JE-9", 1, "2026-05-20", "6000", amount, "0.00", preparer="ana", approver="ana"),
              line("US01", "JE-9", 2, "2026-05-20", "1000", "0.00", amount, preparer="ana", approver="ana")]
-    return write_minipack(folder, [*JOURNAL, *extra])
+    pack = write_minipack(folder, [*JOURNAL, *extra])
+    (pack / "close.toml").write_text('[review]\ncontrollers = ["carol"]\n', encoding="utf-8")
+    return pack
 
 
 def invoke(*args):
@@ -26,9 +29,9 @@ def setup(tmp_path):
     pack = self_approved_books(tmp_path / "pack", "300.00")
     ws, out = tmp_path / "ws", tmp_path / "out"
 
-    def close_run(*extra):
+    def close_run(*extra, who="ana"):
         return invoke("run", "--month", "2026-05", "--pack", str(pack), "--workspace", str(ws),
-                      "--out", str(out), "--skills", "je.self_approved", "--as", "ana", *extra)
+                      "--out", str(out), "--as", who, *extra)
 
     def items(*extra):
         result = invoke("review", "list", "--workspace", str(ws), "--json", *extra)
@@ -43,7 +46,7 @@ def test_run_review_signoff_lock_reopen(tmp_path, setup):
     first = close_run()
     assert first.exit_code == 0, first.stderr
     queued = items()
-    skill_items = [i for i in queued if i["kind"] == "skill"]
+    skill_items = [i for i in queued if i["key"] == "je.self_approved/US01"]
     assert [(i["key"], i["version"], i["status"], i["preparer"]) for i in skill_items] == [
         ("je.self_approved/US01", 1, "pending", "ana")]
     assert all(i["preparer"].endswith("on behalf of ana") for i in queued if i["kind"] == "section")
@@ -64,19 +67,23 @@ def test_run_review_signoff_lock_reopen(tmp_path, setup):
     assert len(lines) == 1 and lines[0].startswith("close: error: 2026-05 was signed off by carol")
 
     self_approved_books(pack, "350.00")            # the books change after sign-off
-    reopened = close_run("--reopen", "--reason", "late correction to JE-9")
+    refused = close_run("--reopen", "--reason", "late correction to JE-9")
+    assert refused.exit_code == 2 and "a controller's act" in refused.stderr
+    reopened = close_run("--reopen", "--reason", "late correction to JE-9", who="carol")
     assert reopened.exit_code == 0, reopened.stderr
     after = {i["key"]: i for i in items()}
     changed = after["je.self_approved/US01"]
     assert (changed["version"], changed["status"], changed["stale_approvals"]) == (2, "pending", 1)
     stale = items("--status", "stale")
-    assert [i["id"] for i in stale if i["kind"] == "skill"] == [skill_items[0]["id"]]
+    assert skill_items[0]["id"] in [i["id"] for i in stale if i["kind"] == "skill"]
 
     log = json.loads(invoke("audit", "log", "--workspace", str(ws), "--json").stdout)
     events = [r["event"] for r in log]
     assert events.count("signed_off") == 1 and events.count("reopened") == 1
     reopen = next(r for r in log if r["event"] == "reopened")
-    assert (reopen["actor"], reopen["details"]["reason"]) == ("ana", "late correction to JE-9")
+    assert (reopen["actor"], reopen["details"]["reason"]) == ("carol", "late correction to JE-9")
+    refusal = next(r for r in log if r["event"] == "refused")
+    assert refusal["actor"] == "ana" and "controller" in refusal["details"]["reason"]
     assert events.index("reopened") < events.index("stale")
     assert invoke("audit", "verify", "--workspace", str(ws)).exit_code == 0
 

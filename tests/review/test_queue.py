@@ -6,7 +6,7 @@ import pytest
 
 from close.results import dumps
 from close.review import queue_run
-from close.review.decisions import approve, reject
+from close.review.decisions import approve, comment, reject
 from close.review.views import list_items, show
 from tests.review.docs import make_doc, section, skill, standard_doc
 
@@ -78,8 +78,11 @@ def test_same_month_same_pack_adds_nothing(workspace, store):
     before_runs = store.execute("SELECT COUNT(*) FROM runs").fetchone()[0]
     state = queue(standard_doc(), workspace, user="someone_else")
     assert store.execute("SELECT COUNT(*) FROM items").fetchone()[0] == before_items == 4
-    assert store.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == before_log
+    # the second close is recorded (who ran what), and nothing else
+    events = [r[0] for r in store.execute("SELECT event FROM audit_log WHERE seq > ?", (before_log,))]
+    assert events == ["ran"]
     assert store.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == before_runs == 1
+    assert store.execute("SELECT COUNT(*) FROM closes").fetchone()[0] == 2
     assert [i["preparer"] for i in state["items"]][2] == "ana"
 
 
@@ -109,17 +112,24 @@ def test_changed_books_make_new_versions_of_changed_items_only(workspace, store)
     assert state["readiness"] == {"approved": 1, "total": 4, "share": "25.0"}
 
 
-def test_rejected_item_returns_to_pending_only_through_a_new_version(workspace, store):
+def test_rejected_item_returns_as_a_new_version_on_the_next_run(workspace, store):
+    """A rejection leads somewhere: the next run re-prepares the item as a new version,
+    changed books or not, and a reviewer decides again; the rejection stays on record."""
     queue(standard_doc(), workspace)
     reject(store, "R-0003", user="bob", reason="wrong bank account")
-    state = queue(standard_doc(), workspace)          # same books: still rejected
-    assert state["items"][2]["status"] == "rejected"
+    comment(store, "R-0003", user="ana", text="statement line 14 is the bank's error; letter attached")
+    state = queue(standard_doc(), workspace)          # same books: re-prepared
+    assert (state["items"][2]["id"], state["items"][2]["status"], state["items"][2]["version"]) == (
+        "R-0005", "pending", 2)
+    approve(store, "R-0005", user="carol", note="bank letter seen")
     changed = standard_doc()
     changed["skills"][0]["findings"][0]["message"] = "corrected"
     state = queue(changed, workspace)
     assert (state["items"][2]["id"], state["items"][2]["status"], state["items"][2]["version"]) == (
-        "R-0005", "pending", 2)
+        "R-0006", "pending", 3)
     assert show(store, "R-0003")["status"] == "rejected"
+    state = queue(changed, workspace)                 # pending, unchanged: nothing new
+    assert state["items"][2]["id"] == "R-0006"
 
 
 def test_exceptions_cleared_by_the_books_are_withdrawn_not_deleted(workspace, store):

@@ -3,7 +3,7 @@ import pytest
 
 from close.review import MonthLocked, NotReady, check_month_open, queue_run
 from close.review.decisions import approve, comment, reject
-from close.review.signoff import sign_off
+from close.review.signoff import NotAController, sign_off
 from close.review.views import review_state
 from tests.review.docs import make_doc, skill, standard_doc
 
@@ -62,7 +62,10 @@ def test_signoff_locks_the_month_and_reopen_needs_a_reason(workspace, queued):
     # Other months are not affected.
     check_month_open(workspace, "2026-06", user="ana")
 
-    check_month_open(workspace, "2026-05", user="ana", reopen_reason="late supplier invoice")
+    with pytest.raises(NotAController, match="reopening a signed-off month is a controller's act"):
+        check_month_open(workspace, "2026-05", user="ana", reopen_reason="late supplier invoice")
+    check_month_open(workspace, "2026-05", user="ana", reopen_reason="late supplier invoice",
+                     controllers=["ana"])
     assert review_state(queued, "2026-05")["locked"] is False
     reopened = queued.execute("SELECT * FROM audit_log WHERE event = 'reopened'").fetchone()
     assert reopened["actor"] == "ana" and "late supplier invoice" in reopened["details"]
@@ -79,7 +82,8 @@ def test_locked_month_takes_comments_and_reopened_changes_need_review(workspace,
     approve(store, "R-0001", user="bob")
     sign_off(store, "2026-05", user="carol")
     comment(store, "R-0001", user="dan", text="for next month: automate this")
-    check_month_open(workspace, "2026-05", user="ana", reopen_reason="restatement")
+    check_month_open(workspace, "2026-05", user="carol", reopen_reason="restatement",
+                     controllers=["carol"])
     changed = make_doc(skills=[skill("recon.bank", amount="9.99"), skill("recon.ar")])
     queue_run(changed, workspace=workspace, user="ana", pack_path="p")
     with pytest.raises(NotReady, match=r"2 of 2 items are not approved \(R-0002 pending, R-0003 pending\)"):
