@@ -47,6 +47,7 @@ def log_cmd(
     pack: Optional[Path] = PACK, workspace: Optional[Path] = WORKSPACE, as_json: bool = JSON,
 ) -> None:
     """Show the audit log: who did what, when (UTC), with each record's hash."""
+    from close.cli.safe_text import safe_text
     from close.review.audit import records
     from close.review.store import item_id
     from close.review.views import parse_item_id
@@ -62,12 +63,14 @@ def log_cmd(
         typer.echo("the audit log has no records" + (f" for {period}" if period else ""))
         return
     for r in rows:
-        typer.echo(f"{r['seq']:>5}  {r['at']}  {r['actor']:<12}  {r['event']:<10}  "
-                   f"{r['month'] or '':<7}  {r['item'] or '':<7}  {_brief(r['details'])}")
+        typer.echo(safe_text(f"{r['seq']:>5}  {r['at']}  {r['actor']:<12}  {r['event']:<10}  "
+                             f"{r['month'] or '':<7}  {r['item'] or '':<7}  {_brief(r['details'])}"))
 
 
 def _brief(details) -> str:
+    from close.cli.safe_text import safe_text
+
     if not isinstance(details, dict):
-        return str(details)
+        return safe_text(details)
     keep = ("key", "version", "note", "reason", "text", "superseded_by", "replaces", "run_id")
-    return "  ".join(f"{k}={details[k]}" for k in keep if details.get(k) not in (None, ""))
+    return "  ".join(f"{k}={safe_text(details[k])}" for k in keep if details.get(k) not in (None, ""))

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from close.cli.common import fail, open_pack_or_fail, print_json
+from close.cli.safe_text import safe_markup
 from close.refs import BadRef, resolve_ref
 from close.results import jsonable
 
@@ -36,9 +37,9 @@ def show_ref(
     if as_json:
         print_json({"ref": ref, "rows": jsonable(rows)})
         return
-    table = Table(title=ref)
+    table = Table(title=safe_markup(ref))
     for column in rows[0]:
-        table.add_column(column)
+        table.add_column(safe_markup(column))
     for row in rows:
-        table.add_row(*("" if v is None else str(jsonable(v)) for v in row.values()))
-    Console().print(table)
+        table.add_row(*("" if v is None else safe_markup(jsonable(v)) for v in row.values()))
+    Console(emoji=False).print(table)

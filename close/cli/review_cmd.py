@@ -106,6 +106,8 @@ def list_cmd(
 
 
 def _item_line(i: dict) -> str:
+    from close.cli.safe_text import safe_text
+
     flags = []
     if i["unverified"]:
         flags.append("unverified")
@@ -117,8 +119,8 @@ def _item_line(i: dict) -> str:
         flags.append(f"{i['stale_approvals']} stale approval(s) of earlier versions")
     extra = f"  [{'; '.join(flags)}]" if flags else ""
     decided = f" by {i['decided_by']}" if i["decided_by"] else ""
-    return (f"{i['id']}  {i['month']}  {i['status'] + decided:<20} v{i['version']}  "
-            f"{i['kind']:<7}  {i['key']:<32}  {i['preparer']}{extra}")
+    return safe_text(f"{i['id']}  {i['month']}  {i['status'] + decided:<20} v{i['version']}  "
+                     f"{i['kind']:<7}  {i['key']:<32}  {i['preparer']}{extra}")
 
 
 @review_app.command("show")
@@ -142,6 +144,8 @@ def show_cmd(
 
 
 def _detail_lines(d: dict) -> list[str]:
+    from close.cli.safe_text import safe_text
+
     c = d["content"]
     lines = [f"{d['id']}  {d['title']}  (version {d['version']}, {d['state']}, {d['status']})",
              f"month {d['month']} · {d['kind']} {d['key']} · prepared by {d['preparer']}",
@@ -180,7 +184,7 @@ def _detail_lines(d: dict) -> list[str]:
         lines.append("versions: " + ", ".join(
             f"{v['id']} v{v['version']} {v['status']}{' (stale)' if v['stale'] else ''}"
             f"{'' if v['state'] == 'current' else ' ' + v['state']}" for v in d["versions"]))
-    return lines
+    return [safe_text(line) for line in lines]
 
 
 @review_app.command("approve")

@@ -105,9 +105,11 @@ def _progress(quiet: bool):
 
 
 def _print_summary(run, out_dir: Path) -> None:
-    console = Console()
+    from close.cli.safe_text import safe_markup
+
+    console = Console(emoji=False)
     results = run.outcome.results
-    table = Table(title=f"Close {run.doc['month']} — {run.doc['pack']['name']}")
+    table = Table(title=f"Close {safe_markup(run.doc['month'])} — {safe_markup(run.doc['pack']['name'])}")
     for column in ("area", "pass", "exceptions", "skipped", "error"):
         table.add_column(column, justify="right" if column != "area" else "left")
     areas: dict[str, dict[str, int]] = {}
@@ -115,12 +117,13 @@ def _print_summary(run, out_dir: Path) -> None:
         area = r.skill_id.split(".")[0]
         areas.setdefault(area, {"pass": 0, "exceptions": 0, "skipped": 0, "error": 0})[r.status] += 1
     for area, c in areas.items():
-        table.add_row(area, *(str(c[k]) for k in ("pass", "exceptions", "skipped", "error")))
+        table.add_row(safe_markup(area), *(str(c[k]) for k in ("pass", "exceptions", "skipped", "error")))
     counts = status_counts(results)
     table.add_row("total", *(str(counts[k]) for k in ("pass", "exceptions", "skipped", "error")), style="bold")
     console.print(table)
     for r in results:
         if r.status == "error":
-            console.print(f"[red]error[/red] {r.skill_id} {r.entity_id or 'group'}: {r.summary}")
+            console.print(f"[red]error[/red] {safe_markup(r.skill_id)} {safe_markup(r.entity_id or 'group')}: "
+                          f"{safe_markup(r.summary)}")
     for path in run.files:
-        console.print(f"wrote {path}")
+        console.print(f"wrote {safe_markup(path)}")

@@ -8,12 +8,14 @@ user or venv install works the same.
 """
 from __future__ import annotations
 
+import re
 import sys
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from close.report import numbers
 
@@ -62,20 +64,68 @@ def _filters() -> dict:
 
 @lru_cache(maxsize=2)
 def environment(kind: str) -> Environment:
-    """`html` autoescapes everything; `md` writes plain text with pipes escaped by filter."""
+    """`html` autoescapes everything; `md` escapes every value for Markdown (`md_finalize`)."""
     env = Environment(
         loader=FileSystemLoader(str(templates_dir())),
         autoescape=select_autoescape(["html.j2"]) if kind == "html" else False,
+        finalize=md_finalize if kind == "md" else None,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
     env.filters.update(_filters())
-    env.filters["cell"] = _md_cell
+    if kind == "md":
+        for name in ("money", "whole", "percent", "number", "signed"):
+            env.filters[name] = _md_figure(env.filters[name])
+        env.filters["points"] = _md_points
+        env.filters["code"] = md_code
     return env
 
 
-def _md_cell(value) -> str:
-    """Text safe inside a Markdown table cell: no pipes or line breaks."""
-    return str(value if value is not None else "").replace("|", "\\|").replace("\n", " ").strip()
+# The Markdown report is autoescaped the way the HTML one is: every `{{ value }}` in
+# mfr.md.j2 goes through md_finalize, so pack text (names, descriptions, messages) reads
+# as text wherever it lands. HTML's specials become entities, so no tag or autolink
+# (<script>, <img onerror=...>, <javascript:...>) survives; Markdown's punctuation is
+# backslash-escaped, so no link or image ([x](javascript:...)), emphasis, code span or
+# table column (|) can form; a line break cannot end a table row or list item; control
+# and bidi characters are shown escaped (\x1b) for whoever reads the file in a terminal.
+# What the template itself builds (macros, figures, code spans) is Markup and kept as is.
+MD_ESCAPES = {ord(ch): "\\" + ch for ch in "\\`*_[]()|~"}
+MD_ESCAPES.update({ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\n"): " ", ord("\r"): " "})
+MD_ESCAPES.update({code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))
+                   if code not in MD_ESCAPES and code != ord("\t")})
+MD_ESCAPES.update({code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+FIGURE = re.compile(r"[0-9,.%+\-()]*")
+CODE_UNSAFE = re.compile("[`<>&|\\\\\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def md_escape(value) -> Markup:
+    """Data text as Markdown that shows it literally (None is blank)."""
+    return Markup("" if value is None else str(value).translate(MD_ESCAPES))
+
+
+def md_finalize(value):
+    """Jinja's `finalize` for the Markdown template: escape every value not already Markup."""
+    return value if isinstance(value, Markup) else md_escape(value)
+
+
+def md_code(value) -> Markup:
+    """An id or ref as a code span; text a code span cannot hold literally (a backtick,
+    HTML, a pipe, a control character) as escaped text instead."""
+    text = "" if value is None else str(value)
+    return Markup(f"`{text}`") if text and not CODE_UNSAFE.search(text) else md_escape(text)
+
+
+def _md_figure(format_figure):
+    """A number filter whose output, when it is only a figure, needs no escaping."""
+    def figure(value, *args, **kwargs):
+        text = format_figure(value, *args, **kwargs)
+        return Markup(text) if FIGURE.fullmatch(text) else text
+    return figure
+
+
+def _md_points(value) -> Markup:
+    """A change in percentage points: +1.2 pts / (1.2 pts); blank for a missing value."""
+    text = numbers.signed(value, "percent")
+    return Markup(text.replace("%", " pts")) if FIGURE.fullmatch(text) else md_escape(text)

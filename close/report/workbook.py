@@ -4,6 +4,11 @@ Reviewers tick and tie in Excel, so amounts go in as numeric cells built from th
 Decimals (openpyxl writes Decimal as a number), formatted with thousands separators and
 negatives in parentheses; every sheet has a frozen, filterable header row and widths
 that fit its content, so it opens ready to use.
+
+Text comes from the pack (its name, descriptions, finding messages) and is never a
+formula: `put_text` writes every text cell as a string, so `=HYPERLINK(...)` in a journal
+description is shown, not run, and marks text that Excel would read as a formula if the
+cell were edited (`=`, `+`, `-`, `@`) with a quote prefix.
 """
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -25,7 +31,30 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 TOTAL_FONT = Font(bold=True)
 TOTAL_BORDER = Border(top=Side(style="thin"))
+WRAP = Alignment(wrap_text=True, vertical="top")
 MAX_WIDTH = 70
+FIGURE_KINDS = ("money", "count", "percent")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _visible(match) -> str:
+    return f"\\x{ord(match.group()):02x}"
+
+
+def put_text(cell, value: str) -> None:
+    """Write pack text into a cell as a string, never as a formula or an error value.
+
+    openpyxl takes a string starting with `=` for a formula (and `#REF!` for an error);
+    forcing the type back to "s" saves it as an inline string, and the quote prefix keeps
+    Excel from reading it as a formula if a reviewer edits the cell. Control characters a
+    worksheet cannot hold are shown escaped (`\\x1b`) instead of failing the whole report.
+    """
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        value = ILLEGAL_CHARACTERS_RE.sub(_visible, value)
+    cell.value = value
+    cell.data_type = "s"
+    if value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
 
 
 def _numeric(value):
@@ -45,19 +74,23 @@ class Sheet:
         self.ws = wb.create_sheet(title)
         self.kinds = [kind for _, kind in headers]
         self.widths = [len(name) + 2 for name, _ in headers]
-        self.ws.append([name for name, _ in headers])
-        for cell in self.ws[1]:
+        self.row = 1
+        for column, (name, _) in enumerate(headers, start=1):
+            cell = self.ws.cell(row=1, column=column)
+            put_text(cell, name)
             cell.font, cell.fill = HEADER_FONT, HEADER_FILL
             cell.alignment = Alignment(vertical="center")
 
     def add(self, values: list, bold: bool = False) -> None:
-        row = []
-        for value, kind in zip(values, self.kinds):
-            row.append(_numeric(value) if kind in ("money", "count", "percent") else
-                       ("" if value is None else str(value)))
-        self.ws.append(row)
-        for index, cell in enumerate(self.ws[self.ws.max_row]):
-            kind = self.kinds[index]
+        """One row; kept O(1) a cell (the row is counted here, not asked of the sheet)."""
+        self.row += 1
+        for index, (value, kind) in enumerate(zip(values, self.kinds)):
+            cell = self.ws.cell(row=self.row, column=index + 1)
+            value = _numeric(value) if kind in FIGURE_KINDS else ("" if value is None else str(value))
+            if isinstance(value, str):
+                put_text(cell, value)
+            else:
+                cell.value = value
             if kind == "money":
                 cell.number_format = MONEY_FORMAT
             elif kind == "count":
@@ -65,7 +98,7 @@ class Sheet:
             elif kind == "percent":
                 cell.number_format = PERCENT_FORMAT
             elif kind == "wrap":
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = WRAP
             if bold:
                 cell.font, cell.border = TOTAL_FONT, TOTAL_BORDER
             text = f"{cell.value:,.2f}" if isinstance(cell.value, Decimal) else str(cell.value or "")
@@ -73,7 +106,7 @@ class Sheet:
 
     def finish(self, freeze_columns: int = 0) -> None:
         self.ws.freeze_panes = self.ws.cell(row=2, column=freeze_columns + 1)
-        if self.ws.max_row > 1:
+        if self.row > 1:
             self.ws.auto_filter.ref = self.ws.dimensions
         for index, width in enumerate(self.widths, start=1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
@@ -87,10 +120,10 @@ def _summary(wb: Workbook, report: Report) -> None:
     sheet.add(["Entities", ", ".join(e.id for e in report.entities), None])
     for status, count in report.status_counts.items():
         sheet.add([f"Skills: {status}", "", None])
-        sheet.ws.cell(row=sheet.ws.max_row, column=3, value=count).number_format = COUNT_FORMAT
+        sheet.ws.cell(row=sheet.row, column=3, value=count).number_format = COUNT_FORMAT
     for severity, count in report.severity_counts.items():
         sheet.add([f"Exceptions: {severity}", "", None])
-        sheet.ws.cell(row=sheet.ws.max_row, column=3, value=count).number_format = COUNT_FORMAT
+        sheet.ws.cell(row=sheet.row, column=3, value=count).number_format = COUNT_FORMAT
     if report.review.available:
         sheet.add(["Review readiness %", f"{report.review.approved} of {report.review.total} approved",
                    report.review.share])
@@ -199,7 +232,8 @@ def write_workbook(report: Report, path: Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     wb.properties.creator = "close"
-    wb.properties.title = f"Monthly Financial Review {report.month} {report.pack_name}"
+    wb.properties.title = ILLEGAL_CHARACTERS_RE.sub(
+        _visible, f"Monthly Financial Review {report.month} {report.pack_name}")
     _summary(wb, report)
     _statements(wb, "Statements", report.statements)
     _checks(wb, "Reconciliations", report.reconciliations, report.review.available)
