@@ -239,18 +239,35 @@ def comment_cmd(
 def signoff(
     month: str = typer.Option(..., "--month", help="Month to sign off, YYYY-MM."),
     note: Optional[str] = typer.Option(None, "--note", help="Recorded with the sign-off."),
+    anchor: Optional[list[Path]] = typer.Option(None, "--anchor", help="Also append the audit head to this file, kept outside the workspace (repeatable; CLOSE_AUDIT_ANCHOR adds one)."),
     as_user: Optional[str] = AS_USER, pack: Optional[Path] = PACK,
     workspace: Optional[Path] = WORKSPACE, as_json: bool = JSON,
 ) -> None:
-    """Sign off a month once every current review item is approved; this locks it."""
+    """Sign off a month: its latest close complete, on the current books, run by someone
+    else, every item approved. Locks it, beside the outputs and the books too."""
+    from close.review.anchors import named_files
     from close.review.signoff import sign_off
 
     period = str(parse_month_or_fail(month))
     user = _user(as_user)
     with opened_store(pack, workspace, create=True) as con:
-        result = sign_off(con, period, user=user, note=note)
-    _done(result, f"signed off {period} as {user}: {len(result['items'])} items approved; "
-                  f"the month is locked", as_json)
+        result = sign_off(con, period, user=user, note=note, books_sha256=books_sha256,
+                          anchor_files=named_files(anchor or ()))
+    _done(result, f"signed off {period} as {user}: {len(result['items'])} items approved; the "
+                  f"month is locked; audit head {result['audit_seq']} {result['anchor']} written to "
+                  + ", ".join(result["written"]), as_json)
+
+
+def books_sha256(pack_path: str) -> str | None:
+    """The sha256 of the books now at pack_path (None when there are none), as a close
+    computes it when it loads them."""
+    from close.pack import NotAPack
+    from close.pack.sources import locate, pack_sha256
+
+    try:
+        return pack_sha256(locate(pack_path))
+    except (NotAPack, OSError):
+        return None
 
 
 def _done(result: dict, message: str, as_json: bool) -> None:

@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from close.cli.common import EXIT_FAILED, EXIT_OK, fail, open_pack_or_fail, parse_month_or_fail, print_json
-from close.config import ConfigError, load_config
+from close.config import ConfigError, load_config, review_controllers
 from close.narrative.settings import load_settings as load_narrative_settings
 from close.results import status_counts
 from close.review import ReviewError
@@ -50,6 +50,7 @@ def run(
     try:
         config = load_config(pack_path)
         load_narrative_settings(config, model=model, batch=batch)  # bad [narrative] fails now
+        controllers = review_controllers(config)
     except ConfigError as exc:
         fail(str(exc))
     out_dir = out or Path("close-runs") / str(period)
@@ -70,9 +71,13 @@ def run(
                 con=con, pack=info, pack_path=pack_path, workspace=workspace_for(pack_path, workspace),
                 month=period, config=config, out_dir=out_dir, user=current_user(as_user),
                 entity_ids=entity, skill_patterns=skills, model=model, batch=batch,
-                progress=tick, on_start=start, reopen_reason=reason if reopen else None)
+                progress=tick, on_start=start, reopen_reason=reason if reopen else None,
+                controllers=controllers)
     except (UsageError, ConfigError, ReviewError) as exc:
         fail(str(exc))
+    except OSError as exc:
+        fail(f"could not write the outputs to {out_dir}: {exc.strerror or exc}; the previous "
+             f"outputs there are unchanged and nothing was queued", EXIT_FAILED)
     finally:
         con.close()
 
