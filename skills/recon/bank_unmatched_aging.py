@@ -62,7 +62,7 @@ def run(ctx):
                 "high" if age > 90 else "medium",
                 f"{cash_book['label']}: {what} {key} of {cents(amount, ctx.currency)} {ctx.currency} dated {day} "
                 f"is {age} days old at {end} (bucket {name}): {todo}.",
-                amount, [ref]))
+                cents(amount, ctx.currency), [ref]))
     metrics = {"buckets": [{"bucket": name, "count": counts[name], "amount": cents(amounts[name], ctx.currency)}
                            for name, _, _ in BUCKETS],
                "unmatched": sum(counts.values()),

@@ -158,7 +158,7 @@ def run(ctx):
                     + describe(ctx, diff, "", "debt account")[0].lower()
                     + describe(ctx, diff, "", "debt account")[1:])
             refs = unique(refs, [f"accounts:{split.account_id}"], split.entries)
-        findings.append(Finding(severity(diff.amount), f"{text}", diff.amount, refs))
+        findings.append(Finding(severity(diff.amount), f"{text}", cents(diff.amount, cur), refs))
     for gap in gaps:
         if gap in used or not gap.conclusive:
             continue

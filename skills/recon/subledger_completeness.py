@@ -93,7 +93,7 @@ def run(ctx):
             "high" if abs(r["amount"]) >= threshold else "medium",
             f"Entry {r['je_id']} puts {cents(r['amount'], cur)} on {r['subtype']} account "
             f"{r['account_id']} and {said}: record the document or reverse the entry.",
-            r["amount"], [f"journal_lines:{r['je_id']}"]))
+            cents(r["amount"], cur), [f"journal_lines:{r['je_id']}"]))
     metrics = {"documents_unposted": len(unposted), "control_entries_undocumented": len(undocumented)}
     summary = (f"{ctx.month}: {len(unposted)} AR/AP document(s) without a posting, "
                f"{len(undocumented)} control-account entr(ies) without a document.")

@@ -136,7 +136,7 @@ def tie(ctx, *, subtype: str, sign: int, documents: list[tuple], noun: str
             f"{item.label.capitalize()} puts {cents(item.ledger, cur)} on the {noun} control "
             f"accounts without a {noun} document: reverse it or record the document in the "
             f"subledger.",
-            item.ledger, sorted(item.entries)))
+            cents(item.ledger, cur), sorted(item.entries)))
     # Open items in the functional currency: a foreign document at what its lines carry,
     # less its difference at the closing rate, so the causes add up to the difference.
     subledger_total = sum((t.subledger if t.currency == cur

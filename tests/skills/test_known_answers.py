@@ -114,6 +114,21 @@ def test_reports_nothing_that_was_not_seeded(group_close, group_skill):
     assert not unexpected, f"{group}: {unexpected[:10]}"
 
 
+@pytest.mark.parametrize("group", GROUPS)
+def test_every_amount_is_in_its_currencys_minor_unit(group_close, group):
+    """A yen amount has no decimals and a dollar amount two, whatever the skill computed
+    on the way (a product of rates, a DECIMAL(38,4) sum): 873219, not 873219.0000."""
+    from close.money import minor_unit
+
+    outcome, _ = group_close(group)
+    currency = {e.id: e.functional_currency for e in outcome.entities}
+    wrong = [f"{r.skill_id} {r.entity_id}: {f.amount} ({f.message[:80]})"
+             for r in outcome.results for f in r.findings if f.amount is not None
+             and f.amount.as_tuple().exponent != minor_unit(
+                 currency.get(r.entity_id, outcome.pack.reporting_currency)).as_tuple().exponent]
+    assert not wrong, f"{group}: {wrong}"
+
+
 @pytest.mark.parametrize("group_skill", [(g, s) for g in GROUPS for s in seeded_ids(g)], ids=_ids)
 def test_passes_an_entity_where_nothing_is_seeded(group_close, group_skill):
     group, skill_id = group_skill
