@@ -11,8 +11,12 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> "typer.Exit":
-    """Print `close: error: ...` on stderr and stop with `code` (2 = usage or bad pack)."""
-    typer.echo(f"close: error: {message}", err=True)
+    """Print `close: error: ...` on stderr and stop with `code` (2 = usage or bad pack).
+    Messages often quote pack text (a ref, a name): controls are shown escaped and the
+    message kept to one line."""
+    from close.cli.safe_text import safe_text
+
+    typer.echo(f"close: error: {safe_text(' '.join(str(message).splitlines()))}", err=True)
     raise typer.Exit(code)
 
 
@@ -36,8 +40,10 @@ def open_pack_or_fail(pack: Path | None, workspace: Path | None = None):
         con, info = open_pack(path, workspace)
     except PackError as exc:
         problems = list(exc.problems)
+        from close.cli.safe_text import safe_text
+
         for problem in problems[:50]:
-            typer.echo(f"close: error: {problem}", err=True)
+            typer.echo(f"close: error: {safe_text(problem)}", err=True)
         if len(problems) > 50:
             typer.echo(f"close: error: ... and {len(problems) - 50} more; `close validate --pack {path}` lists all", err=True)
         raise typer.Exit(EXIT_USAGE)

@@ -83,3 +83,13 @@ def test_review_list_show_and_audit_log_show_hostile_text(hostile_store):
         assert shown.exit_code == 0 and SHOWN in shown.stdout
     log = invoke("audit", "log", "--workspace", hostile_store)
     assert log.exit_code == 0 and f"text={SHOWN}" in log.stdout
+
+
+def test_error_lines_quoting_pack_text_stay_one_safe_line(tmp_path):
+    """`close: error:` messages quote what the user gave (a ref, an item id): shown, not
+    obeyed, and on one line."""
+    result = invoke("ref", "journal_lines:\x1b]0;pwned\x07\nsecond line", "--pack",
+                    str(write_minipack(tmp_path / "pack")), "--workspace", str(tmp_path / "ws"))
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code != 0 and len(lines) == 1 and lines[0].startswith("close: error: ")
+    assert "\\x1b]0;pwned\\x07" in lines[0]
