@@ -271,7 +271,9 @@ def books_sha256(pack_path: str) -> str | None:
 
 
 def _done(result: dict, message: str, as_json: bool) -> None:
+    from close.cli.safe_text import safe_text
+
     if as_json:
         print_json(result)
     else:
-        typer.echo(message)
+        typer.echo(safe_text(message))

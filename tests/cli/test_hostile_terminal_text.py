@@ -85,11 +85,12 @@ def test_review_list_show_and_audit_log_show_hostile_text(hostile_store):
     assert log.exit_code == 0 and f"text={SHOWN}" in log.stdout
 
 
-def test_error_lines_quoting_pack_text_stay_one_safe_line(tmp_path):
-    """`close: error:` messages quote what the user gave (a ref, an item id): shown, not
-    obeyed, and on one line."""
-    result = invoke("ref", "journal_lines:\x1b]0;pwned\x07\nsecond line", "--pack",
-                    str(write_minipack(tmp_path / "pack")), "--workspace", str(tmp_path / "ws"))
-    lines = result.stderr.strip().splitlines()
-    assert result.exit_code != 0 and len(lines) == 1 and lines[0].startswith("close: error: ")
-    assert "\\x1b]0;pwned\\x07" in lines[0]
+def test_acting_names_and_error_lines_are_shown_not_obeyed(hostile_store):
+    """A name given with --as, or recorded in the store, comes back in confirmations and
+    in `close: error:` lines (one line each): shown escaped."""
+    name = "bob\x1b]0;pwned\x07"
+    done = invoke("review", "approve", "R-0002", "--as", name, "--workspace", hostile_store)
+    assert done.exit_code == 0 and done.stdout.strip().endswith("as bob\\x1b]0;pwned\\x07")
+    again = invoke("review", "approve", "R-0002", "--as", "dan", "--workspace", hostile_store)
+    lines = again.stderr.strip().splitlines()
+    assert again.exit_code == 1 and len(lines) == 1 and "already approved by bob\\x1b]0;pwned" in lines[0]
