@@ -149,6 +149,10 @@ class Result:
     summary: str = ""
     metrics: dict = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # In-run hand-off to the skills that declare `depends=` on this one (e.g. the bank
+    # matching recon.bank computed once, read by recon.bank_unmatched_aging). Never
+    # written to results.json and not part of a result's identity.
+    shared: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self):
         if self.status not in STATUSES:
@@ -271,7 +275,8 @@ class Context:
         value = self.params[name]
         return self.materiality if value is MATERIALITY else value
 
-    def result(self, findings=(), metrics=None, summary: str = "") -> Result:
+    def result(self, findings=(), metrics=None, summary: str = "", shared=None) -> Result:
+        """shared: what dependent skills read from this result in the same run."""
         findings = list(findings)
         return Result(
             skill_id=self.skill.id,
@@ -280,6 +285,7 @@ class Context:
             summary=summary,
             metrics=dict(metrics or {}),
             findings=findings,
+            shared=dict(shared or {}),
         )
 
     def skip(self, reason: str) -> Result:
