@@ -1,6 +1,6 @@
 """A close's outputs appear whole, together, or not at all.
 
-Each output (results.json, report.html, report.md, report.xlsx) is first written to a
+Each output (results.json, findings.csv, report.html, report.md, report.xlsx) is first written to a
 temporary file in the output folder, then renamed over its final name (os.replace is
 atomic on one file system), results.json last: a close killed mid-write, or stopped by
 a full disk, leaves the previous outputs exactly as they were and, at worst, a
@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from close.results import dumps
+from close.results import FINDINGS_FILE, dumps, jsonable
 
 SUFFIX = ".tmp"
 
@@ -28,6 +28,37 @@ def stage_results(doc: dict, out_dir: Path) -> tuple[Path, Path]:
     try:
         with open(temp, "w", encoding="utf-8") as fh:
             fh.write(dumps(doc))
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        discard([(temp, final)])
+        raise
+    return temp, final
+
+
+FINDINGS_COLUMNS = ("skill_id", "entity_id", "rank", "severity", "amount", "currency", "message", "refs")
+
+
+def stage_findings(outcome, out_dir: Path) -> tuple[Path, Path]:
+    """Every finding of the run, one CSV row each (refs separated by spaces), in the
+    results' order and each result's ranking: the complete list that results.json and
+    the reports cut at FINDINGS_PER_RESULT per result, for a reviewer to filter. Written
+    row by row from the results, so a month with a million findings costs no second copy."""
+    import csv
+
+    final = Path(out_dir) / FINDINGS_FILE
+    temp = staging_path(final)
+    currency = {e.id: e.functional_currency for e in outcome.entities}
+    try:
+        with open(temp, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(FINDINGS_COLUMNS)
+            for r in outcome.results:
+                cur = currency.get(r.entity_id, outcome.pack.reporting_currency)
+                for rank, f in enumerate(r.findings, start=1):
+                    writer.writerow((r.skill_id, r.entity_id or "", rank, f.severity,
+                                     "" if f.amount is None else jsonable(f.amount), cur,
+                                     f.message, " ".join(f.refs)))
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException:

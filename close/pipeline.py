@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from close import narrative, outputs, report, review
-from close.results import outcome_to_dict
+from close.results import FINDINGS_PER_RESULT, outcome_to_dict
 from close.runner import UsageError, run_close
 
 
@@ -31,7 +31,7 @@ class CloseRun:
 def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out_dir: Path,
               user: str, entity_ids=None, skill_patterns=None, model=None, batch=False,
               progress=None, on_start=None, reopen_reason: str | None = None,
-              controllers=()) -> CloseRun:
+              controllers=(), findings_limit: int | None = FINDINGS_PER_RESULT) -> CloseRun:
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir} is a file, not a folder: name a folder for the outputs")
@@ -39,7 +39,7 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
                             controllers=controllers, pack_path=pack_path, out_dir=out_dir)
     outcome = run_close(con, pack, month, entity_ids=entity_ids, skill_patterns=skill_patterns,
                         config=config, progress=progress, on_start=on_start)
-    doc = outcome_to_dict(outcome)
+    doc = outcome_to_dict(outcome, findings_limit=findings_limit)
     doc.update(narrative.draft(outcome, doc, config, model=model, batch=batch))
     out_dir.mkdir(parents=True, exist_ok=True)
     outputs.remove_leftovers(out_dir)
@@ -49,6 +49,7 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
                                pack_path=Path(pack_path).resolve(),
                                out_dir=out_dir.resolve()) as review_state:
             staged += report.stage_reports(doc, out_dir, review_state=review_state)
+            staged.append(outputs.stage_findings(outcome, out_dir))
             staged.append(outputs.stage_results(doc, out_dir))
     except BaseException:
         outputs.discard(staged)

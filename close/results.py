@@ -2,6 +2,12 @@
 
 Money travels as decimal strings, never numbers, and nothing time-dependent goes in, so
 the same pack and month give the same bytes every run.
+
+A result lists at most FINDINGS_PER_RESULT findings, the first in its ranking (severity,
+then amount): books exported twice can raise a hundred thousand duplicates, and no
+reader of results.json, the reports or the review queue needs them all inline. The rest
+are counted and totalled in `findings_omitted`; the complete list is the findings file
+written beside results.json (close.outputs, findings.csv).
 """
 from __future__ import annotations
 
@@ -37,24 +43,53 @@ def finding_to_dict(finding: Finding) -> dict:
     }
 
 
-def result_to_dict(result: Result) -> dict:
-    return {
+FINDINGS_PER_RESULT = 50
+FINDINGS_FILE = "findings.csv"
+SEVERITY_ORDER = ("high", "medium", "low")
+
+
+def result_to_dict(result: Result, findings_limit: int | None = FINDINGS_PER_RESULT) -> dict:
+    """The result as results.json has it; findings beyond `findings_limit` (None: no
+    limit) are counted, not listed."""
+    shown = result.findings if findings_limit is None else result.findings[:findings_limit]
+    doc = {
         "id": result.skill_id,
         "entity_id": result.entity_id,
         "status": result.status,
         "summary": result.summary,
         "metrics": jsonable(result.metrics),
-        "findings": [finding_to_dict(f) for f in result.findings],
+        "findings": [finding_to_dict(f) for f in shown],
     }
+    if len(shown) < len(result.findings):
+        doc["findings_omitted"] = omitted(result.findings[len(shown):])
+    return doc
 
 
-def outcome_to_dict(outcome, extra: dict | None = None) -> dict:
+def omitted(findings) -> dict:
+    """Count, amount and severities of the findings a result does not list."""
+    by_severity = {s: 0 for s in SEVERITY_ORDER}
+    amount = Decimal(0)
+    for f in findings:
+        by_severity[f.severity] += 1
+        if f.amount is not None:
+            amount += f.amount
+    return {"count": len(findings), "amount": jsonable(amount), "by_severity": by_severity,
+            "listed_in": FINDINGS_FILE}
+
+
+def findings_count(result: dict) -> int:
+    """All findings of a result dict, listed or not."""
+    return len(result.get("findings") or []) + int((result.get("findings_omitted") or {}).get("count", 0))
+
+
+def outcome_to_dict(outcome, extra: dict | None = None,
+                    findings_limit: int | None = FINDINGS_PER_RESULT) -> dict:
     doc = {
         "month": str(outcome.month),
         "pack": {"name": outcome.pack.name, "sha256": outcome.pack.sha256},
         "entities": [e.id for e in outcome.entities],
         "scope": {"complete": outcome.complete},
-        "skills": [result_to_dict(r) for r in outcome.results],
+        "skills": [result_to_dict(r, findings_limit) for r in outcome.results],
     }
     doc.update(jsonable(extra or {}))
     return doc

@@ -13,7 +13,7 @@ from rich.table import Table
 from close.cli.common import EXIT_FAILED, EXIT_OK, fail, open_pack_or_fail, parse_month_or_fail, print_json
 from close.config import ConfigError, load_config, review_controllers
 from close.narrative.settings import load_settings as load_narrative_settings
-from close.results import status_counts
+from close.results import FINDINGS_PER_RESULT, status_counts
 from close.review import ReviewError
 from close.runner import UsageError
 from close.workspace import current_user, workspace_for
@@ -37,6 +37,7 @@ def run(
     reopen: bool = typer.Option(False, "--reopen", help="Re-run a signed-off month (needs --reason)."),
     reason: Optional[str] = typer.Option(None, "--reason", help="Why a signed-off month is reopened."),
     as_user: Optional[str] = typer.Option(None, "--as", help="Who runs the close (else CLOSE_USER, else login)."),
+    findings_per_result: int = typer.Option(FINDINGS_PER_RESULT, "--findings-per-result", min=1, help="Findings listed per skill result in results.json and the reports; all of them go to findings.csv."),
 ) -> None:
     """Run every skill for the month, draft the review, write results.json and the reports."""
     from close.pipeline import run_month
@@ -72,7 +73,7 @@ def run(
                 month=period, config=config, out_dir=out_dir, user=current_user(as_user),
                 entity_ids=entity, skill_patterns=skills, model=model, batch=batch,
                 progress=tick, on_start=start, reopen_reason=reason if reopen else None,
-                controllers=controllers)
+                controllers=controllers, findings_limit=findings_per_result)
     except (UsageError, ConfigError, ReviewError) as exc:
         fail(str(exc))
     except OSError as exc:

@@ -18,6 +18,7 @@ from close.report.review_view import ReviewView, review_view
 from close.report.rows import (EntityInfo, EntityStatements, ExceptionRow, Grid, Kpi, SkillRow,
                                status_grid)
 from close.report.tables import Table, is_row_list, scalar_metrics, table_from_rows
+from close.results import findings_count
 
 STATUSES = ("pass", "exceptions", "skipped", "error")
 SEVERITIES = ("high", "medium", "low")
@@ -100,6 +101,12 @@ class Report:
         return sum(self.severity_counts.values())
 
     @property
+    def unlisted(self) -> int:
+        """Findings counted but not listed (results cut at FINDINGS_PER_RESULT, the
+        exceptions list at its length): all of them are in findings.csv."""
+        return max(0, self.total_findings - len(self.exceptions))
+
+    @property
     def narrative_sections(self) -> list[NarrativeSection]:
         return ordered(self.narrative) if self.narrative else []
 
@@ -168,12 +175,17 @@ def _skill_row(result: dict, entities: dict[str, EntityInfo], review: ReviewView
     entity = entities.get(entity_id) if entity_id else None
     key_label, key_value = _key_figure(metrics)
     findings = result.get("findings") or []
+    rest = result.get("findings_omitted") or {}
+    listed_amount = _amount_total(findings)
+    rest_amount = to_decimal(rest.get("amount")) if rest else None
+    if rest_amount is not None:
+        listed_amount = (listed_amount or Decimal(0)) + rest_amount
     return SkillRow(
         skill_id=result["id"], title=title_of(result["id"]), entity_id=entity_id,
         entity_label=entity.label if entity else (entity_id or "Group"),
         currency=(entity.currency if entity else reporting_currency) or "",
         status=str(result.get("status", "")), summary=str(result.get("summary") or ""),
-        findings=len(findings), findings_amount=_amount_total(findings),
+        findings=findings_count(result), findings_amount=listed_amount,
         key_label=key_label.replace("_", " "), key_value=key_value,
         review=review.for_skill(result["id"], entity_id),
     )
@@ -373,6 +385,8 @@ def build_report(doc: dict, review_state=None) -> Report:
             continue
         for f in r.get("findings") or []:
             severity_counts[f.get("severity")] = severity_counts.get(f.get("severity"), 0) + 1
+        for severity, n in ((r.get("findings_omitted") or {}).get("by_severity") or {}).items():
+            severity_counts[severity] = severity_counts.get(severity, 0) + int(n)
 
     series = [row for row in mfr_metrics.get("series") or [] if isinstance(row, dict)]
     charts = [bar_chart(series_points(series, key), title=f"Group {label.lower()} by month, {reporting}",

@@ -7,13 +7,17 @@ and ranks them: high before medium before low, then the larger amount first. The
 list, with each finding's skill, entity, amount in its own currency, refs and message,
 is the skill's metrics; the findings themselves stay with the skills that raised them,
 so nothing is counted twice. Skills of the close area are left out: they restate others.
+The counts and totals cover every finding; the list itself stops at `listed` rows (a
+month with duplicates everywhere has a hundred thousand findings, and the report and
+the review show this list), with the rest counted in `ranked_omitted`: the findings file
+beside results.json has them all.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
 from close.money import ZERO, cents
-from close.skill import Skill
+from close.skill import Int, Skill
 
 SEVERITIES = ("high", "medium", "low")
 SUMMARISING_AREA = "close"
@@ -82,8 +86,13 @@ def run(ctx):
         "by_severity": by_severity,
         "by_area": tally(ranked, "area"),
         "by_entity": tally(ranked, "entity_id"),
-        "ranked": ranked,
+        "ranked": ranked[:ctx.params["listed"]],
     }
+    rest = ranked[ctx.params["listed"]:]
+    if rest:
+        metrics["ranked_omitted"] = {
+            "count": len(rest),
+            "amount_reporting": sum((r["amount_reporting"] or ZERO for r in rest), ZERO)}
     if ranked:
         top = ranked[0]
         summary = (f"{len(ranked)} findings across the close ({by_severity['high']['count']} high, "
@@ -105,10 +114,12 @@ SKILL = Skill(
         "entity's currency and in the reporting currency at the month's closing rate, refs "
         "and message. Ranked by severity (high, medium, low), then by the reporting-currency "
         "amount, largest first. Counts and totals by severity, area and entity. The list is "
-        "in metrics['ranked']; the skill raises no findings of its own, so exceptions are "
-        "counted once, on the skills that found them."
+        "in metrics['ranked'] (the first `listed` rows; the rest counted and totalled in "
+        "metrics['ranked_omitted']); the skill raises no findings of its own, so exceptions "
+        "are counted once, on the skills that found them."
     ),
     needs=("entities", "fx_rates"),
+    params={"listed": Int(250, "ranked findings listed; counts and totals cover them all")},
     group=True,
     run=run,
 )
