@@ -12,6 +12,7 @@ renamed into place, results.json last (close.outputs).
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class CloseRun:
     doc: dict
     review_state: dict | None
     files: list[Path]
+    stages: dict     # wall seconds per stage, for --profile
 
 
 def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out_dir: Path,
@@ -37,10 +39,15 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
         raise UsageError(f"--out {out_dir} is a file, not a folder: name a folder for the outputs")
     review.check_month_open(workspace, str(month), user=user, reopen_reason=reopen_reason,
                             controllers=controllers, pack_path=pack_path, out_dir=out_dir)
+    clock = time.perf_counter()
     outcome = run_close(con, pack, month, entity_ids=entity_ids, skill_patterns=skill_patterns,
                         config=config, progress=progress, on_start=on_start)
     doc = outcome_to_dict(outcome, findings_limit=findings_limit)
+    stages = {"skills": time.perf_counter() - clock}
+    clock = time.perf_counter()
     doc.update(narrative.draft(outcome, doc, config, model=model, batch=batch))
+    stages["narrative"] = time.perf_counter() - clock
+    clock = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     outputs.remove_leftovers(out_dir)
     staged: list = []
@@ -55,4 +62,5 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
         outputs.discard(staged)
         raise
     reports = outputs.publish(staged)
-    return CloseRun(outcome, doc, review_state, [reports[-1], *reports[:-1]])
+    stages["review queue and outputs"] = time.perf_counter() - clock
+    return CloseRun(outcome, doc, review_state, [reports[-1], *reports[:-1]], stages)

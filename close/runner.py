@@ -8,6 +8,7 @@ tables are absent is `skipped`, one that raises is `error`, and the close goes o
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,6 +34,18 @@ class RunOutcome:
     results: list[Result] = field(default_factory=list)
     # every registered skill on every entity: only such a close can be signed off
     complete: bool = False
+    # wall seconds per (skill id, entity id): for `close run --profile`, never in results.json
+    seconds: dict = field(default_factory=dict)
+
+    def slowest(self, n: int = 10) -> list[tuple[str, float, int]]:
+        """(skill id, seconds summed over entities, results) of the n slowest skills."""
+        total: dict[str, list] = {}
+        for (skill_id, _), secs in self.seconds.items():
+            entry = total.setdefault(skill_id, [0.0, 0])
+            entry[0] += secs
+            entry[1] += 1
+        ranked = sorted(total.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        return [(skill_id, secs, count) for skill_id, (secs, count) in ranked[:n]]
 
     def result(self, skill_id: str, entity_id: str | None) -> Result | None:
         for r in self.results:
@@ -160,10 +173,12 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
             done: dict[str, Result] = {}
             for skill in per_entity:
                 deps = {d: done.get(d) for d in skill.depends}
+                started = time.perf_counter()
                 result = run_skill(skill, con=cursor, pack=pack, month=month, entity=entity,
                                    params=params_by[(skill.id, entity.id)], deps=deps, fx=fx,
                                    entities=entities)
                 done[skill.id] = result
+                outcome.seconds[(skill.id, entity.id)] = time.perf_counter() - started
                 if progress:
                     with lock:
                         progress(skill.id, entity.id)
@@ -184,10 +199,12 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
                 deps[dep_id] = group_done[dep_id]
             else:
                 deps[dep_id] = [r for r in results if r.skill_id == dep_id]
+        started = time.perf_counter()
         result = run_skill(skill, con=con, pack=pack, month=month, entity=None,
                            params=params_by[(skill.id, None)], deps=deps, fx=fx, entities=entities,
                            run_results=results)
         group_done[skill.id] = result
+        outcome.seconds[(skill.id, None)] = time.perf_counter() - started
         results.append(result)
         if progress:
             progress(skill.id, None)

@@ -37,6 +37,7 @@ def run(
     reopen: bool = typer.Option(False, "--reopen", help="Re-run a signed-off month (needs --reason)."),
     reason: Optional[str] = typer.Option(None, "--reason", help="Why a signed-off month is reopened."),
     as_user: Optional[str] = typer.Option(None, "--as", help="Who runs the close (else CLOSE_USER, else login)."),
+    profile: bool = typer.Option(False, "--profile", help="Print each stage's and the slowest skills' wall time on stderr."),
     findings_per_result: int = typer.Option(FINDINGS_PER_RESULT, "--findings-per-result", min=1, help="Findings listed per skill result in results.json and the reports; all of them go to findings.csv."),
 ) -> None:
     """Run every skill for the month, draft the review, write results.json and the reports."""
@@ -83,6 +84,8 @@ def run(
         con.close()
 
     results = outcome.outcome.results
+    if profile:
+        _print_profile(outcome)
     if as_json:
         print_json(outcome.doc)
     else:
@@ -93,6 +96,21 @@ def run(
     if fail_on == "exceptions" and counts["exceptions"]:
         raise typer.Exit(EXIT_FAILED)
     raise typer.Exit(EXIT_OK)
+
+
+def _print_profile(run, slowest: int = 10) -> None:
+    """Wall time per stage and the slowest skills (summed over entities), on stderr so
+    that --json output stays parseable. Times differ run to run: never in results.json."""
+    err = Console(stderr=True)
+    table = Table(title="Where the close spent its time (wall seconds)")
+    table.add_column("stage or skill")
+    table.add_column("seconds", justify="right")
+    table.add_column("results", justify="right")
+    for stage, secs in run.stages.items():
+        table.add_row(stage, f"{secs:.2f}", "")
+    for skill_id, secs, count in run.outcome.slowest(slowest):
+        table.add_row(f"  {skill_id}", f"{secs:.2f}", str(count))
+    err.print(table)
 
 
 class _NoProgress:

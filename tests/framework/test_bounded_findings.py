@@ -61,3 +61,17 @@ def test_a_close_writes_every_finding_to_the_findings_file(tmp_path):
     unlisted = summary["metrics"]["count"] - 2
     assert f"the other {unlisted} are listed in findings.csv" in (out / "report.md").read_text()
     assert f"the other {unlisted} are counted in the totals above" in (out / "report.html").read_text()
+
+
+def test_profile_prints_stages_and_slowest_skills_on_stderr(tmp_path):
+    pack = write_minipack(tmp_path / "pack")
+    result = CliRunner().invoke(app, ["run", "--month", "2026-05", "--pack", str(pack), "--workspace",
+                                      str(tmp_path / "ws"), "--out", str(tmp_path / "out"),
+                                      "--as", "ana", "--json", "--profile"])
+    assert result.exit_code == 0, result.stderr
+    json.loads(result.stdout)                  # --json output untouched
+    for stage in ("skills", "narrative", "review queue and outputs"):
+        assert stage in result.stderr
+    assert result.stderr.count("  je.") + result.stderr.count("  recon.") + \
+        result.stderr.count("  tax.") + result.stderr.count("  stmt.") + \
+        result.stderr.count("  flux.") + result.stderr.count("  close.") == 10
