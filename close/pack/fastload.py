@@ -4,7 +4,8 @@ A clean pack is the common case and the one that must be fast at ten million lin
 so load_pack first tries this path: each table's rows go straight from the reader
 into the typed, keyed table, with every row check of checks.py fused into the same
 scan as a guard that raises on the first offending row. Duplicate keys are refused
-by the PRIMARY KEY itself; references are checked afterwards on the loaded tables.
+by the PRIMARY KEY itself; amount limits (limits.py) are one aggregate per loaded
+table, and references are checked afterwards on the loaded tables.
 Any failure just means "not clean": the caller then runs the full validation, which
 finds and words every problem. Both paths use the same check conditions, so they
 accept exactly the same packs.
@@ -14,7 +15,8 @@ from __future__ import annotations
 import duckdb
 
 from .build import add_key_sql, cast_sql, create_sql, primary_key
-from .checks import absent_ref_problems, duplicate_keys, q, table_checks
+from .checks import absent_ref_problems, control_guard, duplicate_keys, q, table_checks
+from .limits import over_limit
 from .pack_toml import PackSettings, check_settings
 from .reader import source_query
 from .schema import TABLES
@@ -52,6 +54,7 @@ def _load_table(con, spec, source, workbook) -> StagedTable:
         raise NotClean(f"{spec.name}: header")
     view = StagedTable(spec, query.label, query.present, query.line_offset, db="main")
     row_checks = [c for c in table_checks(view, {}) if c.cls != "ref"]
+    control_guard(row_checks)
     params = dict(query.params)
     for check in row_checks:
         params.update(check.params)
@@ -68,6 +71,8 @@ def _load_table(con, spec, source, workbook) -> StagedTable:
             con.execute(add_key_sql(spec))
     except duckdb.Error as exc:
         raise NotClean(f"{spec.name}: {exc}") from exc
+    if over_limit(con, view):
+        raise NotClean(f"{spec.name}: amounts over the limit")
     return view
 
 

@@ -4,11 +4,15 @@ The database is built in a temporary file beside the target and moved over it wi
 os.replace only when the whole pack has passed every check, so a failed load leaves
 the previous database exactly as it was (principle 7: no half-written state).
 open_pack keeps the database in a workspace and rebuilds it only when the pack's
-sha256 changed, so repeated runs on the same books skip the load.
+sha256 changed, so repeated runs on the same books skip the load. The temporary files
+of a load are named after its process id, so a load that was killed leaves files the
+next one can recognise as abandoned and remove (remove_leftovers).
 """
 from __future__ import annotations
 
 import os
+import re
+import shutil
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -42,6 +46,7 @@ def load_pack(pack_path, db_path) -> PackInfo:
     sources = locate(pack_path)
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(db_path)
     tag = f".{db_path.name}.{os.getpid()}"
     building = db_path.with_name(f"{tag}.building")
     temp_dir = db_path.with_name(f"{tag}.tmp")
@@ -99,6 +104,8 @@ def open_pack(pack_path, workspace=None) -> tuple[duckdb.DuckDBPyConnection, Pac
     if info is None or info.sha256 != sha:
         load_pack(sources.path, db_path)
         info = _stored_info(db_path, sources.path)
+    else:
+        remove_leftovers(db_path)
     con = duckdb.connect(str(db_path), read_only=True)
     con.execute("SET TimeZone = 'UTC'")
     return con, info
@@ -131,6 +138,38 @@ def _remove(*paths: Path) -> None:
 
 
 def _remove_dir(path: Path) -> None:
-    import shutil
-
     shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_leftovers(db_path: Path) -> None:
+    """Remove what killed loads left beside `db_path`: `.<db>.<pid>.building` and its
+    WAL, the `.tmp` spill folder, the `.check` and `.check.stage` databases. Only those
+    of a process that no longer runs: two loads may share a workspace, and the files of
+    one still running are its work in progress."""
+    if os.name != "posix":
+        return  # os.kill(pid, 0) is not a liveness probe on Windows: it would end the process
+    pattern = re.compile(rf"\.{re.escape(db_path.name)}\.([0-9]+)\.(?:building|tmp|check)(?:\.stage)?(?:\.wal)?")
+    try:
+        entries = list(db_path.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match is None or _running(int(match.group(1))):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            _remove_dir(entry)
+        else:
+            entry.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True  # another user's process, or a pid we cannot ask about: keep its files
+    return True

@@ -7,6 +7,7 @@ Values are checked as strictly as table cells: materiality is money, so a TOML f
 """
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
@@ -15,9 +16,10 @@ from pathlib import Path
 
 from .codes import currency_codes
 from .problems import PackError, Problem
-from .sources import PACK_SHEET, PackSources, locate
+from .sources import PACK_SHEET, PackSources, entry_problem, locate
 
 MONEY_RE = re.compile(r"-?[0-9]{1,16}(\.[0-9]{1,2})?")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # checks.CONTROL_CHARS: the name heads reports
 DEFAULT_FISCAL_YEAR_START_MONTH = 1
 
 
@@ -50,8 +52,11 @@ def check_settings(sources: PackSources) -> tuple[PackSettings | None, list[Prob
 
 
 def _read_toml(path: Path):
-    if not path.is_file():
+    if not os.path.lexists(path):
         return {}, {}, [Problem("pack.toml", None, None, None, "is missing: a pack needs its name and reporting currency")]
+    problem = entry_problem(path, path.parent)
+    if problem is not None:
+        return {}, {}, [Problem("pack.toml", None, None, None, problem)]
     text = path.read_text(encoding="utf-8")
     try:
         raw = tomllib.loads(text)
@@ -104,6 +109,8 @@ def _settings(raw: dict, lines: dict, label: str) -> tuple[PackSettings | None, 
     if not isinstance(name, str) or not name.strip():
         bad("name", None if name is None else name, "is missing: give the pack a name" if name is None
             else "must be a non-blank string")
+    elif m := CONTROL_RE.search(name):
+        bad("name", name, f"contains a control character (U+{ord(m.group()):04X}); remove it")
     currency = raw.get("reporting_currency")
     if currency is None:
         bad("reporting_currency", None, "is missing: give the ISO 4217 currency the group reports in")

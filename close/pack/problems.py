@@ -6,6 +6,7 @@ is not a date (YYYY-MM-DD)`: a controller can open the file at that line and fix
 """
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 _MAX_SHOWN = 80  # a pasted paragraph in a description cell should not flood the terminal
@@ -41,10 +42,16 @@ class Problem:
         return {**asdict(self), "text": str(self)}
 
 
+# Shown escaped, so a value never moves the cursor or recolours the terminal it is
+# printed on: newline, carriage return and the control characters checks.py refuses.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_ESCAPES = {"\n": "\\n"}  # the others as \x0d, \x1b: the form close.cli.safe_text shows
+
+
 def _quote(value: str) -> str:
     if len(value) > _MAX_SHOWN:
         value = value[: _MAX_SHOWN - 3] + "..."
-    return "'" + value.replace("\n", "\\n") + "'"
+    return "'" + _UNPRINTABLE.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}"), value) + "'"
 
 
 class PackError(Exception):

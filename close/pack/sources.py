@@ -1,12 +1,17 @@
 """Where a pack's tables live: a folder of .csv/.parquet files, or one .xlsx workbook.
 
 Finding the files is separate from reading them so the loader, the validator and the
-digest all agree on which files make up a pack (and therefore on its sha256).
+digest all agree on which files make up a pack (and therefore on its sha256). A pack's
+files are regular files in its folder: a link to a file elsewhere would make the books
+depend on something outside the pack (and outside its sha256's meaning), and a folder,
+named pipe or device named like a table is reported as what it is, never opened.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import os
+import stat
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import NotAPack, Problem
@@ -38,6 +43,9 @@ class PackSources:
     kind: str  # "folder" or "xlsx"
     tables: dict[str, TableSource]
     problems: tuple[Problem, ...]  # e.g. both journal_lines.csv and .parquet present
+    # table -> file name, for a table whose only entry is not a file the pack may read
+    # (a folder, a FIFO, a link outside the pack): reported in `problems`, not "missing".
+    unusable: dict[str, str] = field(default_factory=dict)
 
     @property
     def content_files(self) -> list[Path]:
@@ -46,7 +54,7 @@ class PackSources:
             return [self.path]
         files = [s.path for s in self.tables.values()]
         toml = self.path / "pack.toml"
-        if toml.is_file():
+        if toml.is_file() and entry_problem(toml, self.path) is None:
             files.append(toml)
         return files
 
@@ -70,20 +78,55 @@ def locate(pack_path) -> PackSources:
     return _locate_folder(path)
 
 
+def entry_problem(path: Path, root: Path) -> str | None:
+    """Why the entry at `path` (which exists, perhaps as a dangling link) cannot be read
+    as one of the pack's files, or None for a regular file, or a link to one inside the
+    pack folder `root` (resolved). Only stat, never open: opening a named pipe would
+    block until something writes to it."""
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not target.is_relative_to(root):
+            return f"is a link to {target}, outside the pack: copy the file into the pack"
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return f"is a link to {os.readlink(path)}, which does not exist"
+    except OSError as exc:  # a link loop, a permission refused on the way
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISREG(mode):
+        return None
+    for test, kind in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                       (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return f"is {kind}, not a file"
+    return "is not a regular file"
+
+
 def _locate_folder(path: Path) -> PackSources:
     tables: dict[str, TableSource] = {}
     problems: list[Problem] = []
+    unusable: dict[str, str] = {}
     for spec in TABLES:
-        found = [path / f"{spec.name}{sfx}" for sfx in TABLE_SUFFIXES if (path / f"{spec.name}{sfx}").is_file()]
+        found = []
+        for entry in (path / f"{spec.name}{sfx}" for sfx in TABLE_SUFFIXES):
+            if not os.path.lexists(entry):
+                continue
+            problem = entry_problem(entry, path)
+            if problem is None:
+                found.append(entry)
+            else:
+                problems.append(Problem(entry.name, None, None, None, problem))
+                unusable.setdefault(spec.name, entry.name)
         if len(found) > 1:
             problems.append(Problem(found[1].name, None, None, None,
                                     f"and {found[0].name} are both present: keep one of them"))
         if found:
             tables[spec.name] = TableSource(spec.name, found[0], found[0].suffix[1:])
-    if not tables and not (path / "pack.toml").is_file():
+            unusable.pop(spec.name, None)
+    if not tables and not unusable and not os.path.lexists(path / "pack.toml"):
         raise NotAPack([Problem(str(path), None, None, None,
                                 "is not a ledger pack: it has no pack.toml and no table files")])
-    return PackSources(path, "folder", tables, tuple(problems))
+    return PackSources(path, "folder", tables, tuple(problems), unusable)
 
 
 def _locate_workbook(path: Path) -> PackSources:

@@ -1,10 +1,11 @@
 """validate_pack: every structural problem of a pack, without building anything.
 
 Structural problems are the ones that stop the books from being read exactly:
-malformed values, blank required values, unknown references, duplicate keys, missing
-files and columns. Data-quality questions (an unbalanced entry, a missing FX rate, a
-posting to an inactive account) are not here: the pack loads and the close's skills
-report them as findings.
+malformed values, blank required values, control characters in text, unknown
+references, duplicate keys, amounts too large to add up exactly (limits.py), missing
+files and columns, and entries that are not files of the pack. Data-quality questions
+(an unbalanced entry, a missing FX rate, a posting to an inactive account) are not
+here: the pack loads and the close's skills report them as findings.
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from .checks import absent_ref_problems, duplicate_keys, run_checks
 from .database import connect_for_load
+from .limits import limit_problems
 from .pack_toml import PackSettings, check_settings
 from .problems import Problem
 from .schema import TABLES
@@ -26,11 +28,15 @@ def check_pack(con, sources: PackSources, stage_file: Path) -> tuple[PackSetting
     settings, problems = check_settings(sources)
     con.execute(f"ATTACH $f AS {STAGE}", {"f": str(stage_file)})
     staged, stage_problems = stage_all(con, sources)
-    in_pack = {**{name: None for name in sources.tables}, **staged}  # None: unreadable
+    # None: unreadable (or not a file of the pack), so references to it are not judged
+    in_pack = {**{name: None for name in [*sources.tables, *sources.unusable]}, **staged}
     by_file: dict[str, list[Problem]] = {}
     for problem in stage_problems:
         by_file.setdefault(problem.file, []).append(problem)
     for spec in TABLES:
+        if spec.name in sources.unusable:  # a folder, a FIFO, a link outside the pack: said as such
+            problems.extend(by_file.pop(sources.unusable[spec.name], []))
+            continue
         if spec.name not in sources.tables:
             if spec.required:
                 problems.append(Problem(sources.label(spec.name), None, None, None, "is missing (a required table)"))
@@ -41,6 +47,7 @@ def check_pack(con, sources: PackSources, stage_file: Path) -> tuple[PackSetting
             found += absent_ref_problems(table, in_pack, con)
             found += run_checks(con, table, in_pack)
             found += duplicate_keys(con, table)
+            found += limit_problems(con, table)
         problems.extend(in_file_order(found, spec.column_names))
     for rest in by_file.values():  # e.g. a .parquet beside a .csv of the same table
         problems.extend(rest)
