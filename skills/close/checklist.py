@@ -20,6 +20,9 @@ from close.skill import Finding, Skill
 
 STATUSES = ("pass", "exceptions", "skipped", "error")
 SELF_AREA = "close"
+# A blocker points at its first refs, not all: the skill's own findings (and findings.csv)
+# list every one, and a month of duplicates would otherwise copy them all here.
+MAX_REFS = 20
 
 
 def installed_skills():
@@ -110,12 +113,16 @@ def run(ctx):
         if high:
             amounts = [f.amount for f in high if f.amount is not None]
             total = sum(amounts, ZERO) if amounts else None
-            refs = tuple(dict.fromkeys(ref for f in high for ref in f.refs))
+            every_ref = tuple(dict.fromkeys(ref for f in high for ref in f.refs))
+            refs = every_ref[:MAX_REFS]
             currency = currency_of.get(entity_id, ctx.pack.reporting_currency)
             detail = (f"{len(high)} high-severity finding(s)"
                       + (f" totalling {total} {currency}" if total is not None else ""))
-            blockers.append({"kind": "high_findings", "skill_id": skill_id, "entity_id": entity_id,
-                             "detail": detail, "amount": total, "refs": list(refs)})
+            blocker = {"kind": "high_findings", "skill_id": skill_id, "entity_id": entity_id,
+                       "detail": detail, "amount": total, "refs": list(refs)}
+            if len(every_ref) > MAX_REFS:
+                blocker["refs_omitted"] = len(every_ref) - MAX_REFS
+            blockers.append(blocker)
             # No amount: it is already on the findings restated here, and a second copy
             # would count it twice wherever findings are added up or ranked.
             findings.append(Finding("high", f"{skill_id} for {where}: {detail}; resolve or "

@@ -80,6 +80,19 @@ def test_high_findings_block_with_their_total_and_refs_but_medium_do_not(install
     assert blocker["kind"] == "high_findings" and blocker["amount"] == Decimal("15.50")
 
 
+def test_a_blocker_points_at_its_first_refs_not_all(installed):
+    """Books exported twice raise thousands of high findings on one result: the blocker
+    and its finding name the first MAX_REFS refs and count the rest."""
+    results = complete_run()
+    results[2] = Result("recon.bank", "UK01", "exceptions", findings=[
+        Finding("high", f"dup {n}", Decimal("1.00"), (f"bank_transactions:BT-{n:05d}",)) for n in range(5000)])
+    result = checklist(results)
+    blocker = result.metrics["blockers"][0]
+    assert len(blocker["refs"]) == checklist_module.MAX_REFS and blocker["refs_omitted"] == 5000 - checklist_module.MAX_REFS
+    assert blocker["amount"] == Decimal("5000.00") and "5000 high-severity finding(s)" in blocker["detail"]
+    assert len(result.findings[0].refs) == checklist_module.MAX_REFS
+
+
 def test_a_skill_outside_the_installed_set_still_counts(installed):
     results = complete_run() + [Result("je.plugin_check", "US01", "error", "boom")]
     result = checklist(results)
