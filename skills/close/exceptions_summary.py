@@ -14,6 +14,7 @@ beside results.json has them all.
 """
 from __future__ import annotations
 
+import heapq
 from decimal import Decimal
 
 from close.money import ZERO, cents
@@ -23,11 +24,11 @@ SEVERITIES = ("high", "medium", "low")
 SUMMARISING_AREA = "close"
 
 
-def collect(ctx) -> list[dict]:
-    """One row per finding of the run's earlier results, amounts in both currencies."""
+def collect(ctx):
+    """One (finding, its result, currency, amount in the reporting currency) per finding of
+    the run's earlier results: light tuples, since a month can hold a million findings."""
     reporting = ctx.pack.reporting_currency
     currency_of = {e.id: e.functional_currency for e in ctx.entities}
-    rows = []
     for result in ctx.run_results:
         if result.skill_id.split(".", 1)[0] == SUMMARISING_AREA:
             continue
@@ -38,64 +39,60 @@ def collect(ctx) -> list[dict]:
             in_reporting = None
             if amount is not None and rate is not None:
                 in_reporting = cents(amount * rate, reporting)
-            rows.append({
-                "severity": finding.severity, "skill_id": result.skill_id,
-                "entity_id": result.entity_id, "currency": currency,
-                "amount": amount, "amount_reporting": in_reporting,
-                "message": finding.message, "refs": list(finding.refs),
-            })
-    return rows
+            yield finding, result, currency, in_reporting
 
 
-def rank(rows: list[dict]) -> list[dict]:
+def rank_key(item):
     """Severity, then amount in the reporting currency (largest first; none last), then
-    skill, entity and refs so equal findings always come out in the same order."""
-    def key(row):
-        amount = row["amount_reporting"]
-        return (SEVERITIES.index(row["severity"]), amount is None, -(amount or ZERO),
-                row["skill_id"], row["entity_id"] or "", row["refs"], row["message"])
-
-    ranked = sorted(rows, key=key)
-    return [{"rank": i, **row} for i, row in enumerate(ranked, start=1)]
+    skill, entity, refs and message, so equal findings always come out in the same order."""
+    finding, result, _, amount = item
+    return (SEVERITIES.index(finding.severity), amount is None, -(amount or ZERO),
+            result.skill_id, result.entity_id or "", list(finding.refs), finding.message)
 
 
-def tally(ranked: list[dict], field: str) -> dict:
-    out: dict[str, dict] = {}
-    for row in ranked:
-        name = row[field] or "group"
-        bucket = out.setdefault(name, {"count": 0, "amount_reporting": ZERO})
-        bucket["count"] += 1
-        bucket["amount_reporting"] += row["amount_reporting"] or ZERO
-    return dict(sorted(out.items()))
+def row_of(rank: int, item) -> dict:
+    finding, result, currency, amount = item
+    return {"rank": rank, "severity": finding.severity, "skill_id": result.skill_id,
+            "entity_id": result.entity_id, "currency": currency, "amount": finding.amount,
+            "amount_reporting": amount, "message": finding.message, "refs": list(finding.refs),
+            "area": result.skill_id.split(".", 1)[0]}
 
 
 def run(ctx):
-    ranked = rank(collect(ctx))
     reporting = ctx.pack.reporting_currency
+    listed = ctx.params["listed"]
     by_severity = {s: {"count": 0, "amount_reporting": ZERO} for s in SEVERITIES}
-    for row in ranked:
-        by_severity[row["severity"]]["count"] += 1
-        by_severity[row["severity"]]["amount_reporting"] += row["amount_reporting"] or ZERO
-    for row in ranked:
-        row["area"] = row["skill_id"].split(".", 1)[0]
-    total: Decimal = sum((r["amount_reporting"] or ZERO for r in ranked), ZERO)
+    by_area: dict[str, dict] = {}
+    by_entity: dict[str, dict] = {}
+    items = []
+    for item in collect(ctx):
+        finding, result, _, amount = item
+        items.append(item)
+        for bucket in (by_severity[finding.severity],
+                       by_area.setdefault(result.skill_id.split(".", 1)[0], {"count": 0, "amount_reporting": ZERO}),
+                       by_entity.setdefault(result.entity_id or "group", {"count": 0, "amount_reporting": ZERO})):
+            bucket["count"] += 1
+            bucket["amount_reporting"] += amount or ZERO
+    top = heapq.nsmallest(listed, items, key=rank_key)
+    ranked = [row_of(i, item) for i, item in enumerate(top, start=1)]
+    total: Decimal = sum((b["amount_reporting"] for b in by_severity.values()), ZERO)
+    count = len(items)
     metrics = {
         "reporting_currency": reporting,
-        "count": len(ranked),
+        "count": count,
         "amount_reporting": total,
         "by_severity": by_severity,
-        "by_area": tally(ranked, "area"),
-        "by_entity": tally(ranked, "entity_id"),
-        "ranked": ranked[:ctx.params["listed"]],
+        "by_area": dict(sorted(by_area.items())),
+        "by_entity": dict(sorted(by_entity.items())),
+        "ranked": ranked,
     }
-    rest = ranked[ctx.params["listed"]:]
-    if rest:
+    if count > len(ranked):
         metrics["ranked_omitted"] = {
-            "count": len(rest),
-            "amount_reporting": sum((r["amount_reporting"] or ZERO for r in rest), ZERO)}
+            "count": count - len(ranked),
+            "amount_reporting": total - sum((r["amount_reporting"] or ZERO for r in ranked), ZERO)}
     if ranked:
         top = ranked[0]
-        summary = (f"{len(ranked)} findings across the close ({by_severity['high']['count']} high, "
+        summary = (f"{count} findings across the close ({by_severity['high']['count']} high, "
                    f"{by_severity['medium']['count']} medium, {by_severity['low']['count']} low), "
                    f"{total} {reporting} in all; first: {top['skill_id']} "
                    f"{top['entity_id'] or 'group'} at {top['amount']} {top['currency']}.")
