@@ -12,6 +12,11 @@ anchored hash, and a store that is gone while an anchor knows records is tamperi
 
 Each line names the store it anchors (its resolved path), so one anchor file can serve
 several workspaces and an anchor is only ever checked against its own store.
+
+With CLOSE_AUDIT_ANCHOR set, close anchors continuously: after every write it appends
+the new head (event `write`). Then nothing can be appended to the log unseen: verify
+requires the head to be the latest continuous anchor, so a record forged onto the end
+(an approval in a reviewer's name, hashes right) is reported as written outside close.
 """
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ class Anchor:
     hash: str
     store: str
     source: str      # the file and line it came from, for messages
+    continuous: bool = False   # written after a write (CLOSE_AUDIT_ANCHOR), not on demand
 
 
 def head(con: sqlite3.Connection) -> tuple[int, str]:
@@ -99,7 +105,8 @@ def anchors_in(path: Path, store: Path) -> list[Anchor]:
         if e.get("store") != key or "audit_seq" not in e:
             continue
         try:
-            found.append(Anchor(int(e["audit_seq"]), str(e["audit_head"]), key, e["_source"]))
+            found.append(Anchor(int(e["audit_seq"]), str(e["audit_head"]), key, e["_source"],
+                                continuous=e.get("event") == "write"))
         except (KeyError, TypeError, ValueError):
             raise UsageError(f"{e['_source']} is not an anchor entry (audit_seq, audit_head)") from None
     return found
@@ -112,3 +119,14 @@ def named_files(given=()) -> list[Path]:
     if env:
         files.append(Path(env))
     return list(dict.fromkeys(files))
+
+
+def anchor_continuously(con: sqlite3.Connection) -> None:
+    """After a committed write: append the head to CLOSE_AUDIT_ANCHOR, if it is set."""
+    env = os.environ.get(ANCHOR_ENV, "").strip()
+    if not env:
+        return
+    from close.review.store import now
+
+    store = Path(con.execute("PRAGMA database_list").fetchone()[2])
+    append_line(Path(env), anchor_entry(con, store, event="write", at=now()))

@@ -142,7 +142,8 @@ def _unguarded(con) -> list[str]:
 
 def _check_anchors(rows, anchors) -> tuple[str, int | None, str] | None:
     """Each anchored head must still be in the log, at its place, with its hash: a log
-    rewritten and re-hashed from any earlier record, or cut back past an anchor, fails."""
+    rewritten and re-hashed from any earlier record, or cut back past an anchor, fails.
+    With continuous anchors (every write anchored), nothing may follow the latest one."""
     by_seq = {row["seq"]: row for row in rows}
     last = rows[-1]["seq"] if rows else 0
     for a in sorted(anchors, key=lambda x: x.seq):
@@ -155,6 +156,15 @@ def _check_anchors(rows, anchors) -> tuple[str, int | None, str] | None:
         if row["hash"] != a.hash:
             return ("changed", a.seq, f"audit record {a.seq} does not match {a.source} (anchored "
                     f"{a.hash[:12]}, now {row['hash'][:12]}): the log was rewritten")
+    continuous = [a for a in anchors if a.continuous]
+    if continuous:
+        latest = max(continuous, key=lambda x: x.seq)
+        if last > latest.seq:
+            first = latest.seq + 1
+            span = f"record {first}" if first == last else f"records {first}-{last}"
+            return ("forged", first, f"audit {span} came after the last continuous anchor "
+                    f"({latest.source}): close anchors every write there, so "
+                    f"{'it was' if first == last else 'they were'} written outside close")
     return None
 
 

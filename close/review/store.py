@@ -225,6 +225,9 @@ def writing(con: sqlite3.Connection):
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+    from close.review.anchors import anchor_continuously
+
+    anchor_continuously(con)
 
 
 @contextmanager

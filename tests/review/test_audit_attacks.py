@@ -206,3 +206,30 @@ def test_an_older_store_is_upgraded_and_keeps_its_rows(tmp_path):
         assert verify(con).ok
     finally:
         con.close()
+
+
+def test_with_continuous_anchoring_nothing_can_be_appended_unseen(tmp_path, workspace, monkeypatch):
+    """CLOSE_AUDIT_ANCHOR set: close anchors every write, so an approval forged onto the
+    end of the log in a real reviewer's name, hashes and store rows right, is found."""
+    from close.review.store import connect
+    kept = tmp_path / "controller-share" / "close-anchor.jsonl"
+    monkeypatch.setenv("CLOSE_AUDIT_ANCHOR", str(kept))
+    queue_run(standard_doc(), workspace=workspace, user="ana", pack_path="p")
+    con = connect(workspace)
+    try:
+        approve(con, "R-0001", user="bob")
+        events = [json.loads(line)["event"] for line in kept.read_text().splitlines()]
+        assert events == ["write", "write", "write"]   # the store's creation, the queue, the approval
+        assert verify(con, anchors(kept, workspace)).ok
+        unguard(con)
+        con.execute("INSERT INTO decisions VALUES (3, 'approved', 'carol', NULL, 0, 'now')")
+        forge_append(con, actor="carol", event="approved", month="2026-05", item="R-0003",
+                     details={"note": None, "accepted_unverified": False, "version": 1})
+        for name, sql in guard_sql().items():
+            con.execute(sql)
+        assert verify(con).ok                                   # the chain alone is fine
+        verdict = verify(con, anchors(kept, workspace))
+        assert (verdict.ok, verdict.problem) == (False, "forged")
+        assert "written outside close" in verdict.message
+    finally:
+        con.close()
