@@ -107,6 +107,11 @@ TABLES: tuple[Table, ...] = (
         _c("counterparty", "id", required=False, ref=("customers", "vendors", "entities")),
         _c("department", "text", required=False), _c("created_at", "timestamp"),
         _c("doc_ref", "text", required=False, optional_column=True),
+        # Where the source system records tax per line (SAF-T does): the code, the base
+        # it was charged on and the tax, as the system states them.
+        _c("tax_code", "id", required=False, ref="tax_codes", optional_column=True),
+        _c("tax_base", "money", required=False, optional_column=True),
+        _c("tax_amount", "money", required=False, optional_column=True),
     ), key=("je_id", "line_no"), ref_key=("je_id",), required=True),
     Table("fx_rates", (
         _c("date", "date"), _c("from_currency", "currency"), _c("to_currency", "currency"),
@@ -210,6 +215,13 @@ TABLES: tuple[Table, ...] = (
         _c("term_months", "int"), _c("monthly_payment", "money", nonneg=True),
         _c("discount_rate", "rate", nonneg=True),
     ), key=("lease_id",)),
+    # Balances as the source system states them (SAF-T's opening and closing per
+    # account), signed debit positive: opening at the start of `period`, closing at its
+    # end; either may be blank when the source states only one of them for that month.
+    Table("account_balances", (
+        ENTITY, _c("account_id", "id", ref="accounts"), _c("period", "month"),
+        _c("opening", "money", required=False), _c("closing", "money", required=False),
+    ), key=("entity_id", "account_id", "period")),
     Table("intercompany_agreements", (
         _c("agreement_id", "id"), _c("provider_entity_id", "id", ref="entities"),
         _c("recipient_entity_id", "id", ref="entities"), _c("service", "text"),
