@@ -14,9 +14,8 @@ from dataclasses import replace
 from importlib.metadata import entry_points
 from types import ModuleType
 
-from close.skill import Skill
+from close.skill import AREA_ORDER, Skill  # noqa: F401  (AREA_ORDER re-exported for readers of the registry)
 
-AREA_ORDER = ("je", "recon", "tax", "stmt", "flux", "close")
 ENTRY_POINT_GROUP = "close.skills"
 
 
@@ -149,3 +148,21 @@ class Registry:
 def sort_key(skill: Skill):
     area = AREA_ORDER.index(skill.area) if skill.area in AREA_ORDER else len(AREA_ORDER)
     return (area, skill.id)
+
+
+def describe(skill) -> dict:
+    """The declaration as data: what `show --json`, the MCP server and skill files print."""
+    return {
+        "id": skill.id,
+        "area": skill.area,
+        "title": skill.title,
+        "description": skill.description,
+        "group": skill.group,
+        "needs": list(skill.needs),
+        "depends": list(skill.depends),
+        "params": {
+            name: {"type": p.type_name, "json_type": p.json_type,
+                   "default": p.describe_default(), "help": p.help}
+            for name, p in skill.params.items()
+        },
+    }

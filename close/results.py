@@ -89,6 +89,7 @@ def outcome_to_dict(outcome, extra: dict | None = None,
         "pack": {"name": outcome.pack.name, "sha256": outcome.pack.sha256},
         "entities": [e.id for e in outcome.entities],
         "scope": {"complete": outcome.complete},
+        "catalog": catalog(outcome),
         "skills": [result_to_dict(r, findings_limit) for r in outcome.results],
     }
     doc.update(jsonable(extra or {}))
@@ -104,3 +105,22 @@ def status_counts(results) -> dict[str, int]:
     for r in results:
         counts[r.status] += 1
     return counts
+
+
+def catalog(outcome) -> dict:
+    """What a reader needs to present the results without the registry or the books:
+    each skill's title and area, each entity's name, currency, country and place in the
+    group. (The narrative, the report and the review read results.json only.)"""
+    return {
+        "skills": {s.id: {"title": s.title, "area": s.area} for s in outcome.skills},
+        "entities": {e.id: {"name": e.name, "currency": e.functional_currency,
+                            "country": e.country, "parent_id": e.parent_id,
+                            "ownership_pct": jsonable(e.ownership_pct)}
+                     for e in outcome.entities},
+    }
+
+
+def skill_titles(doc: dict) -> dict[str, str]:
+    """Skill id -> title, from a results document's catalog ({} for one without)."""
+    skills = ((doc.get("catalog") or {}).get("skills")) or {}
+    return {k: str(v.get("title") or k) for k, v in skills.items() if isinstance(v, dict)}

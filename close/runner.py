@@ -84,7 +84,8 @@ def _blocked_by(skill: Skill, deps: dict) -> str | None:
 
 
 def run_skill(skill: Skill, *, con, pack, month: Month, entity: Entity | None, params: dict,
-              deps: dict, fx: FxRates, entities=(), run_results=()) -> Result:
+              deps: dict, fx: FxRates, entities=(), run_results=(), group=None,
+              installed=()) -> Result:
     """One skill for one entity, never raising: problems become `skipped` or `error`."""
     entity_id = entity.id if entity else None
     missing = _missing_tables(skill, pack)
@@ -94,9 +95,11 @@ def run_skill(skill: Skill, *, con, pack, month: Month, entity: Entity | None, p
     blocked = _blocked_by(skill, deps)
     if blocked:
         return Result(skill.id, entity_id, "skipped", blocked)
+    if group is None:
+        group = load_entities(con)
     ctx = Context(skill=skill, con=con, month=month, entity=entity, params=dict(params),
                   deps=deps, pack=pack, fx=fx, entities=tuple(entities),
-                  run_results=tuple(run_results))
+                  run_results=tuple(run_results), group=tuple(group), installed=tuple(installed))
     try:
         for name, value in ctx.params.items():
             if value is MATERIALITY:
@@ -158,6 +161,7 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
                 raise UsageError(str(exc)) from None
 
     fx = FxRates.from_connection(con, pack.reporting_currency)
+    installed = tuple(registry.all())
     outcome = RunOutcome(month, pack, entities, skills,
                          complete=(len(entities) == len(all_entities)
                                    and {s.id for s in skills} == {s.id for s in registry.all()}))
@@ -176,7 +180,7 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
                 started = time.perf_counter()
                 result = run_skill(skill, con=cursor, pack=pack, month=month, entity=entity,
                                    params=params_by[(skill.id, entity.id)], deps=deps, fx=fx,
-                                   entities=entities)
+                                   entities=entities, group=all_entities, installed=installed)
                 done[skill.id] = result
                 outcome.seconds[(skill.id, entity.id)] = time.perf_counter() - started
                 if progress:
@@ -202,7 +206,7 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
         started = time.perf_counter()
         result = run_skill(skill, con=con, pack=pack, month=month, entity=None,
                            params=params_by[(skill.id, None)], deps=deps, fx=fx, entities=entities,
-                           run_results=results)
+                           run_results=results, group=all_entities, installed=installed)
         group_done[skill.id] = result
         outcome.seconds[(skill.id, None)] = time.perf_counter() - started
         results.append(result)

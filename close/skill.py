@@ -16,6 +16,8 @@ from close.money import D, ZERO
 
 SEVERITIES = ("high", "medium", "low")
 STATUSES = ("pass", "exceptions", "skipped", "error")
+# The areas of the catalog, in the order a controller reads a close.
+AREA_ORDER = ("je", "recon", "tax", "stmt", "flux", "close")
 _ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
 
@@ -227,6 +229,11 @@ class Context:
     # Group skills only: every result computed before them in this run (per-entity
     # skills and earlier group skills), for summaries across the whole close.
     run_results: tuple[Result, ...] = ()
+    # Every entity of the pack, whatever `--entity` selected: consolidation and the
+    # intercompany pairs need the whole group. Skills read it here, never from the runner.
+    group: tuple[Entity, ...] = ()
+    # Every installed skill, in catalog order: what a complete close runs (close.checklist).
+    installed: tuple[Skill, ...] = ()
 
     def _auto_params(self) -> dict:
         base = {

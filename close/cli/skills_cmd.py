@@ -11,7 +11,7 @@ from rich.table import Table
 from close.cli.common import (EXIT_FAILED, fail, open_pack_or_fail, parse_month_or_fail,
                               parse_params_or_fail, print_json)
 from close.config import ConfigError, load_config
-from close.registry import Registry
+from close.registry import Registry, describe
 from close.results import result_to_dict
 from close.runner import UsageError, run_close
 
@@ -20,24 +20,6 @@ skills_app = typer.Typer(help="List, describe and run single skills.", no_args_i
 
 def register(app: typer.Typer) -> None:
     app.add_typer(skills_app, name="skills")
-
-
-def skill_to_dict(skill) -> dict:
-    """The declaration as data: what `show --json`, the MCP server and skill files print."""
-    return {
-        "id": skill.id,
-        "area": skill.area,
-        "title": skill.title,
-        "description": skill.description,
-        "group": skill.group,
-        "needs": list(skill.needs),
-        "depends": list(skill.depends),
-        "params": {
-            name: {"type": p.type_name, "json_type": p.json_type,
-                   "default": p.describe_default(), "help": p.help}
-            for name, p in skill.params.items()
-        },
-    }
 
 
 @skills_app.command("list")
@@ -70,7 +52,7 @@ def show(skill_id: str = typer.Argument(..., help="Skill id, e.g. recon.bank."),
     registry = Registry.discover()
     if skill_id not in registry:
         fail(f"unknown skill {skill_id!r}; `close skills list` shows the ids")
-    info = skill_to_dict(registry.get(skill_id))
+    info = describe(registry.get(skill_id))
     if as_json:
         print_json(info)
         return

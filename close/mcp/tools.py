@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 
 from close.config import ConfigError, load_config
 from close.periods import BadMonth, parse_month
-from close.registry import AREA_ORDER, Registry
+from close.registry import AREA_ORDER, Registry, describe
 from close.results import jsonable, outcome_to_dict, result_to_dict, status_counts
 from close.runner import UsageError, load_entities, run_close
 from close.skill import SEVERITIES
@@ -59,9 +59,7 @@ class CloseTools:
         return [skill_summary(s) for s in skills]
 
     def describe_skill(self, skill_id: str) -> dict:
-        from close.cli.skills_cmd import skill_to_dict
-
-        return skill_to_dict(self._skill(skill_id))
+        return describe(self._skill(skill_id))
 
     # -- running ----------------------------------------------------------------------
 

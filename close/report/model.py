@@ -7,9 +7,9 @@ tax checks as status tables, every exception ranked) so the templates only lay o
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from close.report.chart import bar_chart, series_points
 from close.report.narrative_view import NarrativeSection, narrative_sections, ordered
@@ -18,7 +18,7 @@ from close.report.review_view import ReviewView, review_view
 from close.report.rows import (EntityInfo, EntityStatements, ExceptionRow, Grid, Kpi, SkillRow,
                                status_grid)
 from close.report.tables import Table, is_row_list, scalar_metrics, table_from_rows
-from close.results import findings_count
+from close.results import findings_count, skill_titles
 
 STATUSES = ("pass", "exceptions", "skipped", "error")
 SEVERITIES = ("high", "medium", "low")
@@ -38,19 +38,13 @@ CHECKLIST_SKILL = "close.checklist"
 READINESS_SKILL = "close.period_readiness"
 
 
-@lru_cache(maxsize=1)
-def skill_titles() -> dict[str, str]:
-    """Titles of installed skills, for reading; ids stand in when discovery fails."""
-    try:
-        from close.registry import Registry
-
-        return {s.id: s.title for s in Registry.discover().all()}
-    except Exception:  # a report must still render if a plug-in is broken
-        return {}
+# The titles of the results being read: results.json's catalog names each skill that ran,
+# so the report never asks the registry (a report renders from results.json alone).
+_titles: ContextVar[dict] = ContextVar("skill_titles", default={})
 
 
 def title_of(skill_id: str) -> str:
-    return skill_titles().get(skill_id, skill_id)
+    return _titles.get().get(skill_id, skill_id)
 
 
 @dataclass
@@ -135,10 +129,17 @@ def _find(results: list[dict], skill_id: str, entity_id: str | None = None) -> d
 
 
 def _entities(doc: dict, mfr: dict | None) -> list[EntityInfo]:
-    """Entities of the run with names and currencies from close.mfr when it ran."""
+    """Entities of the run with names and currencies from results.json's catalog (or,
+    for results written before it had one, from close.mfr when it ran)."""
     known = {}
+    for entity_id, raw in (((doc.get("catalog") or {}).get("entities")) or {}).items():
+        if isinstance(raw, dict):
+            known[entity_id] = EntityInfo(
+                id=entity_id, name=raw.get("name") or "", currency=raw.get("currency") or "",
+                country=raw.get("country") or "", parent_id=raw.get("parent_id"),
+                ownership_pct=raw.get("ownership_pct"))
     for raw in ((mfr or {}).get("metrics") or {}).get("entities") or []:
-        if isinstance(raw, dict) and raw.get("entity_id"):
+        if isinstance(raw, dict) and raw.get("entity_id") and raw["entity_id"] not in known:
             known[raw["entity_id"]] = EntityInfo(
                 id=raw["entity_id"], name=raw.get("name") or "",
                 currency=raw.get("functional_currency") or "", country=raw.get("country") or "",
@@ -368,6 +369,15 @@ def _period_readiness(results, entities):
 
 
 def build_report(doc: dict, review_state=None) -> Report:
+    """The report's model of a results document (results.json and the review state)."""
+    token = _titles.set(skill_titles(doc))
+    try:
+        return _build_report(doc, review_state)
+    finally:
+        _titles.reset(token)
+
+
+def _build_report(doc: dict, review_state=None) -> Report:
     results = _results(doc)
     period = str(doc.get("month", ""))
     mfr = _find(results, MFR_SKILL)

@@ -16,20 +16,13 @@ from __future__ import annotations
 import re
 
 from close.money import ZERO
-from close.skill import Finding, Skill
+from close.skill import AREA_ORDER, Finding, Skill
 
 STATUSES = ("pass", "exceptions", "skipped", "error")
 SELF_AREA = "close"
 # A blocker points at its first refs, not all: the skill's own findings (and findings.csv)
 # list every one, and a month of duplicates would otherwise copy them all here.
 MAX_REFS = 20
-
-
-def installed_skills():
-    """Every skill of this installation, as the runner discovers them."""
-    from close.registry import Registry
-
-    return Registry.discover().all()
 
 
 def expected_results(ctx, skills) -> list[tuple[str, str | None]]:
@@ -74,7 +67,7 @@ def blocked_by_dependency(result, results: dict | None = None, _seen=frozenset()
 def run(ctx):
     results = {(r.skill_id, r.entity_id): r for r in ctx.run_results}
     currency_of = {e.id: e.functional_currency for e in ctx.entities}
-    expected = expected_results(ctx, installed_skills())
+    expected = expected_results(ctx, ctx.installed)
     seen = set(expected)
     for skill_id, entity_id in results:  # a skill outside the installed set still counts
         if (skill_id, entity_id) in seen:
@@ -150,8 +143,6 @@ KIND_WORDS = {"did_not_run": "skill result(s) missing", "error": "skill result(s
 
 
 def _area_rank(area: str) -> tuple[int, str]:
-    from close.registry import AREA_ORDER
-
     return (AREA_ORDER.index(area) if area in AREA_ORDER else len(AREA_ORDER), area)
 
 

@@ -30,7 +30,6 @@ from datetime import date
 from decimal import Decimal
 
 from close.money import ZERO, cents
-from close.runner import load_entities
 from close.skill import Finding
 from skills.stmt import _consolidation
 
@@ -140,7 +139,7 @@ def translated_pairs(ctx, recipients, sides: Sides):
     """The consolidation's figures for this provider's pairs with `recipients`, and the
     rates missing per entity."""
     involved = {ctx.entity.id, *recipients}
-    entities = [e for e in load_entities(ctx.con) if e.id in involved]
+    entities = [e for e in ctx.group if e.id in involved]
     since = {} if sides.balances else {"since": ctx.month.first_day}
     _, found, missing = _consolidation.ic_pairs(
         ctx.con, ctx.fx, entities, ctx.month, ctx.pack.fiscal_year_start_month,
@@ -156,7 +155,7 @@ def compare_pairs(ctx, sides: Sides, disagreement) -> tuple[list[Finding], dict]
     tolerance = ctx.params["tolerance"]
     lines = pairs(ctx, sides)
     figures, missing = translated_pairs(ctx, lines, sides)
-    currency = {e.id: e.functional_currency for e in load_entities(ctx.con)}
+    currency = {e.id: e.functional_currency for e in ctx.group}
     findings, rows, total = [], [], ZERO
     for recipient, pair in lines.items():
         gaps = missing.get(ctx.entity.id, []) + missing.get(recipient, [])

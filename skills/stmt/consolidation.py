@@ -10,7 +10,6 @@ finding names it.
 """
 from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
-from close.runner import load_entities
 from close.skill import Finding, Skill
 from close.statements import build_balance_sheet, build_income_statement
 from skills.stmt._consolidation import consolidate
@@ -19,7 +18,7 @@ from skills.stmt._written import balance_sheet_figures, income_statement_lines
 
 def run(ctx):
     rc = ctx.pack.reporting_currency
-    entities = load_entities(ctx.con)
+    entities = list(ctx.group)
     group = consolidate(ctx.con, ctx.fx, entities, ctx.month, ctx.pack.fiscal_year_start_month, rc)
     if group.missing_rates:
         findings = [Finding("high", f"Cannot consolidate: no {m} rate in fx_rates.csv. Add the "

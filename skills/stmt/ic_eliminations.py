@@ -12,7 +12,6 @@ recon.intercompany_pnl report, to the cent. Explaining them is those checks' job
 they are shown so the entries can be posted.
 """
 from close.money import ZERO, cents
-from close.runner import load_entities
 from close.skill import Finding, Skill
 from skills.stmt._consolidation import ic_pairs
 
@@ -38,7 +37,7 @@ def entries_for(p, rc) -> list[dict]:
 
 def run(ctx):
     rc = ctx.pack.reporting_currency
-    entities = load_entities(ctx.con)
+    entities = list(ctx.group)
     _, pairs, missing_by_entity = ic_pairs(ctx.con, ctx.fx, entities, ctx.month,
                                            ctx.pack.fiscal_year_start_month, rc)
     mine = [p for p in pairs if p.provider == ctx.entity.id]

@@ -217,7 +217,7 @@ def test_run_close_summary_is_the_full_results_in_brief(server):
         return summary, full, narrow
 
     summary, full, narrow = in_session(server, work)
-    assert set(full) == {"month", "pack", "entities", "scope", "skills"}  # results.json without the narrative
+    assert set(full) == {"month", "pack", "entities", "scope", "catalog", "skills"}  # results.json without the narrative
     statuses = [r["status"] for r in full["skills"]]
     assert summary["status_counts"] == {s: statuses.count(s) for s in ("pass", "exceptions", "skipped", "error")}
     assert summary["skills"] == [

@@ -84,8 +84,9 @@ def run_entity(skill, con, pack, month: str, entity_id: str, params=None):
                      entities=load_entities(con))
 
 
-def run_group(skill, con, pack, month: str, run_results=(), params=None):
+def run_group(skill, con, pack, month: str, run_results=(), params=None, installed=()):
     return run_skill(skill, con=con, pack=pack, month=parse_month(month), entity=None,
                      params=skill.parse_params(params or {}), deps={},
                      fx=FxRates.from_connection(con, pack.reporting_currency),
-                     entities=load_entities(con), run_results=tuple(run_results))
+                     entities=load_entities(con), run_results=tuple(run_results),
+                     installed=tuple(installed))

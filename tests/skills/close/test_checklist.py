@@ -19,11 +19,11 @@ def declared(skill_id, group=False):
 
 
 @pytest.fixture
-def installed(monkeypatch):
-    skills = [declared("je.trial_balance"), declared("recon.bank"), declared("recon.loans"),
-              declared("stmt.consolidation", group=True), declared("close.mfr", group=True)]
-    monkeypatch.setattr(checklist_module, "installed_skills", lambda: skills)
-    return skills
+def installed():
+    """The installation the checklist judges against: the runner hands it over as
+    ctx.installed, as it does on a real close."""
+    return [declared("je.trial_balance"), declared("recon.bank"), declared("recon.loans"),
+            declared("stmt.consolidation", group=True), declared("close.mfr", group=True)]
 
 
 def complete_run():
@@ -34,13 +34,13 @@ def complete_run():
             Result("stmt.consolidation", None, "pass")]
 
 
-def checklist(results):
+def checklist(results, installed):
     con, pack = build({})
-    return run_group(CHECKLIST, con, pack, "2026-05", run_results=results)
+    return run_group(CHECKLIST, con, pack, "2026-05", run_results=results, installed=installed)
 
 
 def test_a_complete_clean_close_is_ready_for_sign_off(installed):
-    result = checklist(complete_run())
+    result = checklist(complete_run(), installed)
     assert result.status == "pass", result.findings
     assert result.metrics["sign_off_ready"] is True
     assert result.metrics["expected"] == 7 and result.metrics["missing"] == 0
@@ -54,7 +54,7 @@ def test_missing_errored_and_blocked_results_block_sign_off(installed):
                (r.skill_id, r.entity_id) == ("je.trial_balance", "US01") else r for r in results]
     results = [Result("recon.loans", "US01", "skipped", "depends on je.trial_balance, which errored") if
                (r.skill_id, r.entity_id) == ("recon.loans", "US01") else r for r in results]
-    result = checklist(results)
+    result = checklist(results, installed)
     blockers = {(b["kind"], b["skill_id"], b["entity_id"]) for b in result.metrics["blockers"]}
     assert blockers == {("did_not_run", "recon.bank", "UK01"), ("error", "je.trial_balance", "US01"),
                         ("blocked", "recon.loans", "US01")}
@@ -71,7 +71,7 @@ def test_high_findings_block_with_their_total_and_refs_but_medium_do_not(install
         Finding("high", "b", Decimal("5.50"), ("bank_transactions:BT-2",)),
         Finding("medium", "c", Decimal("99.00"), ("bank_transactions:BT-3",))])
     results[3] = Result("recon.bank", "US01", "exceptions", findings=[Finding("medium", "d", Decimal("1.00"))])
-    result = checklist(results)
+    result = checklist(results, installed)
     assert len(result.findings) == 1
     finding = result.findings[0]
     assert finding.amount is None  # the amounts stay on the findings themselves
@@ -86,7 +86,7 @@ def test_a_blocker_points_at_its_first_refs_not_all(installed):
     results = complete_run()
     results[2] = Result("recon.bank", "UK01", "exceptions", findings=[
         Finding("high", f"dup {n}", Decimal("1.00"), (f"bank_transactions:BT-{n:05d}",)) for n in range(5000)])
-    result = checklist(results)
+    result = checklist(results, installed)
     blocker = result.metrics["blockers"][0]
     assert len(blocker["refs"]) == checklist_module.MAX_REFS and blocker["refs_omitted"] == 5000 - checklist_module.MAX_REFS
     assert blocker["amount"] == Decimal("5000.00") and "5000 high-severity finding(s)" in blocker["detail"]
@@ -95,7 +95,7 @@ def test_a_blocker_points_at_its_first_refs_not_all(installed):
 
 def test_a_skill_outside_the_installed_set_still_counts(installed):
     results = complete_run() + [Result("je.plugin_check", "US01", "error", "boom")]
-    result = checklist(results)
+    result = checklist(results, installed)
     assert [(b["kind"], b["skill_id"]) for b in result.metrics["blockers"]] == [("error", "je.plugin_check")]
 
 
@@ -121,13 +121,13 @@ def test_a_skip_that_cascades_from_a_stated_reason_does_not_block(installed):
                Result("recon.loans", "UK01", "skipped", "depends on recon.bank, which was skipped")
                if (r.skill_id, r.entity_id) == ("recon.loans", "UK01") else r
                for r in complete_run()]
-    result = checklist(results)
+    result = checklist(results, installed)
     assert result.metrics["sign_off_ready"] is True, result.metrics["blockers"]
     assert result.status == "pass"
     results = [Result("recon.bank", "UK01", "skipped", "depends on je.trial_balance, which errored")
                if (r.skill_id, r.entity_id) == ("recon.bank", "UK01") else r for r in results]
     results = [Result("je.trial_balance", "UK01", "error", "SkillError: boom")
                if (r.skill_id, r.entity_id) == ("je.trial_balance", "UK01") else r for r in results]
-    blockers = {(b["kind"], b["skill_id"], b["entity_id"]) for b in checklist(results).metrics["blockers"]}
+    blockers = {(b["kind"], b["skill_id"], b["entity_id"]) for b in checklist(results, installed).metrics["blockers"]}
     assert blockers == {("error", "je.trial_balance", "UK01"), ("blocked", "recon.bank", "UK01"),
                         ("blocked", "recon.loans", "UK01")}
