@@ -45,7 +45,7 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
     doc = outcome_to_dict(outcome, findings_limit=findings_limit)
     stages = {"skills": time.perf_counter() - clock}
     clock = time.perf_counter()
-    doc.update(narrative.draft(outcome, doc, config, model=model, batch=batch))
+    doc.update(narrative.draft(doc, config, model=model, batch=batch))
     stages["narrative"] = time.perf_counter() - clock
     clock = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)

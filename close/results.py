@@ -112,12 +112,23 @@ def catalog(outcome) -> dict:
     each skill's title and area, each entity's name, currency, country and place in the
     group. (The narrative, the report and the review read results.json only.)"""
     return {
+        "reporting_currency": outcome.pack.reporting_currency,
         "skills": {s.id: {"title": s.title, "area": s.area} for s in outcome.skills},
         "entities": {e.id: {"name": e.name, "currency": e.functional_currency,
                             "country": e.country, "parent_id": e.parent_id,
                             "ownership_pct": jsonable(e.ownership_pct)}
                      for e in outcome.entities},
     }
+
+
+def entity_currencies(doc: dict) -> dict[str, str]:
+    """Entity id -> functional currency, from a results document's catalog."""
+    entities = ((doc.get("catalog") or {}).get("entities")) or {}
+    return {k: str(v.get("currency") or "") for k, v in entities.items() if isinstance(v, dict)}
+
+
+def reporting_currency(doc: dict) -> str | None:
+    return (doc.get("catalog") or {}).get("reporting_currency")
 
 
 def skill_titles(doc: dict) -> dict[str, str]:

@@ -12,7 +12,7 @@ whether its figures verified.
 """
 from __future__ import annotations
 
-from close.narrative.facts import FactSheet, build_from_outcome
+from close.narrative.facts import FactSheet, build_from_doc
 from close.narrative.fallback import draft_section
 from close.narrative.sections import SECTIONS, Section
 from close.narrative.settings import api_key, load_settings
@@ -45,14 +45,14 @@ def section_result(section: Section, sheet: FactSheet, draft: dict, *, drafted_b
     }
 
 
-def draft(outcome, doc, config, *, model=None, batch=False, http_client=None, progress=None) -> dict:
+def draft(doc, config, *, model=None, batch=False, http_client=None, progress=None) -> dict:
     """Keys to merge into results.json: {"narrative": {"sections": [...]}, "usage": {...}}.
 
     `http_client` (an httpx2 client) and `progress` (done, total, status) are for tests
     and callers that want to watch a batch; the API key comes from ANTHROPIC_API_KEY only.
     """
     settings = load_settings(config, model=model, batch=batch)
-    sheet = build_from_outcome(doc, outcome)
+    sheet = build_from_doc(doc)
     usage = Usage()
     key = api_key()
     if key is None:

@@ -476,11 +476,10 @@ def _rest(b: _Builder, section: str) -> None:
                         f"{section.replace('_', ' ').capitalize()}: {words} beyond the first {listed}"))
 
 
-def build_from_outcome(doc: dict, outcome=None) -> FactSheet:
-    """Facts with entity currencies and skill titles from the run, when there is one."""
-    currencies, titles, reporting = {}, {}, None
-    if outcome is not None:
-        currencies = {e.id: e.functional_currency for e in getattr(outcome, "entities", [])}
-        titles = {s.id: s.title for s in getattr(outcome, "skills", [])}
-        reporting = getattr(getattr(outcome, "pack", None), "reporting_currency", None)
-    return build_facts(doc, currencies=currencies, titles=titles, reporting_currency=reporting)
+def build_from_doc(doc: dict) -> FactSheet:
+    """Facts with entity currencies, skill titles and the reporting currency from the
+    results document's catalog: the narrative reads results.json and nothing else."""
+    from close.results import entity_currencies, reporting_currency, skill_titles
+
+    return build_facts(doc, currencies=entity_currencies(doc), titles=skill_titles(doc),
+                       reporting_currency=reporting_currency(doc))

@@ -13,6 +13,7 @@ LAYERS = [
                     "close.statements", "close.identity", "close.config", "close.workspace")),
     ("skills", ("skills",)),
     ("engine", ("close.registry", "close.runner", "close.pack", "close.refs")),
+    ("importers", ("close.importers",)),
     ("contract", ("close.results",)),
     ("readers", ("close.narrative", "close.report", "close.review", "close.outputs")),
     ("orchestration", ("close.pipeline", "close.mcp", "close.claude_export")),
@@ -23,10 +24,11 @@ ALLOWED = {
     "foundation": set(),
     "skills": set(),
     "engine": {"skills"},                       # the registry discovers skills
+    "importers": {"engine"},                    # they write packs and validate them
     "contract": set(),
     "readers": {"contract"},
-    "orchestration": {"skills", "engine", "contract", "readers"},
-    "cli": {"skills", "engine", "contract", "readers", "orchestration"},
+    "orchestration": {"skills", "engine", "importers", "contract", "readers"},
+    "cli": {"skills", "engine", "importers", "contract", "readers", "orchestration"},
 }
 
 

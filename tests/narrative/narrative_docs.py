@@ -76,35 +76,27 @@ DOC = {
 CURRENCIES = {"US01": "USD", "UK01": "GBP"}
 
 
-class Outcome:
-    """What draft() reads from a RunOutcome: entities' currencies, skill titles, the pack."""
+TITLES = {"je.trial_balance": "Trial balance", "je.self_approved": "Self-approved entries",
+          "stmt.consolidation": "Consolidated statements", "close.period_readiness": "Period readiness",
+          "close.exceptions_summary": "Exceptions summary", "close.mfr": "Monthly financial review",
+          "recon.bank": "Bank reconciliation", "recon.loans": "Loans", "tax.vat_return": "VAT return",
+          "stmt.income_statement": "Income statement", "stmt.balance_sheet": "Balance sheet",
+          "flux.kpis": "Key performance indicators", "flux.month_over_month": "Month-over-month flux",
+          "je.cutoff": "Cut-off"}
 
-    class _E:
-        def __init__(self, id, currency):
-            self.id, self.functional_currency = id, currency
 
-    class _S:
-        def __init__(self, id, title):
-            self.id, self.title = id, title
-
-    class _P:
-        reporting_currency = "USD"
-
-    def __init__(self, doc):
-        self.entities = [self._E(e, CURRENCIES[e]) for e in doc["entities"]]
-        titles = {"je.trial_balance": "Trial balance", "je.self_approved": "Self-approved entries",
-                  "stmt.consolidation": "Consolidated statements", "close.period_readiness": "Period readiness",
-                  "close.exceptions_summary": "Exceptions summary", "close.mfr": "Monthly financial review",
-                  "recon.bank": "Bank reconciliation", "recon.loans": "Loans", "tax.vat_return": "VAT return",
-                  "stmt.income_statement": "Income statement", "stmt.balance_sheet": "Balance sheet",
-                  "flux.kpis": "Key performance indicators", "flux.month_over_month": "Month-over-month flux",
-                  "je.cutoff": "Cut-off"}
-        self.skills = [self._S(k, v) for k, v in titles.items()]
-        self.pack = self._P()
+def with_catalog(d: dict) -> dict:
+    """The catalog results.json carries for its readers: currencies, titles, reporting."""
+    d["catalog"] = {
+        "reporting_currency": "USD",
+        "skills": {k: {"title": v, "area": k.split(".")[0]} for k, v in TITLES.items()},
+        "entities": {e: {"name": e, "currency": CURRENCIES[e]} for e in d["entities"]},
+    }
+    return d
 
 
 def doc():
-    return copy.deepcopy(DOC)
+    return with_catalog(copy.deepcopy(DOC))
 
 
 def config(**narrative):

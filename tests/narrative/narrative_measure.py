@@ -40,7 +40,7 @@ def measure(month: str = "2026-05", pack: Path | None = None, workspace: Path | 
     from close.periods import parse_month
     from close.results import outcome_to_dict
     from close.runner import run_close
-    from close.narrative.facts import build_from_outcome
+    from close.narrative.facts import build_from_doc
     from close.narrative.fallback import draft_section
     from close.narrative.sections import SECTIONS
     from narrative_docs import Recorder, message
@@ -54,7 +54,7 @@ def measure(month: str = "2026-05", pack: Path | None = None, workspace: Path | 
         con, info = open_pack(pack, workspace=workspace)
         outcome = run_close(con, info, parse_month(month))
     doc = outcome_to_dict(outcome)
-    sheet = build_from_outcome(doc, outcome)
+    sheet = build_from_doc(doc)
     by_id = {s.id: s for s in SECTIONS}
 
     def respond(request):
@@ -67,7 +67,7 @@ def measure(month: str = "2026-05", pack: Path | None = None, workspace: Path | 
     saved = os.environ.get("ANTHROPIC_API_KEY")
     os.environ["ANTHROPIC_API_KEY"] = "measure-only"
     try:
-        narrative.draft(outcome, doc, None, http_client=recorder.client())
+        narrative.draft(doc, None, http_client=recorder.client())
     finally:
         if saved is None:
             os.environ.pop("ANTHROPIC_API_KEY", None)

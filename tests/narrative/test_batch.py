@@ -9,11 +9,11 @@ import httpx2
 
 from close.narrative import draft
 from close.narrative.claude import request_params
-from close.narrative.facts import build_from_outcome
+from close.narrative.facts import build_from_doc
 from close.narrative.fallback import draft_section
 from close.narrative.sections import SECTIONS
 from close.narrative.settings import load_settings
-from narrative_docs import Recorder, Outcome, config, doc, message
+from narrative_docs import Recorder, config, doc, message
 
 BATCH_ID = "msgbatch_01TEST"
 RESULTS_URL = f"https://api.anthropic.com/v1/messages/batches/{BATCH_ID}/results"
@@ -33,7 +33,7 @@ def batch_json(status, processing, succeeded=0, errored=0):
 
 def results_jsonl(errored_section=None):
     d = doc()
-    sheet = build_from_outcome(d, Outcome(d))
+    sheet = build_from_doc(d)
     lines = []
     for section in reversed(SECTIONS):          # results come in any order
         if section.id == errored_section:
@@ -63,7 +63,7 @@ def test_batch_sends_one_request_per_section_polls_and_reads_results(api_key):
     recorder = scripted()
     progress = []
     d = doc()
-    out = draft(Outcome(d), d, config(), batch=True, http_client=recorder.client(),
+    out = draft(d, config(), batch=True, http_client=recorder.client(),
                 progress=lambda done, total, status: progress.append((done, total, status)))
     calls = [(r.method, r.url.path) for r in recorder.requests]
     assert calls == [("POST", "/v1/messages/batches"),
@@ -72,7 +72,7 @@ def test_batch_sends_one_request_per_section_polls_and_reads_results(api_key):
                      ("GET", f"/v1/messages/batches/{BATCH_ID}"),
                      ("GET", f"/v1/messages/batches/{BATCH_ID}/results")]
     body = json.loads(recorder.requests[0].content)
-    sheet = build_from_outcome(d, Outcome(d))
+    sheet = build_from_doc(d)
     settings = load_settings(config(), batch=True)
     assert body == {"requests": [{"custom_id": s.id, "params": request_params(sheet, s, settings)}
                                  for s in SECTIONS]}
@@ -90,7 +90,7 @@ def test_batch_sends_one_request_per_section_polls_and_reads_results(api_key):
 def test_an_errored_batch_request_falls_back_for_its_section(api_key):
     recorder = scripted(errored_section="tax")
     d = doc()
-    out = draft(Outcome(d), d, config(), batch=True, http_client=recorder.client(),
+    out = draft(d, config(), batch=True, http_client=recorder.client(),
                 progress=lambda *a: None)
     tax = next(s for s in out["narrative"]["sections"] if s["id"] == "tax")
     assert tax["drafted_by"] == "fallback"
@@ -104,7 +104,7 @@ def test_a_batch_that_does_not_end_in_time_is_cancelled(api_key):
         httpx2.Response(200, json=batch_json("canceling", 6)),        # the cancel call
     ])
     d = doc()
-    out = draft(Outcome(d), d, config(batch_wait_minutes=0), batch=True, http_client=recorder.client(),
+    out = draft(d, config(batch_wait_minutes=0), batch=True, http_client=recorder.client(),
                 progress=lambda *a: None)
     assert [(r.method, r.url.path) for r in recorder.requests] == [
         ("POST", "/v1/messages/batches"), ("POST", f"/v1/messages/batches/{BATCH_ID}/cancel")]

@@ -9,11 +9,11 @@ import httpx2
 import pytest
 
 from close.narrative import NO_KEY, draft
-from close.narrative.facts import build_from_outcome
+from close.narrative.facts import build_from_doc
 from close.narrative.fallback import draft_section
 from close.narrative.prompts import OUTPUT_SCHEMA, SYSTEM_PROMPT, facts_block, section_request
 from close.narrative.sections import SECTIONS
-from narrative_docs import Recorder, Outcome, config, doc, message
+from narrative_docs import Recorder, config, doc, message
 
 BY_TITLE = {s.id: s for s in SECTIONS}
 SUMMARY = {
@@ -34,7 +34,7 @@ def section_of(request) -> str:
 def answering(overrides=None, usage=None):
     """A responder that drafts each section from the fallback's text, or an override."""
     d = doc()
-    sheet = build_from_outcome(d, Outcome(d))
+    sheet = build_from_doc(d)
     overrides = overrides or {}
 
     def respond(request):
@@ -48,7 +48,7 @@ def answering(overrides=None, usage=None):
 def run(recorder, **kw):
     d = doc()
     before = json.dumps(d, sort_keys=True)
-    out = draft(Outcome(d), d, kw.pop("cfg", config()), http_client=recorder.client(), **kw)
+    out = draft(d, kw.pop("cfg", config()), http_client=recorder.client(), **kw)
     assert json.dumps(d, sort_keys=True) == before, "draft() must not change the skills' results"
     return out
 
@@ -59,7 +59,7 @@ def test_requests_are_exact_and_share_one_cached_facts_block(api_key):
     bodies = recorder.bodies()
     assert len(bodies) == 6
     d = doc()
-    block = facts_block(build_from_outcome(d, Outcome(d)))
+    block = facts_block(build_from_doc(d))
     for body, section in zip(bodies, SECTIONS):
         assert body["model"] == "claude-sonnet-5-5"
         assert body["max_tokens"] == 4000
@@ -85,7 +85,7 @@ def test_the_facts_block_holds_the_section_facts_and_the_schema_the_draft_shape(
     assert OUTPUT_SCHEMA["required"] == ["paragraphs", "figures"]
     assert OUTPUT_SCHEMA["properties"]["figures"]["items"]["required"] == ["text", "fact_id"]
     d = doc()
-    block = facts_block(build_from_outcome(d, Outcome(d)))
+    block = facts_block(build_from_doc(d))
     assert block.startswith('<facts month="2026-05" reporting_currency="USD">\n[section executive_summary]')
     assert block.endswith("</facts>")
     assert "US01.stmt.income_statement.revenue = 1234567.89 USD; .ytd = 5600000.00; .prior = 1100000.00" in block
@@ -208,7 +208,7 @@ def test_an_authentication_error_is_not_retried_and_the_key_is_not_echoed(api_ke
 
 def test_without_a_key_every_section_is_the_fallback_and_nothing_is_sent():
     d = doc()
-    out = draft(Outcome(d), d, config())
+    out = draft(d, config())
     assert [s["drafted_by"] for s in out["narrative"]["sections"]] == ["fallback"] * 6
     assert {s["fallback_reason"] for s in out["narrative"]["sections"]} == {NO_KEY}
     assert out["usage"] == {"calls": 0, "input_tokens": 0, "output_tokens": 0, "cache_read_tokens": 0,

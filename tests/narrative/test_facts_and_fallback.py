@@ -6,16 +6,16 @@ import pytest
 
 from close.config import Config, ConfigError
 from close.narrative import draft
-from close.narrative.facts import build_from_outcome
+from close.narrative.facts import build_from_doc
 from close.narrative.prompts import facts_block
 from close.narrative.sections import SECTION_IDS, section_for
 from close.narrative.settings import DEFAULT_MODEL, load_settings
-from narrative_docs import INJECTION, Outcome, config, doc
+from narrative_docs import INJECTION, config, doc
 
 
 def sheet():
     d = doc()
-    return build_from_outcome(d, Outcome(d))
+    return build_from_doc(d)
 
 
 def test_facts_have_stable_ids_units_and_refs():
@@ -61,7 +61,7 @@ def test_no_raw_ledger_rows_and_long_lists_are_capped():
     d["skills"][2]["findings"] = [
         {"severity": "medium", "message": f"item {i}", "amount": f"{i}.00", "refs": [f"bank_transactions:BT-{i:04d}"] * 5}
         for i in range(1, 200)]
-    s = build_from_outcome(d, Outcome(d))
+    s = build_from_doc(d)
     recs = s.by_id("reconciliations")
     findings = [k for k in recs if k.startswith("US01.recon.bank.finding_")]
     assert findings == ["US01.recon.bank.finding_199", "US01.recon.bank.finding_198", "US01.recon.bank.finding_197"]
@@ -82,8 +82,8 @@ def test_every_skill_lands_in_a_section(skill, section):
 
 def test_the_fallback_drafts_every_section_verified_and_byte_identical():
     d = doc()
-    first = draft(Outcome(d), d, config())
-    second = draft(Outcome(d), d, config())
+    first = draft(d, config())
+    second = draft(d, config())
     assert json.dumps(first, sort_keys=True) == json.dumps(second, sort_keys=True)
     sections = first["narrative"]["sections"]
     assert [s["id"] for s in sections] == list(SECTION_IDS)
@@ -100,7 +100,7 @@ def test_the_fallback_drafts_every_section_verified_and_byte_identical():
 
 def test_an_empty_close_still_gets_a_narrative():
     d = {"month": "2026-05", "pack": {"name": "x", "sha256": ""}, "entities": [], "skills": []}
-    out = draft(None, d, None)
+    out = draft(d, None)
     assert all(s["verification"] == "verified" and s["paragraphs"] for s in out["narrative"]["sections"])
 
 
@@ -131,5 +131,5 @@ def test_results_of_unexpected_shape_do_not_stop_the_narrative():
     d["skills"].append({"id": "stmt.cash_flow", "entity_id": "US01", "status": "pass", "summary": "odd",
                         "metrics": {"lines": "not a list", "weird": {"deep": [1, {"x": None}]}},
                         "findings": [{"severity": "low", "message": "m", "amount": "n/a", "refs": []}]})
-    out = draft(Outcome(d), d, config())
+    out = draft(d, config())
     assert all(s["verification"] == "verified" for s in out["narrative"]["sections"])

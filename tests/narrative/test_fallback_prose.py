@@ -8,12 +8,12 @@ import pytest
 
 from close.config import Config
 from close.narrative import draft
-from close.narrative.facts import build_from_outcome
+from close.narrative.facts import build_from_doc
 from close.narrative.fallback import draft_section, ref_action, ref_words
 from close.narrative.ranking import counted
 from close.narrative.sections import SECTIONS
 from close.results import outcome_to_dict
-from narrative_docs import Outcome, config, doc, group_doc
+from narrative_docs import config, doc, group_doc
 
 BY_ID = {s.id: s for s in SECTIONS}
 MAX_PARAGRAPHS = 4
@@ -46,13 +46,13 @@ def sections_of(out: dict) -> dict:
 @pytest.mark.parametrize("make", [doc, group_doc])
 def test_every_section_of_a_hand_made_close_is_short_verified_prose(make):
     d = make()
-    for section in draft(Outcome(d), d, config())["narrative"]["sections"]:
+    for section in draft(d, config())["narrative"]["sections"]:
         assert_short_verified_prose(section)
 
 
 def test_findings_are_counted_and_ranked_as_the_report_does():
     d = group_doc()
-    sections = sections_of(draft(Outcome(d), d, config()))
+    sections = sections_of(draft(d, config()))
     summary, exceptions = sections["executive_summary"], sections["exceptions"]
     # 4 findings outside the close area; close.period_readiness's restatement does not count
     assert len([f for r in counted(d["skills"]) for f in r["findings"]]) == 4
@@ -69,7 +69,7 @@ def test_findings_are_counted_and_ranked_as_the_report_does():
 
 def test_headline_figures_come_from_the_kpis_with_their_movement():
     d = group_doc()
-    sheet = build_from_outcome(d, Outcome(d))
+    sheet = build_from_doc(d)
     roo = sheet.by_id("results_of_operations")
     assert roo["group.revenue.vs_prior_month"].value == "100000.00"
     assert roo["group.net_income.vs_prior_month"].value == "-20000.00"
@@ -94,7 +94,7 @@ def test_a_long_list_names_the_largest_and_counts_the_rest_as_a_fact():
                             "summary": "x", "metrics": {"difference": f"{n}.00"},
                             "findings": [{"severity": "medium", "message": "m", "amount": f"{n}.00",
                                           "refs": [f"journal_lines:JE-{n:06d}"]}]})
-    sheet = build_from_outcome(d, Outcome(d))
+    sheet = build_from_doc(d)
     assert sheet.by_id("reconciliations")["reconciliations.exceptions_after_top_5"].value == "7"
     out = draft_section(BY_ID["reconciliations"], sheet)
     listing = out["paragraphs"][1]
@@ -123,8 +123,8 @@ def test_refs_are_named_in_plain_words_and_never_add_a_figure(ref, plain, action
 @pytest.fixture(scope="module")
 def demo_narrative(demo_close):
     doc = outcome_to_dict(demo_close)
-    first = draft(demo_close, doc, Config())
-    second = draft(demo_close, outcome_to_dict(demo_close), Config())
+    first = draft(doc, Config())
+    second = draft(outcome_to_dict(demo_close), Config())
     return doc, first, second
 
 
