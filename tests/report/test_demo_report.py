@@ -159,7 +159,7 @@ def test_renders_what_the_narrative_and_review_stages_return(demo_close, tmp_pat
 
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     doc = outcome_to_dict(demo_close)
-    doc.update(narrative.draft(demo_close, doc, Config()))
+    doc.update(narrative.draft(doc, Config()))
     state = review.queue_run(doc, workspace=tmp_path / "ws", user="tester", pack_path=tmp_path)
     report = build_report(doc, state)
     assert report.narrative and all(s.drafted_by == "fallback" for s in report.narrative.values())
