@@ -100,7 +100,7 @@ class Registry:
 
     def _check_dependencies(self) -> None:
         for skill in self._by_id.values():
-            for dep in skill.depends:
+            for dep in skill.inputs:
                 if dep not in self._by_id:
                     raise RegistryError(f"skill {skill.id} depends on unknown skill {dep!r}")
                 if self._by_id[dep].group and not skill.group:
@@ -109,7 +109,7 @@ class Registry:
 
     def _topological_order(self) -> list[str]:
         """Kahn's algorithm with a sorted ready set, so the order is the same every run."""
-        pending = {s.id: set(s.depends) for s in self._by_id.values()}
+        pending = {s.id: set(s.inputs) for s in self._by_id.values()}
         order: list[str] = []
         while pending:
             ready = sorted((sid for sid, deps in pending.items() if not deps),
@@ -138,7 +138,7 @@ class Registry:
                 chosen.update(hits)
             stack = list(chosen)
             while stack:
-                for dep in self._by_id[stack.pop()].depends:
+                for dep in self._by_id[stack.pop()].inputs:
                     if dep not in chosen:
                         chosen.add(dep)
                         stack.append(dep)
@@ -160,6 +160,7 @@ def describe(skill) -> dict:
         "group": skill.group,
         "needs": list(skill.needs),
         "depends": list(skill.depends),
+        "uses": list(skill.uses),
         "params": {
             name: {"type": p.type_name, "json_type": p.json_type,
                    "default": p.describe_default(), "help": p.help}

@@ -176,7 +176,7 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
         try:
             done: dict[str, Result] = {}
             for skill in per_entity:
-                deps = {d: done.get(d) for d in skill.depends}
+                deps = {d: done.get(d) for d in skill.inputs}
                 started = time.perf_counter()
                 result = run_skill(skill, con=cursor, pack=pack, month=month, entity=entity,
                                    params=params_by[(skill.id, entity.id)], deps=deps, fx=fx,
@@ -198,7 +198,7 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
     group_done: dict[str, Result] = {}
     for skill in group:
         deps = {}
-        for dep_id in skill.depends:
+        for dep_id in skill.inputs:
             if dep_id in group_done:
                 deps[dep_id] = group_done[dep_id]
             else:

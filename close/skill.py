@@ -180,9 +180,14 @@ class Skill:
     run: Callable[["Context"], Result]
     needs: tuple[str, ...] = ()
     params: dict[str, Param] = field(default_factory=dict)
+    # Skills whose results this one needs: they run first, and if one is skipped or
+    # errors this one is skipped with that reason.
     depends: tuple[str, ...] = ()
     group: bool = False
     module: str = ""
+    # Skills whose results this one reads when they are there (ctx.deps[id], None when
+    # not run): they run first, but their skip or error does not block this one.
+    uses: tuple[str, ...] = ()
 
     def __post_init__(self):
         if not _ID.match(self.id):
@@ -191,6 +196,12 @@ class Skill:
             raise ValueError(f"skill {self.id} needs a description")
         object.__setattr__(self, "needs", tuple(self.needs))
         object.__setattr__(self, "depends", tuple(self.depends))
+        object.__setattr__(self, "uses", tuple(self.uses))
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Every skill whose result this one reads: what it depends on, then what it uses."""
+        return self.depends + tuple(u for u in self.uses if u not in self.depends)
 
     @property
     def area(self) -> str:

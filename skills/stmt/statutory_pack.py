@@ -4,18 +4,18 @@ Statutory accounts are filed per legal entity in its functional currency, not th
 group's. This skill assembles what the preparer of those accounts needs from one run:
 balance sheet, income statement, cash flow statement, changes in equity, and the data
 for the fixed-asset, debt and tax notes, all computed by the statement skills themselves
-so the pack cannot disagree with them. Their findings stay theirs (listed, not repeated).
+so the pack cannot disagree with them: it depends on the four statements and uses the
+two notes (read from the run, computed once), and their findings stay theirs (listed,
+not repeated).
 """
 from close.money import ZERO, cents
 from close.skill import Skill
 from close.statements import EPOCH, PNL_TYPES, account_amounts, fiscal_year_start
 from skills.flux._figures import ratio
-from skills.stmt import (balance_sheet, cash_flow, equity_changes, income_statement,
-                         notes_debt, notes_fixed_assets)
 
-PARTS = (("balance_sheet", balance_sheet), ("income_statement", income_statement),
-         ("cash_flow", cash_flow), ("equity_changes", equity_changes))
-NOTES = (("fixed_assets", notes_fixed_assets, "fixed_assets"), ("debt", notes_debt, "loans"))
+PARTS = (("balance_sheet", "stmt.balance_sheet"), ("income_statement", "stmt.income_statement"),
+         ("cash_flow", "stmt.cash_flow"), ("equity_changes", "stmt.equity_changes"))
+NOTES = (("fixed_assets", "stmt.notes_fixed_assets", "fixed_assets"), ("debt", "stmt.notes_debt", "loans"))
 
 
 def tax_note(ctx) -> dict:
@@ -35,18 +35,18 @@ def tax_note(ctx) -> dict:
 
 def run(ctx):
     parts, issues, lines = {}, [], []
-    for name, module in PARTS:
-        result = module.run(ctx)
+    for name, skill_id in PARTS:
+        result = ctx.deps[skill_id]
         parts[name] = {"status": result.status, "summary": result.summary, "metrics": result.metrics}
         issues.extend(f"{name}: {f.message}" for f in result.findings)
         if name in ("balance_sheet", "income_statement"):
             lines += [dict(ln, statement=name) for ln in result.metrics["lines"]]
     notes = {}
-    for name, module, table in NOTES:
-        if not ctx.has_table(table):
+    for name, skill_id, table in NOTES:
+        result = ctx.deps.get(skill_id)
+        if not ctx.has_table(table) or result is None:
             notes[name] = {"status": "skipped", "summary": f"needs {table}.csv"}
             continue
-        result = module.run(ctx)
         notes[name] = {"status": result.status, "summary": result.summary, "metrics": result.metrics}
     notes["tax"] = {"status": "pass", "metrics": tax_note(ctx)}
     metrics = {"entity": ctx.entity.id, "name": ctx.entity.name, "currency": ctx.currency,
@@ -70,5 +70,7 @@ SKILL = Skill(
         "Their findings stay with them and are listed in metrics.open_issues."
     ),
     needs=("journal_lines", "accounts"),
+    depends=tuple(skill_id for _, skill_id in PARTS),
+    uses=tuple(skill_id for _, skill_id, _ in NOTES),
     run=run,
 )

@@ -65,6 +65,27 @@ def test_statuses_skip_error_and_dependants(books):
     assert "je.boom, which errored" in by[("je.after_boom", "UK01")].summary
 
 
+def test_a_used_skill_runs_first_and_its_failure_does_not_block(books):
+    """`uses=`: read when there, never a blocker; `depends=`: a failure skips the dependant.
+    Selecting the user brings in what it uses, and each input is computed once."""
+    con, info = books
+    seen = []
+
+    def reader(ctx):
+        seen.append({k: (v.status if v is not None else None) for k, v in ctx.deps.items()})
+        return ctx.result(metrics={"lines": ctx.deps["je.lines"].metrics["lines"]})
+
+    registry = Registry([
+        skill("je.lines", count_lines),
+        skill("je.boom", boom),
+        skill("recon.reader", reader, depends=("je.lines",), uses=("je.boom",)),
+    ])
+    outcome = run_close(con, info, MAY, registry=registry, skill_patterns=["recon.reader"])
+    assert [s.id for s in outcome.skills] == ["je.boom", "je.lines", "recon.reader"]
+    assert outcome.result("recon.reader", "US01").status == "pass"
+    assert seen[0] == {"je.lines": "pass", "je.boom": "error"}
+
+
 def test_materiality_default_is_converted_to_the_entity_currency(books):
     con, info = books
     registry = Registry([skill("je.t", threshold, params={"threshold": Money(MATERIALITY)})])

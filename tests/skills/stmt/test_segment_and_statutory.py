@@ -4,10 +4,16 @@ from decimal import Decimal
 
 import pytest
 
+from skills.stmt import (balance_sheet, cash_flow, equity_changes, income_statement, notes_debt,
+                         notes_fixed_assets)
 from skills.stmt.income_statement import SKILL as INCOME
 from skills.stmt.segment_report import SKILL as SEGMENTS
 from skills.stmt.statutory_pack import SKILL as PACK
 from stmt_books import Books
+
+# The pack reads the statements and notes from the run: they run with it.
+WITH_PACK = [PACK, *(m.SKILL for m in (balance_sheet, income_statement, cash_flow, equity_changes,
+                                       notes_fixed_assets, notes_debt))]
 
 
 @pytest.fixture
@@ -39,7 +45,7 @@ def test_segments_add_up_to_operating_profit(books):
 
 
 def test_statutory_pack_holds_the_statements_and_notes(books):
-    outcome = books.run([PACK, INCOME], "2026-05")
+    outcome = books.run(WITH_PACK, "2026-05")
     pack = outcome.result("stmt.statutory_pack", "US01")
     inc = outcome.result("stmt.income_statement", "US01")
     m = pack.metrics
@@ -54,7 +60,21 @@ def test_statutory_pack_holds_the_statements_and_notes(books):
     assert pack.status == "pass" and m["open_issues"] == []
 
 
+def test_statutory_pack_reads_the_statements_from_the_run_not_running_them_again(books):
+    """Each statement is computed once: the pack holds the run's own results (the very
+    objects), and a missing note does not block the pack."""
+    outcome = books.run(WITH_PACK, "2026-05")
+    pack = outcome.result("stmt.statutory_pack", "US01")
+    for part, skill_id in (("balance_sheet", "stmt.balance_sheet"), ("cash_flow", "stmt.cash_flow")):
+        assert pack.metrics["statements"][part]["metrics"] is outcome.result(skill_id, "US01").metrics
+    assert outcome.result("stmt.notes_fixed_assets", "US01").status == "skipped"
+    assert pack.status == "pass"
+    assert PACK.depends == ("stmt.balance_sheet", "stmt.income_statement", "stmt.cash_flow",
+                            "stmt.equity_changes")
+    assert PACK.uses == ("stmt.notes_fixed_assets", "stmt.notes_debt")
+
+
 def test_statutory_pack_lists_statement_issues_without_repeating_findings(books):
     books.post("US01", "2026-05-20", [("1000", "1.00")])
-    pack = books.run([PACK], "2026-05").result("stmt.statutory_pack", "US01")
+    pack = books.run(WITH_PACK, "2026-05").result("stmt.statutory_pack", "US01")
     assert pack.findings == [] and any("balance_sheet" in i for i in pack.metrics["open_issues"])
