@@ -22,18 +22,23 @@ def staging_path(final: Path) -> Path:
     return final.with_name(f".{final.name}.{os.getpid()}{SUFFIX}")
 
 
-def stage_results(doc: dict, out_dir: Path) -> tuple[Path, Path]:
-    final = Path(out_dir) / "results.json"
+def stage_text(final: Path, write) -> tuple[Path, Path]:
+    """Write a text output aside with `write(file)`, durable before it is renamed;
+    (temporary, final), or nothing left behind when writing fails."""
     temp = staging_path(final)
     try:
-        with open(temp, "w", encoding="utf-8") as fh:
-            fh.write(dumps(doc))
+        with open(temp, "w", newline="", encoding="utf-8") as fh:
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException:
         discard([(temp, final)])
         raise
     return temp, final
+
+
+def stage_results(doc: dict, out_dir: Path) -> tuple[Path, Path]:
+    return stage_text(Path(out_dir) / "results.json", lambda fh: fh.write(dumps(doc)))
 
 
 FINDINGS_COLUMNS = ("skill_id", "entity_id", "rank", "severity", "amount", "currency", "message", "refs")
@@ -46,25 +51,19 @@ def stage_findings(outcome, out_dir: Path) -> tuple[Path, Path]:
     row by row from the results, so a month with a million findings costs no second copy."""
     import csv
 
-    final = Path(out_dir) / FINDINGS_FILE
-    temp = staging_path(final)
     currency = {e.id: e.functional_currency for e in outcome.entities}
-    try:
-        with open(temp, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(FINDINGS_COLUMNS)
-            for r in outcome.results:
-                cur = currency.get(r.entity_id, outcome.pack.reporting_currency)
-                for rank, f in enumerate(r.findings, start=1):
-                    writer.writerow((r.skill_id, r.entity_id or "", rank, f.severity,
-                                     "" if f.amount is None else jsonable(f.amount), cur,
-                                     f.message, " ".join(f.refs)))
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        discard([(temp, final)])
-        raise
-    return temp, final
+
+    def write(fh):
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(FINDINGS_COLUMNS)
+        for r in outcome.results:
+            cur = currency.get(r.entity_id, outcome.pack.reporting_currency)
+            for rank, f in enumerate(r.findings, start=1):
+                writer.writerow((r.skill_id, r.entity_id or "", rank, f.severity,
+                                 "" if f.amount is None else jsonable(f.amount), cur,
+                                 f.message, " ".join(f.refs)))
+
+    return stage_text(Path(out_dir) / FINDINGS_FILE, write)
 
 
 def publish(staged: list[tuple[Path, Path]]) -> list[Path]:
