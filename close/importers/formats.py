@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-DIGITS = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -36,17 +35,16 @@ class NumberFormat:
             negative, s = not negative, s[:-1].strip()
         elif s.startswith("+"):
             s = s[1:].strip()
-        if self.thousands:
-            s = s.replace(self.thousands, "")
-            if self.thousands == " ":
-                s = s.replace("\u00a0", "").replace("\u202f", "")
-        if self.decimal != ".":
-            if "." in s:
-                raise ValueError(self.describe())
-            s = s.replace(self.decimal, ".")
-        if not DIGITS.fullmatch(s):
+        if self.thousands == " ":
+            s = s.replace("\u00a0", " ").replace("\u202f", " ")
+        whole, _, fraction = s.partition(self.decimal)
+        grouped = bool(self.thousands) and re.fullmatch(
+            r"[0-9]{1,3}(" + re.escape(self.thousands) + r"[0-9]{3})+", whole) is not None
+        if not (grouped or re.fullmatch(r"[0-9]+", whole)) or (fraction and not re.fullmatch(r"[0-9]+", fraction)) \
+                or (_ and not fraction):
             raise ValueError(self.describe())
-        value = Decimal(s)
+        value = Decimal(whole.replace(self.thousands, "") if self.thousands else whole) \
+            + (Decimal("0." + fraction) if fraction else Decimal(0))
         return -value if negative else value
 
     def describe(self) -> str:

@@ -238,7 +238,7 @@ def _chart(m: GlMap, accounts: dict, chart_file, label: str, problems: list) -> 
     types = m.raw.get("account_types") or {}
     rules = m.raw.get("rules") or {}
     overrides = m.raw.get("overrides") or {}
-    listed = _read_chart(chart_file, spec.get("chart") or {}) if chart_file else {}
+    listed = _read_chart(chart_file, spec.get("chart") or {}, spec.get("id_pattern")) if chart_file else {}
     rows = []
     for account_id, a in sorted(accounts.items()):
         cls = overrides.get(account_id)
@@ -259,16 +259,17 @@ def _chart(m: GlMap, accounts: dict, chart_file, label: str, problems: list) -> 
             problems.append(ImportProblem(label, f"account {account_id!r} ({a['name']}) has no type: "
                                           + (f"add {type_value!r} to the map's [account_types]" if type_value
                                              else "give it in [overrides] or [rules], or pass the account list with --chart"),
-                                          a["line"], spec.get("type_column") or "account", type_value or account_id))
+                                          a["line"], m.columns.get("account_type") or m.columns.get("account_id"),
+                                          type_value or account_id))
             continue
         rows.append({"account_id": account_id, "name": a["name"], "type": cls["type"], "subtype": cls["subtype"],
                      "statement_line": cls.get("line"), "active": True})
     return rows
 
 
-def _read_chart(chart_file, spec: dict) -> dict[str, str]:
+def _read_chart(chart_file, spec: dict, id_pattern: str | None) -> dict[str, str]:
     """An account list exported beside the GL (e.g. QuickBooks' Account List): account
-    (id or name) -> its type as the ERP writes it."""
+    (as written, its id and its name, split by `id_pattern`) -> its type as the ERP writes it."""
     path = Path(chart_file)
     out = {}
     for _, row, _, _ in _rows(path, {"header_row_with": spec.get("header_row_with", spec.get("account", "Account")),
@@ -276,6 +277,10 @@ def _read_chart(chart_file, spec: dict) -> dict[str, str]:
         account, kind = row.get(spec.get("account", "Account"), ""), row.get(spec.get("type", "Type"), "")
         if account and kind:
             out[account] = kind
+            found = re.match(id_pattern, account) if id_pattern else None
+            if found and found.groupdict().get("id"):
+                out.setdefault(found.group("id"), kind)
+                out.setdefault(found.groupdict().get("name") or account, kind)
     return out
 
 
