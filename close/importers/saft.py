@@ -139,11 +139,13 @@ class SaftImport:
             self.country = r.text(h, "CompanyAddress/Country") or "PT"
             self.currency = r.text(h, "CurrencyCode") or "EUR"
             self.start, self.end = r.date(h, "StartDate"), r.date(h, "EndDate")
+            self.user = None
         else:
             self.name = r.required(h, "Company/Name") or ""
             self.registration = r.text(h, "Company/RegistrationNumber") or ""
             self.country = r.text(h, "AuditFileCountry") or r.text(h, "Company/Address/Country") or ""
             self.currency = r.required(h, "DefaultCurrencyCode") or ""
+            self.user = r.text(h, "UserID")
             self.start, self.end = self._selection(h)
         if self.currency not in currency_codes():
             r.problem(h, "names no ISO 4217 currency", self.currency)
@@ -481,7 +483,7 @@ class SaftImport:
                        "document_date": day, "account_id": l["account_id"], "debit": debit, "credit": credit,
                        "currency": l.get("currency"), "amount_txn": l.get("amount_txn"),
                        "description": l["description"] or r.text(tx, "Description"), "source": source,
-                       "preparer": r.text(tx, "SourceID") or "unknown", "approver": None,
+                       "preparer": r.text(tx, "SourceID") or self.user or "unknown", "approver": None,
                        "counterparty": counterparty, "department": l["department"],
                        "created_at": l["created_at"] or created,
                        "doc_ref": f"{kind}:{l['source_document']}" if kind and l["source_document"] else None,

@@ -97,7 +97,8 @@ def test_mt940_reimport_is_idempotent(pack_copy):
 
 
 def test_ofx_imports_with_its_ledger_balance(pack_copy):
-    summary = import_bank([need(OFX)], pack_copy, "US-CHK", gl_account="1920")
+    assert all(isinstance(l.amount, Decimal) for s in read_statements(need(OFX)) for l in s.lines)
+    summary = import_bank([OFX], pack_copy, "US-CHK", gl_account="1920")
     assert summary.added == 3
     assert summary.statements[0]["closing"] == "100.99"
     assert summary.statements[0]["tie"] == "not checked: OFX states no opening balance"
