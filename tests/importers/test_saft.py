@@ -85,8 +85,6 @@ def test_the_close_reports_the_balances_that_do_not_roll_forward(saft_pack, tmp_
         ("accounts:1920", "53838.25"), ("accounts:2711", "0.35"), ("accounts:2740", "0.35")]
 
 
-@pytest.mark.xfail(strict=True, reason="no skill recomputes journal-line tax (tax_base x rate) yet: "
-                                        "tax.sales_tax_rates reads ar_invoices only")
 def test_the_close_reports_the_tax_lines_that_are_not_base_times_rate(saft_pack, tmp_path):
     result = run_cli("run", "--month", "2017-01", "--pack", saft_pack, "--out", tmp_path / "run", "--json")
     doc = json.loads(result.stdout)

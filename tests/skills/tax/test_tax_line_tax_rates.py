@@ -1,0 +1,48 @@
+"""tax.line_tax_rates: tax stated on journal lines is the code's rate × the stated base."""
+from decimal import Decimal
+
+from minipack import build, jl, run
+from skills.tax.line_tax_rates import SKILL
+
+
+def _code(code, rate, tax_type="vat"):
+    return {"tax_code": code, "jurisdiction": "NO", "tax_type": tax_type, "rate": rate,
+            "effective_from": "2000-01-01", "effective_to": None, "gl_account_id": "2700",
+            "reverse_charge": False}
+
+
+def _sale(je, base, tax, code="3", day="2026-05-10"):
+    """A sale: receivable, revenue with its base, output VAT with its tax."""
+    gross = str(Decimal(base) + Decimal(tax))
+    return [jl(je, 1, day, "1500", debit=gross),
+            jl(je, 2, day, "3000", credit=base),
+            jl(je, 3, day, "2700", credit=tax, tax_code=code, tax_base=base, tax_amount=tax)]
+
+
+def _pack(lines):
+    return build({"tax_codes": [_code("3", "0.25"), _code("PAY", "0.141", "payroll")],
+                  "journal_lines": lines})
+
+
+def test_lines_at_rate_times_base_pass_and_rounding_is_not_a_finding():
+    con, pack = _pack([*_sale("JE-1", "162919.00", "40729.75"), *_sale("JE-2", "0.30", "0.07"),
+                       *_sale("JE-3", "0.02", "0.01")])       # 0.005 -> 0.01 half away from zero
+    result = run(SKILL, con, pack, "2026-05")
+    assert result.status == "pass", result.findings
+    assert result.metrics == {"lines_checked": 3, "lines_wrong": 0}
+
+
+def test_a_line_not_base_times_rate_is_a_finding_on_its_entry():
+    con, pack = _pack([*_sale("JE-1", "162919.00", "40729.00"), *_sale("JE-2", "100.00", "25.00"),
+                       *_sale("JE-3", "100.00", "30.00", day="2026-04-30")])   # another month
+    result = run(SKILL, con, pack, "2026-05")
+    assert [(f.refs, f.amount, f.severity) for f in result.findings] == [
+        (("journal_lines:JE-1",), Decimal("0.75"), "medium")]
+    assert "understated by 0.75" in result.findings[0].message
+
+
+def test_books_that_state_tax_on_documents_are_skipped_with_the_reason():
+    con, pack = _pack([jl("JE-1", 1, "2026-05-10", "1500", debit="10.00"),
+                       jl("JE-1", 2, "2026-05-10", "3000", credit="10.00")])
+    result = run(SKILL, con, pack, "2026-05")
+    assert result.status == "skipped" and "record tax on documents" in result.summary
