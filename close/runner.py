@@ -121,10 +121,28 @@ def resolve_params(skill: Skill, config: Config, entity_id: str | None, override
 def _check_month_has_books(con, month: Month) -> None:
     """A month that ends before the books begin is a typo or a pack of the wrong period:
     closing it would report an empty ledger as clean, so say when the books start. (A
-    later month with no postings yet is a real close: balances carry forward.)"""
+    later month with no postings is refused at the edges, check_month_in_books: a skill's
+    own tests close such months on purpose, to see balances carry forward.)"""
     first = con.execute("SELECT MIN(posting_date) FROM journal_lines").fetchone()[0]
     if first is not None and month.last_day < first:
         raise UsageError(f"the pack has no books for {month}: its journal starts in {first:%Y-%m}")
+
+
+def check_month_in_books(con, month: Month, tables=()) -> None:
+    """What the command line and the MCP server ask before a close: is the month inside
+    the books? Before the first posting is refused, and so is a month after the books
+    end, which would come back "pass — all 0 entries balance". The books end at the last
+    posting, the last entry made (a backdated entry is found in the month it was made)
+    or the last rate given (a pack with a month's closing rate was prepared for it),
+    whichever is latest."""
+    _check_month_has_books(con, month)
+    posted, made = con.execute(
+        "SELECT MAX(posting_date), CAST(MAX(created_at) AS DATE) FROM journal_lines").fetchone()
+    rated = con.execute("SELECT MAX(date) FROM fx_rates").fetchone()[0] if "fx_rates" in tables else None
+    known = [d for d in (posted, made, rated) if d is not None]
+    if known and month.first_day > max(known):
+        raise UsageError(f"the pack has no books for {month}: its books end in {max(known):%Y-%m}"
+                         + (f" (last posting {posted:%Y-%m-%d})" if posted else ""))
 
 
 def run_close(con, pack, month: Month, *, registry: Registry | None = None,

@@ -15,7 +15,7 @@ from close.config import ConfigError, load_config, review_controllers
 from close.narrative.settings import load_settings as load_narrative_settings
 from close.results import FINDINGS_PER_RESULT, status_counts
 from close.review import ReviewError
-from close.runner import UsageError
+from close.runner import UsageError, check_month_in_books
 from close.workspace import current_user, workspace_for
 
 
@@ -50,10 +50,12 @@ def run(
         fail("--reopen needs --reason \"...\": reopening a signed-off month is recorded")
     pack_path, con, info = open_pack_or_fail(pack, workspace)
     try:
+        check_month_in_books(con, period, info.tables)
         config = load_config(pack_path)
         load_narrative_settings(config, model=model, batch=batch)  # bad [narrative] fails now
         controllers = review_controllers(config)
-    except ConfigError as exc:
+    except (ConfigError, UsageError) as exc:
+        con.close()
         fail(str(exc))
     out_dir = out or Path("close-runs") / str(period)
     quiet = as_json or not sys.stderr.isatty()

@@ -13,7 +13,7 @@ from close.cli.common import (EXIT_FAILED, fail, open_pack_or_fail, parse_month_
 from close.config import ConfigError, load_config
 from close.registry import Registry, describe
 from close.results import result_to_dict
-from close.runner import UsageError, run_close
+from close.runner import UsageError, check_month_in_books, run_close
 
 skills_app = typer.Typer(help="List, describe and run single skills.", no_args_is_help=True)
 
@@ -84,6 +84,7 @@ def run_one(
     overrides = parse_params_or_fail(param)
     pack_path, con, info = open_pack_or_fail(pack, workspace)
     try:
+        check_month_in_books(con, period, info.tables)
         config = load_config(pack_path)
         outcome = run_close(con, info, period, registry=registry, entity_ids=entity,
                             skill_patterns=[skill_id], config=config,

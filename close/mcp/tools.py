@@ -17,7 +17,7 @@ from close.config import ConfigError, load_config
 from close.periods import BadMonth, parse_month
 from close.registry import AREA_ORDER, Registry, describe
 from close.results import jsonable, outcome_to_dict, result_to_dict, status_counts
-from close.runner import UsageError, load_entities, run_close
+from close.runner import UsageError, check_month_in_books, load_entities, run_close
 from close.skill import SEVERITIES
 
 MAX_REF_ROWS = 500
@@ -184,6 +184,7 @@ class CloseTools:
         if selection.get("entity_ids"):
             _check_entities(con, selection["entity_ids"])
         try:
+            check_month_in_books(con, period, info.tables)
             config = load_config(self.books.pack_path)
             return run_close(con, info, period, registry=self.registry, config=config, **selection)
         except (UsageError, ConfigError) as exc:

@@ -152,3 +152,21 @@ def test_month_before_the_books_begin_is_a_usage_error(books):
     con, info = books
     with pytest.raises(UsageError, match="the pack has no books for 2024-12: its journal starts in 2026-04"):
         run_close(con, info, parse_month("2024-12"), registry=Registry([skill("je.lines", count_lines)]))
+
+
+def test_month_after_the_books_end_is_refused_at_the_edges(books):
+    """An empty month past the books' end is not a clean close: the command line and the
+    MCP server ask check_month_in_books first. run_close itself still closes it, so a
+    skill's test can watch balances carry forward."""
+    from close.runner import check_month_in_books
+
+    con, info = books
+    last = con.execute("SELECT MAX(posting_date) FROM journal_lines").fetchone()[0]
+    after = parse_month(f"{last:%Y-%m}").shift(1)
+    with pytest.raises(UsageError, match=f"the pack has no books for {after}: its books end in {last:%Y-%m} "
+                                         f"\\(last posting {last:%Y-%m-%d}\\)"):
+        check_month_in_books(con, after, info.tables)
+    with pytest.raises(UsageError, match="its journal starts in"):
+        check_month_in_books(con, parse_month("2001-01"), info.tables)
+    check_month_in_books(con, parse_month(f"{last:%Y-%m}"), info.tables)
+    assert run_close(con, info, after, registry=Registry([skill("je.lines", count_lines)])).results
