@@ -18,6 +18,9 @@ class ReviewItem:
     version: int | None = None
     stale_approvals: int = 0
     unverified: bool = False
+    preparer: str = ""
+    decided_by: str = ""
+    decided_at: str = ""
 
     @property
     def label(self) -> str:
@@ -66,6 +69,8 @@ def review_view(review_state) -> ReviewView:
             status=str(raw.get("status", "pending")), version=raw.get("version"),
             stale_approvals=int(raw.get("stale_approvals") or 0),
             unverified=bool(raw.get("unverified")),
+            preparer=str(raw.get("preparer") or ""), decided_by=str(raw.get("decided_by") or ""),
+            decided_at=str(raw.get("decided_at") or ""),
         )
         items[item.key] = item
     readiness = review_state.get("readiness") or {}
