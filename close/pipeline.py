@@ -33,7 +33,8 @@ class CloseRun:
 def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out_dir: Path,
               user: str, entity_ids=None, skill_patterns=None, model=None, batch=False,
               progress=None, on_start=None, reopen_reason: str | None = None,
-              controllers=(), findings_limit: int | None = FINDINGS_PER_RESULT) -> CloseRun:
+              controllers=(), findings_limit: int | None = FINDINGS_PER_RESULT,
+              per_entity: bool = False) -> CloseRun:
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir} is a file, not a folder: name a folder for the outputs")
@@ -48,6 +49,8 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
     doc.update(narrative.draft(doc, config, model=model, batch=batch))
     stages["narrative"] = time.perf_counter() - clock
     clock = time.perf_counter()
+    inputs = workpaper_inputs(con, doc, pack=pack, pack_path=pack_path, config=config, user=user,
+                              findings_limit=findings_limit)
     out_dir.mkdir(parents=True, exist_ok=True)
     outputs.remove_leftovers(out_dir)
     staged: list = []
@@ -55,7 +58,8 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
         with review.queued_run(doc, workspace=workspace, user=user,
                                pack_path=Path(pack_path).resolve(),
                                out_dir=out_dir.resolve()) as review_state:
-            staged += report.stage_reports(doc, out_dir, review_state=review_state)
+            staged += report.stage_reports(doc, out_dir, review_state=review_state, inputs=inputs,
+                                           per_entity=per_entity)
             staged.append(outputs.stage_findings(outcome, out_dir))
             staged.append(outputs.stage_results(doc, out_dir))
     except BaseException:
@@ -64,3 +68,55 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
     reports = outputs.publish(staged)
     stages["review queue and outputs"] = time.perf_counter() - clock
     return CloseRun(outcome, doc, review_state, [reports[-1], *reports[:-1]], stages)
+
+
+MAX_WORKPAPER_REFS = 500
+
+
+def workpaper_inputs(con, doc: dict, *, pack, pack_path: Path, config, user: str,
+                     findings_limit: int | None = FINDINGS_PER_RESULT, now=None):
+    """What the workpapers show beyond results.json, fetched here so close.report never
+    reaches the books: each file of the pack with its SHA-256, who ran the close and
+    when, the settings and close.toml parameters in force, and the rows of the books
+    behind each reconciling item (their dates give its age)."""
+    from datetime import datetime, timezone
+
+    from close.pack.sources import locate
+    from close.refs import BadRef, resolve_ref
+    from close.report.workpapers import Inputs, refs_wanted
+
+    sources = []
+    try:
+        for file in sorted(locate(pack_path).content_files, key=lambda f: f.name):
+            sources.append((file.name, _sha256(file), file.stat().st_size))
+    except Exception:   # the pack moved since it was loaded: its digest in results.json stands
+        sources = []
+    parameters = [("Reporting currency", str(pack.reporting_currency), "pack.toml"),
+                  ("Fiscal year starts in month", str(pack.fiscal_year_start_month), "pack.toml"),
+                  ("Materiality", str(pack.materiality), "pack.toml"),
+                  ("Findings listed per result", str(findings_limit) if findings_limit else "all", "close run")]
+    for skill_id, params in sorted((config.data.get("skills") or {}).items()):
+        for name, value in sorted((params or {}).items()):
+            parameters.append((f"{skill_id}.{name}", str(value), "close.toml, every entity"))
+    for entity_id, table in sorted((config.data.get("entities") or {}).items()):
+        for skill_id, params in sorted(((table or {}).get("skills") or {}).items()):
+            for name, value in sorted((params or {}).items()):
+                parameters.append((f"{skill_id}.{name}", str(value), f"close.toml, {entity_id}"))
+    lines = {}
+    for ref in refs_wanted(doc)[:MAX_WORKPAPER_REFS]:
+        try:
+            lines[ref] = resolve_ref(con, ref, pack.tables)
+        except BadRef:
+            continue
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return Inputs(prepared_by=user, generated_at=stamp, sources=sources, parameters=parameters, lines=lines)
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -39,6 +39,7 @@ def run(
     as_user: Optional[str] = typer.Option(None, "--as", help="Who runs the close (else CLOSE_USER, else login)."),
     profile: bool = typer.Option(False, "--profile", help="Print each stage's and the slowest skills' wall time on stderr."),
     findings_per_result: int = typer.Option(FINDINGS_PER_RESULT, "--findings-per-result", min=1, help="Findings listed per skill result in results.json and the reports; all of them go to findings.csv."),
+    per_entity: bool = typer.Option(False, "--per-entity", help="Also write workpapers-<entity>.xlsx, one workbook per entity."),
 ) -> None:
     """Run every skill for the month, draft the review, write results.json and the reports."""
     from close.pipeline import run_month
@@ -76,7 +77,7 @@ def run(
                 month=period, config=config, out_dir=out_dir, user=current_user(as_user),
                 entity_ids=entity, skill_patterns=skills, model=model, batch=batch,
                 progress=tick, on_start=start, reopen_reason=reason if reopen else None,
-                controllers=controllers, findings_limit=findings_per_result)
+                controllers=controllers, findings_limit=findings_per_result, per_entity=per_entity)
     except (UsageError, ConfigError, ReviewError) as exc:
         fail(str(exc))
     except OSError as exc:

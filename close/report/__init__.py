@@ -5,8 +5,9 @@
 `doc` is the results contract (results.json, with its narrative); `review_state` is what
 the review queue returned for this run, or None when there is none. The HTML is one
 self-contained file (inline CSS and SVG, nothing fetched) for a browser and for print;
-the Markdown suits a pull request or a chat; the workbook holds the figures as numbers
-for a reviewer's own tick-and-tie.
+the Markdown suits a pull request or a chat; report.xlsx holds the figures as numbers
+for a reviewer's own tick-and-tie, and workpapers.xlsx is the month's file for an
+auditor: one reconciliation per tab, with formulas that tie (close.report.workpapers).
 """
 from __future__ import annotations
 
@@ -27,21 +28,31 @@ def render_markdown(report: Report) -> str:
     return environment("md").get_template("mfr.md.j2").render(r=report)
 
 
-def stage_reports(doc, out_dir, review_state=None) -> list[tuple[Path, Path]]:
-    """Write report.html, report.md and report.xlsx to temporary files in out_dir;
+def stage_reports(doc, out_dir, review_state=None, inputs=None,
+                  per_entity: bool = False) -> list[tuple[Path, Path]]:
+    """Write report.html, report.md, report.xlsx and workpapers.xlsx (and with
+    per_entity a workpapers-<entity>.xlsx for each entity) to temporary files in out_dir;
     return (temporary, final) pairs for close.outputs to move into place. On any error
-    the temporary files written so far are removed and the error raised."""
+    the temporary files written so far are removed and the error raised. `inputs`
+    (close.report.workpapers.Inputs) is what the workpapers need beyond results.json."""
     from close.outputs import discard, staging_path
     from close.report.workbook import write_workbook
+    from close.report.workpapers import workpapers_file, write_workpapers
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     report = build_report(doc, review_state)
     staged: list[tuple[Path, Path]] = []
+    writers = [("report.html", lambda p: p.write_text(render_html(report), encoding="utf-8")),
+               ("report.md", lambda p: p.write_text(render_markdown(report), encoding="utf-8")),
+               ("report.xlsx", lambda p: write_workbook(report, p)),
+               (workpapers_file(), lambda p: write_workpapers(doc, p, review_state, inputs))]
+    if per_entity:
+        for entity in report.entities:
+            writers.append((workpapers_file(entity.id),
+                            lambda p, e=entity.id: write_workpapers(doc, p, review_state, inputs, entity_id=e)))
     try:
-        for name, write in (("report.html", lambda p: p.write_text(render_html(report), encoding="utf-8")),
-                            ("report.md", lambda p: p.write_text(render_markdown(report), encoding="utf-8")),
-                            ("report.xlsx", lambda p: write_workbook(report, p))):
+        for name, write in writers:
             pair = (staging_path(out / name), out / name)
             staged.append(pair)
             write(pair[0])
@@ -51,12 +62,12 @@ def stage_reports(doc, out_dir, review_state=None) -> list[tuple[Path, Path]]:
     return staged
 
 
-def write_reports(doc, out_dir, review_state=None) -> list[Path]:
-    """Write report.html, report.md and report.xlsx into out_dir; return their paths.
-    Each file appears whole or not at all (written aside, then renamed)."""
+def write_reports(doc, out_dir, review_state=None, inputs=None, per_entity: bool = False) -> list[Path]:
+    """Write report.html, report.md, report.xlsx and workpapers.xlsx into out_dir;
+    return their paths. Each file appears whole or not at all (written aside, then renamed)."""
     from close.outputs import publish
 
-    return publish(stage_reports(doc, out_dir, review_state))
+    return publish(stage_reports(doc, out_dir, review_state, inputs, per_entity))
 
 
 __all__ = ["build_report", "render_html", "render_markdown", "stage_reports", "write_reports"]

@@ -423,6 +423,8 @@ def variances(doc: dict, review: ReviewView, notes: dict[str, list[str]]) -> lis
         metrics = _metrics(result)
         item = review.for_skill(result["id"], result["entity_id"])
         explained = "; ".join(notes.get(item.key, [])) if item else ""
+        if item and not explained and item.status == "approved":
+            explained = f"Accepted in review by {item.decided_by or 'a reviewer'} ({item.id})"
         for row in metrics.get("accounts") or []:
             if not isinstance(row, dict):
                 continue
