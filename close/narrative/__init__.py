@@ -30,7 +30,7 @@ def _scrub(text: str | None, key: str | None) -> str | None:
 
 def section_result(section: Section, sheet: FactSheet, draft: dict, *, drafted_by: str,
                    model: str | None, fallback_reason: str | None = None) -> dict:
-    verdict = verify_draft(draft["paragraphs"], draft["figures"], sheet.facts(section.id))
+    verdict = verify_draft(draft["paragraphs"], draft["figures"], sheet.facts(section.id), month=sheet.month)
     return {
         "id": section.id,
         "title": section.title,

@@ -36,6 +36,7 @@ from decimal import Decimal, InvalidOperation
 
 from close.narrative.ranking import counted, ordered_findings
 from close.narrative.sections import SECTION_IDS, SECTIONS, STATEMENTS, section_for
+from close.narrative.verify import CURRENCY_CODES
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 MAX_LINES = 25              # statement lines per result (all-zero lines left out)
@@ -193,9 +194,11 @@ class _Builder:
             self.sections[section].append(fact)
 
     def currency(self, result: dict) -> str | None:
-        """The result's own `currency` metric when it names one, else the entity's."""
+        """The result's own `currency` metric when it names one, else the entity's. Only
+        ISO codes the figure checker knows: anything else would be a unit no figure can
+        match (close.narrative.verify refuses it), so such money is a plain `amount`."""
         stated = (result.get("metrics") or {}).get("currency")
-        if isinstance(stated, str) and re.fullmatch(r"[A-Z]{3}", stated):
+        if isinstance(stated, str) and stated in CURRENCY_CODES:
             return stated
         entity = result.get("entity_id")
         return self.currencies.get(entity) if entity else self.reporting
@@ -358,7 +361,10 @@ def _result_facts(b: _Builder, section: str, r: dict, full: bool) -> None:
 def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | None = None,
                 reporting_currency: str | None = None) -> FactSheet:
     """Facts for every section from a results-contract document."""
-    b = _Builder(doc, currencies or {}, titles or {}, reporting_currency)
+    currencies = {k: v for k, v in (currencies or {}).items() if v in CURRENCY_CODES}
+    if reporting_currency not in CURRENCY_CODES:
+        reporting_currency = None
+    b = _Builder(doc, currencies, titles or {}, reporting_currency)
     results = list(doc.get("skills", []))
     month = doc.get("month")
     period = _month_facts(month) if month else []

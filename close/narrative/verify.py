@@ -27,17 +27,26 @@ Rounding rules (the contract; tests/narrative/test_verify_cases.py holds the cas
    once rounded to units.
 6. Dates are exact. "31 May 2026", "May 31, 2026", "2026-05-31" and "31 May" (no year:
    day and month must agree) match a date fact; "May 2026" and "2026-05" match a month
-   fact. A bare year such as "2026" matches the year of any date or month fact, or a
-   numeric fact like any other number.
+   fact, the run's month, or the month of a date fact ("May 2026" for a month end of
+   2026-05-31). A bare year such as "2026" matches the year of any date or month fact,
+   or a numeric fact like any other number.
 7. What is not a figure: digits inside identifiers (US01, JE-000123, recon.bank,
-   bank_transactions:BT-0042), ordinals (1st, 2nd) and numbers written as words. Slash
-   dates (05/31/2026) and space-grouped numbers (1 234 567) are not recognised as
-   such: their pieces are checked as plain numbers and fail, so the house style
-   (comma thousands, point decimals, dates spelt out) is enforced, not guessed.
+   bank_transactions:BT-0042), ordinals (1st, 2nd), numbers written as words, and the
+   number of a standard, regulation or form after its name ("IFRS 16", "IAS 21.23",
+   "ASC 842-20", "ASU 2016-02", "Form 1099", "Section 404", "§ 179"): those name a rule,
+   they state no amount. Slash dates (05/31/2026) and space-grouped numbers (1 234 567)
+   are not recognised as such: their pieces are checked as plain numbers and fail, so
+   the house style (comma thousands, point decimals, dates spelt out) is enforced, not
+   guessed.
 8. Names. Numbers that are part of a name are not claims: digits in a check's or
-   metric's label ("Form 1099") and in a statement line's own name ("7000" for an
+   metric's label ("31-60 days") and in a statement line's own name ("7000" for an
    account shown as a line) pass wherever they are written exactly so.
-9. Citations. Each draft lists its figures with the fact each cites. A cited figure
+9. Units. A fact's unit is an ISO currency code, `amount` (money whose currency the
+   results do not say: bare figures only), count, %, ratio, number, date, month, status
+   or text. Any other unit is refused when the facts are loaded (UnknownUnit), so a fact
+   the checker could never match is a bug found at once, not a figure silently
+   unverifiable.
+10. Citations. Each draft lists its figures with the fact each cites. A cited figure
    must match its own fact by the rules above; an uncited figure in the text must match
    some fact of the section. Whether the words around a matching figure describe that
    fact is the reviewer's call, helped by the citations.
@@ -56,8 +65,20 @@ SYMBOLS = {"US$": "USD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 SCALES = {"k": 3, "K": 3, "thousand": 3, "m": 6, "M": 6, "mn": 6, "million": 6,
           "bn": 9, "B": 9, "billion": 9}
 MONEY_UNITS = CURRENCY_CODES
-NUMERIC_UNITS = {"count", "%", "ratio", "number"}
+NUMERIC_UNITS = {"amount", "count", "%", "ratio", "number"}
+WORD_UNITS = {"date", "month", "status", "text"}
 MINUS = "-−–"
+
+# A standard, regulation or form named by its number: IFRS 16, IAS 21.23, ASC 842-20,
+# ASU 2016-02, Form 1099-NEC, Section 404, § 179. Masked before anything is read as a
+# figure, so "2016-02" in "ASU 2016-02" is not a month either.
+STANDARD_NAMES = re.compile(
+    r"(?:(?<![\w])(?:IFRS|IAS|IFRIC|SIC|ASC|ASU|SFAS|FAS|FRS|FRC|IPSAS|ISA|ISAE|ISRE|SSAE|"
+    r"PCAOB\s+AS|AS|AU-C|SOX|ISO|IRC|HGB|UStG|CGI|"
+    r"(?i:forms?|schedules?|sections?|sec\.|articles?|art\.|regulations?|directives?|topics?|"
+    r"subtopics?|rules?|publications?|pub\.|chapters?|paragraphs?|para\.))|§§?)"
+    r"\s?(?P<number>\d+[A-Z]?(?:[-.](?:\d+[A-Za-z]?|[A-Z]+))*)(?!\w|,\d)"
+)
 
 MONTHS = {name: i for i, names in enumerate(
     [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
@@ -97,6 +118,23 @@ class Figure:
     when: tuple = ()               # (year, month, day) for dates; (year, month) months; (month, day) days
 
 
+class UnknownUnit(ValueError):
+    """A fact whose unit the checker does not know: no figure could ever match it."""
+
+
+def known_unit(unit: str) -> bool:
+    return unit in MONEY_UNITS or unit in NUMERIC_UNITS or unit in WORD_UNITS
+
+
+def check_units(facts) -> None:
+    """Refuse facts the checker cannot read, naming the first such fact."""
+    for fact in facts:
+        if not known_unit(fact.unit):
+            raise UnknownUnit(
+                f"fact {fact.id} has unit {fact.unit!r}, which the figure checker does not know: "
+                f"use an ISO currency code, {', '.join(sorted(NUMERIC_UNITS | WORD_UNITS))}")
+
+
 @dataclass(frozen=True)
 class FactValue:
     """What the checker needs of a fact: its id, value (a string), unit and label."""
@@ -105,6 +143,9 @@ class FactValue:
     value: str
     unit: str
     label: str = ""
+
+    def __post_init__(self):
+        check_units([self])
 
 
 def round_half_away(value: Decimal, decimals: int) -> Decimal:
@@ -221,10 +262,19 @@ def _amount_figure(text: str, m: re.Match) -> Figure | None:
     return Figure(text[left:right].strip(), kind, value, decimals, scale, currency, negative)
 
 
-def extract_figures(text: str) -> list[Figure]:
+def _mask_standard_names(text: str) -> str:
+    """The numbers of named standards and forms hidden, their names left readable."""
+    for m in reversed(list(STANDARD_NAMES.finditer(text))):
+        text = _mask(text, m.start("number"), m.end("number"))
+    return text
+
+
+def extract_figures(text: str, *, standard_names: bool = True) -> list[Figure]:
     """Every figure in `text`, in order of kind: dates first (so their digits are not
-    read again as numbers), then amounts, percentages, counts and years."""
-    dates, masked = _date_figures(text)
+    read again as numbers), then amounts, percentages, counts and years. The numbers of
+    standards and forms ("IFRS 16", "Form 1099") are names, not figures, unless
+    `standard_names` is False (to collect a label's numbers as names)."""
+    dates, masked = _date_figures(_mask_standard_names(text) if standard_names else text)
     numbers = [f for f in (_amount_figure(masked, m) for m in NUMBER.finditer(masked)) if f]
     return dates + numbers
 
@@ -260,7 +310,7 @@ def matches(figure: Figure, fact: FactValue) -> bool:
             if figure.kind == "date":
                 return fact.unit == "date" and when == figure.when
             if figure.kind == "month":
-                return fact.unit == "month" and when == figure.when
+                return when[:2] == figure.when      # a month fact, or the month of a date fact
             if figure.kind == "day":
                 return fact.unit == "date" and when[1:] == figure.when
             return when[0] == int(figure.value)
@@ -306,14 +356,20 @@ def names_in_labels(facts) -> frozenset[str]:
         if getattr(fact, "is_line", False) and getattr(fact, "text", None):
             sources.append(fact.text)
         for source in sources:
-            names.update(_normal(f.text) for f in extract_figures(source))
+            names.update(_normal(f.text) for f in extract_figures(source, standard_names=False))
     return frozenset(names)
 
 
-def verify_draft(paragraphs: list[str], cited: list[dict], facts) -> Verdict:
+def verify_draft(paragraphs: list[str], cited: list[dict], facts, month: str | None = None) -> Verdict:
     """Check a section's draft: every citation against its fact, then every figure in the
     text against its citation when it has one, else against all the section's facts.
-    `facts` are objects with id, value, unit and label (facts.Fact or FactValue)."""
+    `facts` are objects with id, value, unit and label (facts.Fact or FactValue); `month`
+    is the run's month (YYYY-MM), which the text may always name. A fact with a unit the
+    checker does not know raises UnknownUnit."""
+    facts = list(facts)
+    check_units(facts)
+    if month and not any(f.unit == "month" and f.value == month for f in facts):
+        facts.append(FactValue("run.month", month, "month", "Month under review"))
     by_id = {f.id: f for f in facts}
     names = names_in_labels(facts)
     problems: list[dict] = []

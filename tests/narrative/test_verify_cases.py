@@ -129,9 +129,56 @@ def test_citing_an_unknown_fact_is_listed():
 
 
 def test_numbers_in_a_check_title_are_names_not_claims():
-    facts = [FactValue("US01.tax.form_1099.status", "pass", "status", "Form 1099 vendors (US01)")]
-    assert verify_draft(["Form 1099 vendors passed."], [], facts).verification == "verified"
-    assert verify_draft(["Form 1098 vendors passed."], [], facts).verification == "unverified"
+    facts = [FactValue("US01.flux.ar_aging.status", "pass", "status", "AR aging 31-60 days (US01)")]
+    assert verify_draft(["AR aging 31-60 days passed."], [], facts).verification == "verified"
+    assert verify_draft(["AR aging 31-90 days passed."], [], facts).verification == "unverified"
+
+
+@pytest.mark.parametrize("text", [
+    "IFRS 16", "ASC 842", "IAS 21", "Form 1099", "IAS 21.23", "ASC 842-20", "ASU 2016-02",
+    "Form 1099-NEC", "Section 404", "§ 179", "ISO 4217", "Topic 606", "IFRIC 23", "Schedule 2",
+])
+def test_standard_regulation_and_form_names_are_not_figures(text):
+    assert extract_figures(text) == []
+    assert extract_figures(f"Under {text}, the lease is recognised.") == []
+
+
+def test_figures_beside_a_standard_name_are_still_checked():
+    facts = [FACTS["rev"], FACTS["count"]]
+    verdict = verify_draft(["Under IFRS 16 and ASC 842 revenue was USD 1.2M; IAS 21: 3 items, "
+                            "Form 1099: 7 vendors."], [], facts)
+    assert verdict.unverified_figures == [{"text": "7", "reason": "matches no fact"}]
+    # the name takes only its own number: an amount after it is a figure
+    assert [f.text for f in extract_figures("Section 1,234.56")] == ["1,234.56"]
+
+
+def test_a_month_matches_the_runs_month_and_the_month_of_a_date_fact():
+    end = FactValue("run.period_end", "2026-05-31", "date")
+    assert matches(_one("2026-05"), end) and matches(_one("May 2026"), end)
+    assert not matches(_one("2026-04"), end) and not matches(_one("June 2026"), end)
+    amount = FactValue("US01.rev", "1234567.89", "USD")
+    # the run's month, given to the checker, though no fact of the section states it
+    verdict = verify_draft(["The 2026-05 close: revenue USD 1.2M in May 2026."], [], [amount], month="2026-05")
+    assert verdict.verification == "verified", verdict.unverified_figures
+    assert verify_draft(["The 2026-04 close."], [], [amount], month="2026-05").unverified_figures == [
+        {"text": "2026-04", "reason": "matches no fact"}]
+    assert verify_draft(["The 2026-05 close."], [], [amount]).verification == "unverified"
+
+
+def test_a_fact_with_an_unknown_unit_is_refused_when_loaded():
+    from close.narrative.facts import Fact
+    from close.narrative.verify import UnknownUnit
+
+    with pytest.raises(UnknownUnit, match="fact US01.margin has unit 'percent'"):
+        FactValue("US01.margin", "12.5", "percent")
+    with pytest.raises(UnknownUnit, match="'percent'"):
+        verify_draft(["Margin 12.5%."], [], [Fact("US01.margin", "12.5", "percent", "Margin")])
+
+
+def test_money_without_a_currency_matches_bare_figures_only():
+    fact = FactValue("group.x.findings_amount", "450.00", "amount")
+    assert matches(_one("450.00"), fact) and matches(_one("450"), fact)
+    assert not matches(_one("USD 450.00"), fact)
 
 
 def test_a_statement_line_named_by_a_number_is_a_name():
@@ -139,3 +186,18 @@ def test_a_statement_line_named_by_a_number_is_a_name():
     line = Fact("DE01.flux.budget_vs_actual.7000", "0.01", "EUR", "Budget vs actual (DE01): line, month", "7000")
     assert verify_draft(["7000: EUR 0.01 over budget."], [], [line]).verification == "verified"
     assert verify_draft(["7001: EUR 0.01 over budget."], [], [line]).verification == "unverified"
+
+
+def test_facts_built_from_results_have_only_units_the_checker_knows():
+    """A currency code the checker does not know (a pack's own 'ZZZ') becomes plain
+    `amount` money rather than a unit no figure could match."""
+    from close.narrative.facts import build_facts
+    from close.narrative.sections import SECTION_IDS
+    from close.narrative.verify import check_units
+    from narrative_docs import doc
+
+    sheet = build_facts(doc(), currencies={"US01": "ZZZ", "UK01": "GBP"}, reporting_currency="QQQ")
+    for section in SECTION_IDS:
+        check_units(sheet.facts(section))
+    units = {f.unit for section in SECTION_IDS for f in sheet.facts(section)}
+    assert "ZZZ" not in units and "QQQ" not in units and "amount" in units and "GBP" in units
