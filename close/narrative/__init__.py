@@ -69,7 +69,9 @@ def draft(doc, config, *, model=None, batch=False, http_client=None, progress=No
                 from close.narrative.claude import draft_sections
                 answers = draft_sections(client, sheet, settings, usage)
         except Exception as exc:  # the close never fails because of the model
-            answers = {s.id: DraftFailed(f"drafting failed: {type(exc).__name__}") for s in SECTIONS}
+            detail = " ".join(str(exc).split())[:160]
+            reason = f"drafting failed: {type(exc).__name__}" + (f": {detail}" if detail else "")
+            answers = {s.id: DraftFailed(reason) for s in SECTIONS}
         drafts = {sid: (a if isinstance(a, dict) else None) for sid, a in answers.items()}
         reasons = {sid: (None if isinstance(a, dict) else _scrub(a.reason, key)) for sid, a in answers.items()}
 

@@ -6,6 +6,7 @@ retrieve the SDK makes before reading results, and the results file as JSON Line
 import json
 
 import httpx2
+import pytest
 
 from close.narrative import draft
 from close.narrative.claude import request_params
@@ -110,3 +111,37 @@ def test_a_batch_that_does_not_end_in_time_is_cancelled(api_key):
         ("POST", "/v1/messages/batches"), ("POST", f"/v1/messages/batches/{BATCH_ID}/cancel")]
     assert {s["fallback_reason"] for s in out["narrative"]["sections"]} == \
         {"the batch had not ended after 0 minutes"}
+
+
+NO_BATCH_ANSWERS = [
+    (httpx2.Response(404, json={"type": "error", "error": {"type": "not_found_error", "message": "Not Found"}}),
+     "HTTP 404 on the batch call"),
+    (httpx2.Response(405, text="Method Not Allowed"), "HTTP 405 on the batch call"),
+    (httpx2.Response(200, json={}), "it answered with something that is not a batch"),
+    (httpx2.Response(200, text="<html><body>gateway</body></html>", headers={"content-type": "text/html"}),
+     "it answered with something that is not a batch"),
+    (httpx2.Response(200, json={"id": "msg_1", "type": "message", "content": []}),
+     "it answered with something that is not a batch"),
+]
+
+
+@pytest.mark.parametrize("answer,what", NO_BATCH_ANSWERS, ids=["404", "405", "empty", "html", "message"])
+def test_an_endpoint_without_batches_falls_back_saying_so(api_key, answer, what):
+    """A gateway that serves only Messages: one call, no retries, no exception name as
+    the reason, and the way out (run without --batch) in it."""
+    recorder = Recorder([answer] * 3)
+    out = draft(doc(), config(), batch=True, http_client=recorder.client(), progress=lambda *a: None)
+    assert [(r.method, r.url.path) for r in recorder.requests] == [("POST", "/v1/messages/batches")]
+    reasons = {s["fallback_reason"] for s in out["narrative"]["sections"]}
+    assert reasons == {f"the endpoint has no Message Batches API ({what}); run without --batch "
+                       f"to have Claude draft the sections directly"}
+    assert {s["drafted_by"] for s in out["narrative"]["sections"]} == {"fallback"}
+    assert out["usage"]["calls"] == 0
+
+
+def test_an_unreadable_poll_falls_back_with_what_happened(api_key):
+    recorder = Recorder([httpx2.Response(200, json=batch_json("in_progress", 6)), httpx2.Response(200, json={})])
+    out = draft(doc(), config(batch_poll_seconds=0), batch=True, http_client=recorder.client(),
+                progress=lambda *a: None)
+    assert {s["fallback_reason"] for s in out["narrative"]["sections"]} == {
+        "the batch could not be followed: polled, it answered with something that is not a batch"}
