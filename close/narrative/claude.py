@@ -1,10 +1,10 @@
 """Calls to Claude through the anthropic SDK: one request per section, few in all.
 
-Every request carries the same system blocks (instructions, then all sections' facts
-marked for caching) and the same output schema, and differs only in its short user
-message, so the facts are written to the prompt cache by the first call and read from
-it by the rest. The first section is drafted alone to warm the cache; the others then
-go out together, at most `max_concurrency` at a time.
+Every request starts with the same system blocks (the instructions, then the facts
+every section shares, marked for caching) and carries the same output schema; then its
+section's own facts and a short user message (prompts.py; `facts = "all"` sends every
+section's facts in the cached block instead). The first section is drafted alone to
+warm the cache; the others then go out together, at most `max_concurrency` at a time.
 
 Structured output (`output_config.format`, a JSON schema) rather than a forced tool:
 current models reject a forced `tool_choice`, and the schema gives the same guarantee.
@@ -54,8 +54,8 @@ def request_params(sheet: FactSheet, section: Section, settings: Settings) -> di
     return {
         "model": settings.model,
         "max_tokens": settings.max_tokens,
-        "system": system_blocks(sheet),
-        "messages": [{"role": "user", "content": section_request(section)}],
+        "system": system_blocks(sheet, section, settings.facts),
+        "messages": [{"role": "user", "content": section_request(section, settings.facts)}],
         "output_config": output_config,
     }
 

@@ -9,6 +9,7 @@
     timeout_seconds = 120
     batch_poll_seconds = 10
     batch_wait_minutes = 60         # then the fallback drafts what the batch has not
+    facts = "section"               # each call its section's facts; "all": every call all, cached
 
     [narrative.prices."claude-sonnet-5-5"]   # USD per million tokens
     input = "2.00"
@@ -62,6 +63,7 @@ class Settings:
     batch_wait_minutes: float = 60.0
     batch_discount: Decimal = Decimal(BATCH_DISCOUNT)
     prices: dict = field(default_factory=dict)
+    facts: str = "section"
 
     def price(self) -> dict[str, Decimal] | None:
         """This model's rates, or None when the price table has no row for it."""
@@ -126,6 +128,9 @@ def load_settings(config: Config | None, *, model: str | None = None, batch: boo
     effort = section.get("effort", "medium")
     if effort not in ("", "low", "medium", "high", "xhigh", "max"):
         raise ConfigError(f"{where}: [narrative] effort must be low, medium, high, xhigh, max or \"\", not {effort!r}")
+    facts = section.get("facts", "section")
+    if facts not in ("section", "all"):
+        raise ConfigError(f"{where}: [narrative] facts must be \"section\" or \"all\", not {facts!r}")
     try:
         discount = Decimal(str(section.get("batch_discount", BATCH_DISCOUNT)))
     except InvalidOperation:
@@ -142,6 +147,7 @@ def load_settings(config: Config | None, *, model: str | None = None, batch: boo
         batch_wait_minutes=_number(section, "batch_wait_minutes", 60.0, where),
         batch_discount=discount,
         prices=_prices(section, where),
+        facts=facts,
     )
 
 

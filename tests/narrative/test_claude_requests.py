@@ -11,7 +11,8 @@ import pytest
 from close.narrative import NO_KEY, draft
 from close.narrative.facts import build_from_doc
 from close.narrative.fallback import draft_section
-from close.narrative.prompts import OUTPUT_SCHEMA, SYSTEM_PROMPT, facts_block, section_request
+from close.narrative.prompts import (OUTPUT_SCHEMA, SYSTEM_PROMPT, facts_block, section_block,
+                                     section_request, shared_block)
 from close.narrative.sections import SECTIONS
 from narrative_docs import Recorder, config, doc, message
 
@@ -53,32 +54,68 @@ def run(recorder, **kw):
     return out
 
 
-def test_requests_are_exact_and_share_one_cached_facts_block(api_key):
+def test_requests_are_exact_and_share_one_cached_prefix(api_key):
+    """Each call: the instructions and the facts every section shares (cached, the same
+    bytes in every call), then the section's own facts and the short request."""
     recorder = Recorder([answering()] * 6)
     out = run(recorder)
     bodies = recorder.bodies()
     assert len(bodies) == 6
-    d = doc()
-    block = facts_block(build_from_doc(d))
-    for body, section in zip(bodies, SECTIONS):
+    sheet = build_from_doc(doc())
+    shared = shared_block(sheet)
+    by_section = {section_of(r): body for r, body in zip(recorder.requests, bodies)}
+    assert set(by_section) == {s.id for s in SECTIONS}
+    for section in SECTIONS:
+        body = by_section[section.id]
         assert body["model"] == "claude-sonnet-5-5"
         assert body["max_tokens"] == 4000
         assert body["system"] == [
             {"type": "text", "text": SYSTEM_PROMPT},
-            {"type": "text", "text": block, "cache_control": {"type": "ephemeral"}},
+            {"type": "text", "text": shared, "cache_control": {"type": "ephemeral"}},
+            {"type": "text", "text": section_block(sheet, section)},
         ]
+        assert body["messages"] == [{"role": "user", "content": section_request(section)}]
         assert body["output_config"] == {"format": {"type": "json_schema", "schema": OUTPUT_SCHEMA},
                                          "effort": "medium"}
         assert "tools" not in body and "tool_choice" not in body
         assert set(body) == {"model", "max_tokens", "system", "messages", "output_config"}
     # the first call drafts the executive summary alone (it writes the cache); the rest follow
-    assert bodies[0]["messages"] == [{"role": "user", "content": section_request(SECTIONS[0])}]
-    assert sorted(b["messages"][0]["content"] for b in bodies[1:]) == \
-        sorted(section_request(s) for s in SECTIONS[1:])
+    assert section_of(recorder.requests[0]) == SECTIONS[0].id
     assert all(r.headers["authorization"] == f"Bearer {api_key}" for r in recorder.requests)
     assert [s["drafted_by"] for s in out["narrative"]["sections"]] == ["claude"] * 6
     assert all(s["model"] == "claude-sonnet-5-5" for s in out["narrative"]["sections"])
     assert api_key not in json.dumps(out)
+
+
+def test_each_call_carries_exactly_the_facts_its_draft_is_verified_against(api_key):
+    """Sending a section only its facts loses no verification: every fact of the section
+    is in its call, and no fact of another section is."""
+    recorder = Recorder([answering()] * 6)
+    run(recorder)
+    sheet = build_from_doc(doc())
+    every = {f.id for s in SECTIONS for f in sheet.facts(s.id)}
+    for request, body in zip(recorder.requests, recorder.bodies()):
+        sent = "\n".join(b["text"] for b in body["system"][1:])
+        ids = {line.split(" = ", 1)[0] for line in sent.splitlines() if " = " in line}
+        ids |= {f"{line.split(' = ', 1)[0]}.{part.split(' = ')[0].strip().lstrip('.')}"
+                for line in sent.splitlines() if "; ." in line
+                for part in line.split(" | ", 1)[0].split("; ")[1:]}
+        mine = {f.id for f in sheet.facts(section_of(request))}
+        assert mine <= ids, (section_of(request), sorted(mine - ids)[:5])
+        assert not (ids & every) - mine, (section_of(request), sorted((ids & every) - mine)[:5])
+
+
+def test_all_facts_in_one_cached_block_when_configured(api_key):
+    recorder = Recorder([answering()] * 6)
+    run(recorder, cfg=config(facts="all"))
+    block = facts_block(build_from_doc(doc()))
+    for body in recorder.bodies():
+        assert body["system"] == [
+            {"type": "text", "text": SYSTEM_PROMPT},
+            {"type": "text", "text": block, "cache_control": {"type": "ephemeral"}},
+        ]
+    assert sorted(b["messages"][0]["content"] for b in recorder.bodies()) == \
+        sorted(section_request(s, "all") for s in SECTIONS)
 
 
 def test_the_facts_block_holds_the_section_facts_and_the_schema_the_draft_shape():
