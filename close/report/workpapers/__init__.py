@@ -27,12 +27,13 @@ from close.report.model import _entities
 from close.report.numbers import month_label
 from close.report.review_view import review_view
 from close.report.workpapers import tabs
-from close.report.workpapers.books import (EntityBooks, entity_books, proposed_entries, reconciliations,
-                                           variances)
+from close.report.workpapers.books import (RECONCILIATIONS, EntityBooks, entity_books, proposed_entries,
+                                           reconciliations, variances)
 from close.report.workpapers.cells import NOTE_FONT, SheetNames, Tab, quote_sheet, ref, string_literal
 from close.results import skill_titles
 
 WORKPAPERS_FILE = "workpapers.xlsx"
+RECONCILIATION_SKILLS = tuple(RECONCILIATIONS)
 
 
 @dataclass
