@@ -133,6 +133,7 @@ def _progress(quiet: bool):
 
 def _print_summary(run, out_dir: Path) -> None:
     from close.cli.safe_text import safe_markup
+    from close.narrative.usage import usage_line
 
     console = Console(emoji=False)
     results = run.outcome.results
@@ -152,5 +153,8 @@ def _print_summary(run, out_dir: Path) -> None:
         if r.status == "error":
             console.print(f"[red]error[/red] {safe_markup(r.skill_id)} {safe_markup(r.entity_id or 'group')}: "
                           f"{safe_markup(r.summary)}")
+    cost = usage_line(run.doc.get("usage"))
+    if cost:
+        console.print(safe_markup(cost), soft_wrap=True)
     for path in run.files:
         console.print(f"wrote {safe_markup(path)}")

@@ -56,3 +56,21 @@ class Usage:
             "model": model,
             "batch": batch,
         }
+
+
+def usage_line(usage: dict | None) -> str:
+    """What the narrative cost, in one line for the reports and the console, from
+    results.json's `usage`: calls, the four kinds of tokens, model, and the estimate.
+    A run that made no calls says so, so a reader never mistakes it for a free draft."""
+    if not isinstance(usage, dict):
+        return ""
+    calls = int(usage.get("calls") or 0)
+    if not calls:
+        return "Narrative: no Claude calls billed; the deterministic drafter wrote it (USD 0.00)."
+    n = lambda key: f"{int(usage.get(key) or 0):,}"
+    how = ", ".join(x for x in (usage.get("model"), "Message Batches" if usage.get("batch") else None) if x)
+    cost = usage.get("estimated_cost_usd")
+    return (f"Narrative: {calls:,} Claude call{'s' if calls != 1 else ''}{f' ({how})' if how else ''}: "
+            f"{n('input_tokens')} uncached input, {n('cache_write_tokens')} cache write, "
+            f"{n('cache_read_tokens')} cache read and {n('output_tokens')} output tokens; "
+            + (f"estimated USD {cost}." if cost is not None else "no price for this model."))

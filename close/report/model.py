@@ -87,6 +87,13 @@ class Report:
     usage: dict
 
     @property
+    def cost_line(self) -> str:
+        """The narrative's calls, tokens and estimated cost (results.json `usage`)."""
+        from close.narrative.usage import usage_line
+
+        return usage_line(self.usage)
+
+    @property
     def total_skills(self) -> int:
         return sum(self.status_counts.values())
 
