@@ -25,7 +25,7 @@ def written(tmp_path_factory):
 
 def test_writes_html_markdown_and_workbook(written):
     _, paths = written
-    assert sorted(paths) == ["report.html", "report.md", "report.xlsx"]
+    assert sorted(paths) == ["report.html", "report.md", "report.xlsx", "workpapers.xlsx"]
     assert all(p.stat().st_size > 0 for p in paths.values())
 
 

@@ -14,7 +14,7 @@ from close.cli import app
 from tests.framework.minipack import JOURNAL, line, write_minipack
 
 REPO = Path(__file__).resolve().parents[2]
-OUTPUTS = ("results.json", "findings.csv", "report.html", "report.md", "report.xlsx")
+OUTPUTS = ("results.json", "findings.csv", "report.html", "report.md", "report.xlsx", "workpapers.xlsx")
 
 
 def books(folder: Path, amount: str = "300.00") -> Path:
