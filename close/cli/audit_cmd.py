@@ -61,8 +61,8 @@ def anchor_cmd(to: list[Path] = typer.Option(..., "--to", help="Append the head 
     was rewritten, cut or deleted."""
     from close.review.anchors import anchor_entry, append_line
     from close.review.audit import verify
+    from close.cli.auth import acting
     from close.review.store import now, store_path
-    from close.workspace import current_user
 
     ws = store_workspace(pack, workspace)
     with opened_store(pack, workspace, create=False) as con:
@@ -73,7 +73,7 @@ def anchor_cmd(to: list[Path] = typer.Option(..., "--to", help="Append the head 
         if not verdict.ok:
             fail(f"not anchoring a broken chain: {verdict.message}", EXIT_FAILED)
         entry = anchor_entry(con, store_path(ws), event="anchor", at=now(),
-                             by=current_user(as_user))
+                             by=acting(con, ws, as_user).name)
     for path in to:
         try:
             append_line(path, entry)
@@ -154,5 +154,6 @@ def _brief(details) -> str:
 
     if not isinstance(details, dict):
         return safe_text(details)
-    keep = ("key", "version", "note", "reason", "text", "superseded_by", "replaces", "run_id")
+    keep = ("key", "version", "note", "reason", "text", "superseded_by", "replaces", "run_id",
+            "action", "name", "role", "via")
     return "  ".join(f"{k}={safe_text(details[k])}" for k in keep if details.get(k) not in (None, ""))

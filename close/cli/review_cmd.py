@@ -1,8 +1,11 @@
 """`close review list|show|approve|reject|comment` and `close signoff`.
 
 Exit codes: 0 done; 1 the review rules refused the action (your own item, already
-decided, superseded, unverified without a note, month not ready or locked, store busy);
-2 a usage error (bad month or status, unknown item id, empty reason, bad store).
+decided, superseded, unverified without a note, month not ready or locked, not logged in,
+a role that may not, store busy); 2 a usage error (bad month or status, unknown item id,
+empty reason, bad store, --as in a workspace with users).
+Who acts: the user logged in with `close login` when the workspace has users (auth.py),
+else single-user mode, stated in the output.
 The store is the workspace's review.sqlite: --workspace, else the workspace of --pack,
 else the demo group's.
 """
@@ -16,6 +19,7 @@ from typing import Optional
 
 import typer
 
+from close.cli.auth import acting
 from close.cli.common import EXIT_FAILED, fail, parse_month_or_fail, print_json
 
 review_app = typer.Typer(name="review", no_args_is_help=True, add_completion=False,
@@ -23,7 +27,7 @@ review_app = typer.Typer(name="review", no_args_is_help=True, add_completion=Fal
 
 PACK = typer.Option(None, "--pack", help="Ledger pack whose workspace holds the review store; default: the demo group.")
 WORKSPACE = typer.Option(None, "--workspace", help="Workspace folder holding review.sqlite (overrides --pack).")
-AS_USER = typer.Option(None, "--as", help="Who is acting (else CLOSE_USER, else the login name).")
+AS_USER = typer.Option(None, "--as", help="Single-user mode only (a workspace without users): who is acting, else CLOSE_USER, else the login name. With users, you act as the user of `close login`.")
 JSON = typer.Option(False, "--json", help="Print JSON.")
 
 
@@ -68,12 +72,6 @@ def opened_store(pack: Path | None, workspace: Path | None, *, create: bool):
     finally:
         if con is not None:
             con.close()
-
-
-def _user(as_user: str | None) -> str:
-    from close.workspace import current_user
-
-    return current_user(as_user)
 
 
 @review_app.command("list")
@@ -198,10 +196,10 @@ def approve_cmd(
     """Approve the current version of an item (not one you prepared)."""
     from close.review.decisions import approve
 
-    user = _user(as_user)
     with opened_store(pack, workspace, create=True) as con:
-        result = approve(con, item, user=user, note=note, accept_unverified=accept_unverified)
-    _done(result, f"approved {result['id']} ({result['key']}, version {result['version']}) as {user}", as_json)
+        who = acting(con, store_workspace(pack, workspace), as_user)
+        result = approve(con, item, user=who.name, note=note, accept_unverified=accept_unverified)
+    _done(result, f"approved {result['id']} ({result['key']}, version {result['version']}) as {who.name}", as_json, who)
 
 
 @review_app.command("reject")
@@ -214,10 +212,10 @@ def reject_cmd(
     """Reject the current version of an item; only a new run brings it back."""
     from close.review.decisions import reject
 
-    user = _user(as_user)
     with opened_store(pack, workspace, create=True) as con:
-        result = reject(con, item, user=user, reason=reason)
-    _done(result, f"rejected {result['id']} ({result['key']}, version {result['version']}) as {user}", as_json)
+        who = acting(con, store_workspace(pack, workspace), as_user)
+        result = reject(con, item, user=who.name, reason=reason)
+    _done(result, f"rejected {result['id']} ({result['key']}, version {result['version']}) as {who.name}", as_json, who)
 
 
 @review_app.command("comment")
@@ -230,10 +228,10 @@ def comment_cmd(
     """Comment on an item (any version, any time)."""
     from close.review.decisions import comment
 
-    user = _user(as_user)
     with opened_store(pack, workspace, create=True) as con:
-        result = comment(con, item, user=user, text=text)
-    _done(result, f"commented on {result['id']} as {user}", as_json)
+        who = acting(con, store_workspace(pack, workspace), as_user)
+        result = comment(con, item, user=who.name, text=text)
+    _done(result, f"commented on {result['id']} as {who.name}", as_json, who)
 
 
 def signoff(
@@ -249,13 +247,13 @@ def signoff(
     from close.review.signoff import sign_off
 
     period = str(parse_month_or_fail(month))
-    user = _user(as_user)
     with opened_store(pack, workspace, create=True) as con:
-        result = sign_off(con, period, user=user, note=note, books_sha256=books_sha256,
+        who = acting(con, store_workspace(pack, workspace), as_user)
+        result = sign_off(con, period, user=who.name, note=note, books_sha256=books_sha256,
                           anchor_files=named_files(anchor or ()))
-    _done(result, f"signed off {period} as {user}: {len(result['items'])} items approved; the "
+    _done(result, f"signed off {period} as {who.name}: {len(result['items'])} items approved; the "
                   f"month is locked; audit head {result['audit_seq']} {result['anchor']} written to "
-                  + ", ".join(result["written"]), as_json)
+                  + ", ".join(result["written"]), as_json, who)
 
 
 def books_sha256(pack_path: str) -> str | None:
@@ -270,10 +268,14 @@ def books_sha256(pack_path: str) -> str | None:
         return None
 
 
-def _done(result: dict, message: str, as_json: bool) -> None:
+def _done(result: dict, message: str, as_json: bool, who) -> None:
+    """What an acting command did, and in single-user mode the line that says so (JSON:
+    "mode" is "single-user" or "users")."""
+    from close.cli.auth import echo_mode
     from close.cli.safe_text import safe_text
 
     if as_json:
-        print_json(result)
+        print_json({**result, "mode": who.mode})
     else:
         typer.echo(safe_text(message))
+        echo_mode(who)

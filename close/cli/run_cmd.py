@@ -10,13 +10,15 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from close.cli.common import EXIT_FAILED, EXIT_OK, fail, open_pack_or_fail, parse_month_or_fail, print_json
+from close.cli.auth import echo_mode
+from close.cli.common import (EXIT_FAILED, EXIT_OK, fail, open_pack_or_fail, parse_month_or_fail,
+                              print_json, resolve_pack)
 from close.config import ConfigError, load_config, review_controllers
 from close.narrative.settings import load_settings as load_narrative_settings
 from close.results import FINDINGS_PER_RESULT, status_counts
 from close.review import ReviewError
 from close.runner import UsageError, check_month_in_books
-from close.workspace import current_user, workspace_for
+from close.workspace import workspace_for
 
 
 def register(app: typer.Typer) -> None:
@@ -36,7 +38,7 @@ def run(
     batch: bool = typer.Option(False, "--batch", help="Draft the narrative through the Message Batches API."),
     reopen: bool = typer.Option(False, "--reopen", help="Re-run a signed-off month (needs --reason)."),
     reason: Optional[str] = typer.Option(None, "--reason", help="Why a signed-off month is reopened."),
-    as_user: Optional[str] = typer.Option(None, "--as", help="Who runs the close (else CLOSE_USER, else login)."),
+    as_user: Optional[str] = typer.Option(None, "--as", help="Single-user mode only: who runs the close (else CLOSE_USER, else login). With users, the user of `close login`."),
     profile: bool = typer.Option(False, "--profile", help="Print each stage's and the slowest skills' wall time on stderr."),
     findings_per_result: int = typer.Option(FINDINGS_PER_RESULT, "--findings-per-result", min=1, help="Findings listed per skill result in results.json and the reports; all of them go to findings.csv."),
     per_entity: bool = typer.Option(False, "--per-entity", help="Also write workpapers-<entity>.xlsx, one workbook per entity."),
@@ -49,6 +51,7 @@ def run(
         fail(f"--fail-on {fail_on!r}: the only choice is 'exceptions'")
     if reopen and not (reason and reason.strip()):
         fail("--reopen needs --reason \"...\": reopening a signed-off month is recorded")
+    who = _runner(workspace_for(resolve_pack(pack), workspace), as_user)
     pack_path, con, info = open_pack_or_fail(pack, workspace)
     try:
         check_month_in_books(con, period, info.tables)
@@ -74,7 +77,7 @@ def run(
 
             outcome = run_month(
                 con=con, pack=info, pack_path=pack_path, workspace=workspace_for(pack_path, workspace),
-                month=period, config=config, out_dir=out_dir, user=current_user(as_user),
+                month=period, config=config, out_dir=out_dir, user=who.name,
                 entity_ids=entity, skill_patterns=skills, model=model, batch=batch,
                 progress=tick, on_start=start, reopen_reason=reason if reopen else None,
                 controllers=controllers, findings_limit=findings_per_result, per_entity=per_entity)
@@ -90,15 +93,40 @@ def run(
     if profile:
         _print_profile(outcome)
     if as_json:
-        print_json(outcome.doc)
+        print_json(outcome.doc)          # results.json as written: the mode goes to stderr
+        echo_mode(who, err=True)
     else:
         _print_summary(outcome, out_dir)
+        echo_mode(who)
     counts = status_counts(results)
     if counts["error"]:
         raise typer.Exit(EXIT_FAILED)
     if fail_on == "exceptions" and counts["exceptions"]:
         raise typer.Exit(EXIT_FAILED)
     raise typer.Exit(EXIT_OK)
+
+
+def _runner(workspace: Path, as_user: str | None):
+    """Who runs the close: checked before any skill runs, so a user who may not run it
+    (or is not logged in) is told at once, and the refusal is on record."""
+    from close.cli.auth import acting
+    from close.review.store import connect
+    from close.review.users import check
+
+    try:
+        con = connect(workspace, create=False)
+    except ReviewError as exc:
+        fail(str(exc))
+    try:
+        who = acting(con, workspace, as_user)
+        if not who.single_user:
+            check(con, who.name, "run")
+    except ReviewError as exc:
+        fail(str(exc), exc.exit_code)
+    finally:
+        if con is not None:
+            con.close()
+    return who
 
 
 def _print_profile(run, slowest: int = 10) -> None:

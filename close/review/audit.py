@@ -22,12 +22,13 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from close.identity import same_person
+from close.identity import identity_key, same_person
 from close.review.store import guard_sql, item_id, now, reading
 
 GENESIS = "0" * 64
 EVENTS = ("ran", "queued", "withdrawn", "stale", "approved", "rejected", "commented",
-          "signed_off", "reopened", "refused")
+          "signed_off", "reopened", "refused", "user_added", "user_disabled", "logged_in",
+          "logged_out")
 
 
 def canonical(value) -> str:
@@ -171,9 +172,12 @@ def _check_anchors(rows, anchors) -> tuple[str, int | None, str] | None:
 def _check_rules(con, rows) -> tuple[str, int | None, str] | None:
     """Replay the log against the review rules close enforces when it writes: a record
     that close would have refused was not written by close. An approval by the item's
-    preparer, or any decision or queued draft while its month was signed off, is forged."""
+    preparer, any decision or queued draft while its month was signed off, or (once the
+    workspace has users) an act by someone who was not then an active user with the role
+    it takes, is forged."""
     preparers = {item_id(r["n"]): r["responsible"] for r in con.execute("SELECT n, responsible FROM items")}
     locked: set[str] = set()
+    roles: dict[str, str | None] = {}    # identity key -> role while active, None once disabled
     for row in rows:
         event, month = row["event"], row["month"]
         if event == "signed_off":
@@ -187,7 +191,33 @@ def _check_rules(con, rows) -> tuple[str, int | None, str] | None:
                 and same_person(row["actor"], preparers[row["item"]]):
             return ("forged", row["seq"], f"audit record {row['seq']} approves {row['item']} by "
                     f"its own preparer {row['actor']}: close refuses that")
+        if roles and event in ROLE_NEEDED:
+            role = roles.get(identity_key(row["actor"]))
+            if role is None or ROLE_ORDER.index(role) < ROLE_ORDER.index(ROLE_NEEDED[event]):
+                what = row["item"] or row["month"] or _details(row).get("name") or ""
+                return ("forged", row["seq"], f"audit record {row['seq']} ({event} {what}) was "
+                        f"written for {row['actor']}, who was not an active "
+                        f"{ROLE_NEEDED[event]} then: close refuses that")
+        if event in ("user_added", "user_disabled"):
+            details = _details(row)
+            roles[identity_key(str(details.get("name")))] = (
+                details.get("role") if event == "user_added" else None)
     return None
+
+
+# Once a workspace has users, the role each recorded act needs (users.py ACTIONS).
+ROLE_ORDER = ("preparer", "reviewer", "controller")
+ROLE_NEEDED = {"ran": "preparer", "commented": "preparer", "approved": "reviewer",
+               "rejected": "reviewer", "signed_off": "controller", "reopened": "controller",
+               "user_added": "controller", "user_disabled": "controller"}
+
+
+def _details(row) -> dict:
+    try:
+        details = json.loads(row["details"])
+    except ValueError:
+        return {}
+    return details if isinstance(details, dict) else {}
 
 
 def _check_chain(con, rows) -> tuple[str, int | None, str] | None:
@@ -273,6 +303,14 @@ def _log_fingerprint(row) -> tuple | None:
         return (event, month, actor, details.get("note"))
     if event == "reopened":
         return (event, month, actor, details.get("reason"))
+    if event == "user_added":
+        return (event, actor, details.get("name"), details.get("role"))
+    if event == "user_disabled":
+        return (event, actor, details.get("name"), details.get("reason"))
+    if event == "logged_in":
+        return (event, actor, details.get("token"), details.get("via"), details.get("expires_at"))
+    if event == "logged_out":
+        return (event, actor, details.get("token"))
     return None
 
 
@@ -298,3 +336,24 @@ def _store_fingerprints(con):
     for r in con.execute("SELECT * FROM month_actions ORDER BY n"):
         yield ((r["action"], r["month"], r["user"], r["reason"]),
                f"the {r['action'].replace('_', ' ')} of {r['month']} by {r['user']}")
+    yield from _user_fingerprints(con)
+
+
+def _user_fingerprints(con):
+    """Users, disablings, logins and logouts: a user or a token slipped into the store
+    without close (to act as someone) has no audit record, and shows."""
+    names = {}
+    for r in con.execute("SELECT * FROM users ORDER BY n"):
+        names[r["n"]] = r["name"]
+        yield (("user_added", r["added_by"], r["name"], r["role"]),
+               f"user {r['name']} ({r['role']}, added by {r['added_by']})")
+    for r in con.execute("SELECT * FROM user_disabled ORDER BY user_n"):
+        yield (("user_disabled", r["disabled_by"], names.get(r["user_n"]), r["reason"]),
+               f"the disabling of user {names.get(r['user_n'])}")
+    for r in con.execute("SELECT * FROM tokens ORDER BY issued_at"):
+        yield (("logged_in", names.get(r["user_n"]), r["token_sha256"][:16], r["kind"],
+                r["expires_at"]), f"a login of {names.get(r['user_n'])}")
+    for r in con.execute("SELECT e.token_sha256, t.user_n FROM token_ends e "
+                         "JOIN tokens t ON t.token_sha256 = e.token_sha256 ORDER BY e.at"):
+        yield (("logged_out", names.get(r["user_n"]), r["token_sha256"][:16]),
+               f"a logout of {names.get(r['user_n'])}")

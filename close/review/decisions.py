@@ -6,6 +6,11 @@ decisions.item_n enforces it even if two reviewers act at the same instant, and 
 transaction makes the loser see the winner's decision and be told so. A rejected draft
 comes back only as a new version from a new run. Comments are always welcome, on any
 version, locked month or not. A refused approval or rejection is recorded (refusals.py).
+
+Once the workspace has users (users.py), the acting user must be an active one whose
+role allows the act: reviewers and controllers decide, everyone comments. An approval
+may carry the fingerprint (content_sha256) of what the reviewer was shown, so that a
+page left open while the item moved on cannot approve what nobody looked at.
 """
 from __future__ import annotations
 
@@ -14,18 +19,22 @@ import sqlite3
 from close.identity import same_person
 from close.review import audit, refusals
 from close.review.errors import (AlreadyDecided, MonthLocked, NotCurrent, SeparationOfDuties,
-                                 UnverifiedNeedsNote, UsageError)
+                                 UnverifiedNeedsNote, UsageError, ViewChanged)
 from close.review.signoff import lock_record, locked_message
 from close.review.store import item_id, now, writing
+from close.review.users import authorize
 from close.review.views import is_current, item_row, parse_item_id, summary
 
 
 def approve(con: sqlite3.Connection, item: str, *, user: str, note: str | None = None,
-            accept_unverified: bool = False) -> dict:
+            accept_unverified: bool = False, shown_sha256: str | None = None) -> dict:
+    """shown_sha256: the fingerprint of the version the reviewer was shown (the page sends
+    it); the approval is refused when the item no longer has it."""
     note = (note or "").strip() or None
     with refusals.recorded(con, actor=user, action="approve", item=_named(item)), writing(con):
+        authorize(con, user, "approve")
         row = item_row(con, item)
-        _ensure_decidable(con, row, "approve")
+        _ensure_decidable(con, row, "approve", shown_sha256)
         rid = item_id(row["n"])
         if same_person(user, row["responsible"]):
             raise SeparationOfDuties(
@@ -41,13 +50,15 @@ def approve(con: sqlite3.Connection, item: str, *, user: str, note: str | None =
         return summary(item_row(con, rid))
 
 
-def reject(con: sqlite3.Connection, item: str, *, user: str, reason: str) -> dict:
+def reject(con: sqlite3.Connection, item: str, *, user: str, reason: str,
+           shown_sha256: str | None = None) -> dict:
     reason = (reason or "").strip()
     if not reason:
         raise UsageError("a rejection needs --reason \"...\": the preparer has to know what to fix")
     with refusals.recorded(con, actor=user, action="reject", item=_named(item)), writing(con):
+        authorize(con, user, "reject")
         row = item_row(con, item)
-        _ensure_decidable(con, row, "reject")
+        _ensure_decidable(con, row, "reject", shown_sha256)
         _decide(con, row, "rejected", user, reason, False, {"reason": reason})
         return summary(item_row(con, item_id(row["n"])))
 
@@ -56,7 +67,8 @@ def comment(con: sqlite3.Connection, item: str, *, user: str, text: str) -> dict
     text = (text or "").strip()
     if not text:
         raise UsageError("a comment needs --text \"...\"")
-    with writing(con):
+    with refusals.recorded(con, actor=user, action="comment", item=_named(item)), writing(con):
+        authorize(con, user, "comment")
         row = item_row(con, item)
         con.execute("INSERT INTO comments (item_n, user, text, at) VALUES (?, ?, ?, ?)",
                     (row["n"], user, text, now()))
@@ -73,8 +85,12 @@ def _named(item: str) -> str:
         return str(item)[:40]
 
 
-def _ensure_decidable(con, row, verb: str) -> None:
+def _ensure_decidable(con, row, verb: str, shown_sha256: str | None = None) -> None:
     rid = item_id(row["n"])
+    if shown_sha256 is not None and shown_sha256 != row["content_sha256"]:
+        raise ViewChanged(f"cannot {verb} {rid}: what you were shown (fingerprint "
+                          f"{shown_sha256[:12]}) is not its content ({row['content_sha256'][:12]}); "
+                          "reload it and review what is there now")
     if row["decision"] is not None:
         raise AlreadyDecided(
             f"{rid} was already {row['decision']} by {row['decided_by']} at {row['decided_at']}; "

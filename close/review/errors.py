@@ -37,6 +37,10 @@ class NotCurrent(Refused):
     """A newer version replaced this item, or the books no longer raise it."""
 
 
+class ViewChanged(Refused):
+    """The reviewer acted on a fingerprint that is not the item's: they saw something else."""
+
+
 class SeparationOfDuties(Refused):
     """The preparer of an item may not approve it."""
 
@@ -51,3 +55,20 @@ class NotReady(Refused):
 
 class MonthLocked(Refused):
     """The month is signed off: nothing changes until it is reopened with a reason."""
+
+
+class NotPermitted(Refused):
+    """The acting user's role does not allow the action (a preparer approving, a reviewer
+    signing off), or the user is unknown or disabled in a workspace that has users."""
+
+
+class SingleUserMode(Refused):
+    """No users are set up, so nobody's identity is proven: sign-off needs real users."""
+
+
+class NotLoggedIn(Refused):
+    """The workspace has users and the command came with no valid token or session."""
+
+
+class BadLogin(Refused):
+    """A name and password that do not match an active user (or too many tries)."""

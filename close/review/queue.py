@@ -24,6 +24,7 @@ from close.review import audit
 from close.review.items import Candidate, candidates, passing_skill_keys
 from close.review.signoff import ensure_open
 from close.review.store import item_id, now, writing
+from close.review.users import authorize
 
 
 def results_sha256(doc: dict) -> str:
@@ -41,6 +42,7 @@ def queue(con: sqlite3.Connection, doc: dict, *, user: str, pack_path: Path | st
     run_id = digest[:12]
     found = candidates(doc)
     with writing(con):
+        authorize(con, user, "run")
         ensure_open(con, month)
         con.execute(
             "INSERT OR IGNORE INTO runs (run_id, month, pack_name, pack_sha256, pack_path, "

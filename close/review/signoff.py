@@ -10,10 +10,14 @@ transaction:
 - every current item is approved (a narrative section whose figures did not verify can
   only have been approved with --accept-unverified and a note).
 
+It also needs a person whose identity is proven: a workspace without users (single-user
+mode, users.py) cannot sign off, and one with users needs an active controller.
+
 A month is locked while its latest month action is a sign-off, and wherever its lock
 files (locks.py) say so. After it, a close for the month refuses to run and the queue
-refuses decisions, until a controller (close.toml `[review] controllers`) reopens it
-with a reason. Every refusal is recorded (refusals.py).
+refuses decisions, until a controller reopens it with a reason: a user with the
+controller role, or in a workspace without users one that close.toml `[review]
+controllers` names. Every refusal is recorded (refusals.py).
 """
 from __future__ import annotations
 
@@ -27,12 +31,14 @@ from close.review.anchors import anchor_entry, append_line
 from close.review.errors import MonthLocked, NotReady, Refused, SeparationOfDuties
 from close.review.locks import file_locked_message, locked_in, out_lock_file, pack_lock_file
 from close.review.store import now, writing
+from close.review.users import authorize, configured
 
 SHOW_AT_MOST = 5
 
 
 class NotAController(Refused):
-    """Reopening a signed-off month is for the controllers close.toml names."""
+    """Reopening a signed-off month is for the controllers close.toml names (in a
+    workspace without users; with users, the controller role: NotPermitted)."""
 
 
 def lock_record(con: sqlite3.Connection, month: str) -> sqlite3.Row | None:
@@ -81,7 +87,9 @@ def open_or_reopen(con: sqlite3.Connection, month: str, *, user: str, reopen_rea
             if not reason:
                 raise MonthLocked(locked_message(month, lock) if lock is not None
                                   else file_locked_message(month, file_lock))
-            if not is_controller(user, controllers):
+            if configured(con):
+                authorize(con, user, "reopen")
+            elif not is_controller(user, controllers):
                 named = ", ".join(controllers) if controllers else "none are named"
                 raise NotAController(
                     f"{user} cannot reopen {month}: reopening a signed-off month is a "
@@ -106,6 +114,7 @@ def sign_off(con: sqlite3.Connection, month: str, *, user: str, note: str | None
     note = (note or "").strip() or None
     with refusals.recorded(con, actor=user, action="sign off", month=month):
         with writing(con):
+            authorize(con, user, "sign off")
             ensure_open(con, month)
             close = latest_close(con, month)
             _ensure_signable(con, close, month, user, books_sha256)

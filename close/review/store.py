@@ -24,7 +24,7 @@ from pathlib import Path
 from close.review.errors import StoreError
 
 STORE_NAME = "review.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_MS = 30_000
 
 TABLES = {
@@ -108,15 +108,46 @@ TABLES = {
             details TEXT NOT NULL,
             prev_hash TEXT NOT NULL,
             hash TEXT NOT NULL)""",
+    # Who may act (users.py). A user is never edited: disabling appends a row, and a
+    # password is only ever stored as its argon2id hash.
+    "users": """
+        CREATE TABLE users (
+            n INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL,
+            name_key TEXT NOT NULL UNIQUE,        -- identity_key(name): look-alikes are one person
+            role TEXT NOT NULL CHECK (role IN ('preparer', 'reviewer', 'controller')),
+            password_hash TEXT NOT NULL,          -- argon2id, PHC string
+            added_by TEXT NOT NULL,
+            at TEXT NOT NULL)""",
+    "user_disabled": """
+        CREATE TABLE user_disabled (
+            user_n INTEGER PRIMARY KEY REFERENCES users (n),
+            disabled_by TEXT NOT NULL,
+            reason TEXT,
+            at TEXT NOT NULL)""",
+    # Login tokens (CLI) and page sessions (web): only their SHA-256 is kept, so a copy
+    # of the store does not let anyone act as a user.
+    "tokens": """
+        CREATE TABLE tokens (
+            token_sha256 TEXT PRIMARY KEY,
+            user_n INTEGER NOT NULL REFERENCES users (n),
+            kind TEXT NOT NULL CHECK (kind IN ('cli', 'web')),
+            issued_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL)""",
+    "token_ends": """
+        CREATE TABLE token_ends (
+            token_sha256 TEXT PRIMARY KEY REFERENCES tokens (token_sha256),
+            at TEXT NOT NULL)""",
 }
 INDEXES = (
     "CREATE INDEX items_by_key ON items (month, kind, key, version)",
     "CREATE INDEX comments_by_item ON comments (item_n)",
     "CREATE INDEX month_actions_by_month ON month_actions (month, n)",
     "CREATE INDEX closes_by_month ON closes (month, n)",
+    "CREATE INDEX tokens_by_user ON tokens (user_n)",
 )
 # What each schema version added, for stores written by an earlier close.
-UPGRADES = {2: ("closes",)}
+UPGRADES = {2: ("closes",), 3: ("users", "user_disabled", "tokens", "token_ends")}
 
 
 def guard_sql(tables=TABLES) -> dict[str, str]:

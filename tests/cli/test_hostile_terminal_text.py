@@ -90,7 +90,7 @@ def test_acting_names_and_error_lines_are_shown_not_obeyed(hostile_store):
     in `close: error:` lines (one line each): shown escaped."""
     name = "bob\x1b]0;pwned\x07"
     done = invoke("review", "approve", "R-0002", "--as", name, "--workspace", hostile_store)
-    assert done.exit_code == 0 and done.stdout.strip().endswith("as bob\\x1b]0;pwned\\x07")
+    assert done.exit_code == 0 and done.stdout.splitlines()[0].endswith("as bob\\x1b]0;pwned\\x07")
     again = invoke("review", "approve", "R-0002", "--as", "dan", "--workspace", hostile_store)
     lines = again.stderr.strip().splitlines()
     assert again.exit_code == 1 and len(lines) == 1 and "already approved by bob\\x1b]0;pwned" in lines[0]

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.people import add_people, cheap_hashing
+
 
 @pytest.fixture(autouse=True)
-def _clean_identity(monkeypatch):
+def _clean_identity(monkeypatch, tmp_path):
     monkeypatch.delenv("CLOSE_USER", raising=False)
     monkeypatch.delenv("CLOSE_WORKSPACE", raising=False)
+    monkeypatch.setenv("CLOSE_CONFIG_DIR", str(tmp_path / "config"))
+    cheap_hashing(monkeypatch)
 
 
 @pytest.fixture
@@ -22,3 +26,11 @@ def store(workspace):
     con = connect(workspace)
     yield con
     con.close()
+
+
+@pytest.fixture
+def people(store):
+    """The store with users: ana (preparer), bob and dan (reviewers), carol and erin
+    (controllers). Sign-off needs them: a workspace without users cannot sign off."""
+    add_people(store)
+    return store

@@ -10,7 +10,9 @@ from close.review.audit import GENESIS, canonical, record_hash, verify
 from close.review.decisions import approve, comment, reject
 from close.review.signoff import sign_off
 from close.review.store import TABLES, guard_names
+from close.review.users import disable_user, end_token, find, issue_token
 from tests.review.docs import make_doc, skill, standard_doc
+from tests.support.people import add_people
 
 
 @pytest.fixture
@@ -54,10 +56,14 @@ def test_each_record_hashes_its_fields_and_the_previous_hash(history):
 @pytest.mark.parametrize("statement", ["UPDATE {t} SET rowid = rowid", "DELETE FROM {t}"])
 def test_every_table_refuses_update_and_delete(history, workspace, table, statement):
     june = dict(month="2026-06")
+    add_people(history)                                       # users: sign-off needs them
     queue_run(make_doc(skills=[skill("recon.bank")], **june), workspace=workspace, user="ana", pack_path="p")
     queue_run(make_doc(skills=[skill("recon.bank", status="pass")], **june), workspace=workspace,
               user="ana", pack_path="p")                      # a withdrawal
     sign_off(history, "2026-06", user="carol")                # a month action
+    token, _ = issue_token(history, find(history, "bob"), "cli")
+    end_token(history, token)                                 # a login and a logout
+    disable_user(history, "dan", by="carol")
     assert history.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] > 0
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         history.execute(statement.format(t=table))
@@ -189,6 +195,7 @@ def test_signoff_records_the_chain_head(history, workspace):
     reject_free = standard_doc()
     reject_free["skills"][1]["findings"][0]["amount"] = "41.00"
     queue_run(reject_free, workspace=workspace, user="ana", pack_path="p")
+    add_people(history)
     approve(history, "R-0005", user="bob")
     head = verify(history).head
     result = sign_off(history, "2026-05", user="carol")

@@ -15,12 +15,14 @@ from close.review.decisions import approve, reject
 from close.review.signoff import sign_off
 from close.review.store import guard_sql, store_path
 from tests.review.docs import make_doc, skill, standard_doc
+from tests.support.people import add_people, login_env
 
 
 @pytest.fixture
 def signed(tmp_path, workspace, store):
     """May queued by ana, decided by bob and carol, signed off by carol with an anchor in
     a file kept outside the workspace; June queued and open."""
+    add_people(store)
     queue_run(standard_doc(), workspace=workspace, user="ana", pack_path="p")
     approve(store, "R-0001", user="bob")
     approve(store, "R-0002", user="bob", accept_unverified=True, note="bank letter")
@@ -159,7 +161,7 @@ def test_anchor_command_and_verify_with_anchor_files(signed, workspace, tmp_path
     kept.parent.mkdir()
     runner = CliRunner()
     done = runner.invoke(app, ["audit", "anchor", "--to", str(kept), "--workspace", str(workspace),
-                               "--as", "carol", "--json"])
+                               "--json"], env=login_env(workspace, "carol", tmp_path))
     assert done.exit_code == 0, done.stderr
     entry = json.loads(kept.read_text().splitlines()[0])
     assert entry["store"] == store_key(store_path(workspace)) and entry["by"] == "carol"
@@ -186,13 +188,14 @@ def test_a_damaged_anchor_file_is_an_error(signed, workspace, tmp_path):
 
 
 def test_an_older_store_is_upgraded_and_keeps_its_rows(tmp_path):
-    """A review.sqlite written before closes were recorded opens, gains the table and its
-    guards, and verifies."""
-    from close.review.store import TABLES, connect
+    """A review.sqlite written before closes were recorded (and before users) opens, gains
+    the tables and their guards, and verifies."""
+    from close.review.store import SCHEMA_VERSION, TABLES, UPGRADES, connect
     path = tmp_path / "old" / "review.sqlite"
     path.parent.mkdir()
     raw = sqlite3.connect(path)
-    old = {k: v for k, v in TABLES.items() if k != "closes"}
+    later = {t for v in UPGRADES.values() for t in v}
+    old = {k: v for k, v in TABLES.items() if k not in later}
     for statement in [*old.values(), *guard_sql(old).values()]:
         raw.execute(statement)
     raw.execute("PRAGMA user_version = 1")
@@ -200,10 +203,11 @@ def test_an_older_store_is_upgraded_and_keeps_its_rows(tmp_path):
     raw.close()
     con = connect(tmp_path / "old")
     try:
-        assert con.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         assert verify(con).ok
         queue_run(standard_doc(), workspace=tmp_path / "old", user="ana", pack_path="p")
-        assert verify(con).ok
+        add_people(con)
+        assert verify(con).ok and verify(con).guards_missing == []
     finally:
         con.close()
 

@@ -8,6 +8,7 @@ from close.cli import app
 from close.review import queue_run
 from close.review.store import connect, guard_names
 from tests.review.docs import standard_doc
+from tests.support.people import add_people, login_env
 
 runner = CliRunner()
 
@@ -30,7 +31,11 @@ def ws(workspace, books):
     return str(workspace)
 
 
-def invoke(*args, env=None):
+def invoke(*args, env=None, as_json=False):
+    if as_json:
+        result = runner.invoke(app, [*args, "--json"], env=env)
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
     return runner.invoke(app, list(args), env=env)
 
 
@@ -102,7 +107,9 @@ def test_approve_reject_comment_and_exit_codes(ws):
                    "--accept-unverified")
     ok = invoke("review", "approve", "R-0002", "--as", "bob", "--accept-unverified",
                 "--note", "agreed to bank letter", "--workspace", ws)
-    assert ok.exit_code == 0 and ok.stdout.strip() == "approved R-0002 (reconciliations, version 1) as bob"
+    assert ok.exit_code == 0
+    assert ok.stdout.splitlines()[0] == "approved R-0002 (reconciliations, version 1) as bob"
+    assert ok.stdout.splitlines()[1].startswith("single-user mode: no users are set up")
     rejected = invoke("review", "reject", "R-0004", "--as", "carol", "--reason", "no support",
                       "--workspace", ws, "--json")
     assert rejected.exit_code == 0 and json.loads(rejected.stdout)["status"] == "rejected"
@@ -113,32 +120,44 @@ def test_approve_reject_comment_and_exit_codes(ws):
                    "--reason")
     commented = invoke("review", "comment", "R-0004", "--text", "support attached", "--as", "ana",
                        "--workspace", ws)
-    assert commented.exit_code == 0 and commented.stdout.strip() == "commented on R-0004 as ana"
+    assert commented.exit_code == 0 and commented.stdout.splitlines()[0] == "commented on R-0004 as ana"
 
 
 def test_acting_person_from_close_user_then_login(ws):
     result = invoke("review", "approve", "R-0003", "--workspace", ws, env={"CLOSE_USER": "ana"})
     one_line_error(result, 1, "ana cannot approve")
     result = invoke("review", "approve", "R-0003", "--workspace", ws, env={"CLOSE_USER": "bob"})
-    assert result.exit_code == 0 and result.stdout.strip().endswith("as bob")
+    assert result.exit_code == 0 and result.stdout.splitlines()[0].endswith("as bob")
     result = invoke("review", "approve", "R-0004", "--as", "dan", "--workspace", ws,
-                    env={"CLOSE_USER": "bob"})
-    assert result.stdout.strip().endswith("as dan")
+                    env={"CLOSE_USER": "bob"}, as_json=True)
+    assert (result["decided_by"], result["mode"]) == ("dan", "single-user")
 
 
-def test_signoff_flow(ws):
+def test_signoff_flow(ws, workspace, tmp_path):
     one_line_error(invoke("signoff", "--month", "2026-05", "--as", "carol", "--workspace", ws), 1,
+                   "carol cannot sign off: this workspace is in single-user mode")
+    con = connect(workspace)
+    add_people(con)
+    con.close()
+    carol, bob = (login_env(ws, name, tmp_path) for name in ("carol", "bob"))
+    one_line_error(invoke("signoff", "--month", "2026-05", "--as", "carol", "--workspace", ws), 2,
+                   "--as carol: this workspace has users")
+    one_line_error(invoke("signoff", "--month", "2026-05", "--workspace", ws), 1, "not logged in")
+    one_line_error(invoke("signoff", "--month", "2026-05", "--workspace", ws, env=bob), 1,
+                   "bob is a reviewer and cannot sign off")
+    one_line_error(invoke("signoff", "--month", "2026-05", "--workspace", ws, env=carol), 1,
                    "cannot sign off 2026-05: 4 of 4 items are not approved")
     for item in ("R-0001", "R-0003", "R-0004"):
-        assert invoke("review", "approve", item, "--as", "bob", "--workspace", ws).exit_code == 0
-    invoke("review", "approve", "R-0002", "--as", "bob", "--accept-unverified", "--note", "ok",
-           "--workspace", ws)
-    result = invoke("signoff", "--month", "2026-05", "--as", "carol", "--workspace", ws, "--json")
+        assert invoke("review", "approve", item, "--workspace", ws, env=bob).exit_code == 0
+    invoke("review", "approve", "R-0002", "--accept-unverified", "--note", "ok",
+           "--workspace", ws, env=bob)
+    result = invoke("signoff", "--month", "2026-05", "--workspace", ws, "--json", env=carol)
     assert result.exit_code == 0
     assert json.loads(result.stdout)["items"] == ["R-0001", "R-0002", "R-0003", "R-0004"]
-    one_line_error(invoke("signoff", "--month", "2026-05", "--as", "carol", "--workspace", ws), 1,
+    assert json.loads(result.stdout)["mode"] == "users"
+    one_line_error(invoke("signoff", "--month", "2026-05", "--workspace", ws, env=carol), 1,
                    "2026-05 was signed off by carol")
-    one_line_error(invoke("signoff", "--month", "2026-5", "--workspace", ws), 2, "is not a month")
+    one_line_error(invoke("signoff", "--month", "2026-5", "--workspace", ws, env=carol), 2, "is not a month")
 
 
 def test_audit_log_and_verify(ws):

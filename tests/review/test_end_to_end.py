@@ -6,6 +6,7 @@ from typer.testing import CliRunner
 
 from close.cli import app
 from tests.framework.minipack import JOURNAL, line, write_minipack
+from tests.support.people import PASSWORD, login_env
 
 runner = CliRunner()
 
@@ -20,29 +21,40 @@ def self_approved_books(folder, amount):
     return pack
 
 
-def invoke(*args):
-    return runner.invoke(app, list(args))
+def invoke(*args, env=None, input=None):
+    return runner.invoke(app, list(args), env=env, input=input)
 
 
 @pytest.fixture
 def setup(tmp_path):
+    """Users set up the way a team does: carol, the first user, is the controller; she
+    logs in and adds ana (preparer) and bob (reviewer); each logs in."""
     pack = self_approved_books(tmp_path / "pack", "300.00")
     ws, out = tmp_path / "ws", tmp_path / "out"
+    added = invoke("users", "add", "carol", "--role", "controller", "--password-stdin",
+                   "--workspace", str(ws), input=PASSWORD + "\n")
+    assert added.exit_code == 0, added.stderr
+    env = {"carol": login_env(ws, "carol", tmp_path)}
+    for name, role in (("ana", "preparer"), ("bob", "reviewer")):
+        added = invoke("users", "add", name, "--role", role, "--password-stdin", "--workspace",
+                       str(ws), env=env["carol"], input=PASSWORD + "\n")
+        assert added.exit_code == 0, added.stderr
+        env[name] = login_env(ws, name, tmp_path)
 
     def close_run(*extra, who="ana"):
         return invoke("run", "--month", "2026-05", "--pack", str(pack), "--workspace", str(ws),
-                      "--out", str(out), "--as", who, *extra)
+                      "--out", str(out), *extra, env=env[who])
 
     def items(*extra):
         result = invoke("review", "list", "--workspace", str(ws), "--json", *extra)
         assert result.exit_code == 0, result.stderr
         return json.loads(result.stdout)
 
-    return pack, ws, close_run, items
+    return pack, ws, close_run, items, env
 
 
 def test_run_review_signoff_lock_reopen(tmp_path, setup):
-    pack, ws, close_run, items = setup
+    pack, ws, close_run, items, env = setup
     first = close_run()
     assert first.exit_code == 0, first.stderr
     queued = items()
@@ -56,9 +68,9 @@ def test_run_review_signoff_lock_reopen(tmp_path, setup):
 
     for item in queued:
         extra = ["--accept-unverified", "--note", "checked"] if item["unverified"] else []
-        result = invoke("review", "approve", item["id"], "--as", "bob", "--workspace", str(ws), *extra)
+        result = invoke("review", "approve", item["id"], "--workspace", str(ws), *extra, env=env["bob"])
         assert result.exit_code == 0, result.stderr
-    signed = invoke("signoff", "--month", "2026-05", "--as", "carol", "--workspace", str(ws))
+    signed = invoke("signoff", "--month", "2026-05", "--workspace", str(ws), env=env["carol"])
     assert signed.exit_code == 0, signed.stderr
 
     locked = close_run()
@@ -68,7 +80,7 @@ def test_run_review_signoff_lock_reopen(tmp_path, setup):
 
     self_approved_books(pack, "350.00")            # the books change after sign-off
     refused = close_run("--reopen", "--reason", "late correction to JE-9")
-    assert refused.exit_code == 2 and "a controller's act" in refused.stderr
+    assert refused.exit_code == 2 and "ana is a preparer and cannot reopen" in refused.stderr
     reopened = close_run("--reopen", "--reason", "late correction to JE-9", who="carol")
     assert reopened.exit_code == 0, reopened.stderr
     after = {i["key"]: i for i in items()}

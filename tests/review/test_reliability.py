@@ -83,7 +83,7 @@ def test_two_cli_processes_racing_one_approval(workspace, tmp_path):
     done = [p.communicate(timeout=120) + (p.returncode,) for p in procs]
     codes = sorted(code for _, _, code in done)
     assert codes == [0, 1], done
-    winner = next(out for out, _, code in done if code == 0).split()[-1]
+    winner = next(out for out, _, code in done if code == 0).splitlines()[0].split()[-1]
     loser_err = next(err for _, err, code in done if code == 1).strip().splitlines()
     assert len(loser_err) == 1
     assert loser_err[0].startswith(f"close: error: R-0001 was already approved by {winner} at ")

@@ -3,6 +3,7 @@ import pytest
 
 from close.review import MonthLocked, NotReady, check_month_open, queue_run
 from close.review.decisions import approve, comment, reject
+from close.review.errors import NotPermitted, SingleUserMode
 from close.review.signoff import NotAController, sign_off
 from close.review.views import review_state
 from tests.review.docs import make_doc, skill, standard_doc
@@ -14,9 +15,9 @@ def approve_all(con, *ids):
 
 
 @pytest.fixture
-def queued(workspace, store):
+def queued(workspace, people):
     queue_run(standard_doc(), workspace=workspace, user="ana", pack_path="p")
-    return store
+    return people
 
 
 def test_signoff_refused_until_every_current_item_is_approved(queued):
@@ -29,12 +30,14 @@ def test_signoff_refused_until_every_current_item_is_approved(queued):
     assert review_state(queued, "2026-05")["locked"] is False
 
 
-def test_signoff_without_any_close_is_refused(store):
+def test_signoff_without_any_close_is_refused(people):
+    store = people
     with pytest.raises(NotReady, match="no close has been queued for it"):
         sign_off(store, "2026-05", user="carol")
 
 
-def test_month_with_a_clean_close_can_be_signed_off(workspace, store):
+def test_month_with_a_clean_close_can_be_signed_off(workspace, people):
+    store = people
     state = queue_run(make_doc(skills=[skill("recon.bank", status="pass")]), workspace=workspace,
                       user="ana", pack_path="p")
     assert state["readiness"]["total"] == 0
@@ -62,22 +65,24 @@ def test_signoff_locks_the_month_and_reopen_needs_a_reason(workspace, queued):
     # Other months are not affected.
     check_month_open(workspace, "2026-06", user="ana")
 
-    with pytest.raises(NotAController, match="reopening a signed-off month is a controller's act"):
-        check_month_open(workspace, "2026-05", user="ana", reopen_reason="late supplier invoice")
-    check_month_open(workspace, "2026-05", user="ana", reopen_reason="late supplier invoice",
-                     controllers=["ana"])
+    # With users, reopening takes the controller role: close.toml's list does not make one.
+    with pytest.raises(NotPermitted, match="ana is a preparer and cannot reopen"):
+        check_month_open(workspace, "2026-05", user="ana", reopen_reason="late supplier invoice",
+                         controllers=["ana"])
+    check_month_open(workspace, "2026-05", user="erin", reopen_reason="late supplier invoice")
     assert review_state(queued, "2026-05")["locked"] is False
     reopened = queued.execute("SELECT * FROM audit_log WHERE event = 'reopened'").fetchone()
-    assert reopened["actor"] == "ana" and "late supplier invoice" in reopened["details"]
+    assert reopened["actor"] == "erin" and "late supplier invoice" in reopened["details"]
     actions = queued.execute("SELECT action, user, reason FROM month_actions ORDER BY n").fetchall()
     assert [tuple(a) for a in actions] == [("signed_off", "carol", "May close done"),
-                                          ("reopened", "ana", "late supplier invoice")]
+                                          ("reopened", "erin", "late supplier invoice")]
     # Still all approved after reopening on unchanged books: it can be signed off again.
     queue_run(standard_doc(), workspace=workspace, user="ana", pack_path="p")
     sign_off(queued, "2026-05", user="carol")
 
 
-def test_locked_month_takes_comments_and_reopened_changes_need_review(workspace, store):
+def test_locked_month_takes_comments_and_reopened_changes_need_review(workspace, people):
+    store = people
     queue_run(make_doc(skills=[skill("recon.bank")]), workspace=workspace, user="ana", pack_path="p")
     approve(store, "R-0001", user="bob")
     sign_off(store, "2026-05", user="carol")
@@ -100,3 +105,22 @@ def test_reopening_an_open_month_records_nothing(workspace, store):
 def test_check_month_open_leaves_a_fresh_workspace_untouched(tmp_path):
     check_month_open(tmp_path / "ws", "2026-05", user="ana")
     assert not (tmp_path / "ws").exists()
+
+
+def test_without_users_sign_off_is_refused_and_recorded(workspace, store):
+    """Single-user mode: names are taken at their word, so nobody can sign off."""
+    queue_run(make_doc(skills=[skill("recon.bank", status="pass")]), workspace=workspace,
+              user="ana", pack_path="p")
+    with pytest.raises(SingleUserMode, match="single-user mode"):
+        sign_off(store, "2026-05", user="carol")
+    refused = store.execute("SELECT actor, details FROM audit_log WHERE event = 'refused'").fetchone()
+    assert refused["actor"] == "carol" and "single-user mode" in refused["details"]
+
+
+@pytest.mark.parametrize("who", ["ana", "bob", "dan", "mallory"])
+def test_with_users_only_an_active_controller_signs_off(workspace, people, who):
+    queue_run(make_doc(skills=[skill("recon.bank", status="pass")]), workspace=workspace,
+              user="ana", pack_path="p")
+    with pytest.raises(NotPermitted):
+        sign_off(people, "2026-05", user=who)
+    assert sign_off(people, "2026-05", user="carol")["signed_off_by"] == "carol"

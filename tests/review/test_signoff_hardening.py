@@ -9,6 +9,7 @@ from close.review import MonthLocked, NotReady, SeparationOfDuties, check_month_
 from close.review.audit import verify
 from close.review.decisions import approve
 from close.review.locks import LOCK_NAME
+from close.review.errors import NotPermitted
 from close.review.signoff import NotAController, sign_off
 from close.review.store import connect
 from tests.review.docs import make_doc, skill
@@ -22,7 +23,8 @@ def books_at(sha_by_path):
 
 
 @pytest.fixture
-def closed(tmp_path, workspace, store):
+def closed(tmp_path, workspace, people):
+    store = people
     """ana ran a complete close of 2026-05 on books at pack/, outputs in out/; bob approved."""
     pack, out = tmp_path / "pack", tmp_path / "out"
     pack.mkdir()
@@ -38,7 +40,8 @@ def refusals(con):
             for r in con.execute("SELECT * FROM audit_log WHERE event = 'refused' ORDER BY seq")]
 
 
-def test_a_partial_close_cannot_be_signed_off(workspace, store):
+def test_a_partial_close_cannot_be_signed_off(workspace, people):
+    store = people
     queue_run(make_doc(skills=[skill("recon.bank", status="pass")], complete=False),
               workspace=workspace, user="ana", pack_path="p")
     with pytest.raises(NotReady, match="covered only some skills or entities"):
@@ -56,7 +59,8 @@ def test_a_partial_close_cannot_be_signed_off(workspace, store):
     assert sign_off(store, "2026-05", user="carol")["items"] == []
 
 
-def test_a_close_with_an_errored_skill_cannot_be_signed_off(workspace, store):
+def test_a_close_with_an_errored_skill_cannot_be_signed_off(workspace, people):
+    store = people
     queue_run(make_doc(skills=[skill("recon.bank", status="error")]), workspace=workspace,
               user="ana", pack_path="p")
     with pytest.raises(NotReady, match="1 skill result"):
@@ -72,14 +76,18 @@ def test_signoff_needs_the_books_the_close_ran_on(closed, store):
     sign_off(store, "2026-05", user="carol", books_sha256=books_at({str(pack): SHA}))
 
 
-@pytest.mark.parametrize("who", ["ana", "ANA ", "\u0430na", "a\u200bna"])
-def test_the_person_who_ran_the_close_cannot_sign_it_off(closed, store, who):
+@pytest.mark.parametrize("who", ["erin", "ERIN ", "\u0435rin", "e\u200brin"])
+def test_the_person_who_ran_the_close_cannot_sign_it_off(closed, workspace, store, who):
+    pack, out = closed
+    queue_run(make_doc(skills=[skill("recon.bank")]), workspace=workspace, user="erin",
+              pack_path=str(pack), out_dir=str(out))      # a controller ran the latest close
     with pytest.raises(SeparationOfDuties, match="ran its close"):
         sign_off(store, "2026-05", user=who)
     assert refusals(store)[-1][:2] == (who, "sign off")
 
 
-def test_refused_signoffs_are_recorded(workspace, store):
+def test_refused_signoffs_are_recorded(workspace, people):
+    store = people
     queue_run(make_doc(skills=[skill("recon.bank")]), workspace=workspace, user="ana", pack_path="p")
     with pytest.raises(NotReady):
         sign_off(store, "2026-05", user="carol")
@@ -117,10 +125,14 @@ def test_reopen_is_a_controllers_act_and_is_written_beside_the_lock(closed, tmp_
     sign_off(store, "2026-05", user="carol")
     with pytest.raises(MonthLocked):
         check_month_open(workspace, "2026-05", user="carol", pack_path=pack, out_dir=out)
-    with pytest.raises(NotAController, match="controllers: carol"):
+    with pytest.raises(NotPermitted, match="ana is a preparer and cannot reopen"):
         check_month_open(workspace, "2026-05", user="ana", reopen_reason="restatement",
-                         controllers=["carol"], pack_path=pack, out_dir=out)
+                         controllers=["ana"], pack_path=pack, out_dir=out)
     assert refusals(store)[-1][:2] == ("ana", "run or reopen")
+    # a workspace without users goes by close.toml's controllers
+    with pytest.raises(NotAController, match="controllers: carol"):
+        check_month_open(tmp_path / "third-ws", "2026-05", user="ana", reopen_reason="restatement",
+                         controllers=["carol"], pack_path=pack, out_dir=out)
     # a controller reopens from another workspace: recorded there, unlocked everywhere
     other = tmp_path / "other-ws"
     check_month_open(other, "2026-05", user="carol", reopen_reason="restatement",
