@@ -27,17 +27,101 @@ from close.statements import BS_SECTIONS, EPOCH, PNL_TYPES, account_amounts
 
 CREDIT_NATURAL = ("liability", "equity", "revenue")
 
-DRIVERS = """
-SELECT j.je_id,
-       CASE WHEN j.posting_date BETWEEN $cur_start AND $cur_end THEN 'cur' ELSE 'cmp' END AS side,
-       MIN(j.source) AS source, MIN(j.counterparty) AS counterparty,
-       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
-FROM journal_lines j
-WHERE j.entity_id = $entity_id AND j.account_id = $account_id
-  AND (j.posting_date BETWEEN $cur_start AND $cur_end
-       OR j.posting_date BETWEEN $cmp_start AND $cmp_end)
-GROUP BY j.je_id, CASE WHEN j.posting_date BETWEEN $cur_start AND $cur_end THEN 'cur' ELSE 'cmp' END
-ORDER BY j.je_id, side
+# The entries behind variances are summed and ranked in DuckDB, for all the variances of a
+# kind in one query: at a million lines an account's year of entries is a hundred
+# thousand rows, too many to bring into Python, and a scan of the journal per variance
+# adds up. `$members` has one row per variance (its position) and account, with the
+# variance's natural sign and direction (1 up, -1 down).
+MEMBERS = """member AS (
+  SELECT m.variance, m.account_id, m.sign, m.direction
+  FROM (SELECT unnest($members) AS m) AS listed
+)"""
+
+# A balance has no comparison window (Periods.balance_windows), so nothing pairs: an
+# entry's contribution is its sum over the variance's accounts, and only the
+# `max_entries` largest in the variance's direction (ties on je_id, as _chosen) can be
+# chosen.
+BALANCE_DRIVERS = "WITH " + MEMBERS + """, entry AS (
+  SELECT m.variance, m.direction, j.je_id,
+         m.sign * CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
+  FROM journal_lines j
+  JOIN member m ON m.account_id = j.account_id
+  WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $cur_start AND $cur_end
+  GROUP BY m.variance, m.sign, m.direction, j.je_id
+), ranked AS (
+  SELECT e.variance, e.je_id, e.amount,
+         ROW_NUMBER() OVER (PARTITION BY e.variance ORDER BY ABS(e.amount) DESC, e.je_id) AS n
+  FROM entry e
+  WHERE (e.amount > 0 AND e.direction > 0) OR (e.amount < 0 AND e.direction < 0)
+)
+SELECT r.variance, r.je_id, r.amount
+FROM ranked r
+WHERE r.n <= $max_entries
+ORDER BY r.variance, r.n
+"""
+
+# Activity compares two windows. `entry` is one row per variance, account, entry and
+# window, in the variance's natural sign. The rows that may pair with one of the other
+# window (same account, source, counterparty and sign, in a group with entries in both
+# windows) come back one by one ('line') for _net_recurring. Every other row counts in
+# full, summed per entry over the variance's accounts ('total'): all of them for the
+# entries that also have a pairing row, so Python can add the two parts; of the rest
+# only the `max_entries` largest in the variance's direction, since no other can be among
+# the entries chosen.
+DRIVERS = "WITH " + MEMBERS + """, entry AS (
+  SELECT m.variance, m.direction, j.account_id, j.je_id,
+         CASE WHEN j.posting_date BETWEEN $cur_start AND $cur_end THEN 'cur' ELSE 'cmp' END AS side,
+         MIN(j.source) AS source, MIN(j.counterparty) AS counterparty,
+         m.sign * CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
+  FROM journal_lines j
+  JOIN member m ON m.account_id = j.account_id
+  WHERE j.entity_id = $entity_id
+    AND (j.posting_date BETWEEN $cur_start AND $cur_end
+         OR j.posting_date BETWEEN $cmp_start AND $cmp_end)
+  GROUP BY m.variance, m.sign, m.direction, j.account_id, j.je_id,
+           CASE WHEN j.posting_date BETWEEN $cur_start AND $cur_end THEN 'cur' ELSE 'cmp' END
+), recurring AS (
+  SELECT e.variance, e.account_id, e.source, e.counterparty, e.amount > 0 AS positive
+  FROM entry e
+  GROUP BY e.variance, e.account_id, e.source, e.counterparty, e.amount > 0
+  HAVING MIN(e.side) <> MAX(e.side)
+), keyed AS (
+  SELECT e.variance, e.direction, e.account_id, e.je_id, e.side, e.source, e.counterparty,
+         e.amount, r.variance IS NOT NULL AS pairs
+  FROM entry e
+  LEFT JOIN recurring r
+    ON r.variance = e.variance AND r.account_id = e.account_id
+   AND r.source IS NOT DISTINCT FROM e.source
+   AND r.counterparty IS NOT DISTINCT FROM e.counterparty AND r.positive = (e.amount > 0)
+), pairing AS (
+  SELECT DISTINCT k.variance, k.je_id FROM keyed k WHERE k.pairs
+), unpaired AS (
+  SELECT k.variance, k.direction, k.je_id,
+         SUM(CASE WHEN k.side = 'cur' THEN k.amount ELSE -k.amount END) AS amount
+  FROM keyed k
+  WHERE NOT k.pairs
+  GROUP BY k.variance, k.direction, k.je_id
+), candidate AS (
+  SELECT u.variance, u.je_id, u.amount,
+         ROW_NUMBER() OVER (PARTITION BY u.variance ORDER BY ABS(u.amount) DESC, u.je_id) AS n
+  FROM unpaired u
+  LEFT JOIN pairing p ON p.variance = u.variance AND p.je_id = u.je_id
+  WHERE p.je_id IS NULL
+    AND ((u.amount > 0 AND u.direction > 0) OR (u.amount < 0 AND u.direction < 0))
+)
+SELECT 'total' AS kind, c.variance, '' AS account_id, c.je_id, '' AS side, NULL AS source,
+       NULL AS counterparty, c.amount
+FROM candidate c
+WHERE c.n <= $max_entries
+UNION ALL
+SELECT 'total', u.variance, '', u.je_id, '', NULL, NULL, u.amount
+FROM unpaired u
+JOIN pairing p ON p.variance = u.variance AND p.je_id = u.je_id
+UNION ALL
+SELECT 'line', k.variance, k.account_id, k.je_id, k.side, k.source, k.counterparty, k.amount
+FROM keyed k
+WHERE k.pairs
+ORDER BY kind, variance, account_id, je_id, side
 """
 
 
@@ -148,25 +232,54 @@ def group_by_line(con, accounts: list[Variance]) -> list[Variance]:
     return [grouped[k] for k in sorted(grouped)]
 
 
-def drivers(con, entity_id: str, variance: Variance, periods: Periods,
-            coverage: Decimal, max_entries: int) -> list[tuple[str, Decimal]]:
-    """The entries that explain `coverage` of the variance, largest first, in the
-    variance's natural sign."""
-    is_balance = variance.account_type in BS_SECTIONS
-    if is_balance:
-        cur, cmp_ = periods.balance_windows
-    else:
-        cur, cmp_ = periods.current, periods.comparison
-    sign = natural_sign(variance.account_type)
-    contributions: dict[str, Decimal] = {}
-    for account_id in variance.accounts:
-        cursor = con.execute(DRIVERS, {"entity_id": entity_id, "account_id": account_id,
-                                       "cur_start": cur[0], "cur_end": cur[1],
-                                       "cmp_start": cmp_[0], "cmp_end": cmp_[1]})
-        rows = [(je, side, src, cp, sign * Decimal(amt)) for je, side, src, cp, amt in cursor.fetchall()]
-        for je_id, amount in _net_recurring(rows):
-            contributions[je_id] = contributions.get(je_id, ZERO) + amount
-    direction = 1 if variance.variance >= ZERO else -1
+def drivers(con, entity_id: str, variances: list[Variance], periods: Periods,
+            coverage: Decimal, max_entries: int) -> list[list[tuple[str, Decimal]]]:
+    """Per variance (in the order given), the entries that explain `coverage` of it,
+    largest first, in its natural sign. DuckDB sums and ranks the entries, one query for
+    the balances and one for the activity (BALANCE_DRIVERS, DRIVERS); Python only pairs
+    the recurring entries, a greedy pairing awkward in SQL."""
+    contributions: list[dict[str, Decimal]] = [{} for _ in variances]
+    balances = [i for i, v in enumerate(variances) if v.account_type in BS_SECTIONS]
+    activity = [i for i, v in enumerate(variances) if v.account_type not in BS_SECTIONS]
+    params = {"entity_id": entity_id, "max_entries": max_entries}
+    if balances:
+        (start, end), _ = periods.balance_windows
+        rows = con.execute(BALANCE_DRIVERS, {**params, "members": _members(variances, balances),
+                                             "cur_start": start, "cur_end": end})
+        for i, je_id, amount in rows.fetchall():
+            contributions[i][je_id] = amount
+    if activity:
+        (cur_start, cur_end), (cmp_start, cmp_end) = periods.current, periods.comparison
+        rows = con.execute(DRIVERS, {**params, "members": _members(variances, activity),
+                                     "cur_start": cur_start, "cur_end": cur_end,
+                                     "cmp_start": cmp_start, "cmp_end": cmp_end})
+        pairing: dict[tuple[int, str], list] = {}
+        for kind, i, account_id, je_id, side, src, cp, amount in rows.fetchall():
+            if kind == "total":
+                contributions[i][je_id] = contributions[i].get(je_id, ZERO) + amount
+            else:
+                pairing.setdefault((i, account_id), []).append((je_id, side, src, cp, amount))
+        for (i, _), rows_ in sorted(pairing.items()):
+            for je_id, amount in _net_recurring(rows_):
+                contributions[i][je_id] = contributions[i].get(je_id, ZERO) + amount
+    return [_chosen(v, found, coverage, max_entries) for v, found in zip(variances, contributions)]
+
+
+def _direction(variance: Variance) -> int:
+    return 1 if variance.variance >= ZERO else -1
+
+
+def _members(variances: list[Variance], positions: list[int]) -> list[dict]:
+    """The $members rows: each listed variance's accounts, with its sign and direction."""
+    return [{"variance": i, "account_id": account_id,
+             "sign": natural_sign(variances[i].account_type), "direction": _direction(variances[i])}
+            for i in positions for account_id in variances[i].accounts]
+
+
+def _chosen(variance: Variance, contributions: dict[str, Decimal], coverage: Decimal,
+            max_entries: int) -> list[tuple[str, Decimal]]:
+    """Largest contribution first, in the variance's direction, until `coverage` of it."""
+    direction = _direction(variance)
     ranked = sorted(((je, amt) for je, amt in contributions.items() if amt * direction > ZERO),
                     key=lambda item: (-abs(item[1]), item[0]))
     target = abs(variance.variance) * coverage
@@ -187,20 +300,22 @@ def _net_recurring(rows) -> list[tuple[str, Decimal]]:
     entry of the same source and counterparty whose amount is closest (largest
     comparison entries first) and the pair counts once, as its difference, on the
     current entry. What is left unpaired counts in full (a current entry adds, a
-    comparison entry subtracts).
+    comparison entry subtracts). Current entries wait in lists by (source, counterparty,
+    sign), so each comparison entry looks only at the ones it may pair with.
     """
     current = [[je, src, cp, amt] for je, side, src, cp, amt in rows if side == "cur"]
     earlier = sorted(((je, src, cp, amt) for je, side, src, cp, amt in rows if side == "cmp"),
                      key=lambda r: (-abs(r[3]), r[0]))
     out: dict[str, Decimal] = {c[0]: c[3] for c in current}
-    paired: set[str] = set()
+    waiting: dict[tuple, list] = {}
+    for c in current:
+        waiting.setdefault((c[1], c[2], c[3] > ZERO), []).append(c)
     for je, src, cp, amt in earlier:
-        candidates = [c for c in current if c[0] not in paired and c[1] == src and c[2] == cp
-                      and (c[3] > ZERO) == (amt > ZERO)]
+        candidates = waiting.get((src, cp, amt > ZERO))
         if not candidates:
             out[je] = out.get(je, ZERO) - amt
             continue
         match = min(candidates, key=lambda c: (abs(c[3] - amt), c[0]))
-        paired.add(match[0])
+        candidates.remove(match)
         out[match[0]] -= amt
     return sorted(out.items())

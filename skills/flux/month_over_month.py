@@ -75,24 +75,30 @@ def analyse(ctx, periods: Periods, label: str):
     accounts = account_variances(ctx.con, ctx.entity.id, periods)
     lines = group_by_line(ctx.con, accounts)
     manual = {r["je_id"] for r in ctx.rows(MANUAL_ENTRIES)}
-    listed, line_rows, findings, above = [], [], [], set()
-    for v in (a for a in accounts if a.above(amount, pct)):
-        entries = drivers(ctx.con, ctx.entity.id, v, periods, coverage, max_entries)
+    listed, line_rows, findings = [], [], []
+    above_accounts = [a for a in accounts if a.above(amount, pct)]
+    above = {v.key for v in above_accounts}
+    found = drivers(ctx.con, ctx.entity.id, above_accounts, periods, coverage, max_entries)
+    for v, entries in zip(above_accounts, found):
         large_manual = [je for je, amt in entries if je in manual and abs(amt) >= amount]
         metric = v.metric(cur)
         metric["drivers"] = [{"je_id": je, "amount": cents(amt, cur)} for je, amt in entries]
         metric["exception"] = needs_answer(v, large_manual)
         listed.append(metric)
-        above.add(v.key)
         if metric["exception"]:
             findings.append(_finding(v, entries, large_manual, label, cur, [f"accounts:{v.key}"]))
-    for line in (v for v in lines if v.above(amount, pct)):
+    above_lines = [v for v in lines if v.above(amount, pct)]
+    # a line is explained by its accounts above the thresholds, else by its own drivers
+    alone = [v for v in above_lines if not above.intersection(v.accounts)]
+    found = drivers(ctx.con, ctx.entity.id, alone, periods, coverage, max_entries)
+    line_drivers = {(v.section, v.key): entries for v, entries in zip(alone, found)}
+    for line in above_lines:
         row = line.metric(cur)
         row["explained_by_accounts"] = sorted(a for a in line.accounts if a in above)
         line_rows.append(row)
         if row["explained_by_accounts"]:
             continue
-        entries = drivers(ctx.con, ctx.entity.id, line, periods, coverage, max_entries)
+        entries = line_drivers[(line.section, line.key)]
         large_manual = [je for je, amt in entries if je in manual and abs(amt) >= amount]
         row["exception"] = needs_answer(line, large_manual)
         if not row["exception"]:

@@ -29,7 +29,10 @@ from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Skill
 from skills.tax import _balance
 
-DOCUMENTS = "WITH " + _balance.NAMED + """, docs AS (
+# The month's documents that some journal line names (only those can be itemised), with
+# what each should put on the tax accounts (`credited`, `debited`); a reverse-charge
+# bill's rate × net is rounded to its currency in Python (expected_tax).
+DOCUMENTS = """docs AS (
 SELECT 'ar_invoices:' || i.invoice_id AS ref, 'invoice' AS kind, i.net_amount, i.tax_amount,
        t.rate, COALESCE(t.reverse_charge, FALSE) AS reverse_charge, i.currency
 FROM ar_invoices i
@@ -46,20 +49,93 @@ SELECT 'ap_payments:' || p.payment_id, 'payment', p.amount, COALESCE(p.withholdi
        NULL, FALSE, NULL
 FROM ap_payments p
 WHERE p.entity_id = $entity_id AND p.date BETWEEN $month_start AND $month_end
-)
-SELECT * FROM docs WHERE ref IN (SELECT doc_ref FROM named)
-ORDER BY ref
-"""
+), named AS (
+SELECT DISTINCT j.doc_ref
+FROM journal_lines j
+WHERE j.entity_id = $entity_id AND j.doc_ref IN (SELECT d.ref FROM docs d)
+), document AS (
+SELECT d.ref, d.kind, d.net_amount, d.tax_amount, d.rate, d.reverse_charge, d.currency,
+       CASE WHEN d.kind = 'bill' THEN 0 ELSE d.tax_amount END AS credited,
+       CASE WHEN d.kind = 'bill' THEN d.tax_amount ELSE 0 END AS debited
+FROM docs d
+WHERE d.ref IN (SELECT n.doc_ref FROM named n)
+)"""
 
-TAX_LINES = "WITH " + _balance.ENTRY_DOC + """
-SELECT j.je_id, j.account_id, COALESCE(NULLIF(j.doc_ref, ''), e.doc_ref) AS doc_ref,
+# The month's tax-account lines with the document each names (its doc_ref, or its entry's:
+# ENTRY_DOC, looked up only for the entries that need it).
+TAX_LINES = """month_line AS (
+SELECT j.je_id, NULLIF(j.doc_ref, '') AS own_ref,
        CAST(j.credit - j.debit AS DECIMAL(18,2)) AS credit_positive
 FROM journal_lines j
 JOIN accounts a ON a.account_id = j.account_id
-LEFT JOIN entry_doc e ON e.je_id = j.je_id
 WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $month_start AND $month_end
   AND a.subtype IN ('tax_payable', 'tax_receivable')
-ORDER BY j.je_id, j.line_no
+), entry_doc AS (
+SELECT o.je_id, MIN(o.doc_ref) AS doc_ref
+FROM journal_lines o
+WHERE o.entity_id = $entity_id AND o.posting_date <= $month_end AND COALESCE(o.doc_ref, '') <> ''
+  AND o.je_id IN (SELECT m.je_id FROM month_line m WHERE m.own_ref IS NULL)
+GROUP BY o.je_id
+HAVING COUNT(DISTINCT o.doc_ref) = 1
+), tax_line AS (
+SELECT m.je_id, COALESCE(m.own_ref, e.doc_ref) AS doc_ref, m.credit_positive,
+       COALESCE(LEFT(COALESCE(m.own_ref, e.doc_ref), 12) IN ('ar_invoices:', 'ap_payments:')
+                OR LEFT(COALESCE(m.own_ref, e.doc_ref), 9) = 'ap_bills:', FALSE) AS of_document
+FROM month_line m
+LEFT JOIN entry_doc e ON e.je_id = m.je_id
+)"""
+
+# The tie per document, in DuckDB (a month of a million-line journal is thousands of
+# documents): what each document's lines put on the tax accounts, split into credited and
+# debited the way its tax is (an ordinary bill's lines count as input tax debited; a
+# reverse-charge bill's debits as its input side, its credits as its output side; any
+# other line as tax credited). Rows by kind: 'document', a document or named ref whose
+# postings differ from its tax, and every reverse-charge bill (its tax is rounded in
+# Python); 'entry', the entries of those refs; 'totals', the month's documents, their
+# computed tax without the reverse charges, what the lines posted, and the movement
+# naming no document.
+TIE = "WITH " + DOCUMENTS + ", " + TAX_LINES + """, posted AS (
+SELECT t.doc_ref AS ref,
+       SUM(CASE WHEN d.kind = 'bill' AND (NOT d.reverse_charge OR t.credit_positive < 0)
+                THEN 0 ELSE t.credit_positive END) AS credited,
+       SUM(CASE WHEN d.kind = 'bill' AND (NOT d.reverse_charge OR t.credit_positive < 0)
+                THEN -t.credit_positive ELSE 0 END) AS debited
+FROM tax_line t
+LEFT JOIN document d ON d.ref = t.doc_ref
+WHERE t.of_document
+GROUP BY t.doc_ref
+), compared AS (
+SELECT COALESCE(d.ref, p.ref) AS ref, d.ref IS NOT NULL AS is_document, d.kind, d.net_amount,
+       d.rate, d.reverse_charge, d.currency,
+       COALESCE(d.credited, 0) AS want_credited, COALESCE(d.debited, 0) AS want_debited,
+       COALESCE(p.credited, 0) AS credited, COALESCE(p.debited, 0) AS debited
+FROM document d
+FULL OUTER JOIN posted p ON p.ref = d.ref
+), listed AS (
+SELECT c.* FROM compared c
+WHERE (c.kind = 'bill' AND c.reverse_charge)
+   OR c.credited <> c.want_credited OR c.debited <> c.want_debited
+)
+SELECT 'document' AS kind, l.ref, NULL AS je_id, l.is_document, l.kind AS doc_kind,
+       l.net_amount, l.rate, l.reverse_charge, l.currency, l.want_credited, l.want_debited,
+       l.credited, l.debited, NULL AS documents, NULL AS posted_refs
+FROM listed l
+UNION ALL
+SELECT DISTINCT 'entry', l.ref, t.je_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       NULL, NULL, NULL
+FROM listed l
+JOIN tax_line t ON t.doc_ref = l.ref AND t.of_document
+UNION ALL
+SELECT 'totals', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+       (SELECT COALESCE(SUM(c.want_credited), 0) FROM compared c
+        WHERE c.is_document AND NOT (c.kind = 'bill' AND c.reverse_charge)),
+       (SELECT COALESCE(SUM(c.want_debited), 0) FROM compared c
+        WHERE c.is_document AND NOT (c.kind = 'bill' AND c.reverse_charge)),
+       (SELECT COALESCE(SUM(t.credit_positive), 0) FROM tax_line t WHERE NOT t.of_document),
+       NULL,
+       (SELECT COUNT(*) FROM document),
+       (SELECT COUNT(*) FROM posted)
+ORDER BY kind, ref, je_id
 """
 
 BALANCES = """
@@ -72,55 +148,39 @@ GROUP BY a.account_id
 ORDER BY a.account_id
 """
 
-DOCUMENT_PREFIXES = ("ar_invoices:", "ap_bills:", "ap_payments:")
 
-
-def expected(doc: dict) -> tuple:
-    """(tax credited, tax debited) the document should put on the tax accounts."""
-    if doc["kind"] == "invoice":
-        return doc["tax_amount"], ZERO
-    if doc["kind"] == "payment":
-        return doc["tax_amount"], ZERO
-    if doc["reverse_charge"]:
-        rc = cents(doc["net_amount"] * doc["rate"], doc["currency"])
-        return rc, rc
-    return ZERO, doc["tax_amount"]
+def expected_tax(doc: dict) -> tuple:
+    """(tax credited, tax debited) a reverse-charge bill should put on the tax accounts:
+    rate × net both ways, rounded to the bill's currency. TIE computes the others: an
+    invoice's tax_amount credited, a payment's withholding credited, a bill's tax debited."""
+    rc = cents(doc["net_amount"] * doc["rate"], doc["currency"])
+    return rc, rc
 
 
 def run(ctx):
-    docs = {d["ref"]: d for d in ctx.rows(DOCUMENTS)}
-    posted: dict[str, list] = {}
-    entries: dict[str, set] = {}
-    undocumented = ZERO
-    for line in ctx.rows(TAX_LINES):
-        ref, amount = line["doc_ref"], line["credit_positive"]
-        if not ref or not ref.startswith(DOCUMENT_PREFIXES):
-            undocumented += amount
-            continue
-        sides = posted.setdefault(ref, [ZERO, ZERO])
-        doc = docs.get(ref)
-        split = doc is not None and doc["kind"] == "bill" and doc["reverse_charge"]
-        if doc is not None and doc["kind"] == "bill" and not split:
-            sides[1] -= amount
-        elif split and amount < 0:
-            sides[1] -= amount
-        else:
-            sides[0] += amount
-        entries.setdefault(ref, set()).add(f"journal_lines:{line['je_id']}")
-
+    rows = ctx.rows(TIE)
+    totals = next(r for r in rows if r["kind"] == "totals")
+    entries: dict[str, list] = {}
+    for r in rows:
+        if r["kind"] == "entry":
+            entries.setdefault(r["ref"], []).append(f"journal_lines:{r['je_id']}")
     threshold = ctx.param("threshold")
     findings = []
-    computed_credit = computed_debit = ZERO
-    for ref in sorted(set(docs) | set(posted)):
-        want = expected(docs[ref]) if ref in docs else (ZERO, ZERO)
-        got = tuple(posted.get(ref, (ZERO, ZERO)))
-        computed_credit += want[0]
-        computed_debit += want[1]
+    computed_credit, computed_debit = totals["want_credited"], totals["want_debited"]
+    for doc in sorted((r for r in rows if r["kind"] == "document"), key=lambda r: r["ref"]):
+        ref = doc["ref"]
+        if doc["doc_kind"] == "bill" and doc["reverse_charge"]:
+            want = expected_tax(doc)
+            computed_credit += want[0]
+            computed_debit += want[1]
+        else:
+            want = (doc["want_credited"], doc["want_debited"])
+        got = (doc["credited"], doc["debited"])
         if got == want:
             continue
         diff = (got[0] - got[1]) - (want[0] - want[1])
         size = diff if diff != ZERO else max(abs(got[0] - want[0]), abs(got[1] - want[1]))
-        if ref in docs:
+        if doc["is_document"]:
             c = ctx.currency
             message = (f"{ref}: its tax is {cents(want[0], c)} credited / {cents(want[1], c)} "
                        f"debited on the tax accounts, the GL has {cents(got[0], c)} / "
@@ -136,16 +196,18 @@ def run(ctx):
         findings.append(Finding("high" if abs(diff["amount"]) >= threshold else "medium",
                                 _balance.describe(diff, ctx.month, ctx.currency),
                                 diff["amount"], diff["refs"]))
-    metrics = {"documents": len(docs), "tax_credited_computed": cents(computed_credit, ctx.currency),
+    metrics = {"documents": totals["documents"],
+               "tax_credited_computed": cents(computed_credit, ctx.currency),
                "tax_debited_computed": cents(computed_debit, ctx.currency),
-               "movement_without_document": cents(undocumented, ctx.currency),
+               "movement_without_document": cents(totals["credited"], ctx.currency),
                "balances": [{"account_id": r["account_id"], "balance": r["balance"]}
                             for r in ctx.rows(BALANCES)],
                "balances_tied": tied}
-    if not docs and not posted and not tied:
+    if not totals["documents"] and not totals["posted_refs"] and not tied:
         return ctx.skip(f"{ctx.entity.id} has no tax documents and no document-driven tax "
                         f"account: nothing to reconcile.")
-    summary = (f"{len(docs)} document(s) in {ctx.month}; {len(findings) - len(differences)} whose "
+    summary = (f"{totals['documents']} document(s) in {ctx.month}; "
+               f"{len(findings) - len(differences)} whose "
                f"tax postings differ from the tax computed; {len(tied)} tax account balance(s) "
                f"tied, {len(differences)} with an unexplained difference.")
     return ctx.result(findings, metrics, summary)

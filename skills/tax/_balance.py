@@ -67,6 +67,12 @@ SELECT 'ap_payments:' || payment_id AS ref, 'payment' AS kind, date AS day, NULL
 FROM ap_payments WHERE entity_id = $entity_id AND date <= $month_end
 """,
 }
+NO_DOCS = """
+SELECT CAST(NULL AS VARCHAR) AS ref, CAST(NULL AS VARCHAR) AS kind, CAST(NULL AS DATE) AS day,
+       CAST(NULL AS VARCHAR) AS tax_code, CAST(NULL AS DECIMAL(18,2)) AS net_amount,
+       CAST(NULL AS DECIMAL(18,2)) AS tax_amount, CAST(NULL AS VARCHAR) AS currency
+WHERE 1 = 0
+"""
 
 # The one document an entry names: doc_ref is optional on every line, so a tax line
 # without one belongs to the document its entry's other lines (the control line) name.
@@ -85,30 +91,140 @@ NAMED = """named AS (
     WHERE entity_id = $entity_id AND COALESCE(doc_ref, '') <> ''
 )"""
 
-LINES = "WITH " + ENTRY_DOC + """, elsewhere AS (     -- entries that also post outside cash and the tax accounts
-    SELECT DISTINCT o.je_id
-    FROM journal_lines o
-    JOIN accounts oa ON oa.account_id = o.account_id
-    WHERE o.entity_id = $entity_id AND o.posting_date <= $month_end
-      AND oa.subtype NOT IN ('cash', 'tax_payable', 'tax_receivable')
-), equity AS (        -- entries on the first day that post to equity: the opening entry
-    SELECT DISTINCT o.je_id
-    FROM journal_lines o
-    JOIN accounts oa ON oa.account_id = o.account_id
-    WHERE o.entity_id = $entity_id AND oa.type = 'equity'
-      AND o.posting_date = (SELECT MIN(posting_date) FROM journal_lines WHERE entity_id = $entity_id)
+# The books are tied in DuckDB: at a million lines the tax accounts carry tens of
+# thousands of lines and the documents run to hundreds of thousands, so Python sees
+# sums by account and month, and only the few documents and entries a finding names.
+#
+# `doc`: the documents since the books began ($first_day) with their tax code.
+DOC = """doc AS (
+  SELECT d.ref, d.kind, d.day, CAST(date_trunc('month', d.day) AS DATE) AS period_month,
+         d.tax_code, d.net_amount, d.tax_amount, d.currency, c.tax_type, c.rate,
+         c.gl_account_id, COALESCE(c.reverse_charge, FALSE) AS reverse_charge
+  FROM ({docs}) AS d
+  LEFT JOIN tax_codes c ON c.tax_code = d.tax_code
+  WHERE d.day >= $first_day
+)"""
+
+# What the documents put on the tax accounts, by kind: 'effect', the invoices' tax
+# credited and the ordinary bills' tax debited on their code's account, by month;
+# 'withholding', the payments' withholding by month (its account is chosen from the
+# postings); 'reverse_charge' and 'reported', the reverse-charge bills and the documents
+# the caller itemised, one by one (document_effect: a reverse charge is rounded to its
+# document's currency); 'input_vat', per account, the bills with input VAT (where
+# reverse-charge input goes when no posting shows it).
+DOCUMENT_EFFECTS = "WITH " + DOC + """
+SELECT 'effect' AS kind, d.gl_account_id AS account_id, d.period_month, NULL AS ref,
+       NULL AS doc_kind, NULL AS tax_code, COUNT(*) AS n,
+       SUM(CASE WHEN d.kind = 'invoice' THEN d.tax_amount ELSE -d.tax_amount END) AS amount,
+       NULL AS net_amount, NULL AS rate, NULL AS currency
+FROM doc d
+WHERE d.tax_type IN (SELECT unnest(CAST($doc_types AS VARCHAR[])))
+  AND (d.kind = 'invoice' OR (d.kind = 'bill' AND NOT d.reverse_charge))
+GROUP BY d.gl_account_id, d.period_month
+UNION ALL
+SELECT 'withholding', NULL, d.period_month, NULL, NULL, NULL, COUNT(*), SUM(d.tax_amount),
+       NULL, NULL, NULL
+FROM doc d
+WHERE d.kind = 'payment' AND d.tax_amount <> 0
+GROUP BY d.period_month
+UNION ALL
+SELECT 'reverse_charge', d.gl_account_id, d.period_month, d.ref, d.kind, d.tax_code, 1,
+       d.tax_amount, d.net_amount, d.rate, d.currency
+FROM doc d
+WHERE d.kind = 'bill' AND d.reverse_charge
+UNION ALL
+SELECT 'reported', d.gl_account_id, d.period_month, d.ref, d.kind, d.tax_code, 1, d.tax_amount,
+       d.net_amount, d.rate, d.currency
+FROM doc d
+WHERE d.ref IN (SELECT unnest(CAST($reported AS VARCHAR[])))
+UNION ALL
+SELECT 'input_vat', d.gl_account_id, NULL, NULL, NULL, NULL, COUNT(*), NULL, NULL, NULL, NULL
+FROM doc d
+WHERE d.kind = 'bill' AND d.tax_type IN ('vat', 'gst') AND NOT d.reverse_charge
+  AND d.tax_amount <> 0
+GROUP BY d.gl_account_id
+ORDER BY kind, account_id, period_month, ref
+"""
+
+# `line`: each tax-account line up to the month end with its month, its document (own
+# doc_ref, else its entry's) and whether it is `aside`: in the opening entry (one that
+# posts to equity on the books' first day) or in a settlement (an entry that posts only
+# to cash and the tax accounts pays, refunds or offsets tax with the authority). The
+# entry-level facts come from all the lines of the entries that touch the tax accounts
+# (`entry`; ENTRY_DOC's one document is the lowest doc_ref equal to the highest).
+LINE = """raw AS (
+  SELECT j.je_id, j.account_id, j.posting_date, NULLIF(j.doc_ref, '') AS own_ref,
+         CAST(j.credit - j.debit AS DECIMAL(18,4)) AS amount
+  FROM journal_lines j
+  WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+    AND j.account_id IN (SELECT a.account_id FROM accounts a
+                         WHERE a.subtype IN ('tax_payable', 'tax_receivable'))
+), entry AS (
+  SELECT o.je_id,
+         MAX(CASE WHEN oa.subtype NOT IN ('cash', 'tax_payable', 'tax_receivable')
+                  THEN 1 ELSE 0 END) AS elsewhere,
+         MAX(CASE WHEN oa.type = 'equity' AND o.posting_date = $first_day THEN 1 ELSE 0 END)
+           AS opening,
+         MIN(NULLIF(o.doc_ref, '')) AS first_ref, MAX(NULLIF(o.doc_ref, '')) AS last_ref
+  FROM journal_lines o
+  JOIN accounts oa ON oa.account_id = o.account_id
+  JOIN (SELECT DISTINCT r.je_id FROM raw r) AS taxed ON taxed.je_id = o.je_id
+  WHERE o.entity_id = $entity_id AND o.posting_date <= $month_end
+  GROUP BY o.je_id
+), line AS (
+  SELECT r.je_id, r.account_id, CAST(date_trunc('month', r.posting_date) AS DATE) AS period_month,
+         COALESCE(r.own_ref, CASE WHEN e.first_ref = e.last_ref THEN e.first_ref END) AS doc_ref,
+         r.amount, e.elsewhere = 0 OR e.opening = 1 AS aside
+  FROM raw r
+  JOIN entry e ON e.je_id = r.je_id
+)"""
+
+# The tax-account lines, by kind: 'rc_input' and 'wht', per account, the lines of
+# reverse-charge bills debited and of payments credited (where the entity posts them);
+# for the tied accounts ($accounts), 'month': each month's movement (less the opening
+# entry and settlements with the authority, `aside`) and all lines (for the closing
+# balance); 'posted', the lines of the documents the caller itemised; 'loose', per month
+# the entries without a document, the MAX_REFS largest (no other can be named).
+POSTINGS = "WITH " + LINE + """, tied AS (
+  SELECT l.je_id, l.account_id, l.period_month, l.doc_ref, l.amount, l.aside
+  FROM line l
+  WHERE l.account_id IN (SELECT unnest(CAST($accounts AS VARCHAR[])))
+), loose AS (
+  SELECT t.account_id, t.period_month, t.je_id, SUM(t.amount) AS amount
+  FROM tied t
+  WHERE NOT t.aside AND t.doc_ref IS NULL
+  GROUP BY t.account_id, t.period_month, t.je_id
+), ranked AS (
+  SELECT o.account_id, o.period_month, o.je_id, o.amount,
+         ROW_NUMBER() OVER (PARTITION BY o.account_id, o.period_month
+                            ORDER BY ABS(o.amount) DESC, o.je_id) AS n
+  FROM loose o
 )
-SELECT j.je_id, j.line_no, j.posting_date, j.account_id, j.source,
-       COALESCE(NULLIF(j.doc_ref, ''), e.doc_ref) AS doc_ref,
-       CAST(j.credit - j.debit AS DECIMAL(18,4)) AS amount,
-       j.je_id NOT IN (SELECT je_id FROM elsewhere) AS settlement,
-       j.je_id IN (SELECT je_id FROM equity) AS opening
-FROM journal_lines j
-JOIN accounts a ON a.account_id = j.account_id
-LEFT JOIN entry_doc e ON e.je_id = j.je_id
-WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
-  AND a.subtype IN ('tax_payable', 'tax_receivable')
-ORDER BY j.posting_date, j.je_id, j.line_no
+SELECT 'rc_input' AS kind, l.account_id, NULL AS period_month, NULL AS ref, NULL AS je_id,
+       COUNT(*) AS n, NULL AS amount, NULL AS total
+FROM line l
+WHERE l.amount < 0 AND l.doc_ref IN (SELECT unnest(CAST($rc_bills AS VARCHAR[])))
+GROUP BY l.account_id
+UNION ALL
+SELECT 'wht', l.account_id, NULL, NULL, NULL, COUNT(*), NULL, NULL
+FROM line l
+WHERE l.amount > 0 AND LEFT(l.doc_ref, 12) = 'ap_payments:'
+GROUP BY l.account_id
+UNION ALL
+SELECT 'month', t.account_id, t.period_month, NULL, NULL, COUNT(*),
+       SUM(CASE WHEN t.aside THEN 0 ELSE t.amount END), SUM(t.amount)
+FROM tied t
+GROUP BY t.account_id, t.period_month
+UNION ALL
+SELECT 'posted', t.account_id, NULL, t.doc_ref, NULL, COUNT(*), SUM(t.amount), NULL
+FROM tied t
+WHERE NOT t.aside AND t.doc_ref IN (SELECT unnest(CAST($reported AS VARCHAR[])))
+GROUP BY t.account_id, t.doc_ref
+UNION ALL
+SELECT 'loose', r.account_id, r.period_month, NULL, r.je_id, 1, r.amount, NULL
+FROM ranked r
+WHERE r.n <= $max_refs
+ORDER BY kind, account_id, period_month, ref, je_id
 """
 
 FIRST_DAY = "SELECT MIN(posting_date) AS day FROM journal_lines WHERE entity_id = $entity_id"
@@ -127,46 +243,35 @@ def tied_accounts(codes: list[dict], types=DOC_TYPES) -> list[str]:
     return sorted(wanted - other)
 
 
-def document_effects(ctx, codes, lines, docs) -> dict[str, dict[str, object]]:
-    """Per document ref: {account: tax credited (+) / debited (-)} it should post."""
-    by_code = {c["tax_code"]: c for c in codes}
-    rc_bills = {d["ref"] for d in docs if d["kind"] == "bill"
-                and by_code.get(d["tax_code"], {}).get("reverse_charge")}
-    rc_input, wht = defaultdict(int), defaultdict(int)
-    for line in lines:
-        if line["doc_ref"] in rc_bills and line["amount"] < 0:
-            rc_input[line["account_id"]] += 1
-        elif (line["doc_ref"] or "").startswith("ap_payments:") and line["amount"] > 0:
-            wht[line["account_id"]] += 1
+def effect_accounts(ctx, codes, counts) -> tuple[str | None, str | None]:
+    """(withholding account, reverse-charge input account) from where the entity posts:
+    a payment's withholding goes where its payments credit tax (else the entity's
+    country's withholding code account, if one); a reverse-charge bill's input side where
+    such bills debit tax, else where its other bills put input VAT."""
     country_wht = sorted({c["gl_account_id"] for c in codes if c["tax_type"] == "withholding"
                           and c["jurisdiction"] == ctx.entity.country})
-    wht_account = _most_common(wht) or (country_wht[0] if len(country_wht) == 1 else None)
-    input_vat = defaultdict(int)   # where the entity's other bills put their input VAT
-    for d in docs:
-        code = by_code.get(d["tax_code"])
-        if d["kind"] == "bill" and code and code["tax_type"] in ("vat", "gst") \
-                and not code["reverse_charge"] and d["tax_amount"] != ZERO:
-            input_vat[code["gl_account_id"]] += 1
-    input_account = _most_common(rc_input) or _most_common(input_vat)
-    effects: dict[str, dict] = {}
-    for d in docs:
-        code = by_code.get(d["tax_code"])
-        if d["kind"] == "payment":
-            if d["tax_amount"] != ZERO and wht_account:
-                effects[d["ref"]] = {wht_account: d["tax_amount"]}
-            continue
-        if code is None or code["tax_type"] not in DOC_TYPES:
-            continue
-        gl = code["gl_account_id"]
-        if d["kind"] == "invoice":
-            effects[d["ref"]] = {gl: d["tax_amount"]}
-        elif code["reverse_charge"]:
-            rc = cents(d["net_amount"] * code["rate"], d["currency"])
-            side = input_account or gl
-            effects[d["ref"]] = {gl: ZERO} if side == gl else {gl: rc, side: -rc}
-        else:
-            effects[d["ref"]] = {gl: -d["tax_amount"]}
-    return effects
+    wht_account = _most_common(counts["wht"]) or (country_wht[0] if len(country_wht) == 1 else None)
+    input_account = _most_common(counts["rc_input"]) or _most_common(counts["input_vat"])
+    return wht_account, input_account
+
+
+def document_effect(doc: dict, code: dict | None, wht_account, input_account) -> dict | None:
+    """{account: tax credited (+) / debited (-)} the document should post, or None.
+    DOCUMENT_EFFECTS sums the same for the invoices, ordinary bills and payments."""
+    if doc["kind"] == "payment":
+        if doc["tax_amount"] != ZERO and wht_account:
+            return {wht_account: doc["tax_amount"]}
+        return None
+    if code is None or code["tax_type"] not in DOC_TYPES:
+        return None
+    gl = code["gl_account_id"]
+    if doc["kind"] == "invoice":
+        return {gl: doc["tax_amount"]}
+    if code["reverse_charge"]:
+        rc = cents(doc["net_amount"] * code["rate"], doc["currency"])
+        side = input_account or gl
+        return {gl: ZERO} if side == gl else {gl: rc, side: -rc}
+    return {gl: -doc["tax_amount"]}
 
 
 def balance_differences(ctx, accounts: list[str] | None = None, codes: list[dict] | None = None,
@@ -180,38 +285,51 @@ def balance_differences(ctx, accounts: list[str] | None = None, codes: list[dict
     accounts = accounts if accounts is not None else tied_accounts(codes)
     if not accounts:
         return [], []
-    wanted = set(accounts)
-    all_lines = ctx.rows(LINES)
-    docs = sorted((d for table, sql in DOCS.items() if ctx.has_table(table) for d in ctx.rows(sql)),
-                  key=lambda d: d["ref"])
+    by_code = {c["tax_code"]: c for c in codes}
     first_day = ctx.rows(FIRST_DAY)[0]["day"]
-    # documents dated before the books began are in the opening balance, not posted again
-    docs = [d for d in docs if first_day is not None and d["day"] >= first_day]
-    effects = document_effects(ctx, codes, all_lines, docs)
-    doc_month = {d["ref"]: month_of(d["day"]) for d in docs}
-    lines = [l for l in all_lines if l["account_id"] in wanted]
+    reported = sorted(reported)
 
     closing = defaultdict(lambda: ZERO)
     movement = defaultdict(lambda: defaultdict(lambda: ZERO))   # account -> month -> GL
-    loose = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: ZERO)))  # no document
+    loose = defaultdict(lambda: defaultdict(dict))              # account -> month -> entry
     posted = defaultdict(lambda: ZERO)                          # (ref, account) -> GL
-    for l in lines:
-        acct, amount = l["account_id"], l["amount"]
-        closing[acct] += amount
-        if l["opening"] or l["settlement"]:
-            continue          # the opening balance; payments to and offsets with the authority
-        month = month_of(l["posting_date"])
-        movement[acct][month] += amount
-        if l["doc_ref"]:
-            posted[(l["doc_ref"], acct)] += amount
-        else:
-            loose[acct][month][l["je_id"]] += amount
-
     periods = defaultdict(lambda: defaultdict(lambda: ZERO))   # account -> month -> computed
-    for ref, per_account in effects.items():
-        for acct, amount in per_account.items():
-            if acct in wanted:
-                periods[acct][doc_month[ref]] += amount
+    effects: dict[str, dict] = {}                               # the reported documents'
+    if first_day is not None:   # else no line and no document: nothing posted or computed
+        sources = [sql for table, sql in DOCS.items() if ctx.has_table(table)] or [NO_DOCS]
+        found = ctx.rows(DOCUMENT_EFFECTS.format(docs=" UNION ALL ".join(sources)),
+                         first_day=first_day, reported=reported, doc_types=list(DOC_TYPES))
+        rc_bills = sorted(r["ref"] for r in found if r["kind"] == "reverse_charge")
+        rows = ctx.rows(POSTINGS, first_day=first_day, accounts=accounts, rc_bills=rc_bills,
+                        reported=reported, max_refs=MAX_REFS)
+        counts = {kind: {r["account_id"]: r["n"] for r in rows + found if r["kind"] == kind}
+                  for kind in ("rc_input", "wht", "input_vat")}
+        wht_account, input_account = effect_accounts(ctx, codes, counts)
+        for r in found:
+            month = month_of(r["period_month"]) if r["period_month"] else None
+            if r["kind"] == "effect":
+                periods[r["account_id"]][month] += r["amount"]
+            elif r["kind"] == "withholding" and wht_account:
+                periods[wht_account][month] += r["amount"]
+            elif r["kind"] in ("reverse_charge", "reported"):
+                doc = {"kind": r["doc_kind"], "tax_amount": r["amount"],
+                       "net_amount": r["net_amount"], "currency": r["currency"]}
+                effect = document_effect(doc, by_code.get(r["tax_code"]), wht_account,
+                                         input_account) or {}
+                if r["kind"] == "reported":
+                    effects[r["ref"]] = effect
+                else:
+                    for acct, amount in effect.items():
+                        periods[acct][month] += amount
+        for r in rows:
+            month = month_of(r["period_month"]) if r["period_month"] else None
+            if r["kind"] == "month":
+                closing[r["account_id"]] += r["total"]
+                movement[r["account_id"]][month] += r["amount"]
+            elif r["kind"] == "posted":
+                posted[(r["ref"], r["account_id"])] += r["amount"]
+            elif r["kind"] == "loose":
+                loose[r["account_id"]][month][r["je_id"]] = r["amount"]
 
     start = month_of(first_day) if first_day else ctx.month
     out, metrics = [], []
