@@ -317,7 +317,7 @@ def _bank_items(row: dict, sign: int, findings: list[dict], skill_id: str, toler
 
 def reconciliations(doc: dict, books: list[EntityBooks], review: ReviewView,
                     titles: dict[str, str]) -> list[Recon]:
-    """Every reconciliation of results.json, in skill then entity then account order.
+    """Every reconciliation of results.json, entity by entity in account order.
 
     A check that names accounts reconciled elsewhere adds its findings on them as
     exceptions noted (recon.depreciation_recalc on accumulated depreciation, say)."""
@@ -339,6 +339,8 @@ def reconciliations(doc: dict, books: list[EntityBooks], review: ReviewView,
         for k in keys:
             claimed.setdefault(k, recon.skill_id)
     _related_findings(results, found)
+    position = {b.entity.id: i for i, b in enumerate(books)}
+    found.sort(key=lambda r: (position[r.entity_id], r.accounts[0]))   # the order of the TB
     return found
 
 
