@@ -35,12 +35,21 @@ transaction amounts (amount_txn) of the GL lines in that currency; the GL accoun
 remeasurement lines (no amount in that currency) are the FX revaluation's business and
 are left out. Finding amounts are in the functional currency (a foreign item at the
 month's closing rate, the rate the account is carried at).
+
+Running. A cash book's lines stay in DuckDB: they are copied into the matching's scratch
+tables (temporary, on the entity's own cursor, dropped after), matched there, and only
+counts, sums and what the matching leaves come back to Python, which at a million lines
+is the difference between seconds and a minute. What is left is handed to
+recon.bank_unmatched_aging through the result's `shared` (never written to
+results.json), so the matching runs once per cash book and both skills age the same items.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Int, Money, Skill, SkillError
-from skills.recon.bank_matching import BankItem, BookItem, match
+from skills.recon.bank_matching import BankItem, BookItem, drop_scratch, execute, match_loaded
 
 ACCOUNTS = """
 SELECT bank_account_id, gl_account_id, currency, bank_name
@@ -49,23 +58,82 @@ WHERE entity_id = $entity_id
 ORDER BY bank_account_id
 """
 
-BOOK_LINES = """
-SELECT je_id, line_no, posting_date, CAST(debit - credit AS DECIMAL(18,4)) AS functional,
-       currency, amount_txn, description, doc_ref, counterparty
-FROM journal_lines
-WHERE entity_id = $entity_id AND account_id = $gl_account_id AND posting_date <= $month_end
-ORDER BY posting_date, je_id, line_no
+# A cash book is the entity's bank accounts posting to one GL account in one currency
+# (cash_books); an account without a currency is in the entity's.
+BOOK_ACCOUNTS = """
+SELECT bank_account_id FROM bank_accounts
+WHERE entity_id = $entity_id AND gl_account_id = $gl_account_id
+  AND COALESCE(NULLIF(currency, ''), $functional_currency) = $currency
 """
 
-BANK_LINES = """
-SELECT txn_id, booking_date, amount, reference, description
+STATEMENT_START = f"""
+SELECT MIN(booking_date) AS first_day FROM bank_transactions
+WHERE bank_account_id IN ({BOOK_ACCOUNTS})
+"""
+
+# The cash book's statement lines up to month end, numbered in statement order, into the
+# matching's scratch table (skills.recon.bank_matching).
+BANK_ITEMS = f"""
+CREATE OR REPLACE TEMP TABLE bank_match_bank AS
+SELECT row_number() OVER (ORDER BY booking_date, txn_id) AS bank_ord,
+       txn_id, booking_date, amount, reference, description
 FROM bank_transactions
-WHERE bank_account_id = $bank_account_id AND booking_date <= $month_end
-ORDER BY booking_date, txn_id
+WHERE bank_account_id IN ({BOOK_ACCOUNTS}) AND booking_date <= $month_end
 """
 
-STATEMENT_START = """
-SELECT MIN(booking_date) AS first_day FROM bank_transactions WHERE bank_account_id = $bank_account_id
+# The GL account's lines up to month end, each with its amount in the cash book's
+# currency, or NULL when it is not one of the book's lines: for a book in the entity's
+# currency, the functional amount of every line except those in the currency of another
+# (foreign) bank account on the same GL account; for a foreign book, amount_txn of the
+# lines in its currency (a remeasurement line has none).
+VALUED_LINES = """
+WITH cash AS (
+    SELECT je_id, line_no, posting_date, description, doc_ref, counterparty, amount_txn,
+           CAST(debit - credit AS DECIMAL(18,4)) AS functional,
+           COALESCE(NULLIF(currency, ''), $functional_currency) AS line_currency
+    FROM journal_lines
+    WHERE entity_id = $entity_id AND account_id = $gl_account_id AND posting_date <= $month_end
+), foreign_banks AS (
+    SELECT DISTINCT COALESCE(NULLIF(currency, ''), $functional_currency) AS currency
+    FROM bank_accounts
+    WHERE entity_id = $entity_id AND gl_account_id = $gl_account_id
+      AND COALESCE(NULLIF(currency, ''), $functional_currency) <> $functional_currency
+), valued AS (
+    SELECT c.*,
+           CASE WHEN $currency = $functional_currency THEN
+                     CASE WHEN c.line_currency IN (SELECT currency FROM foreign_banks) THEN NULL
+                          ELSE c.functional END
+                WHEN c.line_currency = $currency THEN c.amount_txn
+           END AS amount
+    FROM cash c
+)
+"""
+
+# Lines from the statement's first day on are matched; earlier ones are the balance
+# brought forward (all of them when there is no statement).
+BOOK_ITEMS = f"""
+CREATE OR REPLACE TEMP TABLE bank_match_book AS
+{VALUED_LINES}
+SELECT row_number() OVER (ORDER BY posting_date, je_id, line_no) AS book_ord,
+       je_id, line_no, posting_date, amount, description, doc_ref, counterparty
+FROM valued
+WHERE amount IS NOT NULL AND posting_date >= $statement_start
+"""
+
+OPENING = f"""
+{VALUED_LINES}
+SELECT SUM(CASE WHEN amount IS NOT NULL
+                     AND ($statement_start IS NULL OR posting_date < $statement_start)
+                THEN amount END) AS brought_forward,
+       SUM(CASE WHEN amount IS NULL THEN functional END) AS left_out
+FROM valued
+"""
+
+TOTALS = """
+SELECT (SELECT COUNT(*) FROM bank_match_bank) AS bank_lines,
+       (SELECT SUM(amount) FROM bank_match_bank) AS bank_total,
+       (SELECT COUNT(*) FROM bank_match_book) AS book_lines,
+       (SELECT SUM(amount) FROM bank_match_book) AS book_total
 """
 
 
@@ -75,50 +143,51 @@ def cash_books(ctx) -> list[dict]:
     for row in ctx.rows(ACCOUNTS):
         currency = row["currency"] or ctx.currency
         groups.setdefault((row["gl_account_id"], currency), []).append(row["bank_account_id"])
-    foreign_on = {}
-    for gl, currency in groups:
-        if currency != ctx.currency:
-            foreign_on.setdefault(gl, set()).add(currency)
     return [{"gl_account_id": gl, "currency": currency, "bank_account_ids": ids,
-             "label": " + ".join(ids), "other_currencies": foreign_on.get(gl, set()) - {currency}}
+             "label": " + ".join(ids)}
             for (gl, currency), ids in sorted(groups.items())]
 
 
-def _book_amount(ctx, line: dict, book: dict):
-    """The line's amount in the bank account's currency, or None when it is not one of its
-    lines (another currency's bank on the same account, or a remeasurement)."""
-    currency = line["currency"] or ctx.currency
-    if book["currency"] == ctx.currency:
-        return None if currency in book["other_currencies"] else line["functional"]
-    if currency != book["currency"] or line["amount_txn"] is None:
-        return None
-    return line["amount_txn"]
+@dataclass(frozen=True)
+class CashBookLeft:
+    """What one cash book's matching left: handed to recon.bank_unmatched_aging in the run
+    (Result.shared), so the matching runs once."""
+
+    book: dict
+    unmatched_bank: tuple[BankItem, ...]
+    unmatched_book: tuple[BookItem, ...]
 
 
-def load_items(ctx, book: dict) -> tuple[list[BankItem], list[BookItem], dict]:
-    """Statement lines and GL cash lines of one cash book up to month end, and what the
-    books held before the statement's first line (brought forward, not matched)."""
-    bank, starts = [], []
-    for account_id in book["bank_account_ids"]:
-        bank += [BankItem(r["txn_id"], r["booking_date"], r["amount"], r["reference"],
-                          r["description"] or "")
-                 for r in ctx.rows(BANK_LINES, bank_account_id=account_id)]
-        first = ctx.rows(STATEMENT_START, bank_account_id=account_id)[0]["first_day"]
-        if first is not None:
-            starts.append(first)
-    statement_start = min(starts) if starts else None
-    items, brought_forward, left_out = [], ZERO, ZERO
-    for r in ctx.rows(BOOK_LINES, gl_account_id=book["gl_account_id"]):
-        amount = _book_amount(ctx, r, book)
-        if amount is None:
-            left_out += r["functional"]
-        elif statement_start is None or r["posting_date"] < statement_start:
-            brought_forward += amount
-        else:
-            items.append(BookItem(r["je_id"], r["line_no"], r["posting_date"], amount,
-                                  r["description"] or "", r["doc_ref"], r["counterparty"]))
-    return bank, items, {"statement_start": statement_start, "brought_forward": brought_forward,
-                         "remeasurement_left_out": left_out}
+def matched_book(ctx, book: dict):
+    """Match one cash book up to month end; the counts, sums and leftovers come back, the
+    lines stay in DuckDB. Returns (matching, totals): totals has the statement and
+    GL lines' counts and sums and what the books held before the statement's first line
+    (brought forward, not matched)."""
+    params = {"entity_id": ctx.entity.id, "month_end": ctx.month.last_day,
+              "gl_account_id": book["gl_account_id"], "currency": book["currency"],
+              "functional_currency": ctx.currency}
+    con = ctx.con
+    start = execute(con, STATEMENT_START, **params).fetchone()[0]
+    params["statement_start"] = start
+    try:
+        execute(con, BANK_ITEMS, **params)
+        execute(con, BOOK_ITEMS, **params)
+        opening = execute(con, OPENING, **params).fetchone()
+        counts = execute(con, TOTALS).fetchone()
+        matching = match_loaded(con, ctx.params["window_days"], ctx.params["max_group"])
+    finally:
+        drop_scratch(con)
+    totals = {"statement_start": start,
+              "brought_forward": _sum(opening[0]), "remeasurement_left_out": _sum(opening[1]),
+              "bank_lines": counts[0], "bank_total": _sum(counts[1]),
+              "book_lines": counts[2], "book_total": _sum(counts[3])}
+    return matching, totals
+
+
+def _sum(value):
+    """A SQL SUM as the Python sum of Decimals it replaced: nothing summed is zero, and
+    ZERO + x keeps the digits that sum gave, so the figures written do not change."""
+    return ZERO if value is None else ZERO + value
 
 
 def to_functional(ctx, book: dict, amount):
@@ -132,10 +201,8 @@ def to_functional(ctx, book: dict, amount):
     return cents(amount * rate, ctx.currency)
 
 
-def reconcile(ctx, book: dict) -> tuple[dict, list[Finding]]:
-    bank, items, opening = load_items(ctx, book)
-    window, max_group = ctx.params["window_days"], ctx.params["max_group"]
-    matching = match(bank, items, window, max_group)
+def reconcile(ctx, book: dict) -> tuple[dict, list[Finding], CashBookLeft]:
+    matching, totals = matched_book(ctx, book)
     account_id, cur = book["label"], book["currency"]
     stale_before = ctx.month.last_day.toordinal() - ctx.params["stale_days"]
 
@@ -146,8 +213,8 @@ def reconcile(ctx, book: dict) -> tuple[dict, list[Finding]]:
         same = cur == ctx.currency
         return f"{money(x)} {cur}" + ("" if same else f" ({to_functional(ctx, book, x)} {ctx.currency})")
 
-    statement = opening["brought_forward"] + sum((b.amount for b in bank), ZERO)
-    ledger = opening["brought_forward"] + sum((b.amount for b in items), ZERO)
+    statement = totals["brought_forward"] + totals["bank_total"]
+    ledger = totals["brought_forward"] + totals["book_total"]
     in_transit = [b for b in matching.unmatched_book if b.amount > 0]
     outstanding = [b for b in matching.unmatched_book if b.amount < 0]
     unrecorded = matching.unmatched_bank
@@ -192,11 +259,11 @@ def reconcile(ctx, book: dict) -> tuple[dict, list[Finding]]:
         "bank_account_ids": list(book["bank_account_ids"]),
         "gl_account_id": book["gl_account_id"],
         "currency": cur,
-        "statement_start": opening["statement_start"],
-        "brought_forward_from_books": money(opening["brought_forward"]),
-        "remeasurement_left_out": cents(opening["remeasurement_left_out"], ctx.currency),
-        "bank_lines": len(bank),
-        "book_lines": len(items),
+        "statement_start": totals["statement_start"],
+        "brought_forward_from_books": money(totals["brought_forward"]),
+        "remeasurement_left_out": cents(totals["remeasurement_left_out"], ctx.currency),
+        "bank_lines": totals["bank_lines"],
+        "book_lines": totals["book_lines"],
         "matched_reference": matching.count("reference"),
         "matched_amount_date": matching.count("amount_date"),
         "matched_one_to_many": matching.count("one_to_many"),
@@ -212,7 +279,8 @@ def reconcile(ctx, book: dict) -> tuple[dict, list[Finding]]:
         "adjusted_book_balance": money(adjusted_book),
         "difference": money(difference),
     }
-    return metrics, findings
+    left = CashBookLeft(book, tuple(matching.unmatched_bank), tuple(matching.unmatched_book))
+    return metrics, findings, left
 
 
 COUNTS = ("matched_reference", "matched_amount_date", "matched_one_to_many", "unmatched_bank",
@@ -228,12 +296,14 @@ def _said(txn: BankItem) -> str:
 def run(ctx):
     books = cash_books(ctx)
     if not books:
-        return ctx.result([], {}, "Nothing to reconcile: the entity has no bank accounts in bank_accounts.csv.")
-    per_account, findings = [], []
+        return ctx.result([], {}, "Nothing to reconcile: the entity has no bank accounts in bank_accounts.csv.",
+                          shared={"cash_books": []})
+    per_account, findings, left = [], [], []
     for book in books:
-        metrics, account_findings = reconcile(ctx, book)
+        metrics, account_findings, book_left = reconcile(ctx, book)
         per_account.append(metrics)
         findings.extend(account_findings)
+        left.append(book_left)
     totals = {key: sum(m[key] for m in per_account) for key in COUNTS}
     # Totals add only the accounts kept in the entity's own currency.
     home = [m for m in per_account if m["currency"] == ctx.currency]
@@ -246,7 +316,7 @@ def run(ctx):
                f"{totals['unmatched_bank']} unrecorded bank item(s), "
                f"{totals['deposits_in_transit_count']} deposit(s) in transit, "
                f"{totals['outstanding_checks_count']} outstanding check(s).")
-    return ctx.result(findings, metrics, summary)
+    return ctx.result(findings, metrics, summary, shared={"cash_books": left})
 
 
 SKILL = Skill(

@@ -1,8 +1,19 @@
-"""recon.bank_unmatched_aging: buckets by age at month end; old items are findings."""
+"""recon.bank_unmatched_aging: buckets by age at month end; old items are findings. It ages
+what recon.bank's matching left (Result.shared), so it runs after it and is skipped, with
+the reason, when recon.bank cannot run."""
 from decimal import Decimal
 
+import pytest
+
 from minipack import account, build, jl, run
+from skills.recon.bank import SKILL as BANK
 from skills.recon.bank_unmatched_aging import SKILL, bucket_of
+
+
+def run_aging(con, pack, month, params=None, bank_params=None):
+    """recon.bank, then the aging on its result, as the runner chains them."""
+    bank = run(BANK, con, pack, month, params=bank_params)
+    return run(SKILL, con, pack, month, params=params, deps={"recon.bank": bank})
 
 
 def test_bucket_edges():
@@ -10,7 +21,7 @@ def test_bucket_edges():
         "0-30", "0-30", "31-60", "31-60", "61-90", "61-90", "over_90", "over_90"]
 
 
-def test_ages_both_sides():
+def _books(extra_bank=()):
     # The statement opens with the balance brought forward, so it covers every book line.
     lines = [jl("J0", 1, "2025-12-31", "1000", debit="100.00"), jl("J0", 2, "2025-12-31", "4000", credit="100.00"),
              jl("J1", 1, "2026-05-25", "1000", debit="10.00"), jl("J1", 2, "2026-05-25", "4000", credit="10.00"),
@@ -25,9 +36,14 @@ def test_ages_both_sides():
                                "reference": None},
                               {"bank_account_id": "BA1", "txn_id": "T1", "booking_date": "2026-03-20",
                                "value_date": None, "amount": "-5.00", "description": "fee",
-                               "reference": None}],
+                               "reference": None}, *extra_bank],
         "journal_lines": lines})
-    result = run(SKILL, con, pack, "2026-05")
+    return con, pack
+
+
+def test_ages_both_sides():
+    con, pack = _books()
+    result = run_aging(con, pack, "2026-05")
     buckets = {b["bucket"]: (b["count"], b["amount"]) for b in result.metrics["buckets"]}
     assert buckets == {"0-30": (1, Decimal("10.00")), "31-60": (1, Decimal("20.00")),
                        "61-90": (1, Decimal("5.00")), "over_90": (1, Decimal("30.00"))}
@@ -35,3 +51,42 @@ def test_ages_both_sides():
         ("journal_lines:J2",): ("medium", Decimal("20.00")),
         ("bank_transactions:T1",): ("medium", Decimal("5.00")),
         ("journal_lines:J3",): ("high", Decimal("30.00"))}
+
+
+def test_ages_what_recon_bank_left_with_its_window():
+    # J1 (10.00, 25 May) clears on the statement 20 days earlier: outside recon.bank's
+    # default window both stay unmatched; with recon.bank's window at 30 days they match,
+    # and the aging, which has no matching parameters of its own, follows.
+    con, pack = _books(extra_bank=[{"bank_account_id": "BA1", "txn_id": "T2", "booking_date": "2026-05-05",
+                                    "value_date": None, "amount": "10.00", "description": "lodgement",
+                                    "reference": None}])
+    assert set(SKILL.params) == {"max_age_days"} and SKILL.depends == ("recon.bank",)
+    with pytest.raises(ValueError, match="no parameter 'window_days'.*max_age_days"):
+        SKILL.parse_params({"window_days": 7})
+    narrow = run_aging(con, pack, "2026-05")
+    wide = run_aging(con, pack, "2026-05", bank_params={"window_days": 30})
+    assert (narrow.metrics["unmatched"], wide.metrics["unmatched"]) == (5, 3)
+
+
+def test_skipped_with_the_reason_when_recon_bank_errors_or_did_not_run():
+    con, pack = _books()
+    alone = run(SKILL, con, pack, "2026-05")
+    assert (alone.status, alone.summary) == ("skipped", "depends on recon.bank, which did not run")
+    # A foreign bank account with an unrecorded item and no closing rate: recon.bank errors.
+    con, pack = build({
+        "accounts": [account("1000", "cash")],
+        "bank_accounts": [{"bank_account_id": "BA1", "entity_id": "E1", "gl_account_id": "1000",
+                           "currency": "EUR", "bank_name": None}],
+        "bank_transactions": [{"bank_account_id": "BA1", "txn_id": "T1", "booking_date": "2026-05-20",
+                               "value_date": None, "amount": "-5.00", "description": "fee",
+                               "reference": None}]})
+    bank = run(BANK, con, pack, "2026-05")
+    assert bank.status == "error" and "no closing rate EUR->USD" in bank.summary
+    aging = run(SKILL, con, pack, "2026-05", deps={"recon.bank": bank})
+    assert (aging.status, aging.summary) == ("skipped", "depends on recon.bank, which errored")
+
+
+def test_no_bank_accounts():
+    con, pack = build({"bank_accounts": [], "bank_transactions": []})
+    result = run_aging(con, pack, "2026-05")
+    assert result.status == "pass" and "no bank accounts" in result.summary
