@@ -86,20 +86,13 @@ def anchor_cmd(to: list[Path] = typer.Option(..., "--to", help="Append the head 
                    + ", ".join(str(p) for p in to))
 
 
-def _anchors(con, store: Path, pack: Path | None, workspace: Path | None, given) -> tuple[list, list[str]]:
-    """Every anchor of this store: the files named, the lock file beside the books, and
-    the lock file beside each close's outputs that the store remembers."""
+def lock_files_of(con, pack: Path | None, workspace: Path | None) -> list[Path]:
+    """The lock files that anchor a store: beside the books named (or the demo group's,
+    when no workspace is named either) and beside the books and outputs of each close."""
     from close.cli.common import resolve_pack
-    from close.review.anchors import anchors_in, named_files
-    from close.review.errors import UsageError
     from close.review.locks import out_lock_file, pack_lock_file
 
-    files = named_files(given)
-    for path in files:
-        if not path.is_file():
-            fail(f"anchor file {path} does not exist")
-    found, sources = [], []
-    explicit = set(files)
+    files = []
     if pack is not None:
         files.append(pack_lock_file(pack))
     elif workspace is None and not os.environ.get("CLOSE_WORKSPACE"):
@@ -109,6 +102,22 @@ def _anchors(con, store: Path, pack: Path | None, workspace: Path | None, given)
             files.append(pack_lock_file(pack_path))
             if out_dir:
                 files.append(out_lock_file(out_dir))
+    return files
+
+
+def _anchors(con, store: Path, pack: Path | None, workspace: Path | None, given) -> tuple[list, list[str]]:
+    """Every anchor of this store: the files named, the lock file beside the books, and
+    the lock file beside each close's outputs that the store remembers."""
+    from close.review.anchors import anchors_in, named_files
+    from close.review.errors import UsageError
+
+    files = named_files(given)
+    for path in files:
+        if not path.is_file():
+            fail(f"anchor file {path} does not exist")
+    found, sources = [], []
+    explicit = set(files)
+    files += lock_files_of(con, pack, workspace)
     for path in dict.fromkeys(files):
         try:
             anchors = anchors_in(path, store)

@@ -88,9 +88,10 @@ def _named(item: str) -> str:
 def _ensure_decidable(con, row, verb: str, shown_sha256: str | None = None) -> None:
     rid = item_id(row["n"])
     if shown_sha256 is not None and shown_sha256 != row["content_sha256"]:
-        raise ViewChanged(f"cannot {verb} {rid}: what you were shown (fingerprint "
-                          f"{shown_sha256[:12]}) is not its content ({row['content_sha256'][:12]}); "
-                          "reload it and review what is there now")
+        shown = f"fingerprint {shown_sha256[:12]}" if shown_sha256 else "no fingerprint was sent"
+        raise ViewChanged(f"cannot {verb} {rid}: what you were shown ({shown}) is not its "
+                          f"content ({row['content_sha256'][:12]}); reload it and review what "
+                          "is there now")
     if row["decision"] is not None:
         raise AlreadyDecided(
             f"{rid} was already {row['decision']} by {row['decided_by']} at {row['decided_at']}; "
