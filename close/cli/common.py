@@ -51,7 +51,28 @@ def open_pack_or_fail(pack: Path | None, workspace: Path | None = None):
 
 
 def print_json(doc) -> None:
-    sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    """--json output: compact (no indentation), as an agent reads it best; pipe it through
+    `python -m json.tool` or jq to read it by eye."""
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+def answer_or_fail(make, *args, **kwargs):
+    """An answer from close.agent, or exit 2 for a cursor it did not give out."""
+    from close.agent import BadCursor
+
+    try:
+        return make(*args, **kwargs)
+    except BadCursor as exc:
+        fail(str(exc))
+
+
+def limit_option(what: str, default: int):
+    return typer.Option(None, "--limit", min=1, max=1000,
+                        help=f"With --json: most {what} per answer (default {default}; fewer when the "
+                             f"answer budget is reached first).")
+
+
+CURSOR = typer.Option(None, "--cursor", help="With --json: next_cursor of the previous answer, for the next page.")
 
 
 def parse_month_or_fail(text: str):

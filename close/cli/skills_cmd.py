@@ -8,11 +8,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from close.cli.common import (EXIT_FAILED, fail, open_pack_or_fail, parse_month_or_fail,
-                              parse_params_or_fail, print_json)
+from close.agent import LIMITS, skill_run_answer
+from close.cli.common import (CURSOR, EXIT_FAILED, answer_or_fail, fail, limit_option, open_pack_or_fail,
+                              parse_month_or_fail, parse_params_or_fail, print_json)
 from close.config import ConfigError, load_config
 from close.registry import Registry, describe
-from close.results import result_to_dict
 from close.runner import UsageError, check_month_in_books, run_close
 
 skills_app = typer.Typer(help="List, describe and run single skills.", no_args_is_help=True)
@@ -74,7 +74,9 @@ def run_one(
     param: Optional[list[str]] = typer.Option(None, "--param", help="name=value (repeatable)."),
     pack: Optional[Path] = typer.Option(None, "--pack", help="Ledger pack; default: the demo group."),
     workspace: Optional[Path] = typer.Option(None, "--workspace", help="Where the ledger database lives."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON: the results per entity, a page at a time."),
+    limit: Optional[int] = limit_option("results (one per entity)", LIMITS["run_skill"]),
+    cursor: Optional[str] = CURSOR,
 ) -> None:
     """Run one skill (and what it depends on) and print its results."""
     period = parse_month_or_fail(month)
@@ -94,10 +96,9 @@ def run_one(
     finally:
         con.close()
     results = [r for r in outcome.results if r.skill_id == skill_id]
-    doc = {"month": str(period), "pack": {"name": info.name, "sha256": info.sha256},
-           "skills": [result_to_dict(r) for r in results]}
     if as_json:
-        print_json(doc)
+        print_json(answer_or_fail(skill_run_answer, outcome, skill_id, str(period), info, entities=entity,
+                                  params=overrides, limit=limit or LIMITS["run_skill"], cursor=cursor))
     else:
         _print_results(results)
     if any(r.status == "error" for r in results):

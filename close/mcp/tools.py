@@ -1,9 +1,10 @@
 """What each MCP tool does, as plain functions of the books and the registry.
 
-Every answer is the JSON the command line prints with `--json` where a command exists
-(`close skills list|show|run`, `close review list`), or the results contract
-(DESIGN.md) for a whole close, so a person and Claude Code read the same figures.
-Nothing here writes: not the ledger, not the review queue. Bad input raises
+Every answer is sized for an agent (close.agent): a summary by default, lists a page at
+a time (`limit`, `cursor`, with `total` and `next_cursor`), within the answer budget.
+Where a command exists the answer is the JSON it prints (`close skills show|run`,
+`close check` for a whole close, `close ref`), so a person and Claude Code read the same
+figures. Nothing here writes: not the ledger, not the review queue. Bad input raises
 `InputError` with one line that says what is wrong and what is expected; the server
 turns it into a tool error and keeps serving.
 """
@@ -13,15 +14,16 @@ import difflib
 import fnmatch
 from decimal import Decimal, InvalidOperation
 
+from close import agent
 from close.config import ConfigError, load_config
 from close.periods import BadMonth, parse_month
 from close.registry import AREA_ORDER, Registry, describe
-from close.results import jsonable, outcome_to_dict, result_to_dict, status_counts
+from close.results import jsonable
 from close.runner import UsageError, check_month_in_books, load_entities, run_close
 from close.skill import SEVERITIES
 
-MAX_REF_ROWS = 500
-MAX_FINDINGS = 1000
+MAX_LIMIT = agent.MAX_LIMIT
+LIMITS = agent.LIMITS
 
 
 class InputError(ValueError):
@@ -46,7 +48,8 @@ class CloseTools:
         present = {s.area for s in self.registry.all()}
         return [a for a in AREA_ORDER if a in present] + sorted(present - set(AREA_ORDER))
 
-    def list_skills(self, area: str | None = None, search: str | None = None) -> list[dict]:
+    def list_skills(self, area: str | None = None, search: str | None = None,
+                    limit: int | None = None, cursor: str | None = None) -> dict:
         skills = self.registry.all()
         if area:
             if area not in self.areas():
@@ -56,7 +59,10 @@ class CloseTools:
         if words:
             skills = [s for s in skills
                       if all(w in f"{s.id} {s.title} {s.description}".lower() for w in words)]
-        return [skill_summary(s) for s in skills]
+        filters = {k: v for k, v in (("area", area), ("search", search)) if v}
+        return _page([skill_summary(s) for s in skills], frame={"filters": filters}, key="skills",
+                     scope={"tool": "list_skills", **filters}, limit=_limit(limit, "list_skills"),
+                     cursor=cursor)
 
     def describe_skill(self, skill_id: str) -> dict:
         return describe(self._skill(skill_id))
@@ -64,49 +70,50 @@ class CloseTools:
     # -- running ----------------------------------------------------------------------
 
     def run_skill(self, skill_id: str, month: str, entities: list[str] | None = None,
-                  params: dict | None = None) -> dict:
-        """`close skills run ID --month M --json`: the skill and what it depends on."""
+                  params: dict | None = None, limit: int | None = None,
+                  cursor: str | None = None) -> dict:
+        """`close skills run ID --month M --json`: the skill (after what it depends on),
+        its results per entity a page at a time."""
         period = _month(month)
         skill = self._skill(skill_id)
         overrides = _check_params(skill, params or {})
+        limit = _limit(limit, "run_skill")
         with self.books.opened() as (con, info):
             outcome = self._run(con, info, period, entity_ids=entities or None,
                                 skill_patterns=[skill.id], param_overrides={skill.id: overrides})
-        return {"month": str(period), "pack": {"name": info.name, "sha256": info.sha256},
-                "skills": [result_to_dict(r) for r in outcome.results if r.skill_id == skill.id]}
+        return _answered(agent.skill_run_answer, outcome, skill.id, str(period), info, entities=entities,
+                         params=overrides, limit=limit, cursor=cursor)
 
     def run_close(self, month: str, entities: list[str] | None = None,
-                  skills: list[str] | None = None, detail: str = "summary") -> dict:
-        """The results contract of the month's close (without narrative). `summary`
-        keeps the status counts and the results that did not pass, and leaves metrics
-        and findings to list_findings and run_skill: a whole close is a megabyte of JSON,
-        more than a conversation should hold."""
+                  skills: list[str] | None = None, detail: str = "summary",
+                  limit: int | None = None, cursor: str | None = None) -> dict:
+        """The month's close (without narrative) as `close check` prints it: `summary`
+        has the status and severity counts and the results that did not pass, one line
+        each; `full` has the results themselves, a page at a time. A whole close is a
+        megabyte of JSON, more than a conversation should hold."""
         if detail not in ("summary", "full"):
             raise InputError(f"detail {detail!r}: choose summary or full")
         period = _month(month)
+        limit = _limit(limit, detail)
         with self.books.opened() as (con, info):
             if entities or skills:
                 outcome = self._run(con, info, period, entity_ids=entities or None,
                                     skill_patterns=skills or None)
             else:
                 outcome = self._whole_close(con, info, period)
-        doc = outcome_to_dict(outcome)
-        if detail == "full":
-            return doc
-        return summarise(doc, outcome.results)
+        return _answered(agent.check_answer, outcome, detail=detail, skills=skills, limit=limit, cursor=cursor)
 
     def list_findings(self, month: str, skill: str | None = None, entity: str | None = None,
                       severity: str | None = None, min_amount: str | None = None,
-                      limit: int = 100) -> dict:
-        """Findings of the month's whole close, filtered, in report order."""
+                      limit: int | None = None, cursor: str | None = None) -> dict:
+        """Findings of the month's whole close, filtered, in report order, a page at a time."""
         period = _month(month)
         if skill and not any(fnmatch.fnmatchcase(s.id, skill) for s in self.registry.all()):
             raise InputError(_unknown_skill(skill, self.registry))
         if severity is not None and severity not in SEVERITIES:
             raise InputError(f"severity {severity!r}: choose one of {', '.join(SEVERITIES)}")
         floor = _amount(min_amount) if min_amount is not None else None
-        if not 1 <= limit <= MAX_FINDINGS:
-            raise InputError(f"limit {limit}: give a number from 1 to {MAX_FINDINGS}")
+        limit = _limit(limit, "list_findings")
         with self.books.opened() as (con, info):
             if entity is not None:
                 _check_entities(con, [entity])
@@ -128,16 +135,20 @@ class CloseTools:
                               "refs": list(f.refs)})
         filters = {"skill": skill, "entity": entity, "severity": severity,
                    "min_amount": jsonable(floor) if floor is not None else None}
-        return {"month": str(period), "pack": {"name": info.name, "sha256": info.sha256},
-                "filters": {k: v for k, v in filters.items() if v is not None},
-                "total": len(found), "shown": min(limit, len(found)), "findings": found[:limit]}
+        filters = {k: v for k, v in filters.items() if v is not None}
+        return _page(found, key="findings", limit=limit, cursor=cursor,
+                     frame={"month": str(period), "pack": {"name": info.name, "sha256": info.sha256},
+                            "filters": filters},
+                     scope={"tool": "list_findings", "month": str(period), "pack": info.sha256, **filters})
 
     # -- the books and the queue -------------------------------------------------------
 
-    def show_ref(self, ref: str) -> dict:
-        """The rows a finding's ref names: a journal entry's lines, a bank line, ..."""
+    def show_ref(self, ref: str, limit: int | None = None, cursor: str | None = None) -> dict:
+        """The rows a finding's ref names: a journal entry's lines, a bank line, ...; the
+        same JSON as `close ref REF --json`."""
         from close.refs import BadRef, parse_ref, resolve_ref
 
+        limit = _limit(limit, "show_ref")
         try:
             table, columns, values = parse_ref(ref.strip())
             with self.books.opened() as (con, info):
@@ -147,11 +158,12 @@ class CloseTools:
         if not rows:
             raise InputError(f"ref {ref!r}: no {table} row has {'/'.join(columns)} "
                              f"{'/'.join(values)}")
-        return {"ref": ref.strip(), "table": table, "total": len(rows),
-                "rows": jsonable(rows[:MAX_REF_ROWS])}
+        return _answered(agent.ref_answer, ref.strip(), table, rows, info.sha256, limit=limit, cursor=cursor)
 
-    def review_queue(self, month: str | None = None, status: str | None = None) -> list[dict]:
-        """`close review list --json`: the current items, read without writing."""
+    def review_queue(self, month: str | None = None, status: str | None = None,
+                     limit: int | None = None, cursor: str | None = None) -> dict:
+        """The current items of `close review list --json`, a page at a time, read
+        without writing."""
         from close.review.store import connect
         from close.review.views import STATUSES, list_items
         from close.workspace import workspace_for
@@ -159,13 +171,17 @@ class CloseTools:
         period = str(_month(month)) if month else None
         if status is not None and status not in STATUSES:
             raise InputError(f"status {status!r}: choose one of {', '.join(STATUSES)}")
+        limit = _limit(limit, "review_queue")
         con = connect(workspace_for(self.books.pack_path, self.books.workspace_arg), create=False)
-        if con is None:
-            return []
-        try:
-            return list_items(con, month=period, status=status)
-        finally:
-            con.close()
+        items = []
+        if con is not None:
+            try:
+                items = list_items(con, month=period, status=status)
+            finally:
+                con.close()
+        filters = {k: v for k, v in (("month", period), ("status", status)) if v}
+        return _page(items, frame={"filters": filters}, key="items", limit=limit, cursor=cursor,
+                     scope={"tool": "review_queue", **filters, "head": items[-1]["id"] if items else None})
 
     # -- checks and shared steps -------------------------------------------------------
 
@@ -191,16 +207,24 @@ class CloseTools:
             raise InputError(str(exc)) from None
 
 
-def summarise(doc: dict, results) -> dict:
-    """A whole close in a few kilobytes: the status counts, then each result that did not
-    pass (exceptions, skipped, error) with its summary and number of findings."""
-    return {
-        "month": doc["month"], "pack": doc["pack"], "entities": doc["entities"],
-        "status_counts": status_counts(results),
-        "skills": [{"id": r["id"], "entity_id": r["entity_id"], "status": r["status"],
-                    "summary": r["summary"], "findings": len(r["findings"])}
-                   for r in doc["skills"] if r["status"] != "pass"],
-    }
+def _page(items, **kwargs) -> dict:
+    return _answered(agent.page, items, **kwargs)
+
+
+def _answered(make, *args, **kwargs) -> dict:
+    """An answer from close.agent; a cursor it did not give out is the caller's mistake."""
+    try:
+        return make(*args, **kwargs)
+    except agent.BadCursor as exc:
+        raise InputError(str(exc)) from None
+
+
+def _limit(limit: int | None, kind: str) -> int:
+    if limit is None:
+        return LIMITS[kind]
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise InputError(f"limit {limit!r}: give a number from 1 to {MAX_LIMIT}")
+    return limit
 
 
 def _month(text: str):

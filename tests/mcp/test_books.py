@@ -38,7 +38,7 @@ def test_review_queue_without_a_store_is_empty_and_creates_none(tmp_path):
     pack = write_minipack(tmp_path / "pack")
     books = Books(pack, tmp_path / "ws")
     try:
-        assert CloseTools(books).review_queue("2026-05") == []
+        assert CloseTools(books).review_queue("2026-05")["items"] == []
         assert not (tmp_path / "ws" / "review.sqlite").exists()
     finally:
         books.close()

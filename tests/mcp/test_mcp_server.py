@@ -46,7 +46,17 @@ def test_every_tool_is_listed_with_a_typed_input_schema(server):
     assert params == {"type": "object", "additionalProperties": {"type": ["string", "integer", "boolean"]}}
     findings = tools["list_findings"].input_schema["properties"]
     assert findings["severity"]["anyOf"][0]["enum"] == ["high", "medium", "low"]
-    assert findings["limit"]["type"] == "integer"
+    assert findings["limit"]["anyOf"][0] == {"type": "integer", "minimum": 1, "maximum": 1000}
+    assert findings["cursor"]["anyOf"][0] == {"type": "string"}
+    # structured output: each tool publishes the shape of its answer
+    lists = {"list_skills": "skills", "run_skill": "skills", "run_close": "skills",
+             "list_findings": "findings", "show_ref": "rows", "review_queue": "items"}
+    for name, key in lists.items():
+        output = tools[name].output_schema
+        assert output["type"] == "object", name
+        assert {key, "total", "shown", "next_cursor"} <= set(output["required"]), name
+        assert "limit" in tools[name].input_schema["properties"] and "cursor" in tools[name].input_schema["properties"]
+    assert {"id", "params"} <= set(tools["describe_skill"].output_schema["required"])
     assert tools["review_queue"].input_schema["properties"]["status"]["anyOf"][0]["enum"] == [
         "pending", "approved", "rejected", "stale"]
     for tool in tools.values():
@@ -88,6 +98,7 @@ def test_run_skill_recon_bank_equals_the_command_line(server, demo_pack, mcp_wor
     expected = cli("skills", "run", "recon.bank", *common)
     assert json_of(whole) == json.loads(expected)
     assert text_of(whole) + "\n" == expected  # the very bytes `--json` prints
+    assert whole.structured_content == json_of(whole)  # and the same as structured output
     assert sorted(r["entity_id"] for r in json_of(whole)["skills"]) == ["CA01", "DE01", "UK01", "US01"]
     expected_tuned = cli("skills", "run", "recon.bank", *common, "--entity", "US01", "--param", "window_days=7")
     assert json_of(tuned) == json.loads(expected_tuned)
@@ -117,11 +128,20 @@ BAD_CALLS = [
     ("show_ref", {"ref": "payroll:E-0107"}, ["2 key part(s): period/employee_id"]),
     ("show_ref", {"ref": "journal_lines:JE-9999999"}, ["no journal_lines row has je_id JE-9999999"]),
     ("review_queue", {"month": "May"}, ["'May' is not a month"]),
+    ("run_close", {"month": "2030-01"}, ["the pack has no books for 2030-01: its books end in"]),
+    ("run_skill", {"skill_id": "recon.bank", "month": "2019-12"}, ["the pack has no books for 2019-12: its journal starts in"]),
+    ("list_findings", {"month": "2030-01"}, ["the pack has no books for 2030-01"]),
+    ("list_findings", {"month": MONTH, "cursor": "nonsense"}, ["cursor 'nonsense' is not one close gave out"]),
+    ("list_findings", {"month": MONTH, "cursor": "5.0123456789"}, ["belongs to another listing"]),
 ]
-SCHEMA_BAD_CALLS = [  # refused by the input schema before the tool runs
-    ("run_skill", {"skill_id": "recon.bank"}, ["month", "required"]),
-    ("list_findings", {"month": MONTH, "severity": "urgent"}, ["severity", "'high', 'medium' or 'low'"]),
-    ("run_close", {"month": MONTH, "detail": "everything"}, ["detail"]),
+SCHEMA_BAD_CALLS = [  # refused by the input schema before the tool runs, in one line
+    ("run_skill", {"skill_id": "recon.bank"}, ["month is required (Month, YYYY-MM, e.g. 2026-05)"]),
+    ("run_skill", {}, ["skill_id is required (Skill id", "; month is required"]),
+    ("list_findings", {"month": MONTH, "severity": "urgent"},
+     ["severity 'urgent': input should be 'high', 'medium' or 'low'"]),
+    ("run_close", {"month": MONTH, "detail": "everything"}, ["detail 'everything': input should be 'summary' or 'full'"]),
+    ("list_findings", {"month": MONTH, "limit": 0}, ["limit 0: input should be greater than or equal to 1"]),
+    ("show_ref", {"ref": ["journal_lines:JE-1"]}, ["ref list: input should be a valid string"]),
 ]
 
 
@@ -143,8 +163,7 @@ def test_bad_input_is_a_clear_tool_error_and_the_server_keeps_serving(server):
         assert message.startswith(f"Error executing tool {name}: "), message
         for fragment in fragments:
             assert fragment in message, (name, arguments, message)
-        if i < len(BAD_CALLS):
-            assert "\n" not in message, message  # one line, said by close itself
+        assert "\n" not in message and "https://" not in message, message  # one line, said by close itself
         assert json_of(after)["id"] == "recon.bank"
     assert [r["entity_id"] for r in json_of(answers[-1])["skills"]] == ["US01"]
 
@@ -184,19 +203,35 @@ def test_a_findings_ref_resolves_to_its_journal_lines(server, demo_answer_key, m
     assert {row["entity_id"] for row in shown["rows"]} == {case["entity_id"]}
 
 
+def all_pages(client, tool, arguments, key):
+    """Every item of a paged tool, following next_cursor; and the answers."""
+    async def work():
+        items, answers, cursor = [], [], None
+        while True:
+            answer = json_of(await client.call_tool(tool, {**arguments, **({"cursor": cursor} if cursor else {})}))
+            answers.append(answer)
+            items += answer[key]
+            cursor = answer["next_cursor"]
+            if cursor is None:
+                return items, answers
+    return work()
+
+
 def test_list_findings_filters_the_months_close(server, demo_close, demo_answer_key):
     async def work(client):
-        calls = [{"limit": 1000}, {"severity": "high", "min_amount": "1000.00"},
-                 {"skill": "je.*", "entity": "UK01"}, {"limit": 2}]
-        return [json_of(await client.call_tool("list_findings", {"month": MONTH, **c})) for c in calls]
+        everything = await all_pages(client, "list_findings", {"month": MONTH, "limit": 7}, "findings")
+        calls = [{"severity": "high", "min_amount": "1000.00", "limit": 1000},
+                 {"skill": "je.*", "entity": "UK01", "limit": 1000}, {"limit": 2}]
+        return everything, [json_of(await client.call_tool("list_findings", {"month": MONTH, **c})) for c in calls]
 
-    everything, large_high, je_uk, two = in_session(server, work)
+    (everything, pages), (large_high, je_uk, two) = in_session(server, work)
     expected = [{"skill": r.skill_id, "entity_id": r.entity_id, "severity": f.severity,
                  "message": f.message, "amount": jsonable(f.amount) if f.amount is not None else None,
                  "refs": list(f.refs)}
                 for r in demo_close.results for f in r.findings]
     assert expected, "the demo close has findings"
-    assert everything["findings"] == expected and everything["total"] == len(expected)
+    assert everything == expected and all(p["total"] == len(expected) for p in pages)
+    assert [p["shown"] for p in pages[:-1]] == [7] * (len(pages) - 1) and pages[-1]["next_cursor"] is None
     assert large_high["findings"] == [f for f in expected if f["severity"] == "high"
                                       and f["amount"] is not None and Decimal(f["amount"]) >= 1000]
     assert large_high["filters"] == {"severity": "high", "min_amount": "1000.00"}
@@ -206,26 +241,34 @@ def test_list_findings_filters_the_months_close(server, demo_close, demo_answer_
         assert any(f["skill"] == case["skill"] and set(case["refs"]) <= set(f["refs"])
                    for f in je_uk["findings"]), case
     assert two["findings"] == expected[:2] and two["total"] == len(expected) and two["shown"] == 2
+    assert two["next_cursor"] and "next_cursor" in two["more"]
 
 
-def test_run_close_summary_is_the_full_results_in_brief(server):
+def test_run_close_summary_is_the_full_results_in_brief(server, demo_pack, mcp_workspace):
     async def work(client):
         summary = json_of(await client.call_tool("run_close", {"month": MONTH}))
-        full = json_of(await client.call_tool("run_close", {"month": MONTH, "detail": "full"}))
+        full, pages = await all_pages(client, "run_close", {"month": MONTH, "detail": "full"}, "skills")
         narrow = json_of(await client.call_tool("run_close", {
             "month": MONTH, "skills": ["recon.bank"], "entities": ["US01"], "detail": "full"}))
-        return summary, full, narrow
+        return summary, full, pages, narrow
 
-    summary, full, narrow = in_session(server, work)
-    assert set(full) == {"month", "pack", "entities", "scope", "catalog", "skills"}  # results.json without the narrative
-    statuses = [r["status"] for r in full["skills"]]
+    summary, full, pages, narrow = in_session(server, work)
+    assert "catalog" in pages[0] and all("catalog" not in p for p in pages[1:])
+    assert len(pages) > 1  # a whole close does not fit one answer
+    statuses = [r["status"] for r in full]
     assert summary["status_counts"] == {s: statuses.count(s) for s in ("pass", "exceptions", "skipped", "error")}
     assert summary["skills"] == [
         {"id": r["id"], "entity_id": r["entity_id"], "status": r["status"], "summary": r["summary"],
-         "findings": len(r["findings"])} for r in full["skills"] if r["status"] != "pass"]
+         "findings": len(r["findings"]) + (r.get("findings_omitted") or {}).get("count", 0)}
+        for r in full if r["status"] != "pass"]
+    assert summary["findings"]["total"] == sum(s["findings"] for s in summary["skills"])
+    assert summary["next_cursor"] is None and summary["total"] == len(summary["skills"])
     assert len(json.dumps(summary)) < len(json.dumps(full)) / 10
     assert narrow["entities"] == ["US01"]
-    assert narrow["skills"] == [r for r in full["skills"] if r["id"] == "recon.bank" and r["entity_id"] == "US01"]
+    assert narrow["skills"] == [r for r in full if r["id"] == "recon.bank" and r["entity_id"] == "US01"]
+    # the same JSON as the read-only command line, `close check`
+    expected = cli("check", "--month", MONTH, "--json", "--pack", demo_pack, "--workspace", mcp_workspace)
+    assert json.loads(expected) == summary
 
 
 def test_review_queue_reads_the_queue_and_writes_nothing(server, demo_pack, mcp_workspace, monkeypatch):
@@ -248,12 +291,15 @@ def test_review_queue_reads_the_queue_and_writes_nothing(server, demo_pack, mcp_
     before = store_rows()
 
     async def work(client):
-        return [json_of(await client.call_tool("review_queue", arguments)) for arguments in
-                ({"month": MONTH}, {}, {"month": MONTH, "status": "approved"}, {"month": "2026-04"})]
+        answers = [json_of(await client.call_tool("review_queue", arguments)) for arguments in
+                   ({"month": MONTH, "limit": 1000}, {"limit": 1000}, {"month": MONTH, "status": "approved"},
+                    {"month": "2026-04"})]
+        paged, _ = await all_pages(client, "review_queue", {"month": MONTH, "limit": 3}, "items")
+        return [a["items"] for a in answers] + [paged]
 
-    by_month, everything, approved, april = in_session(server, work)
+    by_month, everything, approved, april, paged = in_session(server, work)
     expected = json.loads(cli("review", "list", "--month", MONTH, "--json", "--workspace", mcp_workspace))
-    assert expected and by_month == expected == everything
+    assert expected and by_month == expected == everything == paged
     assert all(item["status"] == "pending" and item["kind"] == "skill" for item in by_month)
     assert approved == [] and april == []
     assert store_rows() == before
