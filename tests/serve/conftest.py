@@ -6,7 +6,9 @@ close; bob and dan review; carol controls; erin is a second controller.
 """
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -73,3 +75,48 @@ def site(closed_month, tmp_path):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+# Browser tests: real headless Chromium driven by pytest-playwright. Playwright's own
+# browser download is never used: the system's Chromium is launched by path.
+CHROMIUM = os.environ.get("CLOSE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# Flags for a machine without network or display: no sandbox (tests run as root in CI),
+# no GPU, and none of the background connections Chromium makes to Google's hosts.
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium package (or set "
+                    f"CLOSE_CHROMIUM to a Chromium binary) to run the browser tests")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS,
+            "headless": True}
+
+
+@pytest.fixture
+def live(site):
+    """The page served by uvicorn on a free loopback port, in a thread: its base URL."""
+    import threading
+    import time
+
+    import uvicorn
+
+    from close.serve import create_app
+
+    _, _, settings = site
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=0,
+                                           log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the review page did not start")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
