@@ -15,7 +15,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from close.skill import Finding, Result
+from close.skill import AREA_ORDER, Finding, Result
 
 
 def jsonable(value):
@@ -113,7 +113,8 @@ def catalog(outcome) -> dict:
     group. (The narrative, the report and the review read results.json only.)"""
     return {
         "reporting_currency": outcome.pack.reporting_currency,
-        "skills": {s.id: {"title": s.title, "area": s.area} for s in outcome.skills},
+        "skills": {s.id: {"title": s.title, "area": s.area}
+                   for s in sorted(outcome.skills, key=_catalog_order)},
         "entities": {e.id: {"name": e.name, "currency": e.functional_currency,
                             "country": e.country, "parent_id": e.parent_id,
                             "ownership_pct": jsonable(e.ownership_pct)}
@@ -129,6 +130,11 @@ def entity_currencies(doc: dict) -> dict[str, str]:
 
 def reporting_currency(doc: dict) -> str | None:
     return (doc.get("catalog") or {}).get("reporting_currency")
+
+
+def _catalog_order(skill) -> tuple:
+    """Catalog order (area, then id), whatever order dependencies ran them in."""
+    return (AREA_ORDER.index(skill.area) if skill.area in AREA_ORDER else len(AREA_ORDER), skill.id)
 
 
 def skill_titles(doc: dict) -> dict[str, str]:

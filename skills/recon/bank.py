@@ -190,6 +190,12 @@ def _sum(value):
     return ZERO if value is None else ZERO + value
 
 
+def unstated(ctx, book: dict) -> bool:
+    """A foreign-currency cash book whose items cannot be stated in the entity's currency."""
+    return (book["currency"] != ctx.currency
+            and ctx.fx.rate(book["currency"], ctx.currency, ctx.month, "closing") is None)
+
+
 def to_functional(ctx, book: dict, amount):
     """A bank-currency amount in the entity's currency at the month's closing rate."""
     if book["currency"] == ctx.currency:
@@ -300,6 +306,15 @@ def run(ctx):
                           shared={"cash_books": []})
     per_account, findings, left = [], [], []
     for book in books:
+        if unstated(ctx, book):
+            # A missing rate is a finding, not a guess and not an error that stops the close.
+            findings.append(Finding(
+                "high",
+                f"{book['label']} is held in {book['currency']} and fx_rates.csv has no closing "
+                f"{book['currency']}->{ctx.currency} rate for {ctx.month.last_day}: add the rate; "
+                f"the account is not reconciled until its items can be stated in {ctx.currency}.",
+                None, [f"accounts:{book['gl_account_id']}"]))
+            continue
         metrics, account_findings, book_left = reconcile(ctx, book)
         per_account.append(metrics)
         findings.extend(account_findings)

@@ -120,16 +120,22 @@ def test_nothing_to_reconcile_without_bank_accounts():
     assert result.status == "pass" and "no bank accounts" in result.summary
 
 
-def test_matching_leaves_nothing_behind_on_the_connection():
+def test_matching_leaves_nothing_behind_on_the_connection(monkeypatch):
     # The matching's scratch tables are temporary and dropped after each cash book, also
-    # when the skill fails on the way (here: a foreign account's fee without a closing rate).
+    # when the skill fails on the way (here: stating the unrecorded fee fails).
     book = _receipt("JE-1", "2026-05-04", "100.00")
     con, pack = _pack(book, [("BT-1", "2026-05-04", "100.00", "lodgement", None),
                              ("BT-2", "2026-05-20", "-3.00", "fee", None)])
     scratch = "SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY table_name"
     assert run(SKILL, con, pack, "2026-05").metrics["matched"] == 1
     assert con.execute(scratch).fetchall() == []
-    con.execute("UPDATE bank_accounts SET currency = 'EUR'")
+    import skills.recon.bank as bank_module
+    from close.skill import SkillError
+
+    def broken(ctx, book, amount):
+        raise SkillError("cannot state the fee")
+
+    monkeypatch.setattr(bank_module, "to_functional", broken)
     failed = run(SKILL, con, pack, "2026-05")
-    assert failed.status == "error" and "no closing rate" in failed.summary
+    assert failed.status == "error" and "cannot state the fee" in failed.summary
     assert con.execute(scratch).fetchall() == []

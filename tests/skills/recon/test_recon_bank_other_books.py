@@ -111,6 +111,22 @@ def test_foreign_currency_bank_account_reconciles_in_its_currency():
     assert [(f.amount, f.refs) for f in result.findings] == [(Decimal("18.43"), ("bank_transactions:T3",))]
 
 
+def test_a_foreign_account_without_a_closing_rate_is_a_finding_not_an_error():
+    entity = {"entity_id": "E1", "name": "NO Co", "functional_currency": "NOK", "country": "NO",
+              "parent_id": None, "ownership_pct": "100"}
+    book = [jl("JE-1", 1, "2026-05-04", CASH, debit="1100.00", currency="EUR", amount_txn="100.00"),
+            jl("JE-1", 2, "2026-05-04", EQUITY, credit="1100.00")]
+    con, pack = build({"entities": [entity], "fx_rates": [], "accounts": ACCOUNTS,
+                       "bank_accounts": [_bank("BA1", "EUR")],
+                       "bank_transactions": [_txn("BA1", "T1", "2026-05-04", "100.00")],
+                       "journal_lines": book}, reporting_currency="NOK")
+    result = run(SKILL, con, pack, "2026-05")
+    assert result.status == "exceptions"
+    (finding,) = result.findings
+    assert finding.amount is None and finding.refs == (f"accounts:{CASH}",)
+    assert "no closing EUR->NOK rate for 2026-05-31" in finding.message
+
+
 def test_payment_run_debited_as_one_bank_line():
     book = (_cash("JE-0", "2026-04-01", "5000.00", EQUITY) + _cash("JE-1", "2026-05-14", "-120.00", AP)
             + _cash("JE-2", "2026-05-14", "-340.50", AP) + _cash("JE-3", "2026-05-14", "-39.50", AP))

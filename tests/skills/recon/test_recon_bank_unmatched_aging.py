@@ -69,10 +69,17 @@ def test_ages_what_recon_bank_left_with_its_window():
 
 
 def test_skipped_with_the_reason_when_recon_bank_errors_or_did_not_run():
+    from close.skill import Result
+
     con, pack = _books()
     alone = run(SKILL, con, pack, "2026-05")
     assert (alone.status, alone.summary) == ("skipped", "depends on recon.bank, which did not run")
-    # A foreign bank account with an unrecorded item and no closing rate: recon.bank errors.
+    # An errored recon.bank blocks the aging with its reason.
+    errored = Result("recon.bank", "E1", "error", "SkillError: something broke")
+    aging = run(SKILL, con, pack, "2026-05", deps={"recon.bank": errored})
+    assert (aging.status, aging.summary) == ("skipped", "depends on recon.bank, which errored")
+    # A foreign bank account with an unrecorded item and no closing rate: recon.bank says
+    # so as a finding and hands nothing to age for that account.
     con, pack = build({
         "accounts": [account("1000", "cash")],
         "bank_accounts": [{"bank_account_id": "BA1", "entity_id": "E1", "gl_account_id": "1000",
@@ -81,9 +88,9 @@ def test_skipped_with_the_reason_when_recon_bank_errors_or_did_not_run():
                                "value_date": None, "amount": "-5.00", "description": "fee",
                                "reference": None}]})
     bank = run(BANK, con, pack, "2026-05")
-    assert bank.status == "error" and "no closing rate EUR->USD" in bank.summary
+    assert bank.status == "exceptions" and "no closing EUR->USD rate" in bank.findings[0].message
     aging = run(SKILL, con, pack, "2026-05", deps={"recon.bank": bank})
-    assert (aging.status, aging.summary) == ("skipped", "depends on recon.bank, which errored")
+    assert aging.status == "pass" and aging.findings == []
 
 
 def test_no_bank_accounts():
