@@ -7,6 +7,8 @@ locks the month once its close is complete, current and every item approved
 anchored outside the workspace (anchors.py). Everything anyone did is appended,
 attributed and time-stamped, to a SQLite store in the workspace (store.py says why
 SQLite) and to a hash-chained audit log (audit.py) that `close audit verify` checks.
+Who may do what is users.py: without users a workspace runs in single-user mode and
+cannot sign off; with them every act is by a signed-in user whose role allows it.
 
 The pipeline calls the two functions below; the CLI calls the modules directly.
 """

@@ -103,9 +103,11 @@ def item_page(con: sqlite3.Connection, item: str) -> dict:
                                          content.get("unverified_figures") or [])
                             for p in content.get("paragraphs") or []]
     detail["findings"] = [f for f in content.get("findings") or [] if isinstance(f, dict)]
-    detail["metrics"] = _metrics(content.get("metrics") or {})
-    detail["lines"] = [line for line in (content.get("metrics") or {}).get("lines") or []
-                       if isinstance(line, dict)]
+    metrics = content.get("metrics") if isinstance(content.get("metrics"), dict) else {}
+    lines = metrics.get("lines")     # a statement's lines; other skills may count lines here
+    detail["lines"] = [line for line in lines if isinstance(line, dict)] if isinstance(lines, list) else []
+    detail["metrics"] = _metrics(metrics if not detail["lines"] else
+                                 {k: v for k, v in metrics.items() if k != "lines"})
     ids = [v["id"] for v in detail["versions"]]
     detail["full_history"] = [r for i in ids for r in audit.records(con, item=i)]
     detail["full_history"].sort(key=lambda r: r["seq"])
@@ -115,8 +117,7 @@ def item_page(con: sqlite3.Connection, item: str) -> dict:
 
 def _metrics(metrics: dict) -> list[tuple[str, str]]:
     """Scalar metrics as (name, value) rows; statement lines are shown on their own."""
-    return [(str(k), str(v)) for k, v in metrics.items()
-            if k != "lines" and not isinstance(v, (dict, list))]
+    return [(str(k), str(v)) for k, v in metrics.items() if not isinstance(v, (dict, list))]
 
 
 def mark_figures(text: str, figures: list, unverified: list) -> list[dict]:

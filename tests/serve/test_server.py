@@ -309,3 +309,25 @@ def test_serve_refuses_a_workspace_without_users(tmp_path):
 
     result = CliRunner().invoke(app, ["serve", "--workspace", str(tmp_path / "empty")])
     assert result.exit_code == 2 and "has no users" in result.stderr
+
+
+def test_an_item_whose_metrics_count_lines_renders(site):
+    """Statements put their lines in metrics.lines; other skills count journal lines there."""
+    from close.review.queue import queue
+
+    _, ws, _ = site
+    result = {"id": "je.weekend_postings", "entity_id": "UK01", "status": "exceptions",
+              "summary": "2 weekend entries", "metrics": {"lines": 4, "entries": 2},
+              "findings": [{"severity": "low", "message": "posted on a Sunday", "amount": "10.00",
+                            "refs": ["journal_lines:JE-3"]}]}
+    con = connect(ws)
+    try:
+        queue(con, {"month": "2026-06", "pack": {"name": "Mini Group", "sha256": "c" * 64},
+                    "scope": {"complete": False}, "skills": [result]}, user="ana", pack_path="p")
+    finally:
+        con.close()
+    bob = signed_in(site, "bob")
+    page = bob.get("/months/2026-06")
+    rid = re.search(r'href="/items/(R-\d+)"', page.text).group(1)
+    shown = bob.get(f"/items/{rid}")
+    assert shown.status_code == 200 and "weekend" in shown.text and ">4<" in shown.text
