@@ -115,9 +115,17 @@ def _print_results(results) -> None:
 
 
 @skills_app.command("export-claude")
-def export_claude_cmd(directory: Path = typer.Argument(..., help="Skill folder to write, e.g. .claude/skills/close.")) -> None:
-    """Write a Claude Code skill folder (SKILL.md, reference/<area>.md) from the registry."""
-    from close.claude_export import export_claude
+def export_claude_cmd(
+    directory: Path = typer.Argument(..., help="Plugin folder to write, e.g. claude-plugins/close."),
+    pack: Optional[str] = typer.Option(None, "--pack", help="Pack the bundled MCP server serves (written into .mcp.json as given, relative to where Claude Code starts); default: the demo group."),
+    skill_only: bool = typer.Option(False, "--skill-only", help="Write only the skill folder (SKILL.md, references/), e.g. into .claude/skills/close."),
+) -> None:
+    """Write a Claude Code plugin (manifest, .mcp.json, the skill, slash commands) from the registry."""
+    from close.claude_export import ExportError, export_claude
 
-    for path in export_claude(directory):
+    try:
+        written = export_claude(directory, pack=pack, skill_only=skill_only)
+    except ExportError as exc:
+        fail(str(exc))
+    for path in written:
         typer.echo(f"wrote {path}")
