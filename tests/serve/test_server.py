@@ -331,3 +331,13 @@ def test_an_item_whose_metrics_count_lines_renders(site):
     rid = re.search(r'href="/items/(R-\d+)"', page.text).group(1)
     shown = bob.get(f"/items/{rid}")
     assert shown.status_code == 200 and "weekend" in shown.text and ">4<" in shown.text
+
+
+def test_only_loopback_addresses_go_unwarned_and_hosts_are_checked(site):
+    from close.cli.serve_cmd import _loopback
+
+    assert all(map(_loopback, ["127.0.0.1", "localhost", "::1", "[::1]", "127.0.0.2"]))
+    assert not any(map(_loopback, ["0.0.0.0", "192.0.2.7", "example.org"]))
+    _, _, settings = site
+    assert {"127.0.0.1", "localhost", "testserver"} <= set(settings.allowed_hosts)
+    assert "*" not in settings.allowed_hosts
