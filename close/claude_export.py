@@ -142,6 +142,9 @@ def export_claude(directory: Path, registry: Registry | None = None, *, pack: st
         if old.is_file() and GENERATED in old.read_text(encoding="utf-8", errors="replace"):
             raise ExportError(f"{directory} holds a skill folder exported before: export the skill "
                               f"alone with --skill-only, or name another folder for the plugin")
+        if directory.parent.name == "skills" and directory.parent.parent.name == ".claude":
+            raise ExportError(f"{directory} is where Claude Code looks for a skill, not a plugin: "
+                              f"add --skill-only, or name a plugin folder such as claude-plugins/close")
         files, skill_root = render(registry, pack), directory / SKILL_DIR
     written = []
     for relative, text in files.items():

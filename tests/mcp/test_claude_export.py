@@ -258,6 +258,9 @@ def test_the_skill_alone_goes_into_a_folder_named_like_it(tmp_path):
     over = runner.invoke(app, ["skills", "export-claude", str(folder)])
     assert over.exit_code == 2 and "holds a skill folder exported before" in over.stderr
     assert "\n" not in over.stderr.strip()
+    fresh = runner.invoke(app, ["skills", "export-claude", str(tmp_path / "p" / ".claude" / "skills" / "close")])
+    assert fresh.exit_code == 2 and "add --skill-only" in fresh.stderr
+    assert not (tmp_path / "p").exists()
 
 
 def test_the_command_writes_the_same_plugin(tmp_path):
