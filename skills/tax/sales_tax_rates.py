@@ -6,6 +6,11 @@ Each invoice of the month that carries a sales-tax, VAT or GST code is recompute
 code's rate × net amount, rounded half away from zero to the invoice currency's minor
 unit, and compared with the invoice's tax_amount. Codes not in force on the invoice date
 are left to tax.tax_code_validity; reverse-charge codes must carry no tax on the invoice.
+
+Some systems record tax on the ledger line instead of a document: SAF-T files carry, per
+journal line, the tax code, the base and the tax (line_tax.py). Where the books do, those
+lines are checked the same way, so a pack imported from such a file is not left
+unchecked for want of invoices.
 """
 from __future__ import annotations
 
@@ -41,6 +46,14 @@ def to_functional(ctx, amount, currency):
 
 
 def run(ctx):
+    from skills.tax import line_tax
+
+    has_lines = line_tax.stated(ctx)
+    if not ctx.has_table("ar_invoices"):
+        if not has_lines:
+            return ctx.skip("needs ar_invoices.csv or journal lines that state their tax "
+                            "(tax_code, tax_base, tax_amount), which the pack does not have")
+        return line_tax.result(ctx)
     rows = ctx.rows(INVOICES)
     tolerance = ctx.params["tolerance"]
     findings = []
@@ -66,6 +79,11 @@ def run(ctx):
     metrics = {"invoices_checked": len(rows), "tax_checked": cents(checked_tax, ctx.currency),
                "invoices_wrong": len(findings)}
     summary = f"{len(rows)} taxed invoice(s) in {ctx.month} checked, {len(findings)} at a wrong rate."
+    if has_lines:
+        lines = line_tax.result(ctx)
+        findings += lines.findings
+        metrics.update(lines.metrics)
+        summary += " " + lines.summary
     return ctx.result(findings, metrics, summary)
 
 
@@ -78,9 +96,12 @@ SKILL = Skill(
         "away from zero to the invoice currency's minor unit (whole yen for JPY; zero under "
         "a reverse-charge code), and compares it with the invoice's tax_amount. A finding "
         "per invoice whose tax differs by more than `tolerance`, with the difference as "
-        "amount: issue a corrected invoice or credit note."
+        "amount: issue a corrected invoice or credit note. Books that state tax on journal "
+        "lines (tax_code, tax_base, tax_amount, as SAF-T does) have each such line of the "
+        "month checked as rate × base the same way (finding on the entry); without invoices "
+        "or such lines the skill is skipped."
     ),
-    needs=("ar_invoices", "tax_codes"),
+    needs=("tax_codes",),
     params={"tolerance": Money("0.00", "accepted difference per invoice")},
     run=run,
 )

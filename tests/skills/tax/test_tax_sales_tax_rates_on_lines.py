@@ -1,8 +1,9 @@
-"""tax.line_tax_rates: tax stated on journal lines is the code's rate × the stated base."""
+"""tax.sales_tax_rates on books that state tax per journal line (SAF-T's habit): each line's
+tax is the code's rate × its stated base."""
 from decimal import Decimal
 
 from minipack import build, jl, run
-from skills.tax.line_tax_rates import SKILL
+from skills.tax.sales_tax_rates import SKILL
 
 
 def _code(code, rate, tax_type="vat"):
@@ -41,8 +42,23 @@ def test_a_line_not_base_times_rate_is_a_finding_on_its_entry():
     assert "understated by 0.75" in result.findings[0].message
 
 
-def test_books_that_state_tax_on_documents_are_skipped_with_the_reason():
+def test_books_with_neither_invoices_nor_stated_tax_are_skipped_with_the_reason():
     con, pack = _pack([jl("JE-1", 1, "2026-05-10", "1500", debit="10.00"),
                        jl("JE-1", 2, "2026-05-10", "3000", credit="10.00")])
     result = run(SKILL, con, pack, "2026-05")
-    assert result.status == "skipped" and "record tax on documents" in result.summary
+    assert result.status == "skipped" and "needs ar_invoices.csv or journal lines" in result.summary
+
+
+def test_invoices_and_stated_lines_are_both_checked():
+    invoice = {"entity_id": "E1", "invoice_id": "I1", "customer_id": "C1", "invoice_date": "2026-05-10",
+               "due_date": "2026-05-10", "currency": "USD", "net_amount": "100.00",
+               "tax_amount": "20.00", "tax_code": "3"}
+    con, pack = build({"tax_codes": [_code("3", "0.25")],
+                       "customers": [{"customer_id": "C1", "name": "C", "country": "NO",
+                                      "region": None, "tax_exempt": False}],
+                       "ar_invoices": [invoice],
+                       "journal_lines": _sale("JE-1", "100.00", "24.00")})
+    result = run(SKILL, con, pack, "2026-05")
+    assert sorted((f.refs, f.amount) for f in result.findings) == [
+        (("ar_invoices:I1",), Decimal("5.00")), (("journal_lines:JE-1",), Decimal("1.00"))]
+    assert result.metrics["invoices_checked"] == 1 and result.metrics["lines_checked"] == 1

@@ -1,18 +1,23 @@
 """Tax on each journal line that states it: the code's rate × the stated base, to the minor unit.
 
+Part of tax.sales_tax_rates (which calls stated() and result()); not a skill of its own.
+
 Some systems record tax on the ledger line itself rather than on a document: SAF-T files
 carry, per line, the tax code, the base it was charged on and the tax. There the ledger
 is the only place a wrong rate shows: each line of the month with all three is
 recomputed as rate × base, rounded half away from zero to the currency's minor unit, and
 compared with the tax stated (in absolute value: systems sign base and tax lines by their
 own side). Codes not in force on the posting date are left to tax.tax_code_validity.
-Books that record tax on documents (ar_invoices, ap_bills) have no such lines: the skill
-skips them, and tax.sales_tax_rates and tax.vat_return check the documents.
+Books that record tax on documents (ar_invoices, ap_bills) have no such lines: there the
+documents are checked instead.
 """
 from __future__ import annotations
 
 from close.money import cents, minor_unit
-from close.skill import MATERIALITY, Finding, Int, Money, Skill
+from close.skill import Finding
+
+# Differences up to one minor unit are the source system's rounding, not a wrong rate.
+LINE_ROUNDING_UNITS = 1
 
 STATED = """
 SELECT COUNT(*) AS n
@@ -33,14 +38,16 @@ ORDER BY j.je_id, j.line_no
 """
 
 
-def run(ctx):
-    if not ctx.rows(STATED)[0]["n"]:
-        return ctx.skip(f"no journal line of {ctx.entity.id} in {ctx.month} states its tax "
-                        f"(tax_code, tax_base, tax_amount): these books record tax on documents, "
-                        f"which tax.sales_tax_rates and tax.vat_return check")
+def stated(ctx) -> bool:
+    """Whether any journal line of the entity's month states its tax."""
+    return bool(ctx.rows(STATED)[0]["n"])
+
+
+def result(ctx):
+    """The month's stated-tax lines checked as rate × base (tax.sales_tax_rates' second half)."""
     cur = ctx.currency
-    slack = minor_unit(cur) * ctx.params["rounding_units"]
-    high_from = ctx.param("high_severity_from")
+    slack = minor_unit(cur) * LINE_ROUNDING_UNITS
+    high_from = ctx.materiality
     rows = ctx.rows(LINES)
     findings = []
     for r in rows:
@@ -60,21 +67,3 @@ def run(ctx):
     summary = (f"{len(rows)} journal line(s) stating their tax in {ctx.month} checked, "
                f"{len(findings)} not base × rate.")
     return ctx.result(findings, metrics, summary)
-
-
-SKILL = Skill(
-    id="tax.line_tax_rates",
-    title="Tax stated on journal lines",
-    description=(
-        "For books that state tax per journal line (tax_code, tax_base, tax_amount, as SAF-T "
-        "does): each line of the month with a sales-tax, VAT or GST code is recomputed as "
-        "the code's rate × base, rounded half away from zero to the currency's minor unit, "
-        "and compared with the stated tax in absolute value. A difference above "
-        "`rounding_units` minor units is a finding on the entry (high from "
-        "`high_severity_from`). Books without such lines are skipped with the reason."
-    ),
-    needs=("journal_lines", "tax_codes"),
-    params={"rounding_units": Int(1, "differences up to this many minor units are rounding"),
-            "high_severity_from": Money(MATERIALITY, "differences from this amount are high severity")},
-    run=run,
-)
