@@ -109,10 +109,14 @@ def main() -> None:
             raw.append(raw_trial_balance(pack))
             cold.append(close_child(pack, workspace, out, args.month))
             warm.append(close_child(pack, workspace, out, args.month))
+            print(f"run {n + 1}: raw {raw[-1]:.2f} s, cold {cold[-1]['wall_s']:.2f} s, "
+                  f"warm {warm[-1]['wall_s']:.2f} s, peak {max(cold[-1]['peak_rss_mb'], warm[-1]['peak_rss_mb']):,.0f} MB",
+                  file=sys.stderr)
         import duckdb
 
-        lines = duckdb.sql("SELECT count(*) FROM read_csv($p, all_varchar = true)",
-                           params={"p": str(pack / "journal_lines.csv")}).fetchone()[0]
+        with duckdb.connect() as con:
+            lines = con.execute("SELECT count(*) FROM read_csv($p, all_varchar = true)",
+                                {"p": str(pack / "journal_lines.csv")}).fetchone()[0]
         med = statistics.median
         report = {
             "journal_lines": lines,
