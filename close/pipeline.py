@@ -120,3 +120,68 @@ def _sha256(path: Path) -> str:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def rerender_month(*, workspace: Path, out_dir: Path, month, user: str, con=None, pack=None,
+                   pack_path: Path | None = None, config=None, per_entity: bool = False) -> list[Path]:
+    """`close report`: the reports of a month that already ran, rendered again from its
+    results.json and the review store as they are now (approvals, comments, sign-off),
+    so a month signed off after its close shows that sign-off. No skill runs and
+    results.json is never written: it is the record the sign-off approved. The rows of
+    the books behind refs are added only when the books (con, pack) still have the
+    sha256 the close ran on; otherwise the report says nothing it cannot stand behind."""
+    import json
+
+    out_dir = Path(out_dir)
+    source = out_dir / "results.json"
+    if not source.is_file():
+        raise UsageError(f"{source} does not exist: run `close run --month {month}` first, "
+                         f"or name the folder that holds its outputs with --out")
+    try:
+        doc = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{source} is not a results document: {exc}") from None
+    if not isinstance(doc, dict) or str(doc.get("month")) != str(month):
+        raise UsageError(f"{source} holds the close of {doc.get('month') if isinstance(doc, dict) else '?'}, "
+                         f"not {month}: name the month's output folder with --out")
+    state = stored_review_state(workspace, str(month))
+    if con is not None and pack is not None and getattr(pack, "sha256", None) == (doc.get("pack") or {}).get("sha256"):
+        inputs = workpaper_inputs(con, doc, pack=pack, pack_path=pack_path, config=config, user=user)
+    else:
+        from close.report.workpapers import Inputs
+
+        inputs = Inputs(prepared_by=user)
+    if state:
+        inputs.notes = {key: [c["text"] for c in comments] for key, comments in state.get("comments", {}).items()}
+    outputs.remove_leftovers(out_dir)
+    return outputs.publish(report.stage_reports(doc, out_dir, review_state=state, inputs=inputs,
+                                                per_entity=per_entity))
+
+
+def stored_review_state(workspace: Path, month: str) -> dict | None:
+    """The month's review state read from the store without queueing anything: items and
+    readiness as close.review shows them, plus who signed the month off and when, and
+    the comments on each current item (the explanations a variance carries). None when
+    the workspace has no store."""
+    from close.review.signoff import lock_record
+    from close.review.store import connect
+    from close.review.views import review_state, show
+
+    con = connect(Path(workspace), create=False)
+    if con is None:
+        return None
+    try:
+        state = review_state(con, month)
+        lock = lock_record(con, month)
+        state["signed_off"] = None if lock is None else {
+            "by": lock["user"], "at": lock["at"], "note": lock["reason"] or ""}
+        comments: dict[str, list[dict]] = {}
+        for item in state["items"]:
+            detail = show(con, item["id"])
+            item["decided_at"] = (detail.get("decision") or {}).get("at") or ""
+            if detail["comments"]:
+                comments[item["key"]] = detail["comments"]
+        state["comments"] = comments
+    finally:
+        con.close()
+    return state

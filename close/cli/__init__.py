@@ -20,7 +20,7 @@ app = typer.Typer(
 )
 
 # Each module exposes register(app). Listing them here keeps start-up explicit.
-COMMAND_MODULES = ("run_cmd", "check_cmd", "skills_cmd", "validate_cmd", "ref_cmd", "review_cmd", "audit_cmd",
+COMMAND_MODULES = ("run_cmd", "report_cmd", "check_cmd", "skills_cmd", "validate_cmd", "ref_cmd", "review_cmd", "audit_cmd",
                    "users_cmd", "serve_cmd", "mcp_cmd", "import_cmd")
 
 for _name in COMMAND_MODULES:

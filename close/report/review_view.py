@@ -38,6 +38,12 @@ class ReviewView:
     total: int = 0
     share: str | None = None
     locked: bool = False
+    signed_off: dict | None = None     # by, at, note: read from the store by `close report`
+    comments: dict = field(default_factory=dict)  # item key -> [{by, at, text}]
+
+    def comments_for(self, skill_id: str, entity_id: str | None) -> list[dict]:
+        item = self.for_skill(skill_id, entity_id)
+        return self.comments.get(item.key, []) if item else []
 
     def item(self, key: str) -> ReviewItem | None:
         return self.items.get(key)
@@ -80,4 +86,7 @@ def review_view(review_state) -> ReviewView:
         approved=int(readiness.get("approved") or 0), total=int(readiness.get("total") or 0),
         share=str(share) if share is not None else None,
         locked=bool(review_state.get("locked")),
+        signed_off=signed if isinstance(signed := review_state.get("signed_off"), dict) else None,
+        comments={str(k): [c for c in v if isinstance(c, dict)]
+                  for k, v in (review_state.get("comments") or {}).items() if isinstance(v, list)},
     )
