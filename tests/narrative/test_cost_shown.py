@@ -3,17 +3,13 @@
 results.json's `usage` (calls, uncached input, cache write, cache read, output, model,
 dollars)."""
 import json
-import sys
-from pathlib import Path
 
 from typer.testing import CliRunner
 
 from close.cli import app
 from close.narrative.usage import usage_line
 from close.report import build_report, render_html, render_markdown
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "framework"))
-from minipack import write_minipack  # noqa: E402
+from tests.framework.minipack import write_minipack
 
 USAGE = {"calls": 6, "input_tokens": 40341, "output_tokens": 2841, "cache_read_tokens": 0,
          "cache_write_tokens": 0, "estimated_cost_usd": "0.1091", "model": "claude-sonnet-5-5",
