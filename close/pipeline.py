@@ -103,7 +103,10 @@ def workpaper_inputs(con, doc: dict, *, pack, pack_path: Path, config, user: str
             for name, value in sorted((params or {}).items()):
                 parameters.append((f"{skill_id}.{name}", str(value), f"close.toml, {entity_id}"))
     lines = {}
-    for ref in refs_wanted(doc)[:MAX_WORKPAPER_REFS]:
+    # The reconciliations' refs first (their rows date the items), then every ref a
+    # finding cites: the report's appendix links each to its rows.
+    cited = [ref for r in doc.get("skills") or [] for f in r.get("findings") or [] for ref in f.get("refs") or []]
+    for ref in list(dict.fromkeys(refs_wanted(doc) + cited))[:MAX_WORKPAPER_REFS]:
         try:
             lines[ref] = resolve_ref(con, ref, pack.tables)
         except BadRef:

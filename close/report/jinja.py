@@ -50,6 +50,8 @@ def templates_dir() -> Path:
 
 
 def _filters() -> dict:
+    from close.report.ref_lines import ref_anchor
+
     return {
         "money": numbers.money,
         "whole": numbers.whole,
@@ -59,6 +61,7 @@ def _filters() -> dict:
         "short_month": numbers.short_month_label,
         "negative": numbers.is_negative,
         "signed": numbers.signed,
+        "ref_anchor": ref_anchor,
     }
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from close.report.chart import bar_chart, series_points
+from close.report.leadership import Leadership, leadership
+from close.report.ref_lines import RefLines, ref_lines
 from close.report.narrative_view import NarrativeSection, narrative_sections, ordered
 from close.report.numbers import month_label, to_decimal
 from close.report.review_view import ReviewView, review_view
@@ -85,6 +87,8 @@ class Report:
     readiness_rows: list[tuple[EntityInfo, list[dict]]]
     all_results: list[SkillRow]
     usage: dict
+    leadership: Leadership | None = None
+    ref_lines: list[RefLines] | None = None
 
     @property
     def cost_line(self) -> str:
@@ -375,11 +379,16 @@ def _period_readiness(results, entities):
     return rows
 
 
-def build_report(doc: dict, review_state=None) -> Report:
-    """The report's model of a results document (results.json and the review state)."""
+def build_report(doc: dict, review_state=None, lines: dict | None = None) -> Report:
+    """The report's model of a results document (results.json and the review state);
+    `lines` are the rows of the books behind refs (close.pipeline), for the appendix."""
     token = _titles.set(skill_titles(doc))
     try:
-        return _build_report(doc, review_state)
+        report = _build_report(doc, review_state)
+        cited = [ref for v in report.leadership.variances for ref in v.refs]
+        cited += [ref for row in report.exceptions + report.flux_findings for ref in row.refs]
+        report.ref_lines = ref_lines(cited, lines)
+        return report
     finally:
         _titles.reset(token)
 
@@ -460,4 +469,5 @@ def _build_report(doc: dict, review_state=None) -> Report:
         readiness_rows=_period_readiness(results, entities),
         all_results=[_skill_row(r, entities_by, review, reporting) for r in results],
         usage=doc.get("usage") if isinstance(doc.get("usage"), dict) else {},
+        leadership=leadership(doc, results, entities, review, severity_counts),
     )
