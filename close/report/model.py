@@ -32,6 +32,16 @@ PRIMARY_STATEMENTS = {
     ("stmt.income_statement", "lines"): "Income statement",
     ("stmt.balance_sheet", "lines"): "Balance sheet",
     ("stmt.cash_flow", "lines"): "Statement of cash flows",
+    ("stmt.equity_changes", "lines"): "Statement of changes in equity",
+    ("stmt.notes_fixed_assets", "lines"): "Note: property, plant and equipment",
+    ("stmt.notes_debt", "lines"): "Note: borrowings and leases",
+    ("stmt.statutory_pack", "lines"): "Statutory pack",
+}
+# Figures a statement is checked by, shown beside it: the cash flow's opening and closing
+# cash against the balance sheet, equity's opening, movements and closing.
+STATEMENT_CHECKS = {
+    "stmt.cash_flow": ("cash_opening", "net_change_in_cash", "cash_closing", "balance_sheet_cash_change"),
+    "stmt.equity_changes": ("total_opening", "profit", "other_movements", "total_closing"),
 }
 KEY_FIGURE_NAMES = ("difference", "unreconciled", "variance", "unexplained", "gap")
 SUMMARY_SKILL = "close.exceptions_summary"
@@ -304,7 +314,7 @@ def _statement_blocks(results, entities, period, review, primary: bool,
                 shown = True
             if shown and primary:
                 for key, value in scalar_metrics(metrics):
-                    if any(word in key for word in KEY_FIGURE_NAMES):
+                    if any(word in key for word in KEY_FIGURE_NAMES) or key in STATEMENT_CHECKS.get(r["id"], ()):
                         checks.append((f"{title_of(r['id'])}: {key.replace('_', ' ')}", value))
                 item = review.for_skill(r["id"], entity_id)
                 if item:

@@ -103,6 +103,13 @@ class EntityStatements:
     checks: list[tuple[str, object]] = field(default_factory=list)
     reviews: list[tuple[str, ReviewItem]] = field(default_factory=list)
 
+    @property
+    def differences(self) -> list[tuple[str, object]]:
+        """Checks that do not tie (a difference other than zero): shown first and loud,
+        since a statement that does not balance is the first thing a checker must see."""
+        return [(name, value) for name, value in self.checks
+                if "difference" in name and (to_decimal(value) or 0) != 0]
+
 
 @dataclass
 class Kpi:

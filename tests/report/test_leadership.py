@@ -95,3 +95,25 @@ def test_every_ref_links_to_its_lines_in_the_appendix():
 def test_ref_anchors_are_one_to_one():
     assert ref_anchor("journal_lines:JE-1") != ref_anchor("journal_lines:JE_1")
     assert ref_anchor("a:b c").replace("-", "").replace("_", "").isalnum()
+
+
+def test_statements_show_their_ties_and_a_difference_loudly():
+    doc = {"month": "2026-05", "pack": {"name": "T", "sha256": "a" * 64}, "entities": [],
+           "skills": [
+               {"id": "stmt.consolidation", "entity_id": None, "status": "exceptions", "summary": "",
+                "metrics": {"lines": [{"line": "Total assets", "amount": "10.00"}], "difference": "1583.60"},
+                "findings": []},
+               {"id": "stmt.cash_flow", "entity_id": None, "status": "pass", "summary": "",
+                "metrics": {"lines": [{"line": "Operating", "amount": "5.00"}], "cash_opening": "100.00",
+                            "cash_closing": "105.00", "balance_sheet_cash_change": "5.00",
+                            "net_change_in_cash": "5.00", "difference": "0.00"}, "findings": []},
+               {"id": "stmt.equity_changes", "entity_id": None, "status": "pass", "summary": "",
+                "metrics": {"lines": [{"line": "Share capital", "amount": "1.00"}], "total_opening": "9.00",
+                            "profit": "1.00", "other_movements": "0.00", "total_closing": "10.00"},
+                "findings": []}]}
+    html = render_html(build_report(doc, None))
+    assert "Does not tie" in html and "1,583.60" in html
+    assert html.count("Does not tie") == 1                      # the cash flow ties: no callout
+    for key in ("cash opening", "cash closing", "balance sheet cash change", "total closing"):
+        assert key in html
+    assert "Statement of changes in equity" in html
