@@ -129,6 +129,7 @@ def _summary(wb: Workbook, report: Report) -> None:
                    report.review.share])
     for kpi in report.kpis:
         sheet.add([kpi.label, kpi.unit, kpi.value])
+    sheet.add(["Narrative cost", report.cost_line, None])
     sheet.finish()
 
 

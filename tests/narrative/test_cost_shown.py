@@ -4,11 +4,13 @@ results.json's `usage` (calls, uncached input, cache write, cache read, output, 
 dollars)."""
 import json
 
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from close.cli import app
 from close.narrative.usage import usage_line
 from close.report import build_report, render_html, render_markdown
+from close.report.workbook import write_workbook
 from tests.framework.minipack import write_minipack
 
 USAGE = {"calls": 6, "input_tokens": 40341, "output_tokens": 2841, "cache_read_tokens": 0,
@@ -29,7 +31,7 @@ def test_the_line_says_calls_tokens_by_kind_model_and_dollars():
     assert usage_line(None) == ""
 
 
-def test_close_run_shows_the_cost_on_the_console_and_in_both_reports(tmp_path, monkeypatch):
+def test_close_run_shows_the_cost_on_the_console_in_both_reports_and_the_workbook(tmp_path, monkeypatch):
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
     pack = write_minipack(tmp_path / "pack")
     out = tmp_path / "out"
@@ -46,3 +48,6 @@ def test_close_run_shows_the_cost_on_the_console_and_in_both_reports(tmp_path, m
     report = build_report(doc)
     assert LINE in render_html(report)
     assert LINE.replace("(", "\\(").replace(")", "\\)") in render_markdown(report)
+    write_workbook(report, tmp_path / "report.xlsx")
+    summary = load_workbook(tmp_path / "report.xlsx")["Summary"]
+    assert ["Narrative cost", LINE] in [[row[0], row[1]] for row in summary.iter_rows(values_only=True)]
