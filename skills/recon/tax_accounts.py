@@ -70,14 +70,7 @@ FROM journal_lines j
 JOIN accounts a ON a.account_id = j.account_id
 WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $month_start AND $month_end
   AND a.subtype IN ('tax_payable', 'tax_receivable')
-), entry_doc AS (
-SELECT o.je_id, MIN(o.doc_ref) AS doc_ref
-FROM journal_lines o
-WHERE o.entity_id = $entity_id AND o.posting_date <= $month_end AND COALESCE(o.doc_ref, '') <> ''
-  AND o.je_id IN (SELECT m.je_id FROM month_line m WHERE m.own_ref IS NULL)
-GROUP BY o.je_id
-HAVING COUNT(DISTINCT o.doc_ref) = 1
-), tax_line AS (
+), """ + _balance.MONTH_ENTRY_DOC + """, tax_line AS (
 SELECT m.je_id, COALESCE(m.own_ref, e.doc_ref) AS doc_ref, m.credit_positive,
        COALESCE(LEFT(COALESCE(m.own_ref, e.doc_ref), 12) IN ('ar_invoices:', 'ap_payments:')
                 OR LEFT(COALESCE(m.own_ref, e.doc_ref), 9) = 'ap_bills:', FALSE) AS of_document

@@ -84,6 +84,18 @@ ENTRY_DOC = """entry_doc AS (
     HAVING COUNT(DISTINCT doc_ref) = 1
 )"""
 
+# ENTRY_DOC for just the entries of a `month_line` CTE (with `own_ref`) whose tax line
+# names no document: the month's tax lines look up their entry's document, never the
+# whole journal's.
+MONTH_ENTRY_DOC = """entry_doc AS (
+SELECT o.je_id, MIN(o.doc_ref) AS doc_ref
+FROM journal_lines o
+WHERE o.entity_id = $entity_id AND o.posting_date <= $month_end AND COALESCE(o.doc_ref, '') <> ''
+  AND o.je_id IN (SELECT m.je_id FROM month_line m WHERE m.own_ref IS NULL)
+GROUP BY o.je_id
+HAVING COUNT(DISTINCT o.doc_ref) = 1
+)"""
+
 # Documents some journal line names: only those can be itemised line by line (a pack
 # without doc_ref is tied by balance and month alone).
 NAMED = """named AS (

@@ -81,14 +81,7 @@ SELECT j.je_id, NULLIF(j.doc_ref, '') AS own_ref,
 FROM journal_lines j
 WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $month_start AND $month_end
   AND j.account_id IN (SELECT gl_account_id FROM tax_codes WHERE tax_type IN ('vat', 'gst'))
-), entry_doc AS (
-SELECT o.je_id, MIN(o.doc_ref) AS doc_ref
-FROM journal_lines o
-WHERE o.entity_id = $entity_id AND o.posting_date <= $month_end AND COALESCE(o.doc_ref, '') <> ''
-  AND o.je_id IN (SELECT m.je_id FROM month_line m WHERE m.own_ref IS NULL)
-GROUP BY o.je_id
-HAVING COUNT(DISTINCT o.doc_ref) = 1
-), vat_line AS (
+), """ + _balance.MONTH_ENTRY_DOC + """, vat_line AS (
 SELECT m.je_id, COALESCE(m.own_ref, e.doc_ref) AS doc_ref, m.credit_positive,
        COALESCE(LEFT(COALESCE(m.own_ref, e.doc_ref), 12) = 'ar_invoices:'
                 OR LEFT(COALESCE(m.own_ref, e.doc_ref), 9) = 'ap_bills:', FALSE) AS of_document
