@@ -31,7 +31,7 @@ import hashlib
 import json
 import os
 
-from close.results import (FINDINGS_FILE, SEVERITY_ORDER, findings_count, jsonable, outcome_to_dict,
+from close.results import (FINDINGS_FILE, SEVERITIES, findings_count, jsonable, outcome_to_dict,
                            result_to_dict)
 
 BUDGET_TOKENS = 16_000
@@ -220,7 +220,7 @@ def status_counts_of(results: list[dict]) -> dict[str, int]:
 
 def severity_counts_of(results: list[dict]) -> dict[str, int]:
     """Findings by severity, the listed ones and those counted in findings_omitted."""
-    counts = {s: 0 for s in SEVERITY_ORDER}
+    counts = {s: 0 for s in SEVERITIES}
     for r in results:
         for f in r.get("findings") or []:
             counts[f["severity"]] = counts.get(f["severity"], 0) + 1

@@ -15,7 +15,9 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from close.skill import AREA_ORDER, Finding, Result
+# The results vocabulary is declared once, in close.skill; readers take it from here.
+from close.skill import (AREA_ORDER, SEVERITIES, STATUSES, SUMMARISING_AREA,  # noqa: F401
+                         Finding, Result, summarises)
 
 
 def jsonable(value):
@@ -45,7 +47,6 @@ def finding_to_dict(finding: Finding) -> dict:
 
 FINDINGS_PER_RESULT = 50
 FINDINGS_FILE = "findings.csv"
-SEVERITY_ORDER = ("high", "medium", "low")
 
 
 def result_to_dict(result: Result, findings_limit: int | None = FINDINGS_PER_RESULT) -> dict:
@@ -67,7 +68,7 @@ def result_to_dict(result: Result, findings_limit: int | None = FINDINGS_PER_RES
 
 def omitted(findings) -> dict:
     """Count, amount and severities of the findings a result does not list."""
-    by_severity = {s: 0 for s in SEVERITY_ORDER}
+    by_severity = {s: 0 for s in SEVERITIES}
     amount = Decimal(0)
     for f in findings:
         by_severity[f.severity] += 1

@@ -18,6 +18,14 @@ SEVERITIES = ("high", "medium", "low")
 STATUSES = ("pass", "exceptions", "skipped", "error")
 # The areas of the catalog, in the order a controller reads a close.
 AREA_ORDER = ("je", "recon", "tax", "stmt", "flux", "close")
+# The area whose skills summarise the others' findings: counting theirs again would count
+# every finding twice, so summaries and totals leave this area out.
+SUMMARISING_AREA = "close"
+
+
+def summarises(skill_id: str) -> bool:
+    """Whether a skill restates other skills' findings (the close area)."""
+    return skill_id.split(".", 1)[0] == SUMMARISING_AREA
 _ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 
 

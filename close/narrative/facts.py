@@ -37,6 +37,7 @@ from decimal import Decimal, InvalidOperation
 from close.narrative.ranking import counted, ordered_findings
 from close.narrative.sections import SECTION_IDS, SECTIONS, STATEMENTS, section_for
 from close.narrative.verify import CURRENCY_CODES
+from close.results import SEVERITIES
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 MAX_LINES = 25              # statement lines per result (all-zero lines left out)
@@ -327,7 +328,7 @@ def _count_facts(prefix: str, what: str, results: list[dict]) -> list[Fact]:
         facts.append(Fact(f"{prefix}.{status}", str(counts.get(status, 0)), "count",
                           f"{what}: checks with status {status}"))
     facts.append(Fact(f"{prefix}.findings", str(len(findings)), "count", f"{what}: findings"))
-    for severity in ("high", "medium", "low"):
+    for severity in SEVERITIES:
         n = sum(1 for f in findings if f.get("severity") == severity)
         facts.append(Fact(f"{prefix}.findings_{severity}", str(n), "count", f"{what}: {severity}-severity findings"))
     return facts
@@ -424,7 +425,7 @@ def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | Non
     everything = ordered_findings(results)
     b.add(exc, Fact("exceptions.findings", str(len(everything)), "count",
                     "Findings across all checks (close.* summaries left out, as in the report)"))
-    for severity in ("high", "medium", "low"):
+    for severity in SEVERITIES:
         n = sum(1 for _, _, f in everything if f.get("severity") == severity)
         b.add(exc, Fact(f"exceptions.findings_{severity}", str(n), "count", f"{severity}-severity findings"))
     _rest(b, exc)

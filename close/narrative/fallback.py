@@ -22,11 +22,11 @@ from decimal import Decimal, InvalidOperation
 from close.narrative.facts import Fact, FactSheet
 from close.narrative.sections import Section
 from close.narrative.verify import extract_figures
+from close.results import SEVERITIES
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December")
 NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-SEVERITIES = ("high", "medium", "low")
 MAX_ENTITIES = 6            # entities named one by one; the statements hold the rest
 ITEMS_PER_PARAGRAPH = 4
 MAX_ERRORED = 5

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-SUMMARISING_AREA = "close"
+from close.results import SEVERITIES, SUMMARISING_AREA
+
 SUMMARY_SKILL = "close.exceptions_summary"
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
 def counted(results: list[dict]) -> list[dict]:

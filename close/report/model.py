@@ -20,10 +20,8 @@ from close.report.review_view import ReviewView, review_view
 from close.report.rows import (EntityInfo, EntityStatements, ExceptionRow, Grid, Kpi, SkillRow,
                                status_grid)
 from close.report.tables import Table, is_row_list, scalar_metrics, table_from_rows
-from close.results import findings_count, skill_titles
+from close.results import SEVERITIES, STATUSES, findings_count, skill_titles, summarises
 
-STATUSES = ("pass", "exceptions", "skipped", "error")
-SEVERITIES = ("high", "medium", "low")
 # The statements a CFO reads in the review, in reading order: (skill, metrics key) -> title.
 # Every other table of a stmt skill is a supporting schedule, kept for the workbook.
 PRIMARY_STATEMENTS = {
@@ -235,7 +233,7 @@ def _exceptions_from_results(results: list[dict], entities: dict[str, EntityInfo
     """Every finding outside the close area, by severity then amount (functional)."""
     rows = []
     for r in results:
-        if r["id"].startswith("close."):
+        if summarises(r["id"]):
             continue
         entity = entities.get(r.get("entity_id") or "")
         for f in r.get("findings") or []:
@@ -417,7 +415,7 @@ def _build_report(doc: dict, review_state=None) -> Report:
     severity_counts = {s: 0 for s in SEVERITIES}
     for r in results:
         status_counts[r.get("status")] = status_counts.get(r.get("status"), 0) + 1
-        if r["id"].startswith("close."):
+        if summarises(r["id"]):
             continue
         for f in r.get("findings") or []:
             severity_counts[f.get("severity")] = severity_counts.get(f.get("severity"), 0) + 1

@@ -16,10 +16,8 @@ from __future__ import annotations
 import re
 
 from close.money import ZERO
-from close.skill import AREA_ORDER, Finding, Skill
+from close.skill import AREA_ORDER, STATUSES, SUMMARISING_AREA as SELF_AREA, Finding, Skill
 
-STATUSES = ("pass", "exceptions", "skipped", "error")
-SELF_AREA = "close"
 # A blocker points at its first refs, not all: the skill's own findings (and findings.csv)
 # list every one, and a month of duplicates would otherwise copy them all here.
 MAX_REFS = 20

@@ -18,10 +18,8 @@ import heapq
 from decimal import Decimal
 
 from close.money import ZERO, cents
-from close.skill import Int, Skill
+from close.skill import SEVERITIES, SUMMARISING_AREA, Int, Skill
 
-SEVERITIES = ("high", "medium", "low")
-SUMMARISING_AREA = "close"
 
 
 def collect(ctx):

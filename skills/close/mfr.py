@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from close.money import ZERO, cents
 from close.periods import Month
-from close.skill import Finding, Int, Skill
+from close.skill import SEVERITIES, STATUSES, Finding, Int, Skill, summarises
 from skills.close._group_figures import entity_figures, group_figure, pnl_rows
 
 CASH = """
@@ -29,8 +29,6 @@ GROUP BY j.entity_id, j.account_id
 ORDER BY j.entity_id, j.account_id
 """
 
-STATUSES = ("pass", "exceptions", "skipped", "error")
-SEVERITIES = ("high", "medium", "low")
 
 
 def ratio_pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
@@ -140,7 +138,7 @@ def close_status(results) -> dict:
     for r in results:
         readiness[r.status] += 1
         areas.setdefault(r.skill_id.split(".")[0], {s: 0 for s in STATUSES})[r.status] += 1
-        if not r.skill_id.startswith("close."):
+        if not summarises(r.skill_id):
             for f in r.findings:
                 findings[f.severity] += 1
     return {"readiness": readiness, "findings_by_severity": findings, "status_by_area": areas,
