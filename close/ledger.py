@@ -1,4 +1,5 @@
-"""Account balances and activity for one entity: the queries most skills start from.
+"""Ledger queries several skills share: the entity's trial balance, and the entries that
+do not balance (the cause every identity check names when the books themselves are off).
 
 Balance-sheet balances are cumulative from the first line to a day; income-statement
 figures are activity between two days (LEDGER-PACK.md, period semantics). Amounts are
@@ -7,36 +8,6 @@ signed debit-positive in the entity's functional currency, exact DECIMAL(18,2).
 from __future__ import annotations
 
 from datetime import date
-
-BALANCES = """
-SELECT a.account_id, a.name, a.type, a.subtype, a.statement_line,
-       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS balance
-FROM journal_lines j
-JOIN accounts a ON a.account_id = j.account_id
-WHERE j.entity_id = $entity_id AND j.posting_date <= $as_of
-GROUP BY a.account_id, a.name, a.type, a.subtype, a.statement_line
-ORDER BY a.account_id
-"""
-
-ACTIVITY = """
-SELECT a.account_id, a.name, a.type, a.subtype, a.statement_line,
-       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
-FROM journal_lines j
-JOIN accounts a ON a.account_id = j.account_id
-WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $start AND $end
-GROUP BY a.account_id, a.name, a.type, a.subtype, a.statement_line
-ORDER BY a.account_id
-"""
-
-
-def balances(ctx, as_of: date) -> list[dict]:
-    """Cumulative debit-positive balance per account at the end of `as_of`."""
-    return ctx.rows(BALANCES, as_of=as_of)
-
-
-def activity(ctx, start: date, end: date) -> list[dict]:
-    """Debit-positive movement per account between two days, both included."""
-    return ctx.rows(ACTIVITY, start=start, end=end)
 
 UNBALANCED_ENTRIES = """
 SELECT je_id
