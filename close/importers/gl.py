@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import re
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -24,7 +23,7 @@ from close.pack.schema import ACCOUNT_SUBTYPES, ACCOUNT_TYPES, JOURNAL_SOURCES
 
 from .formats import NumberFormat, parse_date
 from .packwriter import PackToml, Table, write_pack
-from .problems import ImportProblem, ImportRefused
+from .problems import ImportProblem, ImportRefused, read_map_file
 
 MAPS = Path(__file__).parent / "maps"
 ZERO = Decimal("0.00")
@@ -54,12 +53,7 @@ def load_gl_map(path) -> GlMap:
     if not path.is_file() and (MAPS / f"gl-{path.name}.toml").is_file():
         path = MAPS / f"gl-{path.name}.toml"  # a shipped map by its short name
     label = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ImportRefused([ImportProblem(label, "does not exist")]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ImportRefused([ImportProblem(label, f"is not valid TOML ({exc})")]) from None
+    raw = read_map_file(path)
     problems = []
     columns = {str(k): str(v) for k, v in (raw.get("columns") or {}).items()}
     constants = {str(k): str(v) for k, v in (raw.get("constants") or {}).items()}

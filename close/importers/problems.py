@@ -72,3 +72,18 @@ def _local(tag: str) -> str:
 def at(file: str, element, message: str, value: str | None = None) -> ImportProblem:
     """A problem located at an XML element: its line and path."""
     return ImportProblem(file, message, getattr(element, "sourceline", None), xml_path(element), value)
+
+
+def read_map_file(path) -> dict:
+    """A map file's TOML as a dict, or ImportRefused naming the file: missing, or not TOML.
+    The SAF-T account maps and the GL maps are both read this way."""
+    import tomllib
+    from pathlib import Path
+
+    label = str(path)
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ImportRefused([ImportProblem(label, "does not exist")]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ImportRefused([ImportProblem(label, f"is not valid TOML ({exc})")]) from None

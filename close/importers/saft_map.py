@@ -9,13 +9,12 @@ refined by a four-digit one without repeating the rest.
 """
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from close.pack.schema import ACCOUNT_SUBTYPES, ACCOUNT_TYPES, JOURNAL_SOURCES, TAX_TYPES
 
-from .problems import ImportProblem, ImportRefused
+from .problems import ImportProblem, ImportRefused, read_map_file
 
 MAPS = Path(__file__).parent / "maps"
 MATCH_KEYS = ("standard", "grouping", "taxonomy", "account")
@@ -65,12 +64,7 @@ def load_map(path) -> AccountMap:
     """Read and check a map; every problem in it is named (file, key, value)."""
     path = Path(path)
     label = str(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ImportRefused([ImportProblem(label, "does not exist")]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ImportRefused([ImportProblem(label, f"is not valid TOML ({exc})")]) from None
+    raw = read_map_file(path)
     problems: list[ImportProblem] = []
 
     def classes(section: str) -> dict[str, Class]:
