@@ -333,43 +333,35 @@ class Page:
     async def approve(self, request: Request) -> Response:
         from close.review.decisions import approve
 
-        item = request.path_params["item"]
-
-        def action(con, user, form):
-            try:
-                done = approve(con, item, user=user.name, note=form.get("note"),
-                               accept_unverified=form.get("accept_unverified") == "yes",
-                               shown_sha256=form.get("fingerprint") or "")
-            except ReviewError as exc:
-                return self.refused_page(request, con, user, exc, item=item)
-            return RedirectResponse(f"/items/{done['id']}?done=approved", status_code=303)
-        return await self.posted(request, action)
+        return await self.decided(request, "approved", lambda con, user, item, form: approve(
+            con, item, user=user.name, note=form.get("note"),
+            accept_unverified=form.get("accept_unverified") == "yes",
+            shown_sha256=form.get("fingerprint") or ""))
 
     async def reject(self, request: Request) -> Response:
         from close.review.decisions import reject
 
-        item = request.path_params["item"]
-
-        def action(con, user, form):
-            try:
-                done = reject(con, item, user=user.name, reason=form.get("reason", ""),
-                              shown_sha256=form.get("fingerprint") or "")
-            except ReviewError as exc:
-                return self.refused_page(request, con, user, exc, item=item)
-            return RedirectResponse(f"/items/{done['id']}?done=rejected", status_code=303)
-        return await self.posted(request, action)
+        return await self.decided(request, "rejected", lambda con, user, item, form: reject(
+            con, item, user=user.name, reason=form.get("reason", ""),
+            shown_sha256=form.get("fingerprint") or ""))
 
     async def comment(self, request: Request) -> Response:
         from close.review.decisions import comment
 
+        return await self.decided(request, "commented", lambda con, user, item, form: comment(
+            con, item, user=user.name, text=form.get("text", "")))
+
+    async def decided(self, request: Request, done_word: str, act) -> Response:
+        """One action on an item: the review rules' refusal becomes the refused page, success
+        a redirect to the item (post/redirect/get)."""
         item = request.path_params["item"]
 
         def action(con, user, form):
             try:
-                done = comment(con, item, user=user.name, text=form.get("text", ""))
+                done = act(con, user, item, form)
             except ReviewError as exc:
                 return self.refused_page(request, con, user, exc, item=item)
-            return RedirectResponse(f"/items/{done['id']}?done=commented", status_code=303)
+            return RedirectResponse(f"/items/{done['id']}?done={done_word}", status_code=303)
         return await self.posted(request, action)
 
     async def signoff(self, request: Request) -> Response:
