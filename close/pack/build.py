@@ -7,10 +7,12 @@ the database itself states what is unique.
 """
 from __future__ import annotations
 
-from .pack_toml import PackSettings
-from .schema import DUCKDB_TYPES, Column, Table
+import hashlib
 
-LOADER_VERSION = 1  # bump when the typed layout changes, so cached databases reload
+from .pack_toml import PackSettings
+from .schema import DUCKDB_TYPES, TABLES, Column, Table
+
+LOADER_VERSION = 2  # bump when the load changes in a way the layout below does not show
 
 
 def cast_sql(col: Column) -> str:
@@ -56,17 +58,28 @@ def add_key_sql(spec: Table) -> str:
     return f'ALTER TABLE main."{spec.name}" ADD PRIMARY KEY ({keys})'
 
 
+def layout_fingerprint() -> str:
+    """LOADER_VERSION and a digest of every table's CREATE statement and casts.
+
+    A workspace database built by another layout (an optional column added since, a type
+    changed) must reload rather than fail mid-close on a column it lacks; deriving the
+    fingerprint from the schema means no one has to remember to bump a number.
+    """
+    layout = "\n".join(create_sql(t) + "|" + ",".join(cast_sql(c) for c in t.columns) for t in TABLES)
+    return f"{LOADER_VERSION}:{hashlib.sha256(layout.encode()).hexdigest()[:16]}"
+
+
 def write_metadata(con, settings: PackSettings, sha256: str, tables: list[str], fmt: str) -> None:
     """The `_pack` row: what was loaded, so a reopen can tell whether the pack changed."""
     con.execute(
         "CREATE TABLE main._pack (name VARCHAR NOT NULL, reporting_currency VARCHAR NOT NULL, "
         "fiscal_year_start_month INTEGER NOT NULL, materiality DECIMAL(18,2) NOT NULL, "
         "sha256 VARCHAR NOT NULL, tables VARCHAR[] NOT NULL, source_format VARCHAR NOT NULL, "
-        "loader_version INTEGER NOT NULL)"
+        "loader_version VARCHAR NOT NULL)"
     )
     con.execute(
         "INSERT INTO main._pack VALUES ($name, $cur, $fy, CAST($mat AS DECIMAL(18,2)), $sha, $tables, $fmt, $ver)",
         {"name": settings.name, "cur": settings.reporting_currency, "fy": settings.fiscal_year_start_month,
          "mat": str(settings.materiality), "sha": sha256, "tables": sorted(tables), "fmt": fmt,
-         "ver": LOADER_VERSION},
+         "ver": layout_fingerprint()},
     )

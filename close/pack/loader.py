@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from .build import LOADER_VERSION, write_metadata
+from .build import layout_fingerprint, write_metadata
 from .database import connect_for_load
 from .problems import PackError, Problem
 from .sources import PackSources, locate, pack_sha256
@@ -123,7 +123,7 @@ def _stored_info(db_path: Path, pack_path: Path) -> PackInfo | None:
             ).fetchone()
     except duckdb.Error:
         return None
-    if row is None or row[6] != LOADER_VERSION:
+    if row is None or str(row[6]) != layout_fingerprint():
         return None
     return PackInfo(row[0], row[1], row[2], Decimal(row[3]), row[4], pack_path, frozenset(row[5]))
 

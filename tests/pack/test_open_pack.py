@@ -84,3 +84,29 @@ def test_not_a_pack(tmp_path):
     (tmp_path / "notes.txt").write_text("x")
     with pytest.raises(NotAPack):
         open_pack(tmp_path / "notes.txt")
+
+
+def test_a_database_built_by_an_older_layout_reloads(good_pack, tmp_path):
+    """A workspace loaded before an optional column existed must not be reused: the
+    close would fail on the missing column. The stored layout fingerprint tells."""
+    con, _ = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    db = tmp_path / "ws" / "ledger.duckdb"
+    with duckdb.connect(str(db)) as old:
+        old.execute("ALTER TABLE journal_lines DROP COLUMN tax_code")
+        old.execute("UPDATE _pack SET loader_version = '1'")
+    con, _ = open_pack(good_pack, tmp_path / "ws")
+    columns = {row[0] for row in con.execute("DESCRIBE journal_lines").fetchall()}
+    con.close()
+    assert "tax_code" in columns
+
+
+def test_the_layout_fingerprint_follows_the_schema(monkeypatch):
+    from close.pack import build, schema
+
+    before = build.layout_fingerprint()
+    journal = schema.table("journal_lines")
+    shorter = schema.Table(**{**journal.__dict__, "columns": journal.columns[:-1]})
+    monkeypatch.setattr(build, "TABLES", tuple(shorter if t.name == "journal_lines" else t
+                                               for t in schema.TABLES))
+    assert build.layout_fingerprint() != before
