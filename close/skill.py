@@ -127,6 +127,18 @@ def Text(default: str, help: str = "") -> Param:
     return Param("text", str(default), help)
 
 
+def rank_key(severity: str, amount: Decimal | None, refs=(), message: str = "",
+             skill_id: str = "", entity_id: str | None = None) -> tuple:
+    """The one order of findings, wherever they are listed: high before medium before
+    low, then the larger amount first (none last), then skill, entity, refs and message
+    so that equal findings always come out the same way. A result sorts its own findings
+    by it (Finding.sort_key), close.exceptions_summary ranks the close's findings by it
+    with amounts in the reporting currency, and the results contract ranks a results
+    document's findings by it (close.results.ranking) for the report and the narrative."""
+    return (SEVERITIES.index(severity), amount is None, -(amount or ZERO),
+            skill_id, entity_id or "", tuple(refs), message)
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem in the books: how bad, what, how much, and where (refs)."""
@@ -146,7 +158,8 @@ class Finding:
         object.__setattr__(self, "refs", tuple(self.refs))
 
     def sort_key(self):
-        return (SEVERITIES.index(self.severity), -(self.amount or ZERO), self.refs, self.message)
+        """The finding's place within its result: `rank_key`, the one finding order."""
+        return rank_key(self.severity, self.amount, self.refs, self.message)
 
 
 @dataclass
@@ -182,10 +195,14 @@ class Entity:
 
 @dataclass(frozen=True)
 class Skill:
+    """A skill's declaration. It computes either with `run(ctx)` or, when it is one query
+    whose rows are its findings, with `sql` and `findings` (how a row becomes a finding):
+    exactly one of the two forms, checked when the module is imported."""
+
     id: str
     title: str
     description: str
-    run: Callable[["Context"], Result]
+    run: Callable[["Context"], Result] | None = None
     needs: tuple[str, ...] = ()
     params: dict[str, Param] = field(default_factory=dict)
     # Skills whose results this one needs: they run first, and if one is skipped or
@@ -196,15 +213,35 @@ class Skill:
     # Skills whose results this one reads when they are there (ctx.deps[id], None when
     # not run): they run first, but their skip or error does not block this one.
     uses: tuple[str, ...] = ()
+    # The declarative form: one parameterised query, and how each of its rows becomes a
+    # finding (RowFindings). The Skill turns the pair into its run function.
+    sql: str | None = None
+    findings: "RowFindings | None" = None
 
     def __post_init__(self):
         if not _ID.match(self.id):
             raise ValueError(f"skill id {self.id!r} must look like area.name (lowercase)")
         if not self.description.strip():
             raise ValueError(f"skill {self.id} needs a description")
+        self._declare_run()
         object.__setattr__(self, "needs", tuple(self.needs))
         object.__setattr__(self, "depends", tuple(self.depends))
         object.__setattr__(self, "uses", tuple(self.uses))
+
+    def _declare_run(self) -> None:
+        """Exactly one way to compute: a run function, or sql with its row mapping."""
+        if self.sql is None:
+            if self.findings is not None:
+                raise ValueError(f"skill {self.id}: findings= maps the rows of sql=, which is missing")
+            if self.run is None:
+                raise ValueError(f"skill {self.id} needs run= or sql= with findings=")
+            return
+        if self.findings is None:
+            raise ValueError(f"skill {self.id}: sql= needs findings= (RowFindings) to turn rows into findings")
+        declared = QueryRun(self.sql, self.findings)
+        if self.run is not None and self.run != declared:  # a copy (dataclasses.replace) carries its own
+            raise ValueError(f"skill {self.id} declares both run= and sql=: keep one")
+        object.__setattr__(self, "run", declared)
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -316,3 +353,149 @@ class Context:
 
     def skip(self, reason: str) -> Result:
         return Result(self.skill.id, self.entity.id if self.entity else None, "skipped", reason)
+
+
+# The declarative form (STYLE.md, "A skill, as it might look"): most skills are one query
+# whose rows are the findings, so they declare the query and how a row reads, and the
+# Skill writes the run function. Templates are str.format strings over the row's columns
+# and the run's figures; amounts are shown to the entity currency's minor unit.
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric of a declared skill, computed over the query's rows (see Count, Total...)."""
+
+    kind: str
+    name: str = ""
+
+    def value(self, ctx: "Context", rows: list[dict]):
+        from close.money import cents
+
+        if self.kind == "count":
+            return len(rows)
+        if self.kind == "count_distinct":
+            return len({r[self.name] for r in rows})
+        if self.kind == "distinct":
+            return sorted({r[self.name] for r in rows})
+        if self.kind == "total":
+            return cents(sum((r[self.name] for r in rows), ZERO), ctx.currency)
+        if self.kind == "param":
+            return _shown_params(ctx)[self.name]
+        raise ValueError(f"unknown metric kind {self.kind}")
+
+
+def Count() -> Metric:
+    """How many rows (findings) the query returned."""
+    return Metric("count")
+
+
+def CountDistinct(column: str) -> Metric:
+    """How many different values a column takes (entries behind several findings, once)."""
+    return Metric("count_distinct", column)
+
+
+def Distinct(column: str) -> Metric:
+    """The column's different values, sorted."""
+    return Metric("distinct", column)
+
+
+def Total(column: str) -> Metric:
+    """The column summed over the rows, to the entity currency's minor unit."""
+    return Metric("total", column)
+
+
+def ParamValue(name: str) -> Metric:
+    """A parameter's value as the run used it (an amount in the entity's currency)."""
+    return Metric("param", name)
+
+
+@dataclass(frozen=True)
+class RowFindings:
+    """How each row of a declared skill's query becomes a finding, and how the run reads.
+
+    message: template over the row's columns, `currency`, `month`, `month_start`,
+      `month_end`, `entity_id` and the parameters; `amount` and `money` columns and
+      amount parameters are shown to the currency's minor unit.
+    amount: the column holding the finding's amount (absolute, to the minor unit).
+    refs: templates like "journal_lines:{je_id}", one ref each.
+    severity: high, medium or low, or the name of a column holding one of them.
+    metrics: name -> Metric (Count(), Total("col"), Distinct("col"), ParamValue("p")).
+    summary / clean: the run's summary with findings / without; templates over the
+      metrics, `count` (findings) and the run's figures; `{count:entry|entries}` writes
+      "1 entry" or "3 entries".
+    """
+
+    message: str
+    amount: str | None = None
+    refs: tuple[str, ...] = ()
+    severity: str = "medium"
+    money: tuple[str, ...] = ()
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    summary: str = ""
+    clean: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "refs", tuple(self.refs))
+        object.__setattr__(self, "money", tuple(self.money))
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", self.severity):
+            raise ValueError(f"severity {self.severity!r} must be one of {SEVERITIES} or a column name")
+        for name, metric in self.metrics.items():
+            if not isinstance(metric, Metric):
+                raise ValueError(f"metric {name!r} must be a Metric (Count(), Total(...), ...)")
+
+
+class _Counted(int):
+    """A count in a summary template: `{n:entry|entries}` reads "1 entry", "2 entries"."""
+
+    def __format__(self, spec: str) -> str:
+        if "|" in spec:
+            one, many = spec.split("|", 1)
+            return f"{int(self)} {one if self == 1 else many}"
+        return int.__format__(self, spec)
+
+
+def _shown_params(ctx: "Context") -> dict:
+    """Parameters as a message shows them: amounts resolved (materiality) and to the cent."""
+    from close.money import cents
+
+    shown = {}
+    for name, declared in ctx.skill.params.items():
+        value = ctx.param(name)
+        shown[name] = cents(value, ctx.currency) if declared.kind == "money" else value
+    return shown
+
+
+@dataclass(frozen=True)
+class QueryRun:
+    """The run function a declared skill gets: its query's rows, read by its RowFindings."""
+
+    sql: str
+    findings: RowFindings
+
+    def __call__(self, ctx: "Context") -> Result:
+        from close.money import cents
+
+        spec = self.findings
+        figures = {"currency": ctx.currency, "month": ctx.month, "month_start": ctx.month.first_day,
+                   "month_end": ctx.month.last_day,
+                   "entity_id": ctx.entity.id if ctx.entity else None, **_shown_params(ctx)}
+        rows = ctx.rows(self.sql, **{name: ctx.param(name) for name in ctx.skill.params})
+        found = []
+        for row in rows:
+            shown = dict(row)
+            for column in ((spec.amount,) if spec.amount else ()) + spec.money:
+                if shown[column] is not None:
+                    shown[column] = cents(shown[column], ctx.currency)
+            values = {**figures, **shown}
+            found.append(Finding(
+                spec.severity if spec.severity in SEVERITIES else row[spec.severity],
+                spec.message.format(**values),
+                shown[spec.amount] if spec.amount else None,
+                [ref.format(**values) for ref in spec.refs],
+            ))
+        metrics = {name: metric.value(ctx, rows) for name, metric in spec.metrics.items()}
+        counted = {name: _Counted(v) if isinstance(v, int) and not isinstance(v, bool) else v
+                   for name, v in metrics.items()}
+        template = spec.summary if found else spec.clean
+        summary = template.format(**{**figures, **counted, "count": _Counted(len(found))})
+        return ctx.result(found, metrics, summary)

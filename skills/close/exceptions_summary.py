@@ -18,8 +18,7 @@ import heapq
 from decimal import Decimal
 
 from close.money import ZERO, cents
-from close.skill import SEVERITIES, SUMMARISING_AREA, Int, Skill
-
+from close.skill import SEVERITIES, SUMMARISING_AREA, Int, Skill, rank_key
 
 
 def collect(ctx):
@@ -40,12 +39,12 @@ def collect(ctx):
             yield finding, result, currency, in_reporting
 
 
-def rank_key(item):
-    """Severity, then amount in the reporting currency (largest first; none last), then
-    skill, entity, refs and message, so equal findings always come out in the same order."""
+def rank_of(item):
+    """The one finding order (close.skill.rank_key) with the amount in the reporting
+    currency, so findings of entities in different currencies compare."""
     finding, result, _, amount = item
-    return (SEVERITIES.index(finding.severity), amount is None, -(amount or ZERO),
-            result.skill_id, result.entity_id or "", list(finding.refs), finding.message)
+    return rank_key(finding.severity, amount, finding.refs, finding.message,
+                    result.skill_id, result.entity_id)
 
 
 def row_of(rank: int, item) -> dict:
@@ -71,7 +70,7 @@ def run(ctx):
                        by_entity.setdefault(result.entity_id or "group", {"count": 0, "amount_reporting": ZERO})):
             bucket["count"] += 1
             bucket["amount_reporting"] += amount or ZERO
-    top = heapq.nsmallest(listed, items, key=rank_key)
+    top = heapq.nsmallest(listed, items, key=rank_of)
     ranked = [row_of(i, item) for i, item in enumerate(top, start=1)]
     total: Decimal = sum((b["amount_reporting"] for b in by_severity.values()), ZERO)
     count = len(items)

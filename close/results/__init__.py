@@ -142,3 +142,11 @@ def skill_titles(doc: dict) -> dict[str, str]:
     """Skill id -> title, from a results document's catalog ({} for one without)."""
     skills = ((doc.get("catalog") or {}).get("skills")) or {}
     return {k: str(v.get("title") or k) for k, v in skills.items() if isinstance(v, dict)}
+
+
+# The typed reader and the one finding ranking: every reader of results.json reads it
+# through these (close.results.reader, close.results.ranking).
+from close.results.reader import (CatalogEntity, FindingView, Omitted, ResultsDoc,  # noqa: E402,F401
+                                  ResultsError, SkillInfo, SkillResult, area_status_counts,
+                                  read_results)
+from close.results.ranking import Ranking, RankedFinding, rank_findings  # noqa: E402,F401
