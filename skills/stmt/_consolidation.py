@@ -1,6 +1,6 @@
 """Group consolidation: translate, add up, eliminate intercompany, split out minorities.
 
-1. Each entity's books are translated to the reporting currency (_translation.translate).
+1. Each entity's books are translated to the reporting currency (skills.stmt.translation.translate).
 2. Intercompany accounts toward other group entities (receivable, payable, revenue,
    expense; counterparty = an entity id) are eliminated in full, translated the same way
    (balances at closing, revenue and expense at each month's average). What the two
@@ -37,7 +37,7 @@ from decimal import Decimal
 from close.money import ZERO, cents
 from close.statements import (CURRENT_PROFIT_LINE, PNL_TYPES, AccountAmounts,
                               _retained_earnings_line)
-from skills.stmt._translation import IC_SUBTYPES, translate, translate_ic
+from skills.stmt.translation import IC_SUBTYPES, toward_group_entity, translate, translate_ic
 
 WINDOWS = ("amount_cum", "amount_ytd", "mtd", "ytd")
 IC_DIFFERENCE_LINE = "Unreconciled intercompany differences"
@@ -123,7 +123,7 @@ def _synthetic(account_id, name, type_, subtype, line, amounts) -> AccountAmount
 
 def ic_pairs(con, fx, entities, month, fsm, rc, subtypes=IC_SUBTYPES, since=None):
     """(balances by entity, pairs, missing rates by entity): every entity's intercompany
-    accounts by counterparty, translated (_translation.translate_ic), and the provider /
+    accounts by counterparty, translated (skills.stmt.translation.translate_ic), and the provider /
     recipient pairs they form among `entities`. The intercompany checks call this with
     the pair's two entities and the subtypes they compare; the figures are the
     consolidation's, product for product."""
@@ -142,7 +142,7 @@ def ic_pairs(con, fx, entities, month, fsm, rc, subtypes=IC_SUBTYPES, since=None
     for entity_id, rows in balances.items():
         for b in rows:
             cp = b.counterparty
-            if cp not in ids or cp == entity_id:
+            if not toward_group_entity(entity_id, cp, ids):
                 continue
             a, sub = b.account.amounts, b.account.subtype
             if sub == "intercompany_receivable":
@@ -187,7 +187,7 @@ def consolidate(con, fx, entities, month, fsm: int, rc: str) -> Consolidated:
     plug = pnl_plug = ZERO
     for entity_id, rows in balances.items():
         for b in rows:
-            if b.counterparty not in ids or b.counterparty == entity_id:
+            if not toward_group_entity(entity_id, b.counterparty, ids):
                 if b.counterparty is None or b.counterparty not in ids:
                     out.unknown_counterparty.append(f"{entity_id}/{b.account.account_id}/{b.counterparty}")
                 continue

@@ -10,7 +10,7 @@ guess. Lines and totals are exact translated sums, each rounded once when writte
 from close.money import cents
 from close.skill import Finding, Skill
 from close.statements import build_balance_sheet, build_income_statement
-from skills.stmt._translation import translate
+from skills.stmt.translation import translate
 from skills.stmt._written import balance_sheet_figures, income_statement_lines
 
 

@@ -18,6 +18,13 @@ balance sheet and income statement.
 Rates come from close.fx.FxRates: a pair given one way only is inverted (1 / rate), a
 pair with no rate crosses through the reporting currency, and a rate still missing is
 named in `missing_rates`, never guessed.
+
+This is the one place the group's figures are translated. The consolidation
+(skills/stmt/_consolidation.py) and the review's monthly group series (close.mfr, through
+skills/close/_group_figures.py) both use it: `at_average` is the income-statement product
+(a month's amount at that month's average rate, exact), `eliminated_in_group` the rule
+that takes intercompany trading out, and `group_pnl` the two applied to a month-by-month
+series, so a group figure in the review is the consolidated income statement's to the cent.
 """
 from __future__ import annotations
 
@@ -49,6 +56,9 @@ GROUP BY j.account_id, a.name, a.type, a.subtype, a.statement_line,
 ORDER BY j.account_id, period_start
 """
 
+# Income-statement subtypes a consolidation eliminates toward another group entity.
+IC_PNL_SUBTYPES = ("intercompany_revenue", "intercompany_expense")
+
 CTA_ACCOUNT = """
 SELECT account_id, name, statement_line FROM accounts
 WHERE type = 'equity' AND subtype = 'cta'
@@ -74,6 +84,25 @@ class Translation:
     @property
     def complete(self) -> bool:
         return not self.missing_rates
+
+
+def at_average(amount: Decimal, average_rate: Decimal) -> Decimal:
+    """A month's income-statement (or later equity) amount in the reporting currency: the
+    exact product with that month's average rate, never rounded here."""
+    return amount * average_rate
+
+
+def toward_group_entity(entity_id: str, counterparty: str | None, group_ids) -> bool:
+    """An intercompany amount is eliminated when its counterparty is another entity of
+    the group being consolidated; toward anyone else it stays in the group's figures."""
+    return counterparty is not None and counterparty in group_ids and counterparty != entity_id
+
+
+def eliminated_in_group(entity_id: str, subtype: str | None, counterparty: str | None,
+                        group_ids) -> bool:
+    """Intercompany revenue or expense toward another entity of the group: eliminated in
+    full on consolidation."""
+    return subtype in IC_PNL_SUBTYPES and toward_group_entity(entity_id, counterparty, group_ids)
 
 
 class _Rates:
@@ -130,11 +159,12 @@ def translate(con, fx, entity, month: Month, fiscal_start_month: int,
                 if hist is not None:
                     acc["cum"] += opening * hist
             if avg is not None:
-                acc["cum"] += rest * avg
+                translated = at_average(rest, avg)
+                acc["cum"] += translated
                 if kind in PNL_TYPES and r["period_start"] >= year_start:
-                    acc["ytd"] += rest * avg
+                    acc["ytd"] += translated
                 if kind in PNL_TYPES and period == month:
-                    acc["mtd"] += rest * avg
+                    acc["mtd"] += translated
     out.missing_rates = rates.missing
     if out.missing_rates:
         return out
@@ -232,7 +262,7 @@ def translate_ic(con, fx, entity, month: Month, fiscal_start_month: int,
         for w in windows:
             g["fun"][w] += amount
             if rate is not None:
-                g["rep"][w] += amount * rate
+                g["rep"][w] += at_average(amount, rate)
     needs_closing = any(g["meta"]["type"] not in PNL_TYPES for g in groups.values())
     closing = rates.get(month, "closing") if needs_closing else None
     out = []
@@ -244,3 +274,82 @@ def translate_ic(con, fx, entity, month: Month, fiscal_start_month: int,
                                             meta["statement_line"], dict(g["rep"])),
                              counterparty, g["fun"]))
     return out, rates.missing
+
+
+# ------------------------------------------------------- the group's monthly figures
+
+# One row per entity, account, counterparty (intercompany revenue and expense only) and
+# month, as a contribution to profit (credit - debit), functional currency.
+PNL_ROWS = """
+SELECT j.entity_id, j.account_id, a.subtype,
+       CASE WHEN a.subtype IN ('intercompany_revenue', 'intercompany_expense')
+            THEN j.counterparty END AS counterparty,
+       CAST(date_trunc('month', j.posting_date) AS DATE) AS month_start,
+       CAST(SUM(j.credit - j.debit) AS DECIMAL(18,2)) AS amount
+FROM journal_lines j
+JOIN accounts a ON a.account_id = j.account_id
+WHERE a.type IN ('revenue', 'expense')
+  AND j.posting_date BETWEEN $series_start AND $month_end
+GROUP BY j.entity_id, j.account_id, a.subtype,
+         CASE WHEN a.subtype IN ('intercompany_revenue', 'intercompany_expense')
+              THEN j.counterparty END,
+         CAST(date_trunc('month', j.posting_date) AS DATE)
+ORDER BY j.entity_id, j.account_id, counterparty, month_start
+"""
+
+# Which accounts count toward a group figure, by subtype (the income statement's blocks).
+MEASURES = {
+    "revenue": lambda subtype: subtype in ("revenue", "intercompany_revenue"),
+    "cost_of_sales": lambda subtype: subtype == "cogs",
+    "net_income": lambda subtype: True,
+}
+
+
+@dataclass(frozen=True)
+class PnlRow:
+    """One entity's account in one month, credit-positive, functional currency;
+    `eliminated_with` is the group entity the amount is eliminated against, if any."""
+
+    entity_id: str
+    account_id: str
+    subtype: str | None
+    eliminated_with: str | None
+    month: Month
+    amount: Decimal
+
+
+def pnl_rows(con, start: Month, month_end: date, group_ids) -> list[PnlRow]:
+    """Every entity's income-statement amounts by account and month from `start`, with the
+    intercompany trading `eliminated_in_group` marks."""
+    cursor = con.execute(PNL_ROWS, {"series_start": start.first_day, "month_end": month_end})
+    cols = [d[0] for d in cursor.description]
+    out = []
+    for row in (dict(zip(cols, r)) for r in cursor.fetchall()):
+        gone = eliminated_in_group(row["entity_id"], row["subtype"], row["counterparty"], group_ids)
+        out.append(PnlRow(row["entity_id"], row["account_id"], row["subtype"],
+                          row["counterparty"] if gone else None, month_of(row["month_start"]),
+                          Decimal(row["amount"])))
+    return out
+
+
+def group_pnl(rows: list[PnlRow], months: set[Month], measure: str, rate_of):
+    """(exact figure, missing): the group's `measure` over `months` in the reporting
+    currency, as the consolidated income statement has it before rounding: each amount
+    `at_average` of its entity's month, eliminated trading left out. None, with the
+    (entity, month) pairs whose average rate is missing, when a rate is missing."""
+    counts = MEASURES[measure]
+    total = ZERO
+    missing: list[tuple[str, Month]] = []
+    for row in rows:
+        if row.month not in months or not counts(row.subtype):
+            continue
+        rate = rate_of(row.entity_id, row.month)
+        if rate is None:
+            if (row.entity_id, row.month) not in missing:
+                missing.append((row.entity_id, row.month))
+            continue
+        if row.eliminated_with is None:
+            total += at_average(row.amount, rate)
+    if missing:
+        return None, missing
+    return total, []
