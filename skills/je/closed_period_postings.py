@@ -5,8 +5,7 @@ numbers that management, lenders or auditors already have. Such postings should 
 blocked by the ledger, and where they get through they need approval and, usually, a
 reversal and re-posting in the open period.
 """
-from close.money import ZERO, cents
-from close.skill import Finding, Skill
+from close.skill import Count, Distinct, RowFindings, Skill, Total
 
 # A line is a closed-period posting when the period of its posting date is closed for
 # the entity and the line was created after the period's closed_at. A closed period
@@ -14,7 +13,7 @@ from close.skill import Finding, Skill
 # month, so only lines created after that next month has ended count as posted after
 # the close (a line dated in March, closed, created in May). The run's month looks at the lines it is
 # responsible for: those created during the month (wherever they are dated) and those
-# dated in it.
+# dated in it. `after_close` says when, in the words of the finding.
 SQL = """
 WITH closed AS (
   SELECT entity_id, period, closed_at FROM periods
@@ -38,7 +37,9 @@ lines AS (
 SELECT je_id, period,
        MIN(posting_date) AS posting_date,
        MIN(created_at) AS created_at,
-       MIN(closed_at) AS closed_at,
+       CASE WHEN MIN(closed_at) IS NULL THEN 'after the month following it, while it is marked closed'
+            ELSE 'after it was closed on ' || strftime(MIN(closed_at), '%Y-%m-%d %H:%M') || ' UTC'
+       END AS after_close,
        MIN(source) AS source,
        MIN(preparer) AS preparer,
        COUNT(*) AS line_count,
@@ -47,29 +48,6 @@ FROM lines
 GROUP BY je_id, period
 ORDER BY je_id, period
 """
-
-
-def run(ctx):
-    rows = ctx.rows(SQL)
-    findings = []
-    for r in rows:
-        when = (f"after it was closed on {r['closed_at']:%Y-%m-%d %H:%M} UTC" if r["closed_at"]
-                else "after the month following it, while it is marked closed")
-        findings.append(Finding(
-            "high",
-            f"Entry {r['je_id']} ({r['source']}, prepared by {r['preparer']}) posts "
-            f"{cents(r['total_debit'], ctx.currency)} {ctx.currency} dated {r['posting_date']} into "
-            f"{r['period']}, created {r['created_at']:%Y-%m-%d %H:%M} UTC {when}; reverse it "
-            f"and post it in the open period, or document the approval to reopen.",
-            cents(r["total_debit"], ctx.currency),
-            [f"journal_lines:{r['je_id']}", f"periods:{ctx.entity.id}/{r['period']}"],
-        ))
-    metrics = {"entries": len(rows),
-               "amount": cents(sum((r["total_debit"] for r in rows), ZERO), ctx.currency),
-               "periods": sorted({r["period"] for r in rows})}
-    summary = (f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'} posted into closed periods "
-               f"in {ctx.month}." if rows else f"No postings into closed periods in {ctx.month}.")
-    return ctx.result(findings, metrics, summary)
 
 
 SKILL = Skill(
@@ -85,5 +63,19 @@ SKILL = Skill(
         "lines. Reverse and repost in the open period, or document the reopening."
     ),
     needs=("journal_lines", "periods"),
-    run=run,
+    sql=SQL,
+    findings=RowFindings(
+        severity="high",
+        message=(
+            "Entry {je_id} ({source}, prepared by {preparer}) posts {total_debit} {currency} "
+            "dated {posting_date} into {period}, created {created_at:%Y-%m-%d %H:%M} UTC "
+            "{after_close}; reverse it and post it in the open period, or document the "
+            "approval to reopen."
+        ),
+        amount="total_debit",
+        refs=("journal_lines:{je_id}", "periods:{entity_id}/{period}"),
+        metrics={"entries": Count(), "amount": Total("total_debit"), "periods": Distinct("period")},
+        summary="{entries:entry|entries} posted into closed periods in {month}.",
+        clean="No postings into closed periods in {month}.",
+    ),
 )

@@ -4,32 +4,15 @@ Manual entries bypass the checks built into subledgers, so entries above the app
 limit must carry an approver. One that does not is an unapproved material adjustment:
 get it approved (or reversed) before the books are signed off.
 """
-from close.money import ZERO, cents
-from close.skill import MATERIALITY, Finding, Money, Skill
-from skills.je._manual import describe, manual_entries_from, ref
+from close.skill import MATERIALITY, Count, Money, ParamValue, RowFindings, Skill, Total
+from skills.je._manual import DESCRIBE, MANUAL_ENTRIES_CTE
 
-
-
-def run(ctx):
-    threshold = ctx.param("threshold")
-    rows = [e for e in manual_entries_from(ctx, threshold)
-            if e["total_debit"] > threshold and not e["approved"]]
-    findings = [
-        Finding(
-            "high",
-            f"{describe(r)} for {cents(r['total_debit'], ctx.currency)} {ctx.currency} exceeds the approval "
-            f"threshold of {cents(threshold, ctx.currency)} and has no approver; obtain approval or reverse it.",
-            cents(r["total_debit"], ctx.currency),
-            [ref(r)],
-        )
-        for r in rows
-    ]
-    metrics = {"threshold": cents(threshold, ctx.currency), "unapproved": len(rows),
-               "unapproved_amount": cents(sum((r["total_debit"] for r in rows), ZERO), ctx.currency)}
-    summary = (f"{len(rows)} manual entr{'y' if len(rows) == 1 else 'ies'} over "
-               f"{cents(threshold, ctx.currency)} {ctx.currency} without an approver in {ctx.month}." if rows
-               else f"Every manual entry over {cents(threshold, ctx.currency)} {ctx.currency} in {ctx.month} has an approver.")
-    return ctx.result(findings, metrics, summary)
+SQL = MANUAL_ENTRIES_CTE + """
+SELECT je_id, posting_date, preparer, description, total_debit
+FROM manual
+WHERE total_debit > $threshold AND NOT approved
+ORDER BY je_id
+"""
 
 
 SKILL = Skill(
@@ -43,5 +26,19 @@ SKILL = Skill(
     ),
     needs=("journal_lines",),
     params={"threshold": Money(MATERIALITY, "manual entries with total debits above this need an approver")},
-    run=run,
+    sql=SQL,
+    findings=RowFindings(
+        severity="high",
+        message=(
+            DESCRIBE + " for {total_debit} {currency} exceeds the approval threshold of "
+            "{threshold} and has no approver; obtain approval or reverse it."
+        ),
+        amount="total_debit",
+        refs=("journal_lines:{je_id}",),
+        metrics={"threshold": ParamValue("threshold"), "unapproved": Count(),
+                 "unapproved_amount": Total("total_debit")},
+        summary=("{unapproved:manual entry|manual entries} over {threshold} {currency} "
+                 "without an approver in {month}."),
+        clean="Every manual entry over {threshold} {currency} in {month} has an approver.",
+    ),
 )
