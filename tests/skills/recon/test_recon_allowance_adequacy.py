@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from minipack import account, build, jl, run
+from tests.support.books import account, build, line, run_skill
 from skills.recon.allowance_adequacy import SKILL, bucket, parse_rates
 
 
@@ -30,22 +30,22 @@ def _books(allowance):
                         inv("I4", "2026-03-01", "500.00")],   # paid in full
         "ar_receipts": [{"entity_id": "E1", "receipt_id": "R1", "invoice_id": "I4", "date": "2026-04-01",
                          "amount": "500.00"}],
-        "journal_lines": [jl("J1", 1, "2026-05-31", "6700", debit=allowance),
-                          jl("J1", 2, "2026-05-31", "1150", credit=allowance)]})
+        "journal_lines": [line("J1", 1, "2026-05-31", "6700", debit=allowance),
+                          line("J1", 2, "2026-05-31", "1150", credit=allowance)]})
 
 
 def test_adequate_allowance_passes_and_a_short_one_is_found():
     con, pack = _books("58.33")
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "pass", result.findings
     assert result.metrics["expected_loss"] == Decimal("58.33")
     con, pack = _books("40.00")
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert [(f.amount, f.refs) for f in result.findings] == [(Decimal("18.33"), ("accounts:1150",))]
 
 
 def test_excess_only_above_its_own_tolerance():
     con, pack = _books("70.00")   # 11.67 above the expected 58.33
-    assert run(SKILL, con, pack, "2026-05").status == "pass"
-    result = run(SKILL, con, pack, "2026-05", params={"excess_tolerance": "10.00"})
+    assert run_skill(SKILL, con, pack, "2026-05", "E1").status == "pass"
+    result = run_skill(SKILL, con, pack, "2026-05", "E1", params={"excess_tolerance": "10.00"})
     assert [f.amount for f in result.findings] == [Decimal("11.67")]

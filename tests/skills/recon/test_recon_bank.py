@@ -1,7 +1,7 @@
 """recon.bank on small hand-built ledgers: each pass, the timing items, the tie."""
 from decimal import Decimal
 
-from minipack import account, build, jl, run
+from tests.support.books import account, build, line, run_skill
 from skills.recon.bank import SKILL
 from skills.recon.bank_matching import BankItem, BookItem, match
 from datetime import date
@@ -25,13 +25,13 @@ def _pack(book_lines, bank_lines):
 
 
 def _receipt(je, day, amount, doc=None, party=None, desc=""):
-    return [jl(je, 1, day, CASH, debit=amount, doc_ref=doc, counterparty=party, description=desc),
-            jl(je, 2, day, AR, credit=amount, doc_ref=doc, counterparty=party)]
+    return [line(je, 1, day, CASH, debit=amount, doc_ref=doc, counterparty=party, description=desc),
+            line(je, 2, day, AR, credit=amount, doc_ref=doc, counterparty=party)]
 
 
 def _payment(je, day, amount, doc=None, desc=""):
-    return [jl(je, 1, day, AP, debit=amount, doc_ref=doc, description=desc),
-            jl(je, 2, day, CASH, credit=amount, doc_ref=doc, description=desc)]
+    return [line(je, 1, day, AP, debit=amount, doc_ref=doc, description=desc),
+            line(je, 2, day, CASH, credit=amount, doc_ref=doc, description=desc)]
 
 
 def test_three_passes_timing_items_and_tie():
@@ -54,7 +54,7 @@ def test_three_passes_timing_items_and_tie():
         ("BT-6", "2026-06-02", "999.00", "late", None),          # after month end
     ]
     con, pack = _pack(book, bank)
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     m = result.metrics
     assert (m["matched_reference"], m["matched_amount_date"], m["matched_one_to_many"]) == (1, 2, 1)
     assert m["deposits_in_transit"] == Decimal("1079.00")
@@ -76,11 +76,11 @@ def test_window_param_and_stale_items():
     bank = [("BT-0", "2026-02-27", "10.00", "balance b/f", None),
             ("BT-1", "2026-05-26", "-50.00", "chq", None)]
     con, pack = _pack(book, bank)
-    narrow = run(SKILL, con, pack, "2026-05")
+    narrow = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert narrow.metrics["matched"] == 1
     stale = [f for f in narrow.findings if "journal_lines:JE-1" in f.refs]
     assert len(stale) == 1 and stale[0].amount == Decimal("700.00")
-    wide = run(SKILL, con, pack, "2026-05", params={"window_days": 6, "stale_days": 120})
+    wide = run_skill(SKILL, con, pack, "2026-05", "E1", params={"window_days": 6, "stale_days": 120})
     assert wide.metrics["matched_amount_date"] == 2
     assert wide.findings == [] and wide.status == "pass"
     assert wide.metrics["difference"] == Decimal("0")
@@ -116,7 +116,7 @@ def test_one_to_many_prefers_one_counterparty():
 
 def test_nothing_to_reconcile_without_bank_accounts():
     con, pack = build({"bank_accounts": [], "bank_transactions": []})
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "pass" and "no bank accounts" in result.summary
 
 
@@ -127,7 +127,7 @@ def test_matching_leaves_nothing_behind_on_the_connection(monkeypatch):
     con, pack = _pack(book, [("BT-1", "2026-05-04", "100.00", "lodgement", None),
                              ("BT-2", "2026-05-20", "-3.00", "fee", None)])
     scratch = "SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY table_name"
-    assert run(SKILL, con, pack, "2026-05").metrics["matched"] == 1
+    assert run_skill(SKILL, con, pack, "2026-05", "E1").metrics["matched"] == 1
     assert con.execute(scratch).fetchall() == []
     import skills.recon.bank as bank_module
     from close.skill import SkillError
@@ -136,6 +136,6 @@ def test_matching_leaves_nothing_behind_on_the_connection(monkeypatch):
         raise SkillError("cannot state the fee")
 
     monkeypatch.setattr(bank_module, "to_functional", broken)
-    failed = run(SKILL, con, pack, "2026-05")
+    failed = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert failed.status == "error" and "cannot state the fee" in failed.summary
     assert con.execute(scratch).fetchall() == []

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 import skills.recon.bank_matching as bm
-from bank_matching_reference import reference_match
+from tests.skills.recon.bank_matching_reference import reference_match
 from skills.recon.bank_matching import BankItem, BookItem, match
 
 START = date(2026, 4, 20)

@@ -4,15 +4,15 @@ instead of a balance brought forward, a foreign-currency bank account, a payment
 bank debits as one line, a 0-decimal currency."""
 from decimal import Decimal
 
-from minipack import account, build, jl, run
+from tests.support.books import account, build, line, run_skill
 from skills.recon.bank import SKILL
 from skills.recon.bank_unmatched_aging import SKILL as AGING
 
 
 def run_aging(con, pack, month, params=None):
     """The aging on recon.bank's result, as the runner chains them."""
-    bank = run(SKILL, con, pack, month)
-    return run(AGING, con, pack, month, params=params, deps={"recon.bank": bank})
+    bank = run_skill(SKILL, con, pack, month, "E1")
+    return run_skill(AGING, con, pack, month, "E1", params=params, deps={"recon.bank": bank})
 
 
 CASH, AR, AP, EQUITY = "1000", "1200", "2000", "3000"
@@ -35,8 +35,8 @@ def _cash(je, day, amount, other=AR, **extra):
     """Cash debit (receipt, positive) or credit (payment, negative) against `other`."""
     value = Decimal(amount)
     dr, cr = (str(value), "0") if value > 0 else ("0", str(-value))
-    return [jl(je, 1, day, CASH, debit=dr, credit=cr, **extra),
-            jl(je, 2, day, other, debit=cr, credit=dr)]
+    return [line(je, 1, day, CASH, debit=dr, credit=cr, **extra),
+            line(je, 2, day, other, debit=cr, credit=dr)]
 
 
 def test_bank_accounts_sharing_a_gl_account_are_reconciled_together():
@@ -47,7 +47,7 @@ def test_bank_accounts_sharing_a_gl_account_are_reconciled_together():
             _txn("BA2", "T3", "2026-01-02", "500.00"), _txn("BA2", "T4", "2026-05-12", "70.00")]
     con, pack = build({"accounts": ACCOUNTS, "bank_accounts": [_bank("BA1"), _bank("BA2")],
                        "bank_transactions": bank, "journal_lines": book})
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "pass", [f.message for f in result.findings]
     assert result.metrics["difference"] == Decimal("0")
     assert result.metrics["bank_balance"] == result.metrics["book_balance"] == Decimal("1370.00")
@@ -60,7 +60,7 @@ def test_shared_gl_account_still_finds_the_unrecorded_fee():
             _txn("BA2", "T9", "2026-05-20", "-12.40", description="fee")]
     con, pack = build({"accounts": ACCOUNTS, "bank_accounts": [_bank("BA1"), _bank("BA2")],
                        "bank_transactions": bank, "journal_lines": book})
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert [(f.amount, f.refs) for f in result.findings] == [
         (Decimal("12.40"), ("bank_transactions:T9",))]
 
@@ -72,7 +72,7 @@ def test_statement_without_a_balance_brought_forward_line():
     bank = [_txn("BA1", "T1", "2026-05-05", "250.00"), _txn("BA1", "T2", "2026-05-30", "-7.50", description="fee")]
     con, pack = build({"accounts": ACCOUNTS, "bank_accounts": [_bank("BA1")],
                        "bank_transactions": bank, "journal_lines": book})
-    result = run(SKILL, con, pack, "2026-05", params={"stale_days": 10})
+    result = run_skill(SKILL, con, pack, "2026-05", "E1", params={"stale_days": 10})
     m = result.metrics["accounts"][0]
     assert m["brought_forward_from_books"] == Decimal("8700.00")
     assert str(m["statement_start"]) == "2026-05-05"
@@ -88,13 +88,13 @@ def test_foreign_currency_bank_account_reconciles_in_its_currency():
     # A EUR entity with a USD account: GL in EUR at the booking rates, amount_txn in USD.
     entity = {"entity_id": "E1", "name": "NL Co", "functional_currency": "EUR", "country": "NL",
               "parent_id": None, "ownership_pct": "100"}
-    book = [jl("JE-1", 1, "2026-04-01", CASH, debit="920.00", currency="USD", amount_txn="1000.00"),
-            jl("JE-1", 2, "2026-04-01", EQUITY, credit="920.00"),
-            jl("JE-2", 1, "2026-05-12", CASH, credit="183.40", currency="USD", amount_txn="-200.00"),
-            jl("JE-2", 2, "2026-05-12", AP, debit="183.40"),
+    book = [line("JE-1", 1, "2026-04-01", CASH, debit="920.00", currency="USD", amount_txn="1000.00"),
+            line("JE-1", 2, "2026-04-01", EQUITY, credit="920.00"),
+            line("JE-2", 1, "2026-05-12", CASH, credit="183.40", currency="USD", amount_txn="-200.00"),
+            line("JE-2", 2, "2026-05-12", AP, debit="183.40"),
             # month-end remeasurement: functional only, no USD amount
-            jl("JE-3", 1, "2026-05-31", CASH, debit="11.00", source="system"),
-            jl("JE-3", 2, "2026-05-31", "7300", credit="11.00", source="system")]
+            line("JE-3", 1, "2026-05-31", CASH, debit="11.00", source="system"),
+            line("JE-3", 2, "2026-05-31", "7300", credit="11.00", source="system")]
     bank = [_txn("BA1", "T1", "2026-04-01", "1000.00"), _txn("BA1", "T2", "2026-05-12", "-200.00"),
             _txn("BA1", "T3", "2026-05-29", "-20.00", description="wire fee")]
     rates = [{"date": "2026-05-31", "from_currency": "EUR", "to_currency": "USD",
@@ -103,7 +103,7 @@ def test_foreign_currency_bank_account_reconciles_in_its_currency():
                        "accounts": ACCOUNTS + [account("7300", "fx_gain_loss", "expense")],
                        "bank_accounts": [_bank("BA1", "USD")], "bank_transactions": bank,
                        "journal_lines": book}, reporting_currency="EUR")
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     m = result.metrics["accounts"][0]
     assert (m["currency"], m["bank_balance"], m["book_balance"]) == ("USD", Decimal("780.00"), Decimal("800.00"))
     assert m["difference"] == Decimal("0") and m["remeasurement_left_out"] == Decimal("11.00")
@@ -114,13 +114,13 @@ def test_foreign_currency_bank_account_reconciles_in_its_currency():
 def test_a_foreign_account_without_a_closing_rate_is_a_finding_not_an_error():
     entity = {"entity_id": "E1", "name": "NO Co", "functional_currency": "NOK", "country": "NO",
               "parent_id": None, "ownership_pct": "100"}
-    book = [jl("JE-1", 1, "2026-05-04", CASH, debit="1100.00", currency="EUR", amount_txn="100.00"),
-            jl("JE-1", 2, "2026-05-04", EQUITY, credit="1100.00")]
+    book = [line("JE-1", 1, "2026-05-04", CASH, debit="1100.00", currency="EUR", amount_txn="100.00"),
+            line("JE-1", 2, "2026-05-04", EQUITY, credit="1100.00")]
     con, pack = build({"entities": [entity], "fx_rates": [], "accounts": ACCOUNTS,
                        "bank_accounts": [_bank("BA1", "EUR")],
                        "bank_transactions": [_txn("BA1", "T1", "2026-05-04", "100.00")],
                        "journal_lines": book}, reporting_currency="NOK")
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "exceptions"
     (finding,) = result.findings
     assert finding.amount is None and finding.refs == (f"accounts:{CASH}",)
@@ -133,7 +133,7 @@ def test_payment_run_debited_as_one_bank_line():
     bank = [_txn("BA1", "T0", "2026-04-01", "5000.00"), _txn("BA1", "T1", "2026-05-15", "-500.00")]
     con, pack = build({"accounts": ACCOUNTS, "bank_accounts": [_bank("BA1")],
                        "bank_transactions": bank, "journal_lines": book})
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.metrics["matched_one_to_many"] == 1
     assert result.metrics["outstanding_checks_count"] == 0
     assert result.metrics["difference"] == Decimal("0") and result.status == "pass"
@@ -147,7 +147,7 @@ def test_yen_account_states_whole_yen():
     con, pack = build({"entities": [entity], "accounts": ACCOUNTS, "fx_rates": [],
                        "bank_accounts": [_bank("BA1", "JPY")], "bank_transactions": bank,
                        "journal_lines": book}, reporting_currency="JPY")
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert [f.amount for f in result.findings] == [Decimal("440")]
     assert "-440 JPY" in result.findings[0].message and "440.00" not in result.findings[0].message
     assert str(result.metrics["bank_balance"]) == "1499560"

@@ -5,15 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from minipack import account, build, jl, run
+from tests.support.books import account, build, line, run_skill
 from skills.recon.bank import SKILL as BANK
 from skills.recon.bank_unmatched_aging import SKILL, bucket_of
 
 
 def run_aging(con, pack, month, params=None, bank_params=None):
     """recon.bank, then the aging on its result, as the runner chains them."""
-    bank = run(BANK, con, pack, month, params=bank_params)
-    return run(SKILL, con, pack, month, params=params, deps={"recon.bank": bank})
+    bank = run_skill(BANK, con, pack, month, "E1", params=bank_params)
+    return run_skill(SKILL, con, pack, month, "E1", params=params, deps={"recon.bank": bank})
 
 
 def test_bucket_edges():
@@ -23,10 +23,10 @@ def test_bucket_edges():
 
 def _books(extra_bank=()):
     # The statement opens with the balance brought forward, so it covers every book line.
-    lines = [jl("J0", 1, "2025-12-31", "1000", debit="100.00"), jl("J0", 2, "2025-12-31", "4000", credit="100.00"),
-             jl("J1", 1, "2026-05-25", "1000", debit="10.00"), jl("J1", 2, "2026-05-25", "4000", credit="10.00"),
-             jl("J2", 1, "2026-04-15", "1000", credit="20.00"), jl("J2", 2, "2026-04-15", "6000", debit="20.00"),
-             jl("J3", 1, "2026-01-02", "1000", debit="30.00"), jl("J3", 2, "2026-01-02", "4000", credit="30.00")]
+    lines = [line("J0", 1, "2025-12-31", "1000", debit="100.00"), line("J0", 2, "2025-12-31", "4000", credit="100.00"),
+             line("J1", 1, "2026-05-25", "1000", debit="10.00"), line("J1", 2, "2026-05-25", "4000", credit="10.00"),
+             line("J2", 1, "2026-04-15", "1000", credit="20.00"), line("J2", 2, "2026-04-15", "6000", debit="20.00"),
+             line("J3", 1, "2026-01-02", "1000", debit="30.00"), line("J3", 2, "2026-01-02", "4000", credit="30.00")]
     con, pack = build({
         "accounts": [account("1000", "cash"), account("4000", "revenue"), account("6000", "opex")],
         "bank_accounts": [{"bank_account_id": "BA1", "entity_id": "E1", "gl_account_id": "1000",
@@ -72,11 +72,11 @@ def test_skipped_with_the_reason_when_recon_bank_errors_or_did_not_run():
     from close.skill import Result
 
     con, pack = _books()
-    alone = run(SKILL, con, pack, "2026-05")
+    alone = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert (alone.status, alone.summary) == ("skipped", "depends on recon.bank, which did not run")
     # An errored recon.bank blocks the aging with its reason.
     errored = Result("recon.bank", "E1", "error", "SkillError: something broke")
-    aging = run(SKILL, con, pack, "2026-05", deps={"recon.bank": errored})
+    aging = run_skill(SKILL, con, pack, "2026-05", "E1", deps={"recon.bank": errored})
     assert (aging.status, aging.summary) == ("skipped", "depends on recon.bank, which errored")
     # A foreign bank account with an unrecorded item and no closing rate: recon.bank says
     # so as a finding and hands nothing to age for that account.
@@ -87,9 +87,9 @@ def test_skipped_with_the_reason_when_recon_bank_errors_or_did_not_run():
         "bank_transactions": [{"bank_account_id": "BA1", "txn_id": "T1", "booking_date": "2026-05-20",
                                "value_date": None, "amount": "-5.00", "description": "fee",
                                "reference": None}]})
-    bank = run(BANK, con, pack, "2026-05")
+    bank = run_skill(BANK, con, pack, "2026-05", "E1")
     assert bank.status == "exceptions" and "no closing EUR->USD rate" in bank.findings[0].message
-    aging = run(SKILL, con, pack, "2026-05", deps={"recon.bank": bank})
+    aging = run_skill(SKILL, con, pack, "2026-05", "E1", deps={"recon.bank": bank})
     assert aging.status == "pass" and aging.findings == []
 
 

@@ -1,20 +1,20 @@
 """recon.deferred_revenue: recognition per contract, balance and rollforward."""
 from decimal import Decimal
 
-from minipack import account, build, jl, run
+from tests.support.books import account, build, line, run_skill
 from skills.recon.deferred_revenue import SKILL
 
 DEF, REV, AR = "2400", "4100", "1200"
 
 
 def _tables(may="100.00", extra=()):
-    lines = [jl("JB", 1, "2026-04-01", AR, debit="1200.00", doc_ref="ar_invoices:I1"),
-             jl("JB", 2, "2026-04-01", DEF, credit="1200.00", doc_ref="ar_invoices:I1"),
-             jl("JR4", 1, "2026-04-30", DEF, debit="100.00", doc_ref="deferred_revenue:K1"),
-             jl("JR4", 2, "2026-04-30", REV, credit="100.00", doc_ref="deferred_revenue:K1"), *extra]
+    lines = [line("JB", 1, "2026-04-01", AR, debit="1200.00", doc_ref="ar_invoices:I1"),
+             line("JB", 2, "2026-04-01", DEF, credit="1200.00", doc_ref="ar_invoices:I1"),
+             line("JR4", 1, "2026-04-30", DEF, debit="100.00", doc_ref="deferred_revenue:K1"),
+             line("JR4", 2, "2026-04-30", REV, credit="100.00", doc_ref="deferred_revenue:K1"), *extra]
     if may:
-        lines += [jl("JR5", 1, "2026-05-31", DEF, debit=may, doc_ref="deferred_revenue:K1"),
-                  jl("JR5", 2, "2026-05-31", REV, credit=may, doc_ref="deferred_revenue:K1")]
+        lines += [line("JR5", 1, "2026-05-31", DEF, debit=may, doc_ref="deferred_revenue:K1"),
+                  line("JR5", 2, "2026-05-31", REV, credit=may, doc_ref="deferred_revenue:K1")]
     return {"accounts": [account(DEF, "deferred_revenue", type_="liability"), account(REV, "revenue"),
                          account(AR, "receivable")],
             "customers": [{"customer_id": "C1", "name": "C", "country": "US", "region": None,
@@ -27,7 +27,7 @@ def _tables(may="100.00", extra=()):
 
 def test_clean_contract_rolls_forward():
     con, pack = build(_tables())
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "pass", result.findings
     lines = [l["amount"] for l in result.metrics["lines"]]
     assert lines == [Decimal("1100.00"), Decimal("0.00"), Decimal("100.00"), Decimal("1000.00")]
@@ -36,7 +36,7 @@ def test_clean_contract_rolls_forward():
 
 def test_revenue_recognised_early_is_found_once():
     con, pack = build(_tables(may="300.00"))
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert [(f.refs, f.amount) for f in result.findings] == [
         (("deferred_revenue:K1", "accounts:2400", "journal_lines:JR5"), Decimal("200.00"))]
 
@@ -53,15 +53,15 @@ def _system_books(may=None, extra=(), contracts=CONTRACTS):
     lines = []
     for cid, start, _, amount in contracts:
         je = f"JI-{cid}"
-        lines += [jl(je, 1, start, AR, debit=amount, doc_ref=f"ar_invoices:I-{cid}"),
-                  jl(je, 2, start, DEF, credit=amount, doc_ref=f"ar_invoices:I-{cid}",
+        lines += [line(je, 1, start, AR, debit=amount, doc_ref=f"ar_invoices:I-{cid}"),
+                  line(je, 2, start, DEF, credit=amount, doc_ref=f"ar_invoices:I-{cid}",
                      description=f"Invoice I-{cid}: annual subscription {cid}")]
     for period, amount in DUE.items():
         amount = may if (period == "2026-05" and may is not None) else amount
         day = f"{period}-28"
-        lines += [jl(f"JR-{period}", 1, day, DEF, debit=amount, source="system",
+        lines += [line(f"JR-{period}", 1, day, DEF, debit=amount, source="system",
                      description=f"Contract revenue recognised {period}"),
-                  jl(f"JR-{period}", 2, day, REV, credit=amount, source="system",
+                  line(f"JR-{period}", 2, day, REV, credit=amount, source="system",
                      description=f"Contract revenue recognised {period}")]
     tables = _tables()
     tables["deferred_revenue"] = [{"entity_id": "E1", "contract_id": cid, "customer_id": "C1",
@@ -73,7 +73,7 @@ def _system_books(may=None, extra=(), contracts=CONTRACTS):
 
 def test_recognition_without_doc_ref_that_ties_passes():
     con, pack = build(_system_books())
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "pass", [f.message for f in result.findings]
     assert result.findings == []
     assert result.metrics["gl_balance"] == result.metrics["schedule_balance"] == Decimal("2520.00")
@@ -81,7 +81,7 @@ def test_recognition_without_doc_ref_that_ties_passes():
 
 def test_one_contract_not_recognised_without_doc_ref_is_one_finding():
     con, pack = build(_system_books(may="160.00"))  # SC-001's 150.00 left out of May's total
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert len(result.findings) == 1, [f.message for f in result.findings]
     finding = result.findings[0]
     assert finding.amount == Decimal("150.00")
@@ -94,9 +94,9 @@ def test_contract_invoiced_before_it_starts_is_on_the_schedule():
     tables = _system_books(contracts=CONTRACTS + (k4,))
     # invoiced on 20 May for a June start: the deferred balance holds it from May
     tables["journal_lines"] = [l for l in tables["journal_lines"] if l["je_id"] != "JI-SC-004"] + [
-        jl("JI-SC-004", 1, "2026-05-20", AR, debit="2400.00", doc_ref="ar_invoices:I-SC-004"),
-        jl("JI-SC-004", 2, "2026-05-20", DEF, credit="2400.00", doc_ref="ar_invoices:I-SC-004",
+        line("JI-SC-004", 1, "2026-05-20", AR, debit="2400.00", doc_ref="ar_invoices:I-SC-004"),
+        line("JI-SC-004", 2, "2026-05-20", DEF, credit="2400.00", doc_ref="ar_invoices:I-SC-004",
            description="Invoice I-SC-004: annual subscription SC-004 from June")]
     con, pack = build(tables)
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "pass", [f.message for f in result.findings]

@@ -6,7 +6,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from close.skill import Result
-from minipack import account, build, jl, run
+from tests.support.books import account, build, line, run_skill
 from skills.recon.allowance_adequacy import SKILL as ALLOWANCE
 from skills.recon.cash_proof import SKILL as CASH_PROOF
 from skills.recon.equity_rollforward import SKILL as ROLLFORWARD
@@ -21,13 +21,13 @@ JPY = {"entity_id": "E1", "name": "JP Co", "functional_currency": "JPY", "countr
 
 
 def _sale(je, day, amount):
-    return [jl(je, 1, day, CASH, debit=amount), jl(je, 2, day, REV, credit=amount)]
+    return [line(je, 1, day, CASH, debit=amount), line(je, 2, day, REV, credit=amount)]
 
 
 def _books(extra=()):
-    lines = [jl("OPEN", 1, "2025-04-01", CASH, debit="1500000000", source="system"),
-             jl("OPEN", 2, "2025-04-01", CAP, credit="1000000000", source="system"),
-             jl("OPEN", 3, "2025-04-01", RE, credit="500000000", source="system"),
+    lines = [line("OPEN", 1, "2025-04-01", CASH, debit="1500000000", source="system"),
+             line("OPEN", 2, "2025-04-01", CAP, credit="1000000000", source="system"),
+             line("OPEN", 3, "2025-04-01", RE, credit="500000000", source="system"),
              *_sale("FY25-A", "2025-04-30", "1000000"),   # fiscal year 2025 (Apr 2025 - Mar 2026)
              *_sale("FY25-B", "2026-03-31", "2345678"),
              *_sale("FY26-A", "2026-04-30", "700000"),    # the current fiscal year
@@ -42,7 +42,7 @@ def _books(extra=()):
 
 def test_retained_earnings_hold_the_prior_fiscal_year_from_april():
     con, pack = _books()
-    result = run(RETAINED, con, pack, "2026-05")
+    result = run_skill(RETAINED, con, pack, "2026-05", "E1")
     assert result.status == "pass", result.findings
     assert result.metrics["prior_fiscal_years_profit"] == Decimal("3345678")   # FY2025 only
     assert result.metrics["retained_earnings_reported"] == Decimal("503345678")
@@ -51,7 +51,7 @@ def test_retained_earnings_hold_the_prior_fiscal_year_from_april():
 
 def test_equity_rollforward_in_whole_yen():
     con, pack = _books()
-    result = run(ROLLFORWARD, con, pack, "2026-05")
+    result = run_skill(ROLLFORWARD, con, pack, "2026-05", "E1")
     assert result.status == "pass", result.findings
     lines = {l["line"]: l["amount"] for l in result.metrics["lines"]}
     assert lines["Net income"] == Decimal("33333")
@@ -60,8 +60,8 @@ def test_equity_rollforward_in_whole_yen():
 
 
 def test_unbalanced_entry_found_in_whole_yen():
-    con, pack = _books([jl("BAD", 1, "2026-05-21", CASH, debit="12345")])
-    result = run(ROLLFORWARD, con, pack, "2026-05")
+    con, pack = _books([line("BAD", 1, "2026-05-21", CASH, debit="12345")])
+    result = run_skill(ROLLFORWARD, con, pack, "2026-05", "E1")
     assert [(f.amount, f.refs) for f in result.findings] == [(Decimal("12345"), ("journal_lines:BAD",))]
     assert "12345.00" not in result.findings[0].message
 
@@ -70,7 +70,7 @@ def test_cash_proof_in_whole_yen():
     con, pack = _books()
     flow = Result("stmt.cash_flow", "E1", "pass",
                   metrics={"cash_opening": Decimal("1503345678"), "net_change_in_cash": Decimal("733333")})
-    result = run(CASH_PROOF, con, pack, "2026-05", deps={"stmt.cash_flow": flow})
+    result = run_skill(CASH_PROOF, con, pack, "2026-05", "E1", deps={"stmt.cash_flow": flow})
     assert result.status == "pass", result.findings
     assert ".00" not in result.summary
 
@@ -84,11 +84,11 @@ def test_allowance_on_foreign_currency_invoices_at_the_closing_rate():
                  "due_date": "2026-06-10", "currency": "EUR", "net_amount": "2000.00", "tax_amount": "0",
                  "tax_code": None}]
     # expected loss, not due 0.5%: USD 10,000 / 1.25 = EUR 8,000 -> 40.00; EUR 2,000 -> 10.00
-    lines = [jl("A", 1, "2026-05-31", COST, debit="50.00"), jl("A", 2, "2026-05-31", ALLOW, credit="50.00")]
+    lines = [line("A", 1, "2026-05-31", COST, debit="50.00"), line("A", 2, "2026-05-31", ALLOW, credit="50.00")]
     rates = [{"date": "2026-05-31", "from_currency": "EUR", "to_currency": "USD",
               "rate_type": "closing", "rate": "1.25"}]
     con, pack = build({"entities": [eur], "accounts": ACCOUNTS, "journal_lines": lines, "fx_rates": rates,
                        "ar_invoices": invoices, "ar_receipts": []}, reporting_currency="EUR")
-    result = run(ALLOWANCE, con, pack, "2026-05")
+    result = run_skill(ALLOWANCE, con, pack, "2026-05", "E1")
     assert result.metrics["expected_loss"] == Decimal("50.00")
     assert result.status == "pass", [f.message for f in result.findings]

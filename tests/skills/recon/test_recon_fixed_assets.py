@@ -3,7 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 from close.periods import Month
-from minipack import account, build, jl, run
+from tests.support.books import account, build, line, run_skill
 from skills.recon.depreciation import Asset
 from skills.recon.depreciation_recalc import SKILL as RECALC
 from skills.recon.fixed_asset_rollforward import SKILL as ROLLFORWARD
@@ -34,13 +34,13 @@ def test_schedule_rounds_each_month_and_the_last_month_takes_the_rest():
 
 
 def _dep_lines(je, day, amount, asset="FA-1"):
-    return [jl(je, 1, day, DEP, debit=amount, doc_ref=f"fixed_assets:{asset}", source="fixed_assets"),
-            jl(je, 2, day, ACCUM, credit=amount, doc_ref=f"fixed_assets:{asset}", source="fixed_assets")]
+    return [line(je, 1, day, DEP, debit=amount, doc_ref=f"fixed_assets:{asset}", source="fixed_assets"),
+            line(je, 2, day, ACCUM, credit=amount, doc_ref=f"fixed_assets:{asset}", source="fixed_assets")]
 
 
 def _books(dep_may="128.57"):
-    lines = [jl("JE-A", 1, "2026-01-15", COST, debit="1000.00", doc_ref="fixed_assets:FA-1"),
-             jl("JE-A", 2, "2026-01-15", CASH, credit="1000.00", doc_ref="fixed_assets:FA-1")]
+    lines = [line("JE-A", 1, "2026-01-15", COST, debit="1000.00", doc_ref="fixed_assets:FA-1"),
+             line("JE-A", 2, "2026-01-15", CASH, credit="1000.00", doc_ref="fixed_assets:FA-1")]
     for m, je in ((2, "JE-D2"), (3, "JE-D3"), (4, "JE-D4")):
         lines += _dep_lines(je, f"2026-0{m}-28", "128.57")
     if dep_may is not None:
@@ -56,7 +56,7 @@ def _books(dep_may="128.57"):
 
 def test_rollforward_ties_and_rolls():
     con, pack = build(_books())
-    result = run(ROLLFORWARD, con, pack, "2026-05")
+    result = run_skill(ROLLFORWARD, con, pack, "2026-05", "E1")
     assert result.status == "pass", result.findings
     lines = {l["line"]: l["amount"] for l in result.metrics["lines"]}
     assert lines["Accumulated depreciation: opening"] == Decimal("385.71")
@@ -68,10 +68,10 @@ def test_rollforward_ties_and_rolls():
 
 def test_rollforward_explains_a_gl_difference_by_asset_and_entry():
     tables = _books(dep_may="100.00")
-    tables["journal_lines"] += [jl("JE-M", 1, "2026-05-20", COST, debit="50.00"),
-                                jl("JE-M", 2, "2026-05-20", CASH, credit="50.00")]
+    tables["journal_lines"] += [line("JE-M", 1, "2026-05-20", COST, debit="50.00"),
+                                line("JE-M", 2, "2026-05-20", CASH, credit="50.00")]
     con, pack = build(tables)
-    result = run(ROLLFORWARD, con, pack, "2026-05")
+    result = run_skill(ROLLFORWARD, con, pack, "2026-05", "E1")
     found = {f.refs: f.amount for f in result.findings}
     assert found == {("accounts:1500", "journal_lines:JE-M"): Decimal("50.00"),
                      ("fixed_assets:FA-1", "accounts:1590", "journal_lines:JE-D5"): Decimal("28.57")}
@@ -83,44 +83,44 @@ def test_rollforward_disposal_leaves_the_books():
     tables = _books(dep_may=None)
     tables["fixed_assets"] = [_asset(disposal="2026-05-10")]
     tables["journal_lines"] += [
-        jl("JE-X", 1, "2026-05-10", ACCUM, debit="385.71", doc_ref="fixed_assets:FA-1"),
-        jl("JE-X", 2, "2026-05-10", CASH, debit="614.29", doc_ref="fixed_assets:FA-1"),
-        jl("JE-X", 3, "2026-05-10", COST, credit="1000.00", doc_ref="fixed_assets:FA-1")]
+        line("JE-X", 1, "2026-05-10", ACCUM, debit="385.71", doc_ref="fixed_assets:FA-1"),
+        line("JE-X", 2, "2026-05-10", CASH, debit="614.29", doc_ref="fixed_assets:FA-1"),
+        line("JE-X", 3, "2026-05-10", COST, credit="1000.00", doc_ref="fixed_assets:FA-1")]
     con, pack = build(tables)
-    result = run(ROLLFORWARD, con, pack, "2026-05")
+    result = run_skill(ROLLFORWARD, con, pack, "2026-05", "E1")
     lines = {l["line"]: l["amount"] for l in result.metrics["lines"]}
     assert lines["Cost: disposals"] == Decimal("1000.00") and lines["Cost: closing"] == 0
     assert lines["Accumulated depreciation: disposals"] == Decimal("385.71")
     assert result.status == "pass", result.findings
-    assert run(RECALC, con, pack, "2026-05").status == "pass"
+    assert run_skill(RECALC, con, pack, "2026-05", "E1").status == "pass"
 
 
 def test_recalc_finds_a_wrong_charge_and_an_unattributed_one():
     tables = _books(dep_may="130.00")
-    tables["journal_lines"] += [jl("JE-U", 1, "2026-05-31", DEP, debit="9.99"),
-                                jl("JE-U", 2, "2026-05-31", ACCUM, credit="9.99")]
+    tables["journal_lines"] += [line("JE-U", 1, "2026-05-31", DEP, debit="9.99"),
+                                line("JE-U", 2, "2026-05-31", ACCUM, credit="9.99")]
     con, pack = build(tables)
-    result = run(RECALC, con, pack, "2026-05")
+    result = run_skill(RECALC, con, pack, "2026-05", "E1")
     assert {f.refs: f.amount for f in result.findings} == {
         ("fixed_assets:FA-1", "accounts:1590", "journal_lines:JE-D5"): Decimal("1.43"),
         ("accounts:1590", "journal_lines:JE-U"): Decimal("9.99")}
     assert result.metrics["expected"] == Decimal("128.57")
     assert result.metrics["booked"] == Decimal("139.99")
-    assert run(RECALC, con, pack, "2026-04").status == "pass"
+    assert run_skill(RECALC, con, pack, "2026-04", "E1").status == "pass"
 
 
 def test_recalc_missing_charge():
     con, pack = build(_books(dep_may=None))
-    result = run(RECALC, con, pack, "2026-05")
+    result = run_skill(RECALC, con, pack, "2026-05", "E1")
     assert [(f.refs, f.amount) for f in result.findings] == [(("fixed_assets:FA-1", "accounts:1590"), Decimal("128.57"))]
 
 
 def test_recalc_leaves_other_schedules_depreciation_alone():
     tables = _books()
-    tables["journal_lines"] += [jl("JL", 1, "2026-05-31", DEP, debit="77.00", doc_ref="leases:LS-1"),
-                                jl("JL", 2, "2026-05-31", CASH, credit="77.00", doc_ref="leases:LS-1")]
+    tables["journal_lines"] += [line("JL", 1, "2026-05-31", DEP, debit="77.00", doc_ref="leases:LS-1"),
+                                line("JL", 2, "2026-05-31", CASH, credit="77.00", doc_ref="leases:LS-1")]
     con, pack = build(tables)
-    assert run(RECALC, con, pack, "2026-05").status == "pass"
+    assert run_skill(RECALC, con, pack, "2026-05", "E1").status == "pass"
 
 
 # Depreciation posted as one system line per accumulated-depreciation account a month,
@@ -132,15 +132,15 @@ def _system_books(may=None, currency_rows=None):
     lines = []
     for a in assets:
         je = f"JC-{a['asset_id']}"
-        lines += [jl(je, 1, a["in_service_date"], COST, debit=a["cost"], doc_ref=f"ap_bills:B-{a['asset_id']}"),
-                  jl(je, 2, a["in_service_date"], CASH, credit=a["cost"], doc_ref=f"ap_bills:B-{a['asset_id']}")]
+        lines += [line(je, 1, a["in_service_date"], COST, debit=a["cost"], doc_ref=f"ap_bills:B-{a['asset_id']}"),
+                  line(je, 2, a["in_service_date"], CASH, credit=a["cost"], doc_ref=f"ap_bills:B-{a['asset_id']}")]
     monthly = {m: "228.57" for m in (2, 3, 4, 5)}
     if may is not None:
         monthly[5] = may
     for m, amount in monthly.items():
         day, je = f"2026-0{m}-28", f"JD-{m}"
-        lines += [jl(je, 1, day, DEP, debit=amount, source="fixed_assets", description="Depreciation IT"),
-                  jl(je, 2, day, ACCUM, credit=amount, source="fixed_assets", description="Depreciation IT")]
+        lines += [line(je, 1, day, DEP, debit=amount, source="fixed_assets", description="Depreciation IT"),
+                  line(je, 2, day, ACCUM, credit=amount, source="fixed_assets", description="Depreciation IT")]
     tables = _books()
     tables["fixed_assets"] = assets
     tables["journal_lines"] = lines
@@ -150,14 +150,14 @@ def _system_books(may=None, currency_rows=None):
 def test_depreciation_without_doc_ref_that_ties_passes():
     con, pack = build(_system_books())
     for skill in (RECALC, ROLLFORWARD):
-        result = run(skill, con, pack, "2026-05")
+        result = run_skill(skill, con, pack, "2026-05", "E1")
         assert result.status == "pass", (skill.id, [f.message for f in result.findings])
 
 
 def test_depreciation_without_doc_ref_missing_an_asset_is_one_finding():
     con, pack = build(_system_books(may="128.57"))  # FA-002's 100.00 not booked in May
     for skill in (RECALC, ROLLFORWARD):
-        result = run(skill, con, pack, "2026-05")
+        result = run_skill(skill, con, pack, "2026-05", "E1")
         assert len(result.findings) == 1, (skill.id, [f.message for f in result.findings])
         assert result.findings[0].amount == Decimal("100.00")
         assert {"accounts:1590", "fixed_assets:FA-002"} <= set(result.findings[0].refs)
@@ -165,7 +165,7 @@ def test_depreciation_without_doc_ref_missing_an_asset_is_one_finding():
 
 def test_depreciation_total_without_doc_ref_off_names_the_account_and_candidates():
     con, pack = build(_system_books(may="200.00"))  # neither asset's charge: 28.57 short
-    result = run(RECALC, con, pack, "2026-05")
+    result = run_skill(RECALC, con, pack, "2026-05", "E1")
     assert [(f.amount, f.refs[0]) for f in result.findings] == [(Decimal("28.57"), "accounts:1590")]
     assert "journal_lines:JD-5" in result.findings[0].refs
 
@@ -181,7 +181,7 @@ def test_yen_depreciation_in_whole_yen_passes():
                                for l in tables["journal_lines"]]
     con, pack = build(tables)
     for skill, params in ((RECALC, {}), (ROLLFORWARD, {"threshold": "1000000"})):
-        result = run(skill, con, pack, "2026-05", entity_id="J1", params=params)
+        result = run_skill(skill, con, pack, "2026-05", entity_id="J1", params=params)
         assert result.status == "pass", (skill.id, [f.message for f in result.findings])
     a = Asset("FA-101", "IT", date(2026, 1, 15), Decimal("100000"), Decimal("0"), 7, None, COST, ACCUM, "JPY")
     charges = [a.charge(Month(2026, m)) for m in range(2, 9)]

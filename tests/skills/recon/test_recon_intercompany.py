@@ -1,7 +1,7 @@
 """recon.intercompany and recon.intercompany_pnl: pairs translated to the reporting currency."""
 from decimal import Decimal
 
-from minipack import DEFAULT_ENTITY, account, build, jl, run
+from tests.support.books import DEFAULT_ENTITY, account, build, line, run_skill
 from skills.recon.intercompany import SKILL as BALANCES
 from skills.recon.intercompany_pnl import SKILL as PNL
 
@@ -25,11 +25,11 @@ def _tables(uk_expense="800.00"):
                      account(ICEXP, "intercompany_expense", type_="expense")],
         "journal_lines": [
             # E1 charges UK 960 USD; UK books 800 GBP (960 at the average rate 1.20)
-            jl("A1", 1, "2026-05-31", ICR, debit="960.00", counterparty="UK", doc_ref="ic:M5"),
-            jl("A1", 2, "2026-05-31", ICREV, credit="960.00", counterparty="UK", doc_ref="ic:M5"),
-            jl("B1", 1, "2026-05-31", ICEXP, debit=uk_expense, entity="UK", counterparty="E1",
+            line("A1", 1, "2026-05-31", ICR, debit="960.00", counterparty="UK", doc_ref="ic:M5"),
+            line("A1", 2, "2026-05-31", ICREV, credit="960.00", counterparty="UK", doc_ref="ic:M5"),
+            line("B1", 1, "2026-05-31", ICEXP, debit=uk_expense, entity="UK", counterparty="E1",
                currency="USD", amount_txn="960.00"),
-            jl("B1", 2, "2026-05-31", ICP, credit=uk_expense, entity="UK", counterparty="E1",
+            line("B1", 2, "2026-05-31", ICP, credit=uk_expense, entity="UK", counterparty="E1",
                currency="USD", amount_txn="-960.00"),
         ],
     }
@@ -37,27 +37,27 @@ def _tables(uk_expense="800.00"):
 
 def test_pnl_agrees_at_the_average_rate():
     con, pack = build(_tables())
-    result = run(PNL, con, pack, "2026-05")
+    result = run_skill(PNL, con, pack, "2026-05", "E1")
     assert result.status == "pass", result.findings
     assert result.metrics["pairs"][0]["revenue"] == result.metrics["pairs"][0]["expense"] == Decimal("960.00")
-    assert run(PNL, con, pack, "2026-05", entity_id="UK").metrics["pairs_checked"] == 0
+    assert run_skill(PNL, con, pack, "2026-05", entity_id="UK").metrics["pairs_checked"] == 0
 
 
 def test_balance_difference_at_closing_rate_is_reported_on_the_provider():
     con, pack = build(_tables())
-    result = run(BALANCES, con, pack, "2026-05")
+    result = run_skill(BALANCES, con, pack, "2026-05", "E1")
     # 960 USD receivable vs 800 GBP payable at 1.25 = 1000 USD: the payable was not revalued;
     # every entry has its mirror in USD, so the refs are the pair's entries of the month
     assert [(f.amount, f.refs) for f in result.findings] == [
         (Decimal("40.00"), ("journal_lines:A1", "journal_lines:B1"))]
-    assert run(BALANCES, con, pack, "2026-05", params={"tolerance": "50"}).status == "pass"
+    assert run_skill(BALANCES, con, pack, "2026-05", "E1", params={"tolerance": "50"}).status == "pass"
 
 
 def test_one_sided_charge_names_the_entry():
     tables = _tables()
     tables["journal_lines"] = tables["journal_lines"][:2]
     con, pack = build(tables)
-    result = run(PNL, con, pack, "2026-05")
+    result = run_skill(PNL, con, pack, "2026-05", "E1")
     assert [(f.amount, f.refs) for f in result.findings] == [(Decimal("960.00"), ("journal_lines:A1",))]
 
 
@@ -65,7 +65,7 @@ def test_pnl_agreeing_in_the_charge_currency_is_compared_in_the_reporting_curren
     # UK books the 960 USD charge at the closing rate 1.25 (768 GBP); consolidation
     # eliminates 768 x 1.20 = 921.60 of expense against 960 of revenue, so 38.40 is left.
     con, pack = build(_tables(uk_expense="768.00"))
-    result = run(PNL, con, pack, "2026-05")
+    result = run_skill(PNL, con, pack, "2026-05", "E1")
     assert [(f.amount, f.refs) for f in result.findings] == [
         (Decimal("38.40"), ("journal_lines:A1", "journal_lines:B1"))]
     assert result.metrics["pairs"][0]["expense"] == Decimal("921.60")
@@ -83,13 +83,13 @@ def test_the_difference_is_rounded_once_not_each_side():
         "entities": [DEFAULT_ENTITY, UK, de], "fx_rates": rates,
         "accounts": _tables()["accounts"],
         "journal_lines": [
-            jl("U1", 1, "2026-05-31", ICR, debit="100.01", entity="UK", counterparty="DE"),
-            jl("U1", 2, "2026-05-31", ICREV, credit="100.01", entity="UK", counterparty="DE"),
-            jl("D1", 1, "2026-05-31", ICEXP, debit="113.65", entity="DE", counterparty="UK"),
-            jl("D1", 2, "2026-05-31", ICP, credit="113.65", entity="DE", counterparty="UK"),
+            line("U1", 1, "2026-05-31", ICR, debit="100.01", entity="UK", counterparty="DE"),
+            line("U1", 2, "2026-05-31", ICREV, credit="100.01", entity="UK", counterparty="DE"),
+            line("D1", 1, "2026-05-31", ICEXP, debit="113.65", entity="DE", counterparty="UK"),
+            line("D1", 2, "2026-05-31", ICP, credit="113.65", entity="DE", counterparty="UK"),
         ]}
     con, pack = build(tables)
-    result = run(PNL, con, pack, "2026-05", entity_id="UK")
+    result = run_skill(PNL, con, pack, "2026-05", entity_id="UK")
     assert result.status == "pass", result.findings
     (pair,) = result.metrics["pairs"]
     assert (pair["revenue"], pair["expense"], pair["difference"]) == (

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 import pytest
 
 from close.periods import Month
-from minipack import DEFAULT_ENTITY, account, build, jl, run
+from tests.support.books import DEFAULT_ENTITY, account, build, line, run_skill
 from skills.recon.leases import SKILL, carrying_amounts
 
 ROU, LIAB, CASH, DEP, INT = "1700", "2700", "1000", "6500", "7100"
@@ -49,8 +49,8 @@ def lease_books(currency="JPY", payment="185000", rate="0.028", n=48, start="202
     unit = Decimal(1).scaleb(-{"JPY": 0, "USD": 2}[currency])
     initial, charge, rows = contract_lease(Decimal(payment), Decimal(rate), n, unit)
     ref = {"doc_ref": f"leases:{lease_id}"} if doc_ref else {}
-    lines = [jl(f"{lease_id}-C", 1, start, ROU, debit=str(initial), **ref),
-             jl(f"{lease_id}-C", 2, start, LIAB, credit=str(initial), **ref)]
+    lines = [line(f"{lease_id}-C", 1, start, ROU, debit=str(initial), **ref),
+             line(f"{lease_id}-C", 2, start, LIAB, credit=str(initial), **ref)]
     y, m = int(start[:4]), int(start[5:7])
     for k, (interest, reduction) in enumerate(rows, 1):
         m += 1
@@ -62,11 +62,11 @@ def lease_books(currency="JPY", payment="185000", rate="0.028", n=48, start="202
         if tamper:
             interest, reduction, dep = tamper((y, m), interest, reduction, dep)
         day, end = f"{y:04d}-{m:02d}-10", f"{y:04d}-{m:02d}-28"
-        lines += [jl(f"{lease_id}-P{k}", 1, day, LIAB, debit=str(reduction), **ref),
-                  jl(f"{lease_id}-P{k}", 2, day, INT, debit=str(interest), **ref),
-                  jl(f"{lease_id}-P{k}", 3, day, CASH, credit=str(interest + reduction), **ref),
-                  jl(f"{lease_id}-D{k}", 1, end, DEP, debit=str(dep), source="system"),
-                  jl(f"{lease_id}-D{k}", 2, end, ROU, credit=str(dep), source="system", **ref)]
+        lines += [line(f"{lease_id}-P{k}", 1, day, LIAB, debit=str(reduction), **ref),
+                  line(f"{lease_id}-P{k}", 2, day, INT, debit=str(interest), **ref),
+                  line(f"{lease_id}-P{k}", 3, day, CASH, credit=str(interest + reduction), **ref),
+                  line(f"{lease_id}-D{k}", 1, end, DEP, debit=str(dep), source="system"),
+                  line(f"{lease_id}-D{k}", 2, end, ROU, credit=str(dep), source="system", **ref)]
     lease = {"entity_id": "E1", "lease_id": lease_id, "rou_account_id": ROU, "liability_account_id": LIAB,
              "start_date": start, "term_months": n, "monthly_payment": payment, "discount_rate": rate}
     return [lease], lines
@@ -79,7 +79,7 @@ def close(leases, lines, currency="JPY"):
                                     account(CASH, "cash"), account(DEP, "depreciation_expense", type_="expense"),
                                     account(INT, "interest_expense", type_="expense")],
                        "leases": leases, "journal_lines": lines}, reporting_currency=currency)
-    return run(SKILL, con, pack, "2026-05")
+    return run_skill(SKILL, con, pack, "2026-05", "E1")
 
 
 def test_yen_lease_booked_in_whole_yen_ties():

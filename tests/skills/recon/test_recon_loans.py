@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pytest
 
-from minipack import DEFAULT_ENTITY, account, build, jl, run
+from tests.support.books import DEFAULT_ENTITY, account, build, line, run_skill
 from skills.recon.amortising import level_payment, present_value, schedule
 from skills.recon.loans import SKILL
 
@@ -66,8 +66,8 @@ def loan_books(currency="JPY", principal="5000000", rate="0.0175", start="2025-1
     rows = contract_loan(Decimal(principal), Decimal(rate), n, unit)
     ref = {"doc_ref": f"loans:{loan_id}"} if doc_ref else {}
     text = (lambda what: {"description": f"{what} {loan_id}"}) if name_in_text else (lambda what: {})
-    lines = [jl(f"{loan_id}-D", 1, start, CASH, debit=principal, **ref, **text("Drawdown")),
-             jl(f"{loan_id}-D", 2, start, debt, credit=principal, **ref, **text("Drawdown"))]
+    lines = [line(f"{loan_id}-D", 1, start, CASH, debit=principal, **ref, **text("Drawdown")),
+             line(f"{loan_id}-D", 2, start, debt, credit=principal, **ref, **text("Drawdown"))]
     y, m = int(start[:4]), int(start[5:7])
     for k, (interest, part, _) in enumerate(rows, 1):
         m += 1
@@ -79,9 +79,9 @@ def loan_books(currency="JPY", principal="5000000", rate="0.0175", start="2025-1
             interest, part = tamper((y, m), interest, part)
         day = f"{y:04d}-{m:02d}-20"
         je = f"{loan_id}-P{k:02d}"
-        lines += [jl(je, 1, day, debt, debit=str(part), **ref, **text("Principal")),
-                  jl(je, 2, day, INT, debit=str(interest), **ref, **text("Interest")),
-                  jl(je, 3, day, CASH, credit=str(part + interest), **ref, **text("Repayment"))]
+        lines += [line(je, 1, day, debt, debit=str(part), **ref, **text("Principal")),
+                  line(je, 2, day, INT, debit=str(interest), **ref, **text("Interest")),
+                  line(je, 3, day, CASH, credit=str(part + interest), **ref, **text("Repayment"))]
     lines += list(extra)
     loan = {"entity_id": "E1", "loan_id": loan_id, "account_id": debt, "interest_account_id": INT,
             "principal": principal, "annual_rate": rate, "start_date": start, "term_months": n}
@@ -99,7 +99,7 @@ def books(loans, lines, currency="JPY"):
 
 def close(loans, lines, currency="JPY", month="2026-05"):
     con, pack = books(loans, lines, currency)
-    return run(SKILL, con, pack, month)
+    return run_skill(SKILL, con, pack, month, "E1")
 
 
 # -- whole-yen books tie ------------------------------------------------------------------
@@ -143,7 +143,7 @@ def test_principal_error_of_an_earlier_month_names_the_month_it_arose(currency):
     def short_principal(month, interest, principal):
         return (interest, principal - 12345) if month == (2026, 2) else (interest, principal)
     loans, lines, _ = loan_books(currency=currency, doc_ref=False, tamper=short_principal,
-                                 extra=[jl("FIX", 1, "2026-02-20", CASH, credit="12345")])
+                                 extra=[line("FIX", 1, "2026-02-20", CASH, credit="12345")])
     result = close(loans, lines, currency)
     (finding,) = result.findings
     assert finding.amount == Decimal("12345") and finding.refs[0] == "loans:L1"
@@ -165,8 +165,8 @@ def test_interest_missing_on_an_account_that_only_holds_loan_interest():
     loans, lines, rows = loan_books(doc_ref=False)
     may = [l for l in lines if l["je_id"] == "L1-P06"]
     lines = [l for l in lines if l not in may] + [
-        jl("L1-P06", 1, "2026-05-20", DEBT, debit=may[0]["debit"]),
-        jl("L1-P06", 3, "2026-05-20", CASH, credit=may[0]["debit"])]
+        line("L1-P06", 1, "2026-05-20", DEBT, debit=may[0]["debit"]),
+        line("L1-P06", 3, "2026-05-20", CASH, credit=may[0]["debit"])]
     result = close(loans, lines)
     assert [(f.amount, f.refs[0]) for f in result.findings] == [(rows[5][0], "loans:L1")]
 
@@ -174,7 +174,7 @@ def test_interest_missing_on_an_account_that_only_holds_loan_interest():
 def test_other_charges_on_a_shared_interest_account_are_not_findings():
     """Overdraft interest on the loan's interest account: the debt ties, nothing to report."""
     loans, lines, _ = loan_books(doc_ref=False, extra=[
-        jl(f"OD{m}", 1, f"2026-0{m}-28", INT, debit=str(900 + m)) for m in range(1, 6)])
+        line(f"OD{m}", 1, f"2026-0{m}-28", INT, debit=str(900 + m)) for m in range(1, 6)])
     assert close(loans, lines).status == "pass"
 
 
@@ -185,7 +185,7 @@ def test_two_named_loans_on_one_account_are_tied_one_by_one():
         return (interest, principal - Decimal("10.00")) if month == (2026, 4) else (interest, principal)
     loans_b, lines_b, _ = loan_books(currency="USD", principal="50000.00", rate="0.045", n=24,
                                      start="2026-01-15", loan_id="L2", tamper=skipped)
-    lines_b.append(jl("FIX2", 1, "2026-04-20", CASH, debit="10.00", doc_ref="loans:L2"))
+    lines_b.append(line("FIX2", 1, "2026-04-20", CASH, debit="10.00", doc_ref="loans:L2"))
     result = close(loans_a + loans_b, lines_a + lines_b, currency="USD")
     assert [(f.amount, f.refs[0]) for f in result.findings] == [(Decimal("10.00"), "loans:L2")]
     assert "arose in 2026-04" in result.findings[0].message
@@ -195,7 +195,7 @@ def test_unnamed_account_difference_points_at_every_loan_on_it():
     loans_a, lines_a, _ = loan_books(currency="USD", principal="100000.00", rate="0.06", n=36, doc_ref=False)
     loans_b, lines_b, _ = loan_books(currency="USD", principal="50000.00", rate="0.045", n=24,
                                      start="2026-01-15", loan_id="L2", doc_ref=False)
-    stray = [jl("ADJ", 1, "2026-05-31", DEBT, debit="75.00"), jl("ADJ", 2, "2026-05-31", OTHER, credit="75.00")]
+    stray = [line("ADJ", 1, "2026-05-31", DEBT, debit="75.00"), line("ADJ", 2, "2026-05-31", OTHER, credit="75.00")]
     result = close(loans_a + loans_b, lines_a + lines_b + stray, currency="USD")
     (finding,) = result.findings
     assert finding.amount == Decimal("75.00")

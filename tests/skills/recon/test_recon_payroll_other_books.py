@@ -3,7 +3,7 @@ wages payable (a payroll liability) and paid in a separate entry, another chart 
 accounts, no doc_ref, a 0-decimal currency."""
 from decimal import Decimal
 
-from minipack import account, build, jl, run
+from tests.support.books import account, build, line, run_skill
 from skills.recon.payroll import SKILL
 
 WAGES, SOCIAL, NETPAY, TAXES, BANK = "610000", "611000", "240500", "240600", "100100"
@@ -16,12 +16,12 @@ JPY = {"entity_id": "E1", "name": "JP Co", "functional_currency": "JPY", "countr
 
 
 def _month(tag, accrue_day, pay_day, gross, er, wh, net):
-    accrual = [jl(f"PR{tag}", 1, accrue_day, WAGES, debit=gross, source="payroll"),
-               jl(f"PR{tag}", 2, accrue_day, SOCIAL, debit=er, source="payroll"),
-               jl(f"PR{tag}", 3, accrue_day, TAXES, credit=str(Decimal(er) + Decimal(wh)), source="payroll"),
-               jl(f"PR{tag}", 4, accrue_day, NETPAY, credit=net, source="payroll")]
-    payment = [jl(f"PN{tag}", 1, pay_day, NETPAY, debit=net, source="bank"),
-               jl(f"PN{tag}", 2, pay_day, BANK, credit=net, source="bank")]
+    accrual = [line(f"PR{tag}", 1, accrue_day, WAGES, debit=gross, source="payroll"),
+               line(f"PR{tag}", 2, accrue_day, SOCIAL, debit=er, source="payroll"),
+               line(f"PR{tag}", 3, accrue_day, TAXES, credit=str(Decimal(er) + Decimal(wh)), source="payroll"),
+               line(f"PR{tag}", 4, accrue_day, NETPAY, credit=net, source="payroll")]
+    payment = [line(f"PN{tag}", 1, pay_day, NETPAY, debit=net, source="bank"),
+               line(f"PN{tag}", 2, pay_day, BANK, credit=net, source="bank")]
     return accrual + payment
 
 
@@ -33,12 +33,12 @@ def _register(gross, er, wh, net):
 
 def test_net_pay_through_net_wages_payable_ties():
     lines = (_month("4", "2026-04-25", "2026-04-25", "400000", "60000", "80000", "320000")
-             + [jl("TX4", 1, "2026-05-10", TAXES, debit="140000"), jl("TX4", 2, "2026-05-10", BANK, credit="140000")]
+             + [line("TX4", 1, "2026-05-10", TAXES, debit="140000"), line("TX4", 2, "2026-05-10", BANK, credit="140000")]
              + _month("5", "2026-05-25", "2026-05-25", "400000", "60000", "80000", "320000"))
     con, pack = build({"entities": [JPY], "accounts": ACCOUNTS, "journal_lines": lines,
                        "payroll": _register("400000", "60000", "80000", "320000")},
                       reporting_currency="JPY")
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "pass", [f.message for f in result.findings]
     assert str(result.metrics["gl_expense"]) == "460000"
 
@@ -49,7 +49,7 @@ def test_net_wages_payable_posting_short_is_found_in_whole_yen():
     con, pack = build({"entities": [JPY], "accounts": ACCOUNTS, "journal_lines": lines,
                        "payroll": _register("400000", "60000", "80000", "320000")},
                       reporting_currency="JPY")
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     # expense 450,000 vs 460,000; liabilities credited 450,000 vs 460,000
     assert sorted(f.amount for f in result.findings) == [Decimal("10000"), Decimal("10000")]
     assert all(".00" not in f.message for f in result.findings)

@@ -1,7 +1,7 @@
 """recon.subledger_completeness: both directions."""
 from decimal import Decimal
 
-from minipack import account, build, jl, run
+from tests.support.books import account, build, line, run_skill
 from skills.recon.subledger_completeness import SKILL
 
 
@@ -17,15 +17,15 @@ def test_unposted_documents_and_undocumented_control_lines():
                         for inv in ("I1", "I2")],
         "ar_receipts": [], "ap_bills": [], "ap_payments": [],
         "journal_lines": [
-            jl("J1", 1, "2026-05-04", "1200", debit="108.00", doc_ref="ar_invoices:I1"),
-            jl("J1", 2, "2026-05-04", "4000", credit="108.00", doc_ref="ar_invoices:I1"),
-            jl("J2", 1, "2026-05-09", "6000", debit="30.00"),
-            jl("J2", 2, "2026-05-09", "2000", credit="30.00"),
-            jl("J3", 1, "2026-05-09", "1200", debit="5.00", doc_ref="ar_invoices:I9"),
-            jl("J3", 2, "2026-05-09", "4000", credit="5.00", doc_ref="ar_invoices:I9"),
+            line("J1", 1, "2026-05-04", "1200", debit="108.00", doc_ref="ar_invoices:I1"),
+            line("J1", 2, "2026-05-04", "4000", credit="108.00", doc_ref="ar_invoices:I1"),
+            line("J2", 1, "2026-05-09", "6000", debit="30.00"),
+            line("J2", 2, "2026-05-09", "2000", credit="30.00"),
+            line("J3", 1, "2026-05-09", "1200", debit="5.00", doc_ref="ar_invoices:I9"),
+            line("J3", 2, "2026-05-09", "4000", credit="5.00", doc_ref="ar_invoices:I9"),
         ]})
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert {f.refs: f.amount for f in result.findings} == {
         ("ar_invoices:I2",): Decimal("108.00"), ("journal_lines:J2",): Decimal("30.00"),
         ("journal_lines:J3",): Decimal("5.00")}
-    assert run(SKILL, con, pack, "2026-06").status == "pass"
+    assert run_skill(SKILL, con, pack, "2026-06", "E1").status == "pass"

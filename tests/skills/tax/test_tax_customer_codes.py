@@ -1,7 +1,7 @@
 """tax.exempt_customers and tax.tax_code_validity on small books."""
 from decimal import Decimal
 
-from minipack import account, build, run
+from tests.support.books import account, build, run_skill
 from skills.tax.exempt_customers import SKILL as EXEMPT
 from skills.tax.tax_code_validity import SKILL as VALIDITY
 
@@ -48,7 +48,7 @@ def test_exempt_charged_and_taxable_missing():
                         _inv("I4", "C-ON", "500.00", "0.00", None),        # export
                         _inv("I5", "C-EX", "300.00", "0.00", None),        # exempt, clean
                         _inv("I6", "C-TX", "100.00", "6.25", "US-TX")])    # clean
-    result = run(EXEMPT, con, pack, "2026-05")
+    result = run_skill(EXEMPT, con, pack, "2026-05", "E1")
     assert {f.refs[0]: f.amount for f in result.findings} == {
         "ar_invoices:I1": Decimal("72.50"), "ar_invoices:I2": Decimal("14.50")}
 
@@ -64,7 +64,7 @@ def test_code_validity_reasons():
                         _inv("I5", "C-CA", "100.00", "7.25", "US-IN"),   # input code on a sale
                         _inv("I6", "C-CA", "100.00", "7.25", "US-CA")],  # fine
                        bills=[bill, dict(bill, bill_id="B2", tax_code="US-IN")])  # output code on a bill; fine
-    result = run(VALIDITY, con, pack, "2026-05")
+    result = run_skill(VALIDITY, con, pack, "2026-05", "E1")
     found = {f.refs[0]: f.amount for f in result.findings}
     assert found == {"ar_invoices:I1": Decimal("6.25"), "ar_invoices:I2": Decimal("7.00"),
                      "ar_invoices:I3": Decimal("30.00"), "ar_invoices:I4": Decimal("20.00"),

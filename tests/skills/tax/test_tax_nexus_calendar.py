@@ -1,7 +1,7 @@
 """tax.economic_nexus and tax.filing_calendar."""
 from decimal import Decimal
 
-from minipack import account, build, run
+from tests.support.books import account, build, run_skill
 from skills.tax.economic_nexus import SKILL as NEXUS
 from skills.tax.filing_calendar import SKILL as CALENDAR
 
@@ -28,18 +28,18 @@ def test_nexus_over_twelve_months():
                         _inv("I3", "C-CO", "2025-05-31", "90000.00"),   # before the window
                         _inv("I4", "C-OR", "2026-01-01", "500000.00"),  # no sales tax in OR
                         _inv("I5", "C-CA", "2026-01-01", "500000.00", "36250.00", "US-CA")])
-    result = run(NEXUS, con, pack, "2026-05")
+    result = run_skill(NEXUS, con, pack, "2026-05", "E1")
     assert [(f.amount, f.refs) for f in result.findings] == [
         (Decimal("100000.00"), ("customers:C-CO", "customers:C-CO2"))]
-    assert run(NEXUS, con, pack, "2026-05", params={"sales_threshold": "100000.01"}).status == "pass"
+    assert run_skill(NEXUS, con, pack, "2026-05", "E1", params={"sales_threshold": "100000.01"}).status == "pass"
 
 
 def test_calendar_lists_next_months_returns():
     con, pack = _books([_inv("I1", "C-CA", "2026-05-03", "100.00", "7.25", "US-CA"),
                         _inv("I2", "C-CA", "2026-04-03", "100.00", "7.25", "US-CA")])
-    result = run(CALENDAR, con, pack, "2026-05")
+    result = run_skill(CALENDAR, con, pack, "2026-05", "E1")
     assert result.status == "pass"
     assert [(l["line"][:20], str(l["due"]), l["amount"]) for l in result.metrics["lines"]] == [
         ("Sales tax return US-", "2026-06-20", Decimal("7.25"))]
-    feb = run(CALENDAR, con, pack, "2026-01", params={"sales_tax_day": 31})
+    feb = run_skill(CALENDAR, con, pack, "2026-01", "E1", params={"sales_tax_day": 31})
     assert feb.metrics["lines"] == []

@@ -1,7 +1,7 @@
 """tax.payroll_taxes: employer taxes = rate in force × gross, per employee."""
 from decimal import Decimal
 
-from minipack import DEFAULT_ENTITY, build, run
+from tests.support.books import DEFAULT_ENTITY, build, run_skill
 from skills.tax.payroll_taxes import SKILL
 
 
@@ -25,12 +25,12 @@ def _books(er):
 
 def test_rate_in_force_and_rounding():
     con, pack = _books("500.00")  # 3333.33 × 0.15 = 499.9995 -> 500.00
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "pass", result.findings
     assert result.metrics["codes"] == ["NEW"]
 
 
 def test_old_rate_is_found_per_employee():
     con, pack = _books("460.00")  # 0.138 × 3333.33
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert [(f.refs, f.amount) for f in result.findings] == [(("payroll:2026-05/E-2",), Decimal("40.00"))]

@@ -1,7 +1,7 @@
 """tax.sales_tax_rates: rate × net rounded half away from zero, per invoice."""
 from decimal import Decimal
 
-from minipack import build, run
+from tests.support.books import build, run_skill
 from skills.tax.sales_tax_rates import SKILL
 
 
@@ -31,7 +31,7 @@ def test_half_cents_round_away_from_zero_both_signs():
     con, pack = _pack([_inv("I1", "0.50", "0.04", "HALF"), _inv("I2", "-0.50", "-0.04", "HALF"),
                        _inv("I3", "1000.00", "72.50", "CA"), _inv("I4", "900.00", "0.00", "RC"),
                        _inv("I5", "100.00", "9.00", "OLD")])  # outside its dates: not this skill's
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "pass", result.findings
     assert result.metrics["invoices_checked"] == 4
 
@@ -39,8 +39,8 @@ def test_half_cents_round_away_from_zero_both_signs():
 def test_wrong_tax_is_a_finding_with_the_difference():
     con, pack = _pack([_inv("I1", "1000.00", "70.00", "CA"), _inv("I2", "0.50", "0.03", "HALF"),
                        _inv("I3", "100.00", "20.00", "RC"), _inv("I4", "10.00", "9.99", "CA", "2026-04-30")])
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert {f.refs: f.amount for f in result.findings} == {
         ("ar_invoices:I1",): Decimal("2.50"), ("ar_invoices:I2",): Decimal("0.01"),
         ("ar_invoices:I3",): Decimal("20.00")}
-    assert run(SKILL, con, pack, "2026-05", params={"tolerance": "0.01"}).metrics["invoices_wrong"] == 2
+    assert run_skill(SKILL, con, pack, "2026-05", "E1", params={"tolerance": "0.01"}).metrics["invoices_wrong"] == 2

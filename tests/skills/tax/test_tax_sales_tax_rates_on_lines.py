@@ -2,7 +2,7 @@
 tax is the code's rate × its stated base."""
 from decimal import Decimal
 
-from minipack import build, jl, run
+from tests.support.books import build, line, run_skill
 from skills.tax.sales_tax_rates import SKILL
 
 
@@ -15,9 +15,9 @@ def _code(code, rate, tax_type="vat"):
 def _sale(je, base, tax, code="3", day="2026-05-10"):
     """A sale: receivable, revenue with its base, output VAT with its tax."""
     gross = str(Decimal(base) + Decimal(tax))
-    return [jl(je, 1, day, "1500", debit=gross),
-            jl(je, 2, day, "3000", credit=base),
-            jl(je, 3, day, "2700", credit=tax, tax_code=code, tax_base=base, tax_amount=tax)]
+    return [line(je, 1, day, "1500", debit=gross),
+            line(je, 2, day, "3000", credit=base),
+            line(je, 3, day, "2700", credit=tax, tax_code=code, tax_base=base, tax_amount=tax)]
 
 
 def _pack(lines):
@@ -28,7 +28,7 @@ def _pack(lines):
 def test_lines_at_rate_times_base_pass_and_rounding_is_not_a_finding():
     con, pack = _pack([*_sale("JE-1", "162919.00", "40729.75"), *_sale("JE-2", "0.30", "0.07"),
                        *_sale("JE-3", "0.02", "0.01")])       # 0.005 -> 0.01 half away from zero
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "pass", result.findings
     assert result.metrics == {"lines_checked": 3, "lines_wrong": 0}
 
@@ -36,16 +36,16 @@ def test_lines_at_rate_times_base_pass_and_rounding_is_not_a_finding():
 def test_a_line_not_base_times_rate_is_a_finding_on_its_entry():
     con, pack = _pack([*_sale("JE-1", "162919.00", "40729.00"), *_sale("JE-2", "100.00", "25.00"),
                        *_sale("JE-3", "100.00", "30.00", day="2026-04-30")])   # another month
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert [(f.refs, f.amount, f.severity) for f in result.findings] == [
         (("journal_lines:JE-1",), Decimal("0.75"), "medium")]
     assert "understated by 0.75" in result.findings[0].message
 
 
 def test_books_with_neither_invoices_nor_stated_tax_are_skipped_with_the_reason():
-    con, pack = _pack([jl("JE-1", 1, "2026-05-10", "1500", debit="10.00"),
-                       jl("JE-1", 2, "2026-05-10", "3000", credit="10.00")])
-    result = run(SKILL, con, pack, "2026-05")
+    con, pack = _pack([line("JE-1", 1, "2026-05-10", "1500", debit="10.00"),
+                       line("JE-1", 2, "2026-05-10", "3000", credit="10.00")])
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "skipped" and "needs ar_invoices.csv or journal lines" in result.summary
 
 
@@ -58,7 +58,7 @@ def test_invoices_and_stated_lines_are_both_checked():
                                       "region": None, "tax_exempt": False}],
                        "ar_invoices": [invoice],
                        "journal_lines": _sale("JE-1", "100.00", "24.00")})
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert sorted((f.refs, f.amount) for f in result.findings) == [
         (("ar_invoices:I1",), Decimal("5.00")), (("journal_lines:JE-1",), Decimal("1.00"))]
     assert result.metrics["invoices_checked"] == 1 and result.metrics["lines_checked"] == 1

@@ -1,7 +1,7 @@
 """tax.vat_return: boxes from documents, reverse charge on both sides, tie to GL by document."""
 from decimal import Decimal
 
-from minipack import account, build, jl, run
+from tests.support.books import account, build, line, run_skill
 from skills.tax.vat_return import SKILL
 
 AR, AP, REV, EXP, OUT, INP, RCV, CASH = "1200", "2000", "4000", "6000", "2210", "1410", "2215", "1000"
@@ -36,25 +36,25 @@ def _tables(invoice_vat_posted="200.00"):
              "due_date": "2026-06-07", "currency": "USD", "net_amount": "500.00",
              "tax_amount": "0.00", "tax_code": "GB-RC", "expense_account_id": EXP}],
         "journal_lines": [
-            jl("J1", 1, "2026-05-05", AR, debit="1200.00", doc_ref="ar_invoices:I1"),
-            jl("J1", 2, "2026-05-05", REV, credit="1000.00", doc_ref="ar_invoices:I1"),
-            jl("J1", 3, "2026-05-05", OUT, credit=invoice_vat_posted, doc_ref="ar_invoices:I1"),
-            jl("J2", 1, "2026-05-06", EXP, debit="300.00", doc_ref="ap_bills:B1"),
-            jl("J2", 2, "2026-05-06", INP, debit="60.00", doc_ref="ap_bills:B1"),
-            jl("J2", 3, "2026-05-06", AP, credit="360.00", doc_ref="ap_bills:B1"),
-            jl("J3", 1, "2026-05-07", EXP, debit="500.00", doc_ref="ap_bills:B2"),
-            jl("J3", 2, "2026-05-07", AP, credit="500.00", doc_ref="ap_bills:B2"),
-            jl("J3", 3, "2026-05-07", RCV, debit="100.00", doc_ref="ap_bills:B2"),
-            jl("J3", 4, "2026-05-07", RCV, credit="100.00", doc_ref="ap_bills:B2"),
-            jl("J4", 1, "2026-05-20", OUT, debit="150.00", source="tax"),  # settlement
-            jl("J4", 2, "2026-05-20", CASH, credit="150.00", source="tax"),
+            line("J1", 1, "2026-05-05", AR, debit="1200.00", doc_ref="ar_invoices:I1"),
+            line("J1", 2, "2026-05-05", REV, credit="1000.00", doc_ref="ar_invoices:I1"),
+            line("J1", 3, "2026-05-05", OUT, credit=invoice_vat_posted, doc_ref="ar_invoices:I1"),
+            line("J2", 1, "2026-05-06", EXP, debit="300.00", doc_ref="ap_bills:B1"),
+            line("J2", 2, "2026-05-06", INP, debit="60.00", doc_ref="ap_bills:B1"),
+            line("J2", 3, "2026-05-06", AP, credit="360.00", doc_ref="ap_bills:B1"),
+            line("J3", 1, "2026-05-07", EXP, debit="500.00", doc_ref="ap_bills:B2"),
+            line("J3", 2, "2026-05-07", AP, credit="500.00", doc_ref="ap_bills:B2"),
+            line("J3", 3, "2026-05-07", RCV, debit="100.00", doc_ref="ap_bills:B2"),
+            line("J3", 4, "2026-05-07", RCV, credit="100.00", doc_ref="ap_bills:B2"),
+            line("J4", 1, "2026-05-20", OUT, debit="150.00", source="tax"),  # settlement
+            line("J4", 2, "2026-05-20", CASH, credit="150.00", source="tax"),
         ],
     }
 
 
 def test_boxes_and_tie():
     con, pack = build(_tables())
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     lines = {l["line"]: l["amount"] for l in result.metrics["lines"]}
     assert lines["Output VAT on sales"] == Decimal("200.00")
     assert lines["Reverse-charge VAT on purchases"] == Decimal("100.00")
@@ -68,7 +68,7 @@ def test_boxes_and_tie():
 
 def test_a_document_posted_with_other_vat_is_found():
     con, pack = build(_tables(invoice_vat_posted="180.00"))
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.metrics["difference"] == Decimal("-20.00")
     assert [(f.refs, f.amount) for f in result.findings] == [
         (("ar_invoices:I1", "journal_lines:J1"), Decimal("20.00"))]
@@ -79,14 +79,14 @@ def test_missing_reverse_charge_posting_is_found():
     tables["journal_lines"] = [l for l in tables["journal_lines"]
                                if not (l["je_id"] == "J3" and l["account_id"] == RCV)]
     con, pack = build(tables)
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert [(f.refs, f.amount) for f in result.findings] == [(("ap_bills:B2",), Decimal("100.00"))]
 
 
 # --- applicability and balances (issue 10, classes 3 and 4) ------------------------------
 
-from minipack import DEFAULT_ENTITY  # noqa: E402
-from taxbooks import OUT as NL_OUT, vat_books  # noqa: E402
+from tests.support.books import DEFAULT_ENTITY  # noqa: E402
+from tests.support.vat_books import OUT as NL_OUT, vat_books  # noqa: E402
 
 
 def test_a_sales_tax_entity_files_no_vat_return():
@@ -99,19 +99,19 @@ def test_a_sales_tax_entity_files_no_vat_return():
     invoices = [{"entity_id": "E1", "invoice_id": f"I{n}", "customer_id": "C1", "invoice_date": "2026-05-05",
                  "due_date": "2026-06-05", "currency": "USD", "net_amount": "100.00", "tax_amount": "7.25",
                  "tax_code": "US-CA"} for n in range(3)]
-    lines = [jl(f"J{n}", 1, "2026-05-05", tax, credit="7.25", doc_ref=f"ar_invoices:I{n}") for n in range(3)]
+    lines = [line(f"J{n}", 1, "2026-05-05", tax, credit="7.25", doc_ref=f"ar_invoices:I{n}") for n in range(3)]
     con, pack = build({"entities": [DEFAULT_ENTITY],
                        "accounts": [account(tax, "tax_payable", type_="liability")],
                        "tax_codes": codes, "ar_invoices": invoices, "ap_bills": [],
                        "journal_lines": lines})
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "skipped" and not result.findings
     assert "VAT return does not apply" in result.summary
 
 
 def test_vat_books_over_months_are_clean():
     con, pack = vat_books(reverse_charge="posted")
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "pass", result.findings
     lines = {l["line"]: l["amount"] for l in result.metrics["lines"]}
     assert lines["Total output VAT"] == lines["Output VAT on sales"] + Decimal("84.00")
@@ -120,6 +120,6 @@ def test_vat_books_over_months_are_clean():
 
 def test_an_earlier_months_vat_error_still_in_the_balance_is_found():
     con, pack = vat_books(misposting_month="03")
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert [(f.amount, f.refs[0]) for f in result.findings] == [(Decimal("50.00"), f"accounts:{NL_OUT}")]
     assert "arose in 2026-03" in result.findings[0].message

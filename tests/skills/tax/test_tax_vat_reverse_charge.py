@@ -1,7 +1,7 @@
 """tax.vat_reverse_charge: foreign services self-assessed, domestic ones not."""
 from decimal import Decimal
 
-from minipack import DEFAULT_ENTITY, account, build, run
+from tests.support.books import DEFAULT_ENTITY, account, build, run_skill
 from skills.tax.vat_reverse_charge import SKILL
 
 GB = dict(DEFAULT_ENTITY, country="GB", functional_currency="GBP")
@@ -38,12 +38,12 @@ def test_reverse_charge_cases():
                         _bill("B4", "GB1", "50.00", "0.00", "GB-RC20"),       # domestic: wrong
                         _bill("B5", "GB1", "50.00", "10.00", "GB-P20"),       # domestic: right
                         _bill("B6", "IE1", "70.00", "0.00", None, "1300")])   # goods: not this check
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert {f.refs[0]: f.amount for f in result.findings} == {
         "ap_bills:B1": Decimal("792.35"), "ap_bills:B3": Decimal("20.00"), "ap_bills:B4": Decimal("10.00")}
 
 
 def test_no_reverse_charge_regime():
     con, pack = _books([_bill("B1", "IE1", "100.00", "0.00", None)], entity=dict(GB, country="US"))
-    result = run(SKILL, con, pack, "2026-05")
+    result = run_skill(SKILL, con, pack, "2026-05", "E1")
     assert result.status == "skipped" and "no reverse-charge VAT code" in result.summary

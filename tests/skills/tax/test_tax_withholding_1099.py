@@ -1,7 +1,7 @@
 """tax.withholding and tax.form_1099 on small books."""
 from decimal import Decimal
 
-from minipack import DEFAULT_ENTITY, build, run
+from tests.support.books import DEFAULT_ENTITY, build, run_skill
 from skills.tax.form_1099 import SKILL as F1099, tin_problem
 from skills.tax.withholding import SKILL as WHT
 
@@ -38,7 +38,7 @@ def test_withholding_at_the_vendor_rate():
                         _pay("P3", "B2", "2026-05-05", "100.00", "5.00"),     # no rate
                         _pay("P4", "B4", "2026-05-06", "100.00", None),
                         _pay("P5", "B1", "2026-04-06", "100.00", None)])      # other month
-    result = run(WHT, con, pack, "2026-05")
+    result = run_skill(WHT, con, pack, "2026-05", "E1")
     assert {f.refs[0]: f.amount for f in result.findings} == {
         "ap_payments:P2": Decimal("4.00"), "ap_payments:P3": Decimal("5.00")}
     assert result.metrics["payments"] == 4
@@ -56,7 +56,7 @@ def test_1099_year_to_date_threshold_and_tins():
                         _pay("P5", "B3", "2025-12-10", "900.00"),          # last year
                         _pay("P6", "B4", "2026-03-10", "9000.00"),         # not a 1099 vendor
                         _pay("P7", "B2", "2026-06-01", "50.00")])          # after month end
-    result = run(F1099, con, pack, "2026-05")
+    result = run_skill(F1099, con, pack, "2026-05", "E1")
     assert [(f.refs, f.amount) for f in result.findings] == [(("vendors:V2",), Decimal("600.00"))]
     assert result.metrics["reportable_vendors"] == 2
     assert result.metrics["reportable_amount"] == Decimal("1300.00")
@@ -65,5 +65,5 @@ def test_1099_year_to_date_threshold_and_tins():
 def test_1099_not_for_foreign_payers():
     con, pack = _books([_pay("P2", "B2", "2026-02-10", "3000.00")],
                        entity=dict(DEFAULT_ENTITY, country="GB", functional_currency="GBP"))
-    result = run(F1099, con, pack, "2026-05")
+    result = run_skill(F1099, con, pack, "2026-05", "E1")
     assert result.status == "skipped" and "not the US" in result.summary

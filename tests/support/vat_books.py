@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from minipack import DEFAULT_ENTITY, account, build, jl
+from tests.support.books import DEFAULT_ENTITY, account, build, line
 
 OUT, INP, AR, AP, REV, EXP, CASH = "2190", "1190", "1100", "2000", "4000", "6000", "1000"
 NL = dict(DEFAULT_ENTITY, country="NL", functional_currency="EUR")
@@ -35,9 +35,9 @@ def vat_books(misposting_month=None, short_settlement=Decimal("0"), reverse_char
     reverse_charge: None, "posted" or "missing" (a May bill from a foreign supplier);
     doc_ref: "all" lines of a document carry it, "control" only AR/AP lines, "none"."""
     lines, invoices, bills = [], [], []
-    lines += [jl("OPEN", 1, "2026-01-01", CASH, debit="200.00", source="system"),
-              jl("OPEN", 2, "2026-01-01", INP, debit="100.00", source="system"),
-              jl("OPEN", 3, "2026-01-01", OUT, credit="300.00", source="system")]
+    lines += [line("OPEN", 1, "2026-01-01", CASH, debit="200.00", source="system"),
+              line("OPEN", 2, "2026-01-01", INP, debit="100.00", source="system"),
+              line("OPEN", 3, "2026-01-01", OUT, credit="300.00", source="system")]
     previous = (Decimal("300.00"), Decimal("100.00"))
     for m in MONTHS:
         net_sale, net_buy = _net(m, "1000.00"), _net(m, "500.00")
@@ -52,36 +52,36 @@ def vat_books(misposting_month=None, short_settlement=Decimal("0"), reverse_char
                       "due_date": day, "currency": currency, "net_amount": str(net_buy),
                       "tax_amount": str(vat_buy), "tax_code": "NL-P21", "expense_account_id": EXP})
         ref_i, ref_b = f"ar_invoices:{inv}", f"ap_bills:{bill}"
-        lines += [jl(f"JI{m}", 1, day, AR, debit=str(net_sale + vat_sale), doc_ref=ref_i, source="ar"),
-                  jl(f"JI{m}", 2, day, REV, credit=str(net_sale), doc_ref=ref_i, source="ar"),
-                  jl(f"JI{m}", 3, day, OUT, credit=str(vat_sale), doc_ref=ref_i, source="ar"),
-                  jl(f"JB{m}", 1, day, EXP, debit=str(net_buy), doc_ref=ref_b, source="ap"),
-                  jl(f"JB{m}", 2, day, INP, debit=str(vat_buy), doc_ref=ref_b, source="ap"),
-                  jl(f"JB{m}", 3, day, AP, credit=str(net_buy + vat_buy), doc_ref=ref_b, source="ap")]
+        lines += [line(f"JI{m}", 1, day, AR, debit=str(net_sale + vat_sale), doc_ref=ref_i, source="ar"),
+                  line(f"JI{m}", 2, day, REV, credit=str(net_sale), doc_ref=ref_i, source="ar"),
+                  line(f"JI{m}", 3, day, OUT, credit=str(vat_sale), doc_ref=ref_i, source="ar"),
+                  line(f"JB{m}", 1, day, EXP, debit=str(net_buy), doc_ref=ref_b, source="ap"),
+                  line(f"JB{m}", 2, day, INP, debit=str(vat_buy), doc_ref=ref_b, source="ap"),
+                  line(f"JB{m}", 3, day, AP, credit=str(net_buy + vat_buy), doc_ref=ref_b, source="ap")]
         out_due, in_due = previous
         if m == "05":
             out_due -= short_settlement
         settle = f"2026-{m}-20"
-        lines += [jl(f"VS{m}", 1, settle, OUT, debit=str(out_due), source="tax"),
-                  jl(f"VS{m}", 2, settle, INP, credit=str(in_due), source="tax"),
-                  jl(f"VS{m}", 3, settle, CASH, credit=str(out_due - in_due), source="tax")]
+        lines += [line(f"VS{m}", 1, settle, OUT, debit=str(out_due), source="tax"),
+                  line(f"VS{m}", 2, settle, INP, credit=str(in_due), source="tax"),
+                  line(f"VS{m}", 3, settle, CASH, credit=str(out_due - in_due), source="tax")]
         previous = (vat_sale, vat_buy)
         if m == misposting_month:
-            lines += [jl(f"MX{m}", 1, f"2026-{m}-17", OUT, debit="50.00"),
-                      jl(f"MX{m}", 2, f"2026-{m}-17", EXP, credit="50.00")]
+            lines += [line(f"MX{m}", 1, f"2026-{m}-17", OUT, debit="50.00"),
+                      line(f"MX{m}", 2, f"2026-{m}-17", EXP, credit="50.00")]
     if reverse_charge:
         ref = "ap_bills:RC1"
         bills.append({"entity_id": "E1", "bill_id": "RC1", "vendor_id": "V2", "bill_date": "2026-05-12",
                       "due_date": "2026-05-12", "currency": currency, "net_amount": "400.00",
                       "tax_amount": "0.00", "tax_code": "NL-RC21", "expense_account_id": EXP})
-        lines += [jl("JRC", 1, "2026-05-12", EXP, debit="400.00", doc_ref=ref, source="ap"),
-                  jl("JRC", 2, "2026-05-12", AP, credit="400.00", doc_ref=ref, source="ap")]
+        lines += [line("JRC", 1, "2026-05-12", EXP, debit="400.00", doc_ref=ref, source="ap"),
+                  line("JRC", 2, "2026-05-12", AP, credit="400.00", doc_ref=ref, source="ap")]
         if reverse_charge == "posted":
-            lines += [jl("JRC", 3, "2026-05-12", INP, debit="84.00", doc_ref=ref, source="ap"),
-                      jl("JRC", 4, "2026-05-12", OUT, credit="84.00", doc_ref=ref, source="ap")]
-    for line in lines:
-        if doc_ref == "none" or (doc_ref == "control" and line["account_id"] not in (AR, AP)):
-            line.pop("doc_ref", None)
+            lines += [line("JRC", 3, "2026-05-12", INP, debit="84.00", doc_ref=ref, source="ap"),
+                      line("JRC", 4, "2026-05-12", OUT, credit="84.00", doc_ref=ref, source="ap")]
+    for row in lines:
+        if doc_ref == "none" or (doc_ref == "control" and row["account_id"] not in (AR, AP)):
+            row.pop("doc_ref", None)
     return build({
         "entities": [entity],
         "accounts": [account(AR, "receivable"), account(AP, "payable"), account(REV, "revenue"),
