@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from close.agent import LIMITS, check_answer
 from close.cli.common import (CURSOR, EXIT_FAILED, answer_or_fail, fail, open_pack_or_fail,
@@ -65,21 +63,21 @@ def check(
 
 def _print(answer: dict) -> None:
     from close.cli.safe_text import safe_markup
+    from close.cli.tables import Column, console as new_console, fitted_table
 
-    console = Console(emoji=False)
+    console = new_console()
     counts, findings = answer["status_counts"], answer["findings"]
     console.print(f"Check {safe_markup(answer['month'])} — {safe_markup(answer['pack']['name'])}: "
                   + ", ".join(f"{n} {status}" for status, n in counts.items())
                   + f"; {findings['total']} findings ({findings['high']} high, {findings['medium']} medium, "
-                    f"{findings['low']} low). Nothing written, queued or sent.", soft_wrap=True)
+                    f"{findings['low']} low). Nothing written, queued or sent.")
     if answer["detail"] != "summary" or not answer["skills"]:
         return
-    table = Table()
-    for column in ("skill", "entity", "status", "findings", "summary"):
-        table.add_column(column, justify="right" if column == "findings" else "left")
-    for row in answer["skills"]:
-        table.add_row(safe_markup(row["id"]), safe_markup(row["entity_id"] or "group"), row["status"],
-                      str(row["findings"]), safe_markup(row["summary"]))
+    columns = [Column("skill"), Column("entity"), Column("status"), Column("findings", "amount"),
+               Column("summary", "text")]
+    table = fitted_table(None, columns, [
+        {"skill": row["id"], "entity": row["entity_id"] or "group", "status": row["status"],
+         "findings": str(row["findings"]), "summary": row["summary"]} for row in answer["skills"]])
     console.print(table)
     if answer.get("next_cursor"):
         console.print(f"{answer['shown']} of {answer['total']} shown; --json --cursor {answer['next_cursor']} "

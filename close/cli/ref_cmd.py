@@ -5,14 +5,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from close.agent import LIMITS, ref_answer
 from close.cli.common import CURSOR, answer_or_fail, fail, limit_option, open_pack_or_fail, print_json
-from close.cli.safe_text import safe_markup
+from close.cli.tables import console
 from close.refs import BadRef, parse_ref, resolve_ref
-from close.results import jsonable
 
 
 def register(app: typer.Typer) -> None:
@@ -32,6 +29,7 @@ def show_ref(
     try:
         table_name = parse_ref(ref)[0]
         rows = resolve_ref(con, ref, info.tables)
+        currencies = entity_currencies(con) if table_name == "journal_lines" else {}
     except BadRef as exc:
         fail(str(exc))
     finally:
@@ -42,9 +40,16 @@ def show_ref(
         print_json(answer_or_fail(ref_answer, ref, table_name, rows, info.sha256,
                                   limit=limit or LIMITS["show_ref"], cursor=cursor))
         return
-    table = Table(title=safe_markup(ref))
-    for column in rows[0]:
-        table.add_column(safe_markup(column))
-    for row in rows:
-        table.add_row(*("" if v is None else safe_markup(jsonable(v)) for v in row.values()))
-    Console(emoji=False).print(table)
+    from close.cli.ref_tables import journal_table, records_table
+
+    out = console()
+    if table_name == "journal_lines":
+        for renderable in journal_table(ref, rows, currencies):
+            out.print(renderable)
+    else:
+        out.print(records_table(ref, rows))
+
+
+def entity_currencies(con) -> dict[str, str]:
+    """Each entity's functional currency: the currency of a journal line's debit and credit."""
+    return {str(e): str(c) for e, c in con.execute("SELECT entity_id, functional_currency FROM entities").fetchall()}

@@ -6,7 +6,6 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from close.agent import LIMITS, skill_run_answer
 from close.cli.common import (CURSOR, EXIT_FAILED, answer_or_fail, fail, limit_option, open_pack_or_fail,
@@ -36,13 +35,16 @@ def list_skills(
     if as_json:
         print_json([{"id": s.id, "area": s.area, "title": s.title, "group": s.group} for s in skills])
         return
-    table = Table(title=f"{len(skills)} skills")
-    table.add_column("id")
-    table.add_column("title")
-    table.add_column("needs")
-    for s in skills:
-        table.add_row(s.id, s.title, ", ".join(s.needs))
-    Console().print(table)
+    _print_skills(skills)
+
+
+def _print_skills(skills) -> None:
+    """id and title; the tables each needs too when the terminal has room for them."""
+    from close.cli.tables import Column, console, fitted_table
+
+    columns = [Column("id"), Column("title", "text"), Column("needs", "text", optional=True)]
+    rows = [{"id": s.id, "title": s.title, "needs": ", ".join(s.needs)} for s in skills]
+    console().print(fitted_table(f"{len(skills)} skills", columns, rows))
 
 
 @skills_app.command("show")

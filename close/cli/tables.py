@@ -1,0 +1,98 @@
+"""Tables on the terminal that fit its width and never cut an id.
+
+rich shrinks a table to the terminal by cutting cells with an ellipsis or dropping a
+column altogether, and on an 80-column terminal that cut skill ids
+(`je.closed_period_po…`) and every column of a journal entry. Here the widths are
+decided before rich sees the table: an id or amount column is as wide as its widest
+value and never wraps, text columns share what is left and wrap at word boundaries, and
+optional columns are shown only while the text keeps a readable width, so a wider
+terminal shows more. Cells are rich Text, never markup, after safe_text: text from the
+books is displayed, not obeyed. The width is COLUMNS, else the terminal's, else 80.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from close.cli.safe_text import safe_text
+
+NARROW = 80
+MIN_TEXT = 24       # a text column narrower than this reads badly: drop optional columns first
+GAP = 3             # between two columns: padding, separator, padding
+
+
+def width() -> int:
+    """The terminal's width: COLUMNS when set (as rich reads it), else the terminal's size."""
+    try:
+        return max(int(os.environ.get("COLUMNS", "")), 20)
+    except ValueError:
+        return shutil.get_terminal_size((NARROW, 24)).columns
+
+
+def console() -> Console:
+    """A console for tables and lines: no emoji codes or highlighting, so what is shown is
+    the text as it is."""
+    return Console(emoji=False, highlight=False, width=width())
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = "id"          # "id": never wrapped; "amount": the same, right-aligned; "text": wraps
+    optional: bool = False    # shown only while every text column keeps MIN_TEXT characters
+
+
+def cell(value) -> Text:
+    """A cell from any value: None is blank, text is shown with controls escaped."""
+    if isinstance(value, Text):
+        return value
+    return Text("" if value is None else safe_text(value))
+
+
+def fitted_table(title: str | None, columns: list[Column], rows: list[dict], *,
+                 sections: list[list[dict]] = (), total_width: int | None = None) -> Table:
+    """A table of rows (dicts keyed by header) that fits total_width (the terminal's):
+    ids and amounts at their full width, text wrapped into what is left, optional
+    columns dropped from the right while the text would get fewer than MIN_TEXT
+    characters. sections: further groups of rows, each after a rule (totals)."""
+    available = total_width or width()
+    everything = [*rows, *(r for group in sections for r in group)]
+    natural = {c.header: max([cell_len(c.header), *(_longest_line(r.get(c.header)) for r in everything)])
+               for c in columns}
+    shown = list(columns)
+    while True:
+        fixed = sum(natural[c.header] for c in shown if c.kind != "text")
+        texts = [c for c in shown if c.kind == "text"]
+        left = available - fixed - GAP * (len(shown) - 1)
+        share = left // len(texts) if texts else left
+        optional = [c for c in shown if c.optional]
+        if (share >= MIN_TEXT or not texts) and left >= 0 or not optional:
+            break
+        shown.remove(optional[-1])
+    t = Table(title=Text(safe_text(title)) if title else None, box=box.SIMPLE_HEAD, show_edge=False,
+              pad_edge=False)
+    for c in shown:
+        if c.kind == "text":
+            t.add_column(c.header, overflow="fold", width=max(min(natural[c.header], share), 1))
+        else:
+            t.add_column(c.header, no_wrap=True, overflow="fold", width=natural[c.header],
+                         justify="right" if c.kind == "amount" else "left")
+    for r in rows:
+        t.add_row(*(cell(r.get(c.header)) for c in shown), style=r.get("_style"))
+    for group in sections:
+        t.add_section()
+        for r in group:
+            t.add_row(*(cell(r.get(c.header)) for c in shown), style=r.get("_style"))
+    return t
+
+
+def _longest_line(value) -> int:
+    text = value.plain if isinstance(value, Text) else ("" if value is None else safe_text(value))
+    return max((cell_len(line) for line in text.splitlines()), default=0)
