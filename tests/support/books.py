@@ -346,6 +346,13 @@ def run_skill(skill, con, pack, month: str, entity_id: str | None = None, params
 # The shared small books
 
 
+def parent_and_sub_books() -> dict:
+    """The close-area skills' tables before a test adds its own (a `base` for `build`):
+    the parent and its subsidiary, their chart, no entries, no rates."""
+    return {"entities": PARENT_AND_SUB, "accounts": chart(CLOSE_ACCOUNTS), "journal_lines": [],
+            "fx_rates": []}
+
+
 def statement_books(**settings) -> Books:
     """The statements' chart, no entities or entries yet (add them with entity/post)."""
     settings.setdefault("name", "Test Books")

@@ -8,7 +8,7 @@ import pytest
 import skills.close.checklist as checklist_module
 from close.registry import Registry
 from close.skill import Finding, Result, Skill
-from tests.skills.close.books import build, run_group
+from tests.support.books import build, parent_and_sub_books, run_skill
 
 CHECKLIST = Registry.discover(include_plugins=False).get("close.checklist")
 
@@ -35,8 +35,8 @@ def complete_run():
 
 
 def checklist(results, installed):
-    con, pack = build({})
-    return run_group(CHECKLIST, con, pack, "2026-05", run_results=results, installed=installed)
+    con, pack = build({}, base=parent_and_sub_books())
+    return run_skill(CHECKLIST, con, pack, "2026-05", None, run_results=results, installed=installed)
 
 
 def test_a_complete_clean_close_is_ready_for_sign_off(installed):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from close.registry import Registry
 from close.skill import Finding, Result
-from tests.skills.close.books import build, rates, run_group
+from tests.support.books import build, parent_and_sub_books, rates, run_skill
 
 SUMMARY = Registry.discover(include_plugins=False).get("close.exceptions_summary")
 SEVERITIES = ("high", "medium", "low")
@@ -29,8 +29,8 @@ def run_results():
 
 
 def summarise():
-    con, pack = build({"fx_rates": rates("2026-05-31", "GBP", "1.30", "1.31")})
-    return run_group(SUMMARY, con, pack, "2026-05", run_results=run_results())
+    con, pack = build({"fx_rates": rates("2026-05-31", "GBP", "1.30", "1.31")}, base=parent_and_sub_books())
+    return run_skill(SUMMARY, con, pack, "2026-05", None, run_results=run_results())
 
 
 def test_ranks_by_severity_then_reporting_currency_amount():
@@ -60,8 +60,8 @@ def test_leaves_out_the_close_area_and_raises_nothing_itself():
 
 
 def test_no_findings_gives_an_empty_list():
-    con, pack = build({})
-    result = run_group(SUMMARY, con, pack, "2026-05", run_results=[Result("je.trial_balance", "US01", "pass")])
+    con, pack = build({}, base=parent_and_sub_books())
+    result = run_skill(SUMMARY, con, pack, "2026-05", None, run_results=[Result("je.trial_balance", "US01", "pass")])
     assert result.metrics["ranked"] == [] and result.summary == "No findings across the close."
 
 
@@ -95,18 +95,18 @@ def test_demo_surfaces_every_seeded_case_ranked(demo_close, answer_key):
 def test_euro_reporting_yen_finding_through_a_one_way_rate():
     """Reporting in EUR, the only rate EUR->JPY: a yen finding is ranked at its euro value
     (inverse of the closing rate, rounded to the cent), the summary names EUR."""
-    from tests.skills.close.books import ENTITIES
+    from tests.support.books import PARENT_AND_SUB
 
     japan = {"entity_id": "JP01", "name": "Sub KK", "functional_currency": "JPY", "country": "JP",
              "parent_id": "US01", "ownership_pct": "70"}
     fx = [{"date": "2026-05-31", "from_currency": "EUR", "to_currency": cur, "rate_type": "closing", "rate": rate}
           for cur, rate in (("JPY", "163.1234"), ("USD", "1.1200"))]
-    con, pack = build({"entities": ENTITIES + [japan], "fx_rates": fx}, reporting_currency="EUR")
+    con, pack = build({"entities": PARENT_AND_SUB + [japan], "fx_rates": fx}, reporting_currency="EUR", base=parent_and_sub_books())
     results = [Result("recon.ar_subledger", "JP01", "exceptions",
                       findings=[Finding("high", "AR entry without invoice", Decimal("873219"), ("journal_lines:KJ-1",))]),
                Result("recon.bank", "US01", "exceptions",
                       findings=[Finding("high", "bank fee", Decimal("100.00"), ("bank_transactions:BT-1",))])]
-    result = run_group(SUMMARY, con, pack, "2026-05", run_results=results)
+    result = run_skill(SUMMARY, con, pack, "2026-05", None, run_results=results)
     top = result.metrics["ranked"][0]
     assert top["entity_id"] == "JP01" and top["currency"] == "JPY"
     assert top["amount_reporting"] == (Decimal("873219") / Decimal("163.1234")).quantize(Decimal("0.01"))

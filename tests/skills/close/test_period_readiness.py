@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from close.registry import Registry
-from tests.skills.close.books import build, entry, line, run_entity
+from tests.support.books import build, line, parent_and_sub_books, run_skill, simple_entry
 
 READINESS = Registry.discover(include_plugins=False).get("close.period_readiness")
 
@@ -21,8 +21,8 @@ def periods(statuses: dict[str, str], entity="US01"):
 
 def clean_tables():
     return {
-        "journal_lines": entry("CAP", "2026-04-01", "1000", "3000", "1000.00")
-                         + entry("PAY5", "2026-05-31", "6100", "2100", "5500.00", source="payroll"),
+        "journal_lines": simple_entry("CAP", "2026-04-01", "1000", "3000", "1000.00", entity="US01")
+                         + simple_entry("PAY5", "2026-05-31", "6100", "2100", "5500.00", source="payroll", entity="US01"),
         "payroll": [payroll_row()],
         "periods": periods({"2026-03": "closed", "2026-04": "closed", "2026-05": "open"}),
     }
@@ -33,8 +33,8 @@ def checks(result):
 
 
 def test_clean_books_are_ready():
-    con, pack = build(clean_tables())
-    result = run_entity(READINESS, con, pack, "2026-05", "US01")
+    con, pack = build(clean_tables(), base=parent_and_sub_books())
+    result = run_skill(READINESS, con, pack, "2026-05", "US01")
     assert result.status == "pass", result.findings
     assert checks(result) == {"subledgers_posted": "pass", "suspense_clear": "pass",
                               "trial_balance": "pass", "periods_closed": "pass"}
@@ -45,8 +45,8 @@ def test_a_subledger_with_documents_but_no_gl_lines_is_not_posted():
     tables = clean_tables()
     tables["journal_lines"] = [r for r in tables["journal_lines"] if r["je_id"] != "PAY5"]
     tables["payroll"].append(payroll_row(employee="E-2"))
-    con, pack = build(tables)
-    result = run_entity(READINESS, con, pack, "2026-05", "US01")
+    con, pack = build(tables, base=parent_and_sub_books())
+    result = run_skill(READINESS, con, pack, "2026-05", "US01")
     assert checks(result)["subledgers_posted"] == "exceptions"
     [finding] = result.findings
     assert finding.severity == "high" and finding.amount == Decimal("11000.00")
@@ -55,9 +55,9 @@ def test_a_subledger_with_documents_but_no_gl_lines_is_not_posted():
 
 def test_a_suspense_balance_at_month_end_is_a_finding():
     tables = clean_tables()
-    tables["journal_lines"] += entry("SUS", "2026-05-20", "1999", "1000", "250.00")
-    con, pack = build(tables)
-    result = run_entity(READINESS, con, pack, "2026-05", "US01")
+    tables["journal_lines"] += simple_entry("SUS", "2026-05-20", "1999", "1000", "250.00", entity="US01")
+    con, pack = build(tables, base=parent_and_sub_books())
+    result = run_skill(READINESS, con, pack, "2026-05", "US01")
     assert checks(result)["suspense_clear"] == "exceptions"
     [finding] = result.findings
     assert (finding.amount, finding.refs) == (Decimal("250.00"), ("accounts:1999",))
@@ -65,9 +65,9 @@ def test_a_suspense_balance_at_month_end_is_a_finding():
 
 def test_an_unbalanced_trial_balance_names_the_entries():
     tables = clean_tables()
-    tables["journal_lines"].append(line("ODD", 1, "2026-05-15", "6000", debit="75.25"))
-    con, pack = build(tables)
-    result = run_entity(READINESS, con, pack, "2026-05", "US01")
+    tables["journal_lines"].append(line("ODD", 1, "2026-05-15", "6000", debit="75.25", entity="US01"))
+    con, pack = build(tables, base=parent_and_sub_books())
+    result = run_skill(READINESS, con, pack, "2026-05", "US01")
     assert checks(result)["trial_balance"] == "exceptions"
     [finding] = result.findings
     assert (finding.amount, finding.refs) == (Decimal("75.25"), ("journal_lines:ODD",))
@@ -76,8 +76,8 @@ def test_an_unbalanced_trial_balance_names_the_entries():
 def test_an_open_earlier_period_is_a_medium_finding():
     tables = clean_tables()
     tables["periods"] = periods({"2026-03": "open", "2026-04": "closed", "2026-05": "open"})
-    con, pack = build(tables)
-    result = run_entity(READINESS, con, pack, "2026-05", "US01")
+    con, pack = build(tables, base=parent_and_sub_books())
+    result = run_skill(READINESS, con, pack, "2026-05", "US01")
     [finding] = result.findings
     assert finding.severity == "medium" and finding.refs == ("periods:US01/2026-03",)
     assert result.metrics["ready"] is False
@@ -85,18 +85,18 @@ def test_an_open_earlier_period_is_a_medium_finding():
 
 def test_other_entities_books_do_not_count():
     tables = clean_tables()
-    tables["journal_lines"] += entry("UKSUS", "2026-05-20", "1999", "1000", "10.00", entity="UK01")
+    tables["journal_lines"] += simple_entry("UKSUS", "2026-05-20", "1999", "1000", "10.00", entity="UK01")
     tables["periods"] += periods({"2026-04": "open"}, entity="UK01")
-    con, pack = build(tables)
-    assert run_entity(READINESS, con, pack, "2026-05", "US01").status == "pass"
-    assert run_entity(READINESS, con, pack, "2026-05", "UK01").status == "exceptions"
+    con, pack = build(tables, base=parent_and_sub_books())
+    assert run_skill(READINESS, con, pack, "2026-05", "US01").status == "pass"
+    assert run_skill(READINESS, con, pack, "2026-05", "UK01").status == "exceptions"
 
 
 def test_checks_without_their_table_are_skipped_not_failed():
     tables = clean_tables()
     del tables["periods"], tables["payroll"]
-    con, pack = build(tables)
-    result = run_entity(READINESS, con, pack, "2026-05", "US01")
+    con, pack = build(tables, base=parent_and_sub_books())
+    result = run_skill(READINESS, con, pack, "2026-05", "US01")
     assert result.status == "pass"
     assert checks(result)["periods_closed"] == "skipped"
     assert checks(result)["subledgers_posted"] == "skipped"

@@ -3,7 +3,7 @@ a yen entity, an entity periods.csv does not list."""
 from __future__ import annotations
 
 from close.registry import Registry
-from tests.skills.close.books import ACCOUNTS, ENTITIES, build, entry, run_entity
+from tests.support.books import CLOSE_ACCOUNTS, PARENT_AND_SUB, build, parent_and_sub_books, run_skill, simple_entry
 
 READINESS = Registry.discover(include_plugins=False).get("close.period_readiness")
 
@@ -17,7 +17,7 @@ JAPAN = {"entity_id": "JP01", "name": "Sub KK", "functional_currency": "JPY", "c
 
 def accounts():
     return [{"account_id": a, "name": n, "type": t, "subtype": s, "statement_line": line, "active": True}
-            for a, n, t, s, line in ACCOUNTS + DEPRECIATION_ACCOUNTS]
+            for a, n, t, s, line in CLOSE_ACCOUNTS + DEPRECIATION_ACCOUNTS]
 
 
 def asset(entity="US01"):
@@ -42,20 +42,20 @@ def test_schedules_posted_as_system_entries_count_as_posted():
     posted, the GL shows them on their accounts."""
     tables = {
         "accounts": accounts(),
-        "journal_lines": entry("CAP", "2026-04-01", "1000", "3000", "90000.00", source="system")
-                         + entry("DEP", "2026-05-31", "6500", "1510", "1000.00", source="system")
-                         + entry("PAY", "2026-05-29", "6100", "2100", "5500.00", source="system"),
+        "journal_lines": simple_entry("CAP", "2026-04-01", "1000", "3000", "90000.00", source="system", entity="US01")
+                         + simple_entry("DEP", "2026-05-31", "6500", "1510", "1000.00", source="system", entity="US01")
+                         + simple_entry("PAY", "2026-05-29", "6100", "2100", "5500.00", source="system", entity="US01"),
         "fixed_assets": [asset()],
         "payroll": [payroll_row()],
     }
-    con, pack = build(tables)
-    result = run_entity(READINESS, con, pack, "2026-05", "US01")
+    con, pack = build(tables, base=parent_and_sub_books())
+    result = run_skill(READINESS, con, pack, "2026-05", "US01")
     assert checks(result)["subledgers_posted"] == "pass", result.findings
     assert result.status == "pass"
     # and a month with no depreciation on any account is still not posted
     tables["journal_lines"] = [r for r in tables["journal_lines"] if r["je_id"] != "DEP"]
-    con, pack = build(tables)
-    result = run_entity(READINESS, con, pack, "2026-05", "US01")
+    con, pack = build(tables, base=parent_and_sub_books())
+    result = run_skill(READINESS, con, pack, "2026-05", "US01")
     assert checks(result)["subledgers_posted"] == "exceptions"
     assert [f.refs for f in result.findings] == [("fixed_assets:FA-1",)]
 
@@ -64,17 +64,17 @@ def test_yen_entity_unlisted_in_periods_and_euro_reporting():
     """A yen suspense balance is stated in whole yen; an entity periods.csv does not list
     has that check skipped, which does not block readiness."""
     tables = {
-        "entities": ENTITIES + [JAPAN],
-        "journal_lines": entry("CAP", "2026-04-01", "1000", "3000", "5000000", entity="JP01")
-                         + entry("SUS", "2026-05-20", "1999", "1000", "873219", entity="JP01"),
+        "entities": PARENT_AND_SUB + [JAPAN],
+        "journal_lines": simple_entry("CAP", "2026-04-01", "1000", "3000", "5000000", entity="JP01")
+                         + simple_entry("SUS", "2026-05-20", "1999", "1000", "873219", entity="JP01"),
         "periods": [{"entity_id": "US01", "period": "2026-04", "status": "open", "closed_at": None}],
     }
-    con, pack = build(tables, reporting_currency="EUR")
-    result = run_entity(READINESS, con, pack, "2026-05", "JP01")
+    con, pack = build(tables, reporting_currency="EUR", base=parent_and_sub_books())
+    result = run_skill(READINESS, con, pack, "2026-05", "JP01")
     assert checks(result)["periods_closed"] == "skipped"
     [finding] = result.findings
     assert format(finding.amount, "f") == "873219"
     assert "873219 JPY" in finding.message and "USD" not in finding.message
     tables["journal_lines"] = tables["journal_lines"][:2]
-    con, pack = build(tables, reporting_currency="EUR")
-    assert run_entity(READINESS, con, pack, "2026-05", "JP01").status == "pass"
+    con, pack = build(tables, reporting_currency="EUR", base=parent_and_sub_books())
+    assert run_skill(READINESS, con, pack, "2026-05", "JP01").status == "pass"
