@@ -342,6 +342,11 @@ def run_skill(skill, con, pack, month: str, entity_id: str | None = None, params
                             installed=tuple(installed))
 
 
+def refs_of(result) -> list[list[str]]:
+    """Each finding's refs, to compare with the rows a test wrote."""
+    return [list(f.refs) for f in result.findings]
+
+
 # --------------------------------------------------------------------------------------
 # The shared small books
 

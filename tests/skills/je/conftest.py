@@ -1,9 +1,9 @@
 import pytest
 
-from je_books import Books
+from tests.support.books import journal_books
 
 
 @pytest.fixture
 def books():
     """Empty books for one test: a small chart, three entities, no entries yet."""
-    return Books()
+    return journal_books()

@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from je_books import refs_of
+from tests.support.books import refs_of
 
 
 def test_credit_cash_and_debit_payables_are_found(books):

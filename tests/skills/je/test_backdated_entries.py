@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from je_books import refs_of
+from tests.support.books import refs_of
 
 LINES = [("6000", "95.50", "0"), ("2100", "0", "95.50")]
 

@@ -1,7 +1,7 @@
 import math
 from decimal import Decimal
 
-from je_books import refs_of
+from tests.support.books import refs_of
 
 from skills.je.benford_first_digit import chi_square_p, conformity, digit_test, first_digit
 

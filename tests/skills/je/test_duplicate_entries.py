@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from je_books import refs_of
+from tests.support.books import refs_of
 
 RENT = [("6000", "1200.00", "0"), ("1000", "0", "1200.00")]
 

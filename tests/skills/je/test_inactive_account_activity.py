@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from je_books import refs_of
+from tests.support.books import refs_of
 
 
 def test_line_on_inactive_account_is_found_with_its_amount(books):

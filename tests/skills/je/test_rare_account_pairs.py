@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from je_books import refs_of
+from tests.support.books import refs_of
 
 
 def test_pair_seen_often_passes_and_a_new_pair_is_found(books):

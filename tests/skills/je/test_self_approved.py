@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from je_books import refs_of
+from tests.support.books import refs_of
 
 LINES = [("6000", "700.00", "0"), ("6100", "300.00", "0"), ("1000", "0", "1000.00")]
 

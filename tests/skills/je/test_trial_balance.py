@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from je_books import refs_of
+from tests.support.books import refs_of
 
 
 def test_balanced_books_pass_with_per_account_trial_balance(books):

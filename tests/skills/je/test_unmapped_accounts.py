@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from je_books import refs_of
+from tests.support.books import refs_of
 
 
 def test_account_without_statement_line_is_found(books):

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 
-from je_books import refs_of
+from tests.support.books import refs_of
 
 LINES = [("6000", "420.00", "0"), ("1000", "0", "420.00")]
 
