@@ -81,44 +81,32 @@ def list_cmd(
     show_all: bool = typer.Option(False, "--all", help="Include replaced and withdrawn versions."),
     pack: Optional[Path] = PACK, workspace: Optional[Path] = WORKSPACE, as_json: bool = JSON,
 ) -> None:
-    """List the current review items, with status, version and preparer."""
+    """List the current review items, riskiest first: severity, amount, skill, entity,
+    status (version and preparer too on a wide terminal). --json keeps the queue's order."""
     from close.review.views import STATUSES, list_items, readiness_share
+    from close.review.weights import riskiest_first, weigh_items
 
     period = str(parse_month_or_fail(month)) if month else None
     if status is not None and status not in STATUSES:
         fail(f"--status {status!r}: choose one of {', '.join(STATUSES)}")
     with opened_store(pack, workspace, create=False) as con:
         items = [] if con is None else list_items(con, month=period, status=status, include_all=show_all)
+        items = weigh_items(con, items) if con is not None else items
     if as_json:
         print_json(items)
         return
     if not items:
         typer.echo("no review items" + (f" for {period}" if period else ""))
         return
-    for i in items:
-        typer.echo(_item_line(i))
+    from close.cli.review_tables import queue_table
+    from close.cli.tables import console
+
+    out = console()
+    out.print(queue_table(riskiest_first(items)))
     if period and not show_all and status is None:
         approved = sum(1 for i in items if i["status"] == "approved")
-        typer.echo(f"{period}: {approved} of {len(items)} approved "
-                   f"({readiness_share(approved, len(items))}%)")
-
-
-def _item_line(i: dict) -> str:
-    from close.cli.safe_text import safe_text
-
-    flags = []
-    if i["unverified"]:
-        flags.append("unverified")
-    if i["state"] != "current":
-        flags.append(i["state"])
-    if i["stale"]:
-        flags.append("stale approval")
-    if i["stale_approvals"]:
-        flags.append(f"{i['stale_approvals']} stale approval(s) of earlier versions")
-    extra = f"  [{'; '.join(flags)}]" if flags else ""
-    decided = f" by {i['decided_by']}" if i["decided_by"] else ""
-    return safe_text(f"{i['id']}  {i['month']}  {i['status'] + decided:<20} v{i['version']}  "
-                     f"{i['kind']:<7}  {i['key']:<32}  {i['preparer']}{extra}")
+        out.print(f"{period}: {approved} of {len(items)} approved "
+                  f"({readiness_share(approved, len(items))}%)")
 
 
 @review_app.command("show")

@@ -25,7 +25,7 @@ from close.cli.safe_text import safe_text
 
 NARROW = 80
 MIN_TEXT = 24       # a text column narrower than this reads badly: drop optional columns first
-GAP = 3             # between two columns: padding, separator, padding
+GAP = 2             # between two columns: a space of padding and the (blank) separator
 
 
 def width() -> int:
@@ -77,7 +77,7 @@ def fitted_table(title: str | None, columns: list[Column], rows: list[dict], *,
             break
         shown.remove(optional[-1])
     t = Table(title=Text(safe_text(title)) if title else None, box=box.SIMPLE_HEAD, show_edge=False,
-              pad_edge=False)
+              pad_edge=False, padding=(0, 1, 0, 0))
     for c in shown:
         if c.kind == "text":
             t.add_column(c.header, overflow="fold", width=max(min(natural[c.header], share), 1))

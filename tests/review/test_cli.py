@@ -64,11 +64,14 @@ def test_every_command_takes_json(command):
 
 
 def test_list_text_and_json(ws):
-    result = invoke("review", "list", "--workspace", ws, "--month", "2026-05")
+    result = invoke("review", "list", "--workspace", ws, "--month", "2026-05", env={"COLUMNS": "200"})
     assert result.exit_code == 0
     lines = result.stdout.strip().splitlines()
-    assert [line.split()[0] for line in lines[:4]] == ["R-0001", "R-0002", "R-0003", "R-0004"]
-    assert "Claude on behalf of ana" in lines[0] and "[unverified]" in lines[1]
+    assert lines[0].split() == ["id", "sev", "amount", "skill", "/", "section", "entity", "status", "v", "preparer"]
+    rows = lines[2:-1]  # riskiest first: the skills by severity and amount, then the sections
+    assert [line.split()[:3] for line in rows[:2]] == [["R-0003", "high", "125.00"], ["R-0004", "high", "40.00"]]
+    assert [line.split()[0] for line in rows[2:]] == ["R-0001", "R-0002"]
+    assert "Claude on behalf of ana" in rows[2] and "[unverified]" in rows[3]
     assert lines[-1] == "2026-05: 0 of 4 approved (0.0%)"
     items = json.loads(invoke("review", "list", "--workspace", ws, "--json").stdout)
     assert [(i["id"], i["status"], i["key"]) for i in items][2] == ("R-0003", "pending", "recon.bank/US01")
