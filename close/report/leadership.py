@@ -14,6 +14,7 @@ from decimal import Decimal
 from close.report.numbers import to_decimal
 from close.report.review_view import ReviewView
 from close.report.rows import EntityInfo
+from close.results import ResultsDoc, SkillResult
 
 # Variances leadership is asked to explain: the flux skills that compare against a
 # prior period or the budget and flag what is over both thresholds.
@@ -81,10 +82,10 @@ class Leadership:
         return sum(1 for v in self.variances if not v.explained)
 
 
-def _find(results, skill_id, entity_id):
+def _find(results: list[SkillResult], skill_id, entity_id) -> dict:
     for r in results:
-        if r["id"] == skill_id and r.get("entity_id") == entity_id:
-            return r.get("metrics") or {}
+        if r.id == skill_id and r.entity_id == entity_id:
+            return r.metrics
     return {}
 
 
@@ -95,7 +96,7 @@ def _subtotal(comparatives: dict, section: str) -> dict:
     return {}
 
 
-def entity_figures(results: list[dict], entities: list[EntityInfo]) -> list[EntityFigures]:
+def entity_figures(results: list[SkillResult], entities: list[EntityInfo]) -> list[EntityFigures]:
     """Each entity's month in its own currency: stmt.comparatives for the income
     statement's subtotals against the prior month and year, flux.kpis for revenue,
     EBITDA and the current ratio, flux.ar_aging / ap_aging for DSO and DPO."""
@@ -124,23 +125,22 @@ def entity_figures(results: list[dict], entities: list[EntityInfo]) -> list[Enti
     return rows
 
 
-def variances(results: list[dict], review: ReviewView) -> list[Variance]:
+def variances(results: list[SkillResult], review: ReviewView) -> list[Variance]:
     """Every finding of the comparing flux skills, largest first, with the journal
     entries its refs name as drivers and the review's latest comment on its item as the
     explanation (its author the owner); an item approved without a comment is accepted
     by whoever approved it."""
     found = []
     for r in results:
-        against = VARIANCE_SKILLS.get(r["id"])
+        against = VARIANCE_SKILLS.get(r.id)
         if not against:
             continue
-        item = review.for_skill(r["id"], r.get("entity_id"))
-        comments = review.comments_for(r["id"], r.get("entity_id"))
-        for f in r.get("findings") or []:
-            refs = [str(x) for x in f.get("refs") or []]
-            v = Variance(r["id"], r.get("entity_id"), against, str(f.get("severity", "")),
-                         to_decimal(f.get("amount")), str((r.get("metrics") or {}).get("currency") or ""),
-                         str(f.get("message", "")),
+        item = review.for_skill(r.id, r.entity_id)
+        comments = review.comments_for(r.id, r.entity_id)
+        for f in r.findings:
+            refs = list(f.refs)
+            v = Variance(r.id, r.entity_id, against, f.severity, f.amount,
+                         str(r.metric("currency") or ""), f.message,
                          [x.split(":", 1)[1] for x in refs if x.startswith("journal_lines:")], refs,
                          review_id=item.id if item else "")
             if comments:
@@ -154,13 +154,12 @@ def variances(results: list[dict], review: ReviewView) -> list[Variance]:
     return found
 
 
-def requirements(doc: dict, review: ReviewView) -> list[Requirement]:
+def requirements(doc: ResultsDoc, review: ReviewView) -> list[Requirement]:
     """What `close signoff` checks before it locks the month (close/review/signoff.py),
     and how this month stands on each. Findings themselves do not block sign-off: a
     reviewer approves each result with exceptions, and approval is what is required."""
-    results = [r for r in doc.get("skills") or [] if isinstance(r, dict)]
-    complete = bool((doc.get("scope") or {}).get("complete"))
-    errors = sum(1 for r in results if r.get("status") == "error")
+    complete = doc.complete
+    errors = doc.status_counts()["error"]
     signed = review.signed_off or {}
     reqs = [
         Requirement("A complete close: every skill and entity, none in error",
@@ -204,7 +203,7 @@ def decisions(reqs: list[Requirement], found: list[Variance], review: ReviewView
     return asks
 
 
-def leadership(doc: dict, results: list[dict], entities: list[EntityInfo], review: ReviewView,
+def leadership(doc: ResultsDoc, results: list[SkillResult], entities: list[EntityInfo], review: ReviewView,
                severity_counts: dict) -> Leadership:
     found = variances(results, review)
     reqs = requirements(doc, review)

@@ -1,14 +1,17 @@
 """From results.json to what the Monthly Financial Review shows, section by section.
 
-The report reads only the results contract (doc), the narrative inside it, and the
-review state: everything it shows was computed by a skill and is traceable to one. This
-module arranges those results for reading (statements by entity, reconciliations and
-tax checks as status tables, every exception ranked) so the templates only lay out.
+The report reads only the results contract (the document read once by
+close.results.read_results), the narrative inside it, and the review state: everything
+it shows was computed by a skill and is traceable to one. This module arranges those
+results for reading (statements by entity, reconciliations and tax checks as status
+tables, every exception in the one ranking of close.results.ranking) so the templates
+only lay out. A new section is a field here built from the ResultsDoc, and its template
+block: nothing else changes (docs/architecture.md).
 """
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from close.report.chart import bar_chart, series_points
@@ -20,7 +23,7 @@ from close.report.review_view import ReviewView, review_view
 from close.report.rows import (EntityInfo, EntityStatements, ExceptionRow, Grid, Kpi, SkillRow,
                                status_grid)
 from close.report.tables import Table, is_row_list, scalar_metrics, table_from_rows
-from close.results import SEVERITIES, STATUSES, findings_count, skill_titles, summarises
+from close.results import STATUSES, RankedFinding, ResultsDoc, SkillResult, rank_findings, read_results
 
 # The statements a CFO reads in the review, in reading order: (skill, metrics key) -> title.
 # Every other table of a stmt skill is a supporting schedule, kept for the workbook.
@@ -42,19 +45,19 @@ STATEMENT_CHECKS = {
     "stmt.equity_changes": ("total_opening", "profit", "other_movements", "total_closing"),
 }
 KEY_FIGURE_NAMES = ("difference", "unreconciled", "variance", "unexplained", "gap")
-SUMMARY_SKILL = "close.exceptions_summary"
 MFR_SKILL = "close.mfr"
 CHECKLIST_SKILL = "close.checklist"
 READINESS_SKILL = "close.period_readiness"
 
 
-# The titles of the results being read: results.json's catalog names each skill that ran,
-# so the report never asks the registry (a report renders from results.json alone).
-_titles: ContextVar[dict] = ContextVar("skill_titles", default={})
+# The document being read: results.json's catalog names each skill that ran, so the
+# report never asks the registry (a report renders from results.json alone).
+_doc: ContextVar[ResultsDoc | None] = ContextVar("results_doc", default=None)
 
 
 def title_of(skill_id: str) -> str:
-    return _titles.get().get(skill_id, skill_id)
+    doc = _doc.get()
+    return doc.skill_title(skill_id) if doc else skill_id
 
 
 @dataclass
@@ -97,6 +100,8 @@ class Report:
     usage: dict
     leadership: Leadership | None = None
     ref_lines: list[RefLines] | None = None
+    # Sections added later (close/report/sections.py): section id -> what its template shows.
+    sections: dict = field(default_factory=dict)
 
     @property
     def cost_line(self) -> str:
@@ -136,46 +141,29 @@ def _prior_month(period: str) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def _results(doc: dict) -> list[dict]:
-    return [r for r in doc.get("skills") or [] if isinstance(r, dict) and r.get("id")]
-
-
-def _find(results: list[dict], skill_id: str, entity_id: str | None = None) -> dict | None:
-    for r in results:
-        if r["id"] == skill_id and r.get("entity_id") == entity_id:
-            return r
-    return None
-
-
-def _entities(doc: dict, mfr: dict | None) -> list[EntityInfo]:
+def _entities(doc, mfr: SkillResult | None = None) -> list[EntityInfo]:
     """Entities of the run with names and currencies from results.json's catalog (or,
     for results written before it had one, from close.mfr when it ran)."""
+    doc = read_results(doc)
+    mfr = mfr if mfr is not None else doc.result(MFR_SKILL)
     known = {}
-    for entity_id, raw in (((doc.get("catalog") or {}).get("entities")) or {}).items():
-        if isinstance(raw, dict):
-            known[entity_id] = EntityInfo(
-                id=entity_id, name=raw.get("name") or "", currency=raw.get("currency") or "",
-                country=raw.get("country") or "", parent_id=raw.get("parent_id"),
-                ownership_pct=raw.get("ownership_pct"))
-    for raw in ((mfr or {}).get("metrics") or {}).get("entities") or []:
+    for entity_id, e in doc.entities_catalog.items():
+        known[entity_id] = EntityInfo(
+            id=entity_id, name=e.name, currency=e.currency, country=e.country, parent_id=e.parent_id,
+            ownership_pct=format(e.ownership_pct, "f") if e.ownership_pct is not None else None)
+    for raw in (mfr.metric("entities") if mfr else None) or []:
         if isinstance(raw, dict) and raw.get("entity_id") and raw["entity_id"] not in known:
             known[raw["entity_id"]] = EntityInfo(
                 id=raw["entity_id"], name=raw.get("name") or "",
                 currency=raw.get("functional_currency") or "", country=raw.get("country") or "",
                 parent_id=raw.get("parent_id"), ownership_pct=raw.get("ownership_pct"))
-    ids = list(doc.get("entities") or [])
-    for r in _results(doc):
-        if r.get("entity_id") and r["entity_id"] not in ids:
-            ids.append(r["entity_id"])
+    ids = list(doc.entity_ids)
+    for r in doc.results:
+        if r.entity_id and r.entity_id not in ids:
+            ids.append(r.entity_id)
     found = [known.get(i, EntityInfo(id=i)) for i in ids]
     # The parent first, then subsidiaries: the order a group's pack is read in.
     return sorted(found, key=lambda e: (e.parent_id is not None if e.id in known else True, e.id))
-
-
-def _amount_total(findings: list[dict]) -> Decimal | None:
-    amounts = [to_decimal(f.get("amount")) for f in findings]
-    amounts = [a for a in amounts if a is not None]
-    return sum(amounts, Decimal(0)) if amounts else None
 
 
 def _key_figure(metrics: dict) -> tuple[str, object]:
@@ -188,66 +176,30 @@ def _key_figure(metrics: dict) -> tuple[str, object]:
     return "", None
 
 
-def _skill_row(result: dict, entities: dict[str, EntityInfo], review: ReviewView,
+def _skill_row(result: SkillResult, entities: dict[str, EntityInfo], review: ReviewView,
                reporting_currency: str) -> SkillRow:
-    metrics = result.get("metrics") or {}
-    entity_id = result.get("entity_id")
-    entity = entities.get(entity_id) if entity_id else None
-    key_label, key_value = _key_figure(metrics)
-    findings = result.get("findings") or []
-    rest = result.get("findings_omitted") or {}
-    listed_amount = _amount_total(findings)
-    rest_amount = to_decimal(rest.get("amount")) if rest else None
-    if rest_amount is not None:
-        listed_amount = (listed_amount or Decimal(0)) + rest_amount
+    entity = entities.get(result.entity_id) if result.entity_id else None
+    key_label, key_value = _key_figure(result.metrics)
     return SkillRow(
-        skill_id=result["id"], title=title_of(result["id"]), entity_id=entity_id,
-        entity_label=entity.label if entity else (entity_id or "Group"),
+        skill_id=result.id, title=title_of(result.id), entity_id=result.entity_id,
+        entity_label=entity.label if entity else (result.entity_id or "Group"),
         currency=(entity.currency if entity else reporting_currency) or "",
-        status=str(result.get("status", "")), summary=str(result.get("summary") or ""),
-        findings=findings_count(result), findings_amount=listed_amount,
+        status=result.status, summary=result.summary,
+        findings=result.findings_count, findings_amount=result.findings_amount,
         key_label=key_label.replace("_", " "), key_value=key_value,
-        review=review.for_skill(result["id"], entity_id),
+        review=review.for_skill(result.id, result.entity_id),
     )
 
 
-def _exceptions_from_summary(summary: dict | None) -> list[ExceptionRow] | None:
-    ranked = ((summary or {}).get("metrics") or {}).get("ranked")
-    if not is_row_list(ranked):
-        return None if not isinstance(ranked, list) else []
-    rows = []
-    for index, item in enumerate(ranked, start=1):
-        rows.append(ExceptionRow(
-            rank=int(item.get("rank") or index), severity=str(item.get("severity", "")),
-            skill_id=str(item.get("skill_id", "")), skill_title=title_of(str(item.get("skill_id", ""))),
-            entity_id=item.get("entity_id"), currency=str(item.get("currency") or ""),
-            amount=to_decimal(item.get("amount")),
-            amount_reporting=to_decimal(item.get("amount_reporting")),
-            message=str(item.get("message", "")), refs=[str(r) for r in item.get("refs") or []],
-        ))
-    return rows
-
-
-def _exceptions_from_results(results: list[dict], entities: dict[str, EntityInfo],
-                             reporting_currency: str) -> list[ExceptionRow]:
-    """Every finding outside the close area, by severity then amount (functional)."""
-    rows = []
-    for r in results:
-        if summarises(r["id"]):
-            continue
-        entity = entities.get(r.get("entity_id") or "")
-        for f in r.get("findings") or []:
-            rows.append(ExceptionRow(
-                rank=0, severity=str(f.get("severity", "")), skill_id=r["id"],
-                skill_title=title_of(r["id"]), entity_id=r.get("entity_id"),
-                currency=(entity.currency if entity else reporting_currency) or "",
-                amount=to_decimal(f.get("amount")), amount_reporting=None,
-                message=str(f.get("message", "")), refs=[str(x) for x in f.get("refs") or []]))
-    rows.sort(key=lambda e: (SEVERITIES.index(e.severity) if e.severity in SEVERITIES else 9,
-                             -(e.amount or Decimal(0)), e.skill_id, e.entity_id or "", e.refs))
-    for index, row in enumerate(rows, start=1):
-        row.rank = index
-    return rows
+def _exception_row(f: RankedFinding, entities: dict[str, EntityInfo], reporting: str) -> ExceptionRow:
+    """A finding of the one ranking (close.results.ranking) as the report lists it."""
+    currency = f.currency
+    if f.amount_reporting is None and f.entity_id in entities:
+        currency = entities[f.entity_id].currency or currency
+    return ExceptionRow(
+        rank=f.rank, severity=f.severity, skill_id=f.skill_id, skill_title=title_of(f.skill_id),
+        entity_id=f.entity_id, currency=currency or reporting, amount=f.amount,
+        amount_reporting=f.amount_reporting, message=f.message, refs=list(f.refs))
 
 
 ENTITY_SUMMARY = (("stmt.income_statement", "revenue", "Revenue"),
@@ -256,15 +208,14 @@ ENTITY_SUMMARY = (("stmt.income_statement", "revenue", "Revenue"),
                   ("stmt.balance_sheet", "total_equity", "Total equity"))
 
 
-def _entity_summary(results, entities) -> list[dict]:
+def _entity_summary(doc: ResultsDoc, entities) -> list[dict]:
     """Each entity's headline figures in its own currency, for the compact Markdown."""
     rows = []
     for entity in entities:
         row = {"entity": entity, "figures": {}}
         for skill_id, key, label in ENTITY_SUMMARY:
-            result = _find(results, skill_id, entity.id)
-            value = ((result or {}).get("metrics") or {}).get(key)
-            row["figures"][label] = to_decimal(value)
+            result = doc.result(skill_id, entity.id)
+            row["figures"][label] = to_decimal(result.metric(key) if result else None)
         if any(v is not None for v in row["figures"].values()):
             rows.append(row)
     return rows
@@ -288,7 +239,7 @@ def _exception_areas(rows: list[ExceptionRow]) -> list[dict]:
 def _statement_blocks(results, entities, period, review, primary: bool,
                       reporting: str = "") -> list[EntityStatements]:
     """Per entity (the group first): the primary statements, or every other stmt table."""
-    stmt = [r for r in results if r["id"].startswith("stmt.") and r.get("status") not in ("skipped", "error")]
+    stmt = [r for r in results if r.area == "stmt" and r.ran]
     order = {key: i for i, key in enumerate(PRIMARY_STATEMENTS)}
     blocks = []
     by_id = {e.id: e for e in entities}
@@ -297,26 +248,25 @@ def _statement_blocks(results, entities, period, review, primary: bool,
                                                                    currency=reporting)
         found, checks, reviews = [], [], []
         for r in stmt:
-            if r.get("entity_id") != entity_id:
+            if r.entity_id != entity_id:
                 continue
-            metrics = r.get("metrics") or {}
             shown = False
-            for key, value in metrics.items():
-                if not is_row_list(value) or ((r["id"], key) in order) != primary:
+            for key, value in r.metrics.items():
+                if not is_row_list(value) or ((r.id, key) in order) != primary:
                     continue
                 if primary:
-                    title = PRIMARY_STATEMENTS[(r["id"], key)]
+                    title = PRIMARY_STATEMENTS[(r.id, key)]
                 else:
-                    title = title_of(r["id"]) if key == "lines" else f"{title_of(r['id'])}: {key.replace('_', ' ')}"
-                found.append((order.get((r["id"], key), 0), title, value))
+                    title = title_of(r.id) if key == "lines" else f"{title_of(r.id)}: {key.replace('_', ' ')}"
+                found.append((order.get((r.id, key), 0), title, value))
                 shown = True
             if shown and primary:
-                for key, value in scalar_metrics(metrics):
-                    if any(word in key for word in KEY_FIGURE_NAMES) or key in STATEMENT_CHECKS.get(r["id"], ()):
-                        checks.append((f"{title_of(r['id'])}: {key.replace('_', ' ')}", value))
-                item = review.for_skill(r["id"], entity_id)
+                for key, value in scalar_metrics(r.metrics):
+                    if any(word in key for word in KEY_FIGURE_NAMES) or key in STATEMENT_CHECKS.get(r.id, ()):
+                        checks.append((f"{title_of(r.id)}: {key.replace('_', ' ')}", value))
+                item = review.for_skill(r.id, entity_id)
                 if item:
-                    reviews.append((title_of(r["id"]), item))
+                    reviews.append((title_of(r.id), item))
         found.sort(key=lambda t: t[0])
         tables = [table_from_rows(rows, title=title, period=period) for _, title, rows in found]
         if tables:
@@ -324,7 +274,7 @@ def _statement_blocks(results, entities, period, review, primary: bool,
     return blocks
 
 
-def _kpis(mfr_metrics: dict) -> list[Kpi]:
+def _kpis(mfr_metrics) -> list[Kpi]:
     kpis = []
     for raw in mfr_metrics.get("kpis") or []:
         if not isinstance(raw, dict):
@@ -341,16 +291,18 @@ FLUX_TABLE_TITLES = {"lines": "Statement lines above threshold",
 
 
 def _flux(results, entities_by, review, reporting, period):
-    rows, tables, findings = [], [], []
+    """The flux area's status rows and flux.month_over_month's tables. Its findings are
+    the flux findings of the one ranking (build_report)."""
+    rows, tables = [], []
     for r in results:
-        if not r["id"].startswith("flux."):
+        if r.area != "flux":
             continue
         rows.append(_skill_row(r, entities_by, review, reporting))
-        entity = entities_by.get(r.get("entity_id") or "")
+        entity = entities_by.get(r.entity_id or "")
         label = entity.label if entity else "Group"
-        if r["id"] != "flux.month_over_month":
+        if r.id != "flux.month_over_month":
             continue
-        metrics = r.get("metrics") or {}
+        metrics = r.metrics
         labels = {"key": "Account", "variance": "Change", "drivers": "Driving entries"}
         if metrics.get("comparison"):
             labels["comparison"] = month_label(str(metrics["comparison"]))
@@ -359,38 +311,43 @@ def _flux(results, entities_by, review, reporting, period):
         for key in keys:
             title = FLUX_TABLE_TITLES.get(key, key.replace("_", " ").capitalize())
             tables.append((label, table_from_rows(metrics[key], title=title, period=period, labels=labels)))
-        for f in r.get("findings") or []:
-            findings.append(ExceptionRow(
-                0, str(f.get("severity", "")), r["id"], title_of(r["id"]), r.get("entity_id"),
-                (entity.currency if entity else reporting) or "", to_decimal(f.get("amount")), None,
-                str(f.get("message", "")), [str(x) for x in f.get("refs") or []]))
-    return rows, tables, findings
+    return rows, tables
 
 
-def _checklist(results, entities_by, review, reporting):
-    result = _find(results, CHECKLIST_SKILL)
+def _checklist(doc: ResultsDoc, entities_by, review, reporting):
+    """close.checklist's row and blockers, and the status by area: every result of the
+    run counted as the console counts it (ResultsDoc.area_status_counts), with what did
+    not run from the checklist, which alone knows what was expected."""
+    result = doc.result(CHECKLIST_SKILL)
     if not result:
         return None, [], []
-    metrics = result.get("metrics") or {}
-    areas = [(area, counts) for area, counts in (metrics.get("by_area") or {}).items()
-             if isinstance(counts, dict)]
-    blockers = [b for b in metrics.get("blockers") or [] if isinstance(b, dict)]
+    expected = result.metric("by_area") or {}
+    areas = []
+    for area, counts in doc.area_status_counts().items():
+        missing = expected.get(area, {}).get("missing", 0) if isinstance(expected.get(area), dict) else 0
+        areas.append((area, {**counts, "missing": missing}))
+    for area, counts in expected.items():
+        if isinstance(counts, dict) and area not in dict(areas) and counts.get("missing"):
+            areas.append((area, {**{s: 0 for s in STATUSES}, "missing": counts["missing"]}))
+    blockers = [b for b in result.metric("blockers") or [] if isinstance(b, dict)]
     return _skill_row(result, entities_by, review, reporting), areas, blockers
 
 
-def _period_readiness(results, entities):
+def _period_readiness(doc: ResultsDoc, entities):
     rows = []
     for entity in entities:
-        result = _find(results, READINESS_SKILL, entity.id)
-        if result and is_row_list((result.get("metrics") or {}).get("checks")):
-            rows.append((entity, result["metrics"]["checks"]))
+        result = doc.result(READINESS_SKILL, entity.id)
+        if result and is_row_list(result.metric("checks")):
+            rows.append((entity, result.metrics["checks"]))
     return rows
 
 
-def build_report(doc: dict, review_state=None, lines: dict | None = None) -> Report:
-    """The report's model of a results document (results.json and the review state);
-    `lines` are the rows of the books behind refs (close.pipeline), for the appendix."""
-    token = _titles.set(skill_titles(doc))
+def build_report(doc, review_state=None, lines: dict | None = None) -> Report:
+    """The report's model of a results document (results.json, as parsed JSON or already
+    read by close.results.read_results, and the review state); `lines` are the rows of
+    the books behind refs (close.pipeline), for the appendix."""
+    doc = read_results(doc)
+    token = _doc.set(doc)
     try:
         report = _build_report(doc, review_state)
         cited = [ref for v in report.leadership.variances for ref in v.refs]
@@ -398,29 +355,20 @@ def build_report(doc: dict, review_state=None, lines: dict | None = None) -> Rep
         report.ref_lines = ref_lines(cited, lines)
         return report
     finally:
-        _titles.reset(token)
+        _doc.reset(token)
 
 
-def _build_report(doc: dict, review_state=None) -> Report:
-    results = _results(doc)
-    period = str(doc.get("month", ""))
-    mfr = _find(results, MFR_SKILL)
-    mfr_metrics = (mfr or {}).get("metrics") or {}
-    reporting = str(mfr_metrics.get("reporting_currency") or "")
+def _build_report(doc: ResultsDoc, review_state=None) -> Report:
+    results = list(doc.results)
+    period = str(doc.month)
+    mfr = doc.result(MFR_SKILL)
+    mfr_metrics = mfr.metrics if mfr else {}
+    reporting = str(mfr_metrics.get("reporting_currency") or doc.reporting_currency or "")
     entities = _entities(doc, mfr)
     entities_by = {e.id: e for e in entities}
     review = review_view(review_state)
-
-    status_counts = {s: 0 for s in STATUSES}
-    severity_counts = {s: 0 for s in SEVERITIES}
-    for r in results:
-        status_counts[r.get("status")] = status_counts.get(r.get("status"), 0) + 1
-        if summarises(r["id"]):
-            continue
-        for f in r.get("findings") or []:
-            severity_counts[f.get("severity")] = severity_counts.get(f.get("severity"), 0) + 1
-        for severity, n in ((r.get("findings_omitted") or {}).get("by_severity") or {}).items():
-            severity_counts[severity] = severity_counts.get(severity, 0) + int(n)
+    status_counts = doc.status_counts()
+    severity_counts = doc.severity_counts()
 
     series = [row for row in mfr_metrics.get("series") or [] if isinstance(row, dict)]
     charts = [bar_chart(series_points(series, key), title=f"Group {label.lower()} by month, {reporting}",
@@ -431,51 +379,47 @@ def _build_report(doc: dict, review_state=None) -> Report:
     rows = {r_id: [] for r_id in ("je", "recon", "tax")}
     recon_counts = {s: 0 for s in STATUSES}
     for r in results:
-        area = r["id"].split(".", 1)[0]
-        if area in rows:
-            rows[area].append(_skill_row(r, entities_by, review, reporting))
-            if area == "recon":
-                recon_counts[r.get("status")] = recon_counts.get(r.get("status"), 0) + 1
+        if r.area in rows:
+            rows[r.area].append(_skill_row(r, entities_by, review, reporting))
+            if r.area == "recon":
+                recon_counts[r.status] += 1
     position = {e.id: i for i, e in enumerate(entities)}
     for area_rows in rows.values():
         area_rows.sort(key=lambda row: (row.skill_id, position.get(row.entity_id or "", -1)))
 
-    exceptions = _exceptions_from_summary(_find(results, SUMMARY_SKILL))
-    ranked_by = "severity, then amount in the reporting currency (close.exceptions_summary)"
-    if exceptions is None:
-        exceptions = _exceptions_from_results(results, entities_by, reporting)
-        ranked_by = "severity, then amount in the entity's currency"
-
-    for row in exceptions:
+    ranking = rank_findings(doc)
+    exceptions = [_exception_row(f, entities_by, reporting) for f in ranking.listed]
+    # Every flux finding, in its place in the same ranking (rank and both amounts).
+    flux_findings = [_exception_row(f, entities_by, reporting) for f in ranking.findings if f.area == "flux"]
+    for row in exceptions + flux_findings:
         row.review = review.for_skill(row.skill_id, row.entity_id)
-    flux_rows, flux_tables, flux_findings = _flux(results, entities_by, review, reporting, period)
+    flux_rows, flux_tables = _flux(results, entities_by, review, reporting, period)
     order = {e.label: i for i, e in enumerate(entities)}
     flux_tables.sort(key=lambda t: order.get(t[0], len(order)))  # stable: tables keep their order
-    checklist, areas, blockers = _checklist(results, entities_by, review, reporting)
+    checklist, areas, blockers = _checklist(doc, entities_by, review, reporting)
     not_run = [_skill_row(r, entities_by, review, reporting) for r in results
-               if r.get("status") in ("skipped", "error")]
+               if r.status in ("skipped", "error")]
     not_run.sort(key=lambda row: (row.status != "error", row.skill_id, row.entity_id or ""))
 
     return Report(
         month=period, month_label=month_label(period), prior_month_label=month_label(_prior_month(period)),
-        pack_name=str((doc.get("pack") or {}).get("name", "")),
-        pack_sha256=str((doc.get("pack") or {}).get("sha256", "")),
+        pack_name=doc.pack_name, pack_sha256=doc.pack_sha256,
         reporting_currency=reporting, entities=entities,
         status_counts=status_counts, severity_counts=severity_counts, review=review,
         narrative=narrative_sections(doc), kpis=_kpis(mfr_metrics), charts=charts, series=series,
         statements=_statement_blocks(results, entities, period, review, True, reporting),
         schedules=_statement_blocks(results, entities, period, review, False, reporting),
-        entity_summary=_entity_summary(results, entities),
+        entity_summary=_entity_summary(doc, entities),
         flux_tables=flux_tables, flux_findings=flux_findings,
         reconciliations=rows["recon"], recon_counts=recon_counts, tax=rows["tax"],
         recon_grid=status_grid(rows["recon"], entities), tax_grid=status_grid(rows["tax"], entities),
         je_grid=status_grid(rows["je"], entities),
         exception_areas=_exception_areas(exceptions),
         flux_grid=status_grid(flux_rows, entities),
-        exceptions=exceptions, exceptions_ranked_by=ranked_by, not_run=not_run,
+        exceptions=exceptions, exceptions_ranked_by=ranking.ranked_by, not_run=not_run,
         checklist=checklist, checklist_areas=areas, blockers=blockers,
-        readiness_rows=_period_readiness(results, entities),
+        readiness_rows=_period_readiness(doc, entities),
         all_results=[_skill_row(r, entities_by, review, reporting) for r in results],
-        usage=doc.get("usage") if isinstance(doc.get("usage"), dict) else {},
+        usage=doc.usage,
         leadership=leadership(doc, results, entities, review, severity_counts),
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from close.results import read_results
+
 SECTION_ORDER = ("executive_summary", "results_of_operations", "balance_sheet_and_cash",
                  "reconciliations", "tax", "exceptions")
 
@@ -37,9 +39,9 @@ class NarrativeSection:
         return self.verification != "verified" or bool(self.unverified_figures)
 
 
-def narrative_sections(doc: dict) -> dict[str, NarrativeSection] | None:
+def narrative_sections(doc) -> dict[str, NarrativeSection] | None:
     """Sections by id, or None when the run has no narrative (not drafted)."""
-    narrative = doc.get("narrative")
+    narrative = read_results(doc).narrative
     if not isinstance(narrative, dict) or not isinstance(narrative.get("sections"), list):
         return None
     sections = {}
