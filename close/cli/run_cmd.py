@@ -15,7 +15,7 @@ from close.cli.common import (EXIT_FAILED, EXIT_OK, fail, open_pack_or_fail, par
                               print_json, resolve_pack)
 from close.config import ConfigError, load_config, review_controllers
 from close.narrative.settings import load_settings as load_narrative_settings
-from close.results import FINDINGS_PER_RESULT, status_counts
+from close.results import FINDINGS_PER_RESULT, area_status_counts, status_counts
 from close.review import ReviewError
 from close.runner import UsageError, check_month_in_books
 from close.workspace import workspace_for
@@ -168,10 +168,8 @@ def _print_summary(run, out_dir: Path) -> None:
     table = Table(title=f"Close {safe_markup(run.doc['month'])} — {safe_markup(run.doc['pack']['name'])}")
     for column in ("area", "pass", "exceptions", "skipped", "error"):
         table.add_column(column, justify="right" if column != "area" else "left")
-    areas: dict[str, dict[str, int]] = {}
-    for r in results:
-        area = r.skill_id.split(".")[0]
-        areas.setdefault(area, {"pass": 0, "exceptions": 0, "skipped": 0, "error": 0})[r.status] += 1
+    # Counted as the report's status by area counts them (close.results).
+    areas = area_status_counts((r.skill_id.split(".", 1)[0], r.status) for r in results)
     for area, c in areas.items():
         table.add_row(safe_markup(area), *(str(c[k]) for k in ("pass", "exceptions", "skipped", "error")))
     counts = status_counts(results)
