@@ -10,11 +10,12 @@ closing rates; and the status of every skill that ran before it.
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from close.money import ZERO, cents
 from close.periods import Month
 from close.skill import SEVERITIES, STATUSES, Finding, Int, Skill, summarises
+from skills.lib.percent import percent_of
 from skills.close._group_figures import entity_figures, group_figure, pnl_rows
 
 CASH = """
@@ -28,14 +29,6 @@ WHERE a.subtype = 'cash' AND j.posting_date <= $month_end
 GROUP BY j.entity_id, j.account_id
 ORDER BY j.entity_id, j.account_id
 """
-
-
-
-def ratio_pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
-    """part / whole in percent, one decimal, half away from zero; None without a base."""
-    if part is None or whole is None or whole == ZERO:
-        return None
-    return (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def translate_series(ctx, rows, months, entities):
@@ -109,13 +102,13 @@ def kpis(ctx, series, ytd_figure, cash, cash_prior) -> list[dict]:
         {"key": "revenue", "label": "Revenue", "unit": reporting,
          "value": now.get("revenue"), "prior": prev.get("revenue")},
         {"key": "gross_margin_pct", "label": "Gross margin", "unit": "%",
-         "value": ratio_pct(gross(now), now.get("revenue")),
-         "prior": ratio_pct(gross(prev), prev.get("revenue"))},
+         "value": percent_of(gross(now), now.get("revenue")),
+         "prior": percent_of(gross(prev), prev.get("revenue"))},
         {"key": "net_income", "label": "Net income", "unit": reporting,
          "value": now.get("net_income"), "prior": prev.get("net_income")},
         {"key": "net_margin_pct", "label": "Net margin", "unit": "%",
-         "value": ratio_pct(now.get("net_income"), now.get("revenue")),
-         "prior": ratio_pct(prev.get("net_income"), prev.get("revenue"))},
+         "value": percent_of(now.get("net_income"), now.get("revenue")),
+         "prior": percent_of(prev.get("net_income"), prev.get("revenue"))},
         {"key": "revenue_ytd", "label": "Revenue, year to date", "unit": reporting,
          "value": ytd_figure(ytd, "revenue"), "prior": ytd_figure(prior_ytd, "revenue"),
          "prior_label": "same period last year"},

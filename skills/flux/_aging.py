@@ -9,11 +9,12 @@ document currency to the entity's currency at the month's closing rate.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from close.money import ZERO, cents
 from close.periods import month_of
 from close.skill import Finding
+from skills.lib.percent import ratio
 
 BUCKETS = (("current", None, 0), ("1_30", 1, 30), ("31_60", 31, 60), ("61_90", 61, 90),
            ("over_90", 91, None))
@@ -52,7 +53,7 @@ def days_outstanding(balance: Decimal, flow: Decimal, days: int) -> Decimal | No
     """Balance / flow x days (DSO, DPO), to one decimal; None with no flow."""
     if flow <= ZERO:
         return None
-    return (balance * days / flow).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return ratio(balance * days, flow, scale=1)
 
 
 def flow_in_functional(ctx, rows: list[dict]) -> Decimal:

@@ -5,10 +5,11 @@ computing them in one place from close.statements keeps them equal to the statem
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from close.money import ZERO
 from close.statements import PNL_TYPES, AccountAmounts
+from skills.lib.percent import ratio  # noqa: F401  (skills.stmt.statutory_pack reads it here)
 
 CURRENT_ASSETS = ("cash", "receivable", "allowance", "inventory", "prepaid",
                   "intercompany_receivable", "tax_receivable")
@@ -50,9 +51,3 @@ def balance_sum(accounts: list[AccountAmounts], window: str, subtypes) -> Decima
     """Debit-positive balance of the accounts with these subtypes."""
     return sum((a.amounts[window] for a in accounts if a.subtype in subtypes), ZERO)
 
-
-def ratio(numerator: Decimal, denominator: Decimal, places: str = "0.1", scale: int = 100):
-    """numerator / denominator x scale, rounded; None when the denominator is zero."""
-    if denominator == ZERO:
-        return None
-    return (numerator * scale / denominator).quantize(Decimal(places), rounding=ROUND_HALF_UP)

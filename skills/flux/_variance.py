@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from close.money import ZERO, cents
 from close.statements import BS_SECTIONS, EPOCH, PNL_TYPES, account_amounts
+from skills.lib.percent import percent_change
 
 CREDIT_NATURAL = ("liability", "equity", "revenue")
 
@@ -137,11 +138,9 @@ def above_thresholds(variance: Decimal, base: Decimal, amount: Decimal, pct: Dec
     return base == ZERO or abs(variance) * 100 >= pct * abs(base)
 
 
-def pct_change(variance: Decimal, base: Decimal) -> Decimal | None:
-    """Variance as a percentage of the comparison figure; None when that is zero."""
-    if base == ZERO:
-        return None
-    return (variance * 100 / abs(base)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+# skills.stmt.comparatives reads pct_change here; the one definition is
+# skills.lib.percent.percent_change.
+pct_change = percent_change
 
 
 @dataclass
@@ -160,7 +159,7 @@ class Variance:
 
     @property
     def pct(self) -> Decimal | None:
-        return pct_change(self.variance, self.comparison)
+        return percent_change(self.variance, self.comparison)
 
     def above(self, amount: Decimal, pct: Decimal) -> bool:
         """Both thresholds: at least `amount` and at least `pct` % of the comparison

@@ -20,7 +20,8 @@ first, so the budget owner sees the bill or the accrual behind it.
 """
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Ratio, Skill
-from skills.flux._variance import above_thresholds, natural_sign, pct_change
+from skills.flux._variance import above_thresholds, natural_sign
+from skills.lib.percent import percent_change
 
 BUDGET = """
 SELECT b.account_id, a.name, a.type, b.department, b.period,
@@ -97,7 +98,7 @@ def run(ctx):
         variance = actual - budget
         row = {"account_id": account_id, "name": c["name"], "department": dept,
                "actual": cents(actual, cur), "budget": cents(budget, cur),
-               "variance": cents(variance, cur), "pct": pct_change(variance, budget),
+               "variance": cents(variance, cur), "pct": percent_change(variance, budget),
                "actual_ytd": cents(sign * c["actual_ytd"], cur),
                "budget_ytd": cents(sign * c["budget_ytd"], cur),
                "variance_ytd": cents(sign * (c["actual_ytd"] - c["budget_ytd"]), cur),

@@ -10,13 +10,14 @@ a month without burn, and the month the books open in carries the opening balanc
 they were cash received. Young books average the months after their opening month; books
 that opened this month cannot show a burn and are skipped with the reason.
 """
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from close.money import ZERO, cents
 from close.periods import month_of
 from close.skill import Finding, Int, Skill
 from close.statements import EPOCH, account_amounts
 from skills.flux._variance import books_begin
+from skills.lib.percent import one_decimal
 
 CASH_ENTRIES = """
 SELECT j.je_id, CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
@@ -49,7 +50,7 @@ def run(ctx):
     burn = -sum(monthly, ZERO) / n
     runway = None
     if burn > ZERO:
-        runway = (cash / burn).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) if cash > ZERO else Decimal("0.0")
+        runway = one_decimal(cash / burn) if cash > ZERO else Decimal("0.0")
     metrics = {"cash": cents(cash, cur), "net_burn": cents(burn, cur) if burn > ZERO else cents(ZERO, cur),
                "net_cash_flow_by_month": [{"month": str(m.shift(-i)), "amount": cents(v, cur)}
                                           for i, v in enumerate(monthly)],

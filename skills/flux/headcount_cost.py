@@ -7,7 +7,7 @@ by department, with the joiners and leavers by employee id.
 """
 from close.money import ZERO, cents
 from close.skill import Skill
-from skills.flux._figures import ratio
+from skills.lib.percent import ratio
 
 REGISTER = """
 SELECT period, employee_id, COALESCE(department, 'Unassigned') AS department,

@@ -10,7 +10,8 @@ from close.money import ZERO, cents
 from close.skill import Skill
 from close.statements import EPOCH, account_amounts, fiscal_year_start
 from skills.flux._figures import (CURRENT_ASSETS, CURRENT_LIABILITIES, balance_sum,
-                                  credit_sum, net_income, ratio)
+                                  credit_sum, net_income)
+from skills.lib.percent import ratio
 
 
 def kpis(accounts, window: str, balance_window: str, cur: str) -> dict:

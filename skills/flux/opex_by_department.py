@@ -6,7 +6,7 @@ the department that moved. Reports only: budget_vs_actual raises the questions.
 """
 from close.money import ZERO, cents
 from close.skill import Skill
-from skills.flux._figures import ratio
+from skills.lib.percent import ratio
 
 OPEX_SUBTYPES = ("opex", "payroll_expense", "depreciation_expense", "intercompany_expense")
 

@@ -8,7 +8,7 @@ month's top list since the prior month.
 """
 from close.money import ZERO, cents
 from close.skill import Int, Skill
-from skills.flux._figures import ratio
+from skills.lib.percent import ratio
 
 REVENUE = """
 SELECT COALESCE(j.counterparty, '(none)') AS customer_id,
