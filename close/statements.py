@@ -33,6 +33,17 @@ EPOCH = date(1900, 1, 1)
 
 BS_SECTIONS = {"asset": "assets", "liability": "liabilities", "equity": "equity"}
 BS_SECTION_ORDER = ("assets", "liabilities", "equity")
+# Balance-sheet subtypes due within a year (the rest of assets and liabilities is
+# non-current), as the working-capital and current-ratio figures count them.
+CURRENT_SUBTYPES = ("cash", "receivable", "allowance", "inventory", "prepaid",
+                    "intercompany_receivable", "tax_receivable", "payable", "accrued_liability",
+                    "deferred_revenue", "tax_payable", "payroll_liability", "intercompany_payable",
+                    "suspense")
+# Subtotal key -> (section, term) for the classified balance sheet.
+TERM_SUBTOTALS = (("current_assets", "assets", "current"),
+                  ("non_current_assets", "assets", "non_current"),
+                  ("current_liabilities", "liabilities", "current"),
+                  ("non_current_liabilities", "liabilities", "non_current"))
 PNL_TYPES = ("revenue", "expense")
 CURRENT_PROFIT_LINE = "Current period profit"
 RETAINED_EARNINGS_LINE = "Retained earnings"
@@ -140,6 +151,7 @@ class Line:
     accounts: list[str] = field(default_factory=list)
     kind: str = "line"  # "line", "subtotal" or "total"
     order: str = ""
+    term: str = ""      # balance sheet: "current" or "non_current" (assets, liabilities)
 
     def add(self, column: str, amount: Decimal) -> None:
         self.amounts[column] = self.amounts.get(column, ZERO) + amount
@@ -171,8 +183,16 @@ class Statement:
 # ---------------------------------------------------------------- balance sheet
 
 def balance_sheet_columns(month: Month, fiscal_start_month: int) -> dict[str, tuple[Month, date]]:
-    """The balance sheet's columns: this month end ("amount") and last month end ("prior")."""
-    return {"amount": (month, month.last_day), "prior": (month.prev, month.prev.last_day)}
+    """The balance sheet's columns: this month end ("amount"), last month end ("prior") and
+    the last fiscal year end ("prior_year_end"), the comparative a statutory balance sheet
+    shows."""
+    year_end = month.fiscal_year_start(fiscal_start_month).prev
+    return {"amount": (month, month.last_day), "prior": (month.prev, month.prev.last_day),
+            "prior_year_end": (year_end, year_end.last_day)}
+
+
+def term_of(subtype: str | None) -> str:
+    return "current" if subtype in CURRENT_SUBTYPES else "non_current"
 
 
 def balance_sheet_windows(columns: dict[str, tuple[Month, date]], fiscal_start_month: int):
@@ -218,6 +238,10 @@ def build_balance_sheet(accounts: list[AccountAmounts], columns: tuple[str, ...]
             key = (BS_SECTIONS.get(acc.type, "unmapped"), acc.line)
             lines[key].accounts.append(acc.account_id)
 
+    subtype_of = {acc.account_id: acc.subtype for acc in accounts}
+    for (section, _), line in lines.items():
+        if section in ("assets", "liabilities") and line.accounts:
+            line.term = term_of(subtype_of[min(line.accounts)])
     current = lines.get(("equity", CURRENT_PROFIT_LINE))
     if current is not None:
         current.order = "\uffff"   # always the last equity line, whatever was merged into it
@@ -230,6 +254,9 @@ def build_balance_sheet(accounts: list[AccountAmounts], columns: tuple[str, ...]
     for section in BS_SECTION_ORDER + ("unmapped",):
         totals[section] = {c: sum((ln.amounts[c] for ln in kept if ln.section == section), ZERO)
                            for c in columns}
+    for key, section, term in TERM_SUBTOTALS:
+        totals[key] = {c: sum((ln.amounts[c] for ln in kept if ln.section == section
+                               and ln.term == term), ZERO) for c in columns}
     totals["liabilities_and_equity"] = {c: totals["liabilities"][c] + totals["equity"][c]
                                         for c in columns}
     totals["difference"] = {c: totals["assets"][c] - totals["liabilities_and_equity"][c]

@@ -47,3 +47,32 @@ def income_statement_lines(inc, currency: str) -> list[dict]:
     return [{"line": ln.line, "section": ln.section, "kind": ln.kind,
              "amount": cents(ln.amounts["mtd"], currency), "ytd": cents(ln.amounts["ytd"], currency)}
             for ln in inc.lines]
+
+
+def balance_sheet_table(bs, columns: tuple[str, ...], currency: str) -> dict:
+    """A balance sheet with several columns written once each: {"lines" (each with every
+    column and, for assets and liabilities, its term), "totals" and "subtotals" (column ->
+    figure)}. Each column keeps the identity as `balance_sheet_figures` does; a line is
+    left out only when it rounds to nothing in every column."""
+    figures = {c: balance_sheet_figures(bs, c, currency) for c in columns}
+    lines = []
+    for ln in bs.lines:
+        row = {"line": ln.line, "section": ln.section, "kind": ln.kind}
+        for c in columns:
+            row[c] = cents(ln.amounts[c], currency)
+            if ln.kind == "total" and ln.line == TOTAL_EQUITY:
+                row[c] = figures[c]["total_equity"]
+            elif ln.kind == "total" and ln.line == TOTAL_LIABILITIES_AND_EQUITY:
+                row[c] = figures[c]["total_liabilities"] + figures[c]["total_equity"]
+        if (ln.kind == "line" and ln.line != CURRENT_PROFIT_LINE
+                and all(row[c] == 0 for c in columns)):
+            continue
+        if ln.term:
+            row["term"] = ln.term
+        lines.append(row)
+    keys = ("total_assets", "total_liabilities", "total_equity", "difference")
+    return {"lines": lines,
+            "totals": {k: {c: figures[c][k] for c in columns} for k in keys},
+            "subtotals": {k: {c: cents(bs.total(k, c), currency) for c in columns}
+                          for k in ("current_assets", "non_current_assets",
+                                    "current_liabilities", "non_current_liabilities")}}

@@ -1,4 +1,4 @@
-"""Balance sheet per entity at month end, with last month end beside it.
+"""Balance sheet per entity at month end, with last month end and the last fiscal year end beside it.
 
 The balance sheet is the statement every other close check is measured against, and the
 first sign of broken books is that it does not balance. Lines come from the accounts'
@@ -9,7 +9,7 @@ retained earnings and this fiscal year's as current period profit.
 from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
-from close.statements import balance_sheet
+from close.statements import TERM_SUBTOTALS, balance_sheet, balance_sheet_columns
 
 UNKNOWN_ACCOUNTS = """
 SELECT DISTINCT j.je_id
@@ -20,19 +20,25 @@ WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
 ORDER BY j.je_id
 """
 
+COLUMNS = ("amount", "prior", "prior_year_end")
 TOTAL_KEYS = ("assets", "liabilities", "equity", "liabilities_and_equity", "difference")
 
 
 def run(ctx):
-    statement = balance_sheet(ctx.con, ctx.entity.id, ctx.month, ctx.pack.fiscal_year_start_month)
+    fsm = ctx.pack.fiscal_year_start_month
+    statement = balance_sheet(ctx.con, ctx.entity.id, ctx.month, fsm)
     cur = ctx.currency
     lines = []
     for line in statement.lines:
-        metric = line.as_metric({"amount": "amount", "prior": "prior"})
-        metric["amount"], metric["prior"] = cents(metric["amount"], cur), cents(metric["prior"], cur)
+        metric = line.as_metric({c: c for c in COLUMNS})
+        for column in COLUMNS:
+            metric[column] = cents(metric[column], cur)
+        if line.term:
+            metric["term"] = line.term
         lines.append(metric)
     totals = {key: cents(statement.total(key, "amount"), cur) for key in TOTAL_KEYS}
     prior = {key: cents(statement.total(key, "prior"), cur) for key in TOTAL_KEYS}
+    year_end = {key: cents(statement.total(key, "prior_year_end"), cur) for key in TOTAL_KEYS}
     profit = statement.line("Current period profit")
     metrics = {
         "lines": lines,
@@ -43,6 +49,10 @@ def run(ctx):
         "difference": totals["difference"],
         "current_period_profit": cents(profit.amounts["amount"] if profit else ZERO, cur),
         "prior": {f"total_{k}" if k != "difference" else k: v for k, v in prior.items()},
+        "prior_year_end": {f"total_{k}" if k != "difference" else k: v for k, v in year_end.items()},
+        "columns": {c: day for c, (_, day) in balance_sheet_columns(ctx.month, fsm).items()},
+        "subtotals": {key: {c: cents(statement.total(key, c), cur) for c in COLUMNS}
+                      for key, _, _ in TERM_SUBTOTALS},
         "currency": cur,
     }
     findings = []
@@ -69,8 +79,11 @@ SKILL = Skill(
     id="stmt.balance_sheet",
     title="Balance sheet",
     description=(
-        "Balance sheet per entity at month end with the prior month end beside it, by "
-        "statement line (accounts.statement_line) under assets, liabilities and equity. "
+        "Balance sheet per entity at month end with the prior month end and the last "
+        "fiscal year end beside it, by statement line (accounts.statement_line) under "
+        "assets, liabilities and equity, assets and liabilities classed current (due "
+        "within a year: cash, receivables, inventory, prepaids, payables, accruals, "
+        "deferred revenue, tax, payroll, intercompany) or non-current with subtotals. "
         "Assets are shown debit-positive, liabilities and equity credit-positive. With no "
         "closing entries, income-statement accounts before the fiscal year start are shown "
         "in retained earnings and this fiscal year's in current period profit. Checks that "

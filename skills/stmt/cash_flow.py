@@ -34,8 +34,16 @@ FINANCING_LABELS = {"debt": "Borrowings", "lease_liability": "Lease payments",
                     "share_capital": "Equity transactions", "retained_earnings": "Equity transactions",
                     "other_equity": "Equity transactions", "cta": "Equity transactions"}
 
-def cash_flow(accounts, period: str) -> dict:
-    """Sections and lines for one period; amounts are cash in (+) and out (-)."""
+# "exchange": translation differences, in the group's statement only (see `classify`).
+SECTIONS = ("operating", "investing", "financing", "exchange")
+
+
+def cash_flow(accounts, period: str, classify=None) -> dict:
+    """Sections and lines for one period; amounts are cash in (+) and out (-).
+
+    `classify(account)` may place an account itself, as (section, label), or return None
+    for the rules above: the group's cash flow puts the translation reserve's movement
+    in an "exchange" section of its own."""
     lines: dict[tuple[str, str], object] = {}
 
     def add(section, label, amount):
@@ -50,6 +58,8 @@ def cash_flow(accounts, period: str) -> dict:
                 depreciation += move
         elif a.subtype == "cash":
             cash_change += move
+        elif classify is not None and classify(a) is not None:
+            add(*classify(a), -move)
         elif a.subtype in INVESTING:
             add("investing", "Purchase and disposal of fixed and right-of-use assets", -move)
         elif a.subtype in FINANCING:
@@ -59,15 +69,30 @@ def cash_flow(accounts, period: str) -> dict:
     add("investing", "Purchase and disposal of fixed and right-of-use assets", -depreciation)
     ordered = [("operating", "Net income", net_income),
                ("operating", "Depreciation and amortisation", depreciation)]
-    for section in ("operating", "investing", "financing"):
+    for section in SECTIONS:
         ordered += [(s, label, amt) for (s, label), amt in sorted(lines.items()) if s == section]
-    totals = {s: sum((amt for sec, _, amt in ordered if sec == s), ZERO)
-              for s in ("operating", "investing", "financing")}
-    net = totals["operating"] + totals["investing"] + totals["financing"]
+    totals = {s: sum((amt for sec, _, amt in ordered if sec == s), ZERO) for s in SECTIONS}
+    net = sum(totals.values(), ZERO)
     return {"lines": [(s, label, amt) for s, label, amt in ordered if amt != ZERO
                       or label == "Net income"],
             "totals": totals, "net_change": net, "cash_change": cash_change,
             "net_income": net_income, "difference": net - cash_change}
+
+
+def both_periods(month: dict, year: dict, currency: str) -> list[dict]:
+    """The month's and the year's lines side by side, once each, in statement order: by
+    section, net income and depreciation first, then the lines by name. A line with
+    nothing in the month but something in the year keeps its place in its section."""
+    by_key: dict[tuple[str, str], dict] = {}
+    for column, result in (("amount", month), ("ytd", year)):
+        for s, label, amt in result["lines"]:
+            row = by_key.setdefault((s, label), {"line": label, "section": s,
+                                                 "amount": cents(ZERO, currency),
+                                                 "ytd": cents(ZERO, currency)})
+            row[column] = cents(amt, currency)
+    first = {"Net income": 0, "Depreciation and amortisation": 1}
+    return sorted(by_key.values(), key=lambda r: (SECTIONS.index(r["section"]),
+                                                  first.get(r["line"], 2), r["line"]))
 
 
 def run(ctx):
@@ -77,13 +102,9 @@ def run(ctx):
                "open": (EPOCH, ctx.month.first_day - timedelta(days=1))}
     accounts = account_amounts(ctx.con, ctx.entity.id, windows)
     month, year = cash_flow(accounts, "mtd"), cash_flow(accounts, "ytd")
-    ytd_by = {(s, label): amt for s, label, amt in year["lines"]}
-    lines = [{"line": label, "section": s, "amount": cents(amt, cur),
-              "ytd": cents(ytd_by.get((s, label), ZERO), cur)} for s, label, amt in month["lines"]]
-    lines += [{"line": label, "section": s, "amount": ZERO, "ytd": cents(amt, cur)}
-              for s, label, amt in year["lines"]
-              if (s, label) not in {(x["section"], x["line"]) for x in lines}]
+    lines = both_periods(month, year, cur)
     cash_open = sum((a.amounts["open"] for a in accounts if a.subtype == "cash"), ZERO)
+    cash_year_open = cash_open - (year["cash_change"] - month["cash_change"])
     metrics = {
         "lines": lines,
         "operating": cents(month["totals"]["operating"], cur),
@@ -96,7 +117,11 @@ def run(ctx):
         "difference": cents(month["difference"], cur),
         "ytd": {k: cents(year["totals"][k], cur) for k in ("operating", "investing", "financing")}
         | {"net_change_in_cash": cents(year["net_change"], cur),
-           "difference": cents(year["difference"], cur)},
+           "difference": cents(year["difference"], cur),
+           "cash_opening": cents(cash_year_open, cur),
+           "cash_closing": cents(cash_year_open + year["cash_change"], cur)},
+        "periods": {"amount": {"from": ctx.month.first_day, "to": ctx.month.last_day},
+                    "ytd": {"from": fy, "to": ctx.month.last_day}},
         "currency": cur,
     }
     findings = []

@@ -8,12 +8,71 @@ as non-controlling interests. Every figure is an exact sum rounded once when wri
 sheet must balance to the cent; when it does not, an entity's own books do not, and the
 finding names it.
 """
+from datetime import timedelta
+
 from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
 from close.statements import build_balance_sheet, build_income_statement
 from skills.stmt._consolidation import consolidate
-from skills.stmt._written import balance_sheet_figures, income_statement_lines
+from skills.stmt._group_statements import (comparative_accounts, group_cash_flow,
+                                           group_equity_changes, opening_balance_sheet_accounts)
+from skills.stmt._written import balance_sheet_figures, balance_sheet_table, income_statement_lines
+from skills.stmt.cash_flow import both_periods
+
+BS_COLUMNS = ("amount", "prior", "prior_year_end")
+
+
+def statutory_statements(ctx, group, inc, nci_ytd_exact) -> dict:
+    """The group's classified balance sheet at this month end, last month end and the last
+    fiscal year end, its cash flow (month and year to date) and changes in equity (year to
+    date), each written once (skills/stmt/_group_statements.py). Comparatives need the
+    rates of those month ends: without them the set says which are missing."""
+    rc, fsm = ctx.pack.reporting_currency, ctx.pack.fiscal_year_start_month
+    entities = list(ctx.group)
+    year_end = ctx.month.fiscal_year_start(fsm).prev
+    before = consolidate(ctx.con, ctx.fx, entities, ctx.month.prev, fsm, rc)
+    year_open = before if year_end == ctx.month.prev else consolidate(
+        ctx.con, ctx.fx, entities, year_end, fsm, rc)
+    missing = sorted(set(before.missing_rates) | set(year_open.missing_rates))
+    if missing:
+        return {"missing_rates": missing}
+    columns = {"amount": group, "prior": before, "prior_year_end": year_open}
+    bs = build_balance_sheet(comparative_accounts(columns), BS_COLUMNS)
+    table = balance_sheet_table(bs, BS_COLUMNS, rc)
+    month, year = group_cash_flow(group, before), group_cash_flow(group, year_open)
+
+    def flow(f):
+        return {**{k: cents(f["totals"][k], rc) for k in ("operating", "investing", "financing",
+                                                            "exchange")},
+                "net_change_in_cash": cents(f["net_change"], rc),
+                "cash_opening": cents(f["cash_opening"], rc),
+                "cash_closing": cents(f["cash_closing"], rc),
+                "difference": cents(f["difference"], rc)}
+
+    ni_ytd = inc.total("net_income", "ytd")
+    equity = group_equity_changes(group, year_open, ni_ytd - nci_ytd_exact, nci_ytd_exact)
+    opening = balance_sheet_figures(build_balance_sheet(opening_balance_sheet_accounts(year_open),
+                                                        ("open",)), "open", rc)
+    components = [{k: (cents(v, rc) if k != "line" else v) for k, v in row.items()}
+                  for row in equity]
+    return {
+        "columns": {"amount": ctx.month.last_day, "prior": ctx.month.prev.last_day,
+                    "prior_year_end": year_end.last_day},
+        "balance_sheet": table,
+        "cash_flow": {"lines": both_periods(month, year, rc), **flow(month), "ytd": flow(year),
+                      "periods": {"amount": {"from": ctx.month.first_day, "to": ctx.month.last_day},
+                                  "ytd": {"from": year_end.last_day + timedelta(days=1),
+                                          "to": ctx.month.last_day}}},
+        "equity_changes": {
+            "from": year_end.last_day + timedelta(days=1), "to": ctx.month.last_day,
+            "components": components,
+            "total_opening": opening["total_equity"],
+            "profit": cents(ni_ytd, rc),
+            "other_movements": table["totals"]["total_equity"]["amount"] - opening["total_equity"]
+            - cents(ni_ytd, rc),
+            "total_closing": table["totals"]["total_equity"]["amount"]},
+    }
 
 
 def run(ctx):
@@ -60,6 +119,8 @@ def run(ctx):
                          "unreconciled_through_profit": cents(-group.ic_pnl_difference, rc),
                          "ic_lines_without_group_counterparty": group.unknown_counterparty},
         "cta": cents(sum((t.cta for t in group.translations.values()), ZERO), rc),
+        "statutory": statutory_statements(
+            ctx, group, inc, sum((n["profit_ytd"] for n in group.nci.values()), ZERO)),
     }
     findings = []
     if difference != ZERO:
@@ -91,8 +152,12 @@ SKILL = Skill(
         "out of equity and net income by effective ownership. Every line and total is the "
         "exact translated sum rounded once; total equity = total assets - total "
         "liabilities. Consolidated balance sheet and income statement (month and year to "
-        "date) in metrics; a balance sheet that does not balance or a missing rate is a "
-        "high finding."
+        "date) in metrics; in metrics.statutory the group's statutory set: the balance "
+        "sheet classed current / non-current at this month end, last month end and the "
+        "last fiscal year end, the cash flow by the indirect method from the translated "
+        "balances' movements (translation differences in their own section, opening and "
+        "closing cash), and the changes in equity for the year to date. A balance sheet "
+        "that does not balance or a missing rate is a high finding."
     ),
     needs=("journal_lines", "accounts", "fx_rates", "entities"),
     group=True,
