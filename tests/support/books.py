@@ -178,7 +178,10 @@ class Books:
     """Rows of a small pack, table by table, and its settings (see the module docstring).
 
     A table is in the pack when it has been added, even with no rows, so a test can
-    leave a table out to see a skill skip, or add it empty."""
+    leave a table out to see a skill skip, or add it empty. Each run connects afresh
+    from the rows, unless the test has taken `con` (to edit rows in SQL or to call a
+    module directly): from then on the books live in that connection, later rows go
+    into it as well, and runs use it."""
 
     def __init__(self, tables: dict | None = None, *, name: str = "test",
                  reporting_currency: str = "USD", materiality: str = "1000.00",
@@ -189,6 +192,7 @@ class Books:
         self.materiality = materiality
         self.fiscal_year_start_month = fiscal_year_start_month
         self._je = itertools.count(1)
+        self._con = None
 
     # --- rows ---------------------------------------------------------------------
 
@@ -196,6 +200,10 @@ class Books:
         """Put `table` in the pack (validated against the contract) with `rows` appended."""
         if table not in TABLES_BY_NAME:
             raise KeyError(f"the pack contract has no table {table!r}")
+        if self._con is not None:
+            if table not in self.tables:
+                _create_table(self._con, table)
+            _insert_rows(self._con, table, rows)
         self.tables.setdefault(table, []).extend(rows)
 
     def insert(self, table: str, **columns) -> None:
@@ -271,6 +279,16 @@ class Books:
             _insert_rows(con, table, rows)
         return con, self.pack()
 
+    @property
+    def con(self):
+        """The books' live connection, made from the rows so far on first use."""
+        if self._con is None:
+            self._con, _ = self.connect()
+        return self._con
+
+    def _connection(self):
+        return (self._con, self.pack()) if self._con is not None else self.connect()
+
     def write(self, folder: Path) -> Path:
         """A ledger-pack folder: pack.toml and one CSV per table (the columns any row
         names, plus the required ones, in the contract's order)."""
@@ -296,7 +314,7 @@ class Books:
 
     def close(self, skills, month: str, entity_ids=None, params=None):
         """Run the given Skill objects (plus nothing else) for a month; the outcome."""
-        con, pack = self.connect()
+        con, pack = self._connection()
         return run_close(con, pack, parse_month(month), registry=Registry(list(skills)),
                          entity_ids=entity_ids, param_overrides=params or {}, workers=1)
 
@@ -312,7 +330,7 @@ class Books:
         module = importlib.import_module("skills." + skill_id)
         skills = [module.SKILL] + [importlib.import_module("skills." + d).SKILL
                                    for d in module.SKILL.depends]
-        con, pack = self.connect()
+        con, pack = self._connection()
         outcome = run_close(con, pack, parse_month(month), registry=Registry(skills),
                             entity_ids=[entity], skill_patterns=[skill_id],
                             param_overrides={skill_id: params}, workers=1)

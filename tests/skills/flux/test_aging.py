@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from skills.flux.ap_aging import SKILL as AP
 from skills.flux.ar_aging import SKILL as AR
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 def invoice(b, inv, day, due, net, tax="0.00", currency="USD"):
@@ -14,9 +14,9 @@ def invoice(b, inv, day, due, net, tax="0.00", currency="USD"):
 
 
 def test_ar_buckets_receipts_and_dso():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
-    b.create("ar_receipts")
+    b.add("ar_receipts")
     invoice(b, "I1", "2026-05-20", "2026-06-19", "1000.00", "100.00")      # current
     invoice(b, "I2", "2026-04-01", "2026-05-01", "500.00")                  # 30 days past due
     invoice(b, "I3", "2026-01-10", "2026-02-09", "300.00")                  # 111 days past due
@@ -42,7 +42,7 @@ def test_ar_buckets_receipts_and_dso():
 
 
 def test_ap_payments_include_withholding():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.insert("ap_bills", entity_id="US01", bill_id="B1", vendor_id="V1",
              bill_date=date(2026, 5, 1), due_date=date(2026, 5, 31), currency="USD",
@@ -59,9 +59,9 @@ def test_ap_payments_include_withholding():
 
 
 def test_invoice_without_due_date_is_due_on_its_date():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
-    b.create("ar_receipts")
+    b.add("ar_receipts")
     b.insert("ar_invoices", entity_id="US01", invoice_id="I1", customer_id="C1",
              invoice_date=date(2026, 5, 1), due_date=None, currency="USD",
              net_amount=Decimal("700.00"), tax_amount=Decimal("0.00"))

@@ -5,14 +5,14 @@ import pytest
 
 from skills.flux.budget_vs_actual import SKILL as BVA
 from skills.flux.opex_by_department import SKILL as OPEX
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 @pytest.fixture
 def books():
-    b = Books(materiality="1000.00")
+    b = statement_books(materiality="1000.00")
     b.entity("US01")
-    b.create("budget")
+    b.add("budget")
     for period, account, dept, amount in (
             ("2026-05", "4000", None, "-10000.00"), ("2026-04", "4000", None, "-9000.00"),
             ("2026-05", "6000", "Sales", "2000.00"), ("2026-05", "6000", "Engineering", "3000.00"),

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from skills.flux.budget_vs_actual import SKILL as BVA
 from skills.flux.kpis import SKILL as KPIS
-from stmt_books import Books
+from tests.support.books import Books, statement_books
 
 
 def budget(b, entity, period, account, amount, dept=None):
@@ -21,9 +21,9 @@ def run(b, entity="US01"):
 
 
 def small_books(fiscal_year_start_month=1) -> Books:
-    b = Books(materiality="1000.00", fiscal_year_start_month=fiscal_year_start_month)
+    b = statement_books(materiality="1000.00", fiscal_year_start_month=fiscal_year_start_month)
     b.entity("US01")
-    b.create("budget")
+    b.add("budget")
     return b
 
 
@@ -51,10 +51,10 @@ def test_entity_without_budget_rows_is_skipped():
 
 
 def test_pack_without_budget_is_skipped_naming_the_file():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.post("US01", "2026-05-10", [("1100", "50000.00"), ("4000", "-50000.00")], source="ar")
-    r = b.run([BVA], "2026-05").result("flux.budget_vs_actual", "US01")
+    r = b.close([BVA], "2026-05").result("flux.budget_vs_actual", "US01")
     assert r.status == "skipped" and "budget.csv" in r.summary
 
 

@@ -8,12 +8,12 @@ from skills.flux.kpis import SKILL as KPIS
 from skills.flux.net_income_bridge import SKILL as BRIDGE
 from skills.flux.working_capital import SKILL as WC
 from skills.stmt.income_statement import SKILL as INCOME
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 @pytest.fixture
 def books():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.post("US01", "2026-01-02", [("1000", "30000.00"), ("3000", "-30000.00")])
     b.post("US01", "2026-04-03", [("1100", "8000.00"), ("4000", "-8000.00")])
@@ -29,7 +29,7 @@ def books():
 
 
 def test_kpis_from_statement_figures(books):
-    outcome = books.run([KPIS, INCOME], "2026-05")
+    outcome = books.close([KPIS, INCOME], "2026-05")
     k = outcome.result("flux.kpis", "US01").metrics
     assert k["revenue"] == Decimal("10000.00") and k["gross_profit"] == Decimal("6000.00")
     assert k["gross_margin_pct"] == Decimal("60.0")
@@ -77,7 +77,7 @@ def test_runway_finding_when_cash_runs_short(books):
 
 
 def test_runway_averages_only_months_after_the_books_open():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.post("US01", "2026-04-01", [("1000", "60000.00"), ("3000", "-60000.00")], source="system")
     b.post("US01", "2026-04-20", [("6100", "20000.00"), ("1000", "-20000.00")], source="payroll")
@@ -90,7 +90,7 @@ def test_runway_averages_only_months_after_the_books_open():
 
 
 def test_runway_skips_books_that_open_in_the_month():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.post("US01", "2026-05-01", [("1000", "60000.00"), ("3000", "-60000.00")], source="system")
     r = b.result([RUNWAY], "flux.cash_runway", "2026-05", "US01")

@@ -4,12 +4,12 @@ from decimal import Decimal
 import pytest
 
 from skills.flux.month_over_month import SKILL
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 @pytest.fixture
 def books():
-    b = Books(materiality="1000.00")
+    b = statement_books(materiality="1000.00")
     b.entity("US01")
     b.post("US01", "2026-03-31", [("1000", "100000.00"), ("3000", "-100000.00")])
     for month in ("2026-04", "2026-05"):
@@ -78,7 +78,7 @@ def test_decrease_names_last_months_entry(books):
 
 def test_year_over_year_compares_the_same_month_last_year():
     from skills.flux.year_over_year import SKILL as YOY
-    b = Books(materiality="1000.00")
+    b = statement_books(materiality="1000.00")
     b.entity("US01")
     b.post("US01", "2025-05-10", [("1100", "10000.00"), ("4000", "-10000.00")], source="ar")
     b.post("US01", "2026-04-10", [("1100", "30000.00"), ("4000", "-30000.00")], source="ar")

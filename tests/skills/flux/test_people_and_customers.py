@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from skills.flux.headcount_cost import SKILL as HEADCOUNT
 from skills.flux.revenue_concentration import SKILL as CONCENTRATION
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 def pay(b, period, emp, dept, gross, taxes="0.00", benefits="0.00"):
@@ -13,7 +13,7 @@ def pay(b, period, emp, dept, gross, taxes="0.00", benefits="0.00"):
 
 
 def test_headcount_joiners_leavers_and_cost_per_employee():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     pay(b, "2026-04", "E1", "Sales", "5000.00", "400.00", "100.00")
     pay(b, "2026-04", "E2", "Engineering", "7000.00")
@@ -31,7 +31,7 @@ def test_headcount_joiners_leavers_and_cost_per_employee():
 
 
 def test_revenue_concentration_top_list_and_changes():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     for day, cust, amount in (("2026-04-03", "C1", "500"), ("2026-04-04", "C2", "400"),
                               ("2026-04-05", "C3", "100"), ("2026-05-03", "C1", "600"),

@@ -11,12 +11,12 @@ import pytest
 
 from skills.flux.month_over_month import SKILL as MOM
 from skills.flux.year_over_year import SKILL as YOY
-from stmt_books import Books
+from tests.support.books import Books, statement_books
 
 
 def steady_books(materiality="20000.00") -> Books:
     """Cash, steady revenue of 500,000 and rent of 50,000 a month, March to May 2026."""
-    b = Books(materiality=materiality)
+    b = statement_books(materiality=materiality)
     b.entity("US01")
     b.post("US01", "2026-02-27", [("1000", "5000000.00"), ("3000", "-5000000.00")])
     for month in ("2026-03", "2026-04", "2026-05"):
@@ -113,7 +113,7 @@ def test_manual_entry_of_the_month_makes_it_high():
 
 
 def test_month_over_month_skips_when_the_books_open_in_the_month():
-    b = Books(materiality="1000.00")
+    b = statement_books(materiality="1000.00")
     b.entity("US01")
     b.post("US01", "2026-05-01", [("1000", "50000.00"), ("3000", "-50000.00")], source="system")
     b.post("US01", "2026-05-10", [("1000", "9000.00"), ("4000", "-9000.00")], source="ar")
@@ -123,7 +123,7 @@ def test_month_over_month_skips_when_the_books_open_in_the_month():
 
 @pytest.mark.parametrize("opening, compared", [("2025-04-01", True), ("2025-06-02", False)])
 def test_year_over_year_needs_the_same_month_last_year_in_the_books(opening, compared):
-    b = Books(materiality="1000.00", fiscal_year_start_month=4)
+    b = statement_books(materiality="1000.00", fiscal_year_start_month=4)
     b.entity("US01")
     b.post("US01", opening, [("1000", "9000000.00"), ("3000", "-9000000.00")], source="system")
     for day in ("2025-06-10", "2026-05-10") + (("2025-05-10",) if compared else ()):
@@ -137,7 +137,7 @@ def test_year_over_year_needs_the_same_month_last_year_in_the_books(opening, com
 
 
 def test_yen_entity_in_a_euro_group_with_one_way_rates():
-    b = Books(reporting_currency="EUR", materiality="20000.00")
+    b = statement_books(reporting_currency="EUR", materiality="20000.00")
     b.entity("JP01", currency="JPY", country="JP")
     b.rate("2026-05-31", "JPY", "EUR", "closing", "0.00625")      # EUR->JPY only by inverse: 160
     b.post("JP01", "2026-03-31", [("1000", "900000000"), ("3000", "-900000000")])

@@ -5,7 +5,7 @@ from decimal import Decimal
 from close.periods import parse_month
 from skills.flux.missing_recurring import SKILL as MISSING
 from skills.flux.new_vendors_large import SKILL as NEW_VENDORS
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 def bill(b, bill_id, vendor, day, net):
@@ -15,7 +15,7 @@ def bill(b, bill_id, vendor, day, net):
 
 
 def test_vendor_billed_ten_of_twelve_months_and_not_this_one():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     may = parse_month("2026-05")
     for i in range(1, 13):
@@ -34,7 +34,7 @@ def test_vendor_billed_ten_of_twelve_months_and_not_this_one():
 
 
 def test_new_vendor_paid_above_threshold():
-    b = Books(materiality="1000.00")
+    b = statement_books(materiality="1000.00")
     b.entity("US01")
     bill(b, "B1", "V-OLD", "2026-01-10", "5000.00")
     bill(b, "B2", "V-OLD", "2026-05-10", "5000.00")
@@ -52,7 +52,7 @@ def test_new_vendor_paid_above_threshold():
 
 
 def test_recurring_vendor_already_accrued_is_not_missing():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     may = parse_month("2026-05")
     for i in range(1, 13):
@@ -64,7 +64,7 @@ def test_recurring_vendor_already_accrued_is_not_missing():
 
 
 def test_books_shorter_than_the_minimum_raise_nothing():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     may = parse_month("2026-05")
     for i in range(1, 9):                                        # books began 8 months ago
@@ -74,7 +74,7 @@ def test_books_shorter_than_the_minimum_raise_nothing():
 
 
 def test_vendor_seen_before_in_the_journal_is_not_new():
-    b = Books(materiality="1000.00")
+    b = statement_books(materiality="1000.00")
     b.entity("US01")
     bill(b, "B0", "V-OLD", "2026-01-10", "500.00")
     b.post("US01", "2026-03-10", [("6000", "800.00"), ("1000", "-800.00")], source="bank",
@@ -87,7 +87,7 @@ def test_vendor_seen_before_in_the_journal_is_not_new():
 
 
 def test_bill_register_starting_this_month_cannot_tell_new_vendors():
-    b = Books(materiality="1000.00")
+    b = statement_books(materiality="1000.00")
     b.entity("US01")
     bill(b, "B1", "V-ANY", "2026-05-11", "3000.00")
     b.insert("ap_payments", entity_id="US01", payment_id="P1", bill_id="B1",

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from skills.stmt.balance_sheet import SKILL
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 def line(result, name):
@@ -15,7 +15,7 @@ def line(result, name):
 
 @pytest.fixture
 def books():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.post("US01", "2025-01-01", [("1000", "10000.00"), ("3000", "-10000.00")])
     b.post("US01", "2025-06-15", [("1100", "5000.00"), ("4000", "-5000.00")])   # 2025 profit

@@ -4,12 +4,12 @@ from decimal import Decimal
 import pytest
 
 from skills.stmt.cash_flow import SKILL
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 @pytest.fixture
 def books():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.post("US01", "2026-01-02", [("1000", "20000.00"), ("3000", "-20000.00")])
     b.post("US01", "2026-04-15", [("1100", "3000.00"), ("4000", "-3000.00")])

@@ -7,19 +7,19 @@ from skills.stmt.balance_sheet import SKILL as BALANCE_SHEET
 from skills.stmt.comparatives import SKILL as COMPARATIVES
 from skills.stmt.income_statement import SKILL as INCOME
 from skills.stmt.trial_balance_export import SKILL as TB_EXPORT
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 @pytest.fixture
 def outcome():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.post("US01", "2025-01-02", [("1000", "10000.00"), ("3000", "-10000.00")])
     b.post("US01", "2025-05-09", [("1100", "2000.00"), ("4000", "-2000.00")])
     b.post("US01", "2026-04-09", [("1100", "4000.00"), ("4000", "-4000.00")])
     b.post("US01", "2026-05-09", [("1100", "5000.00"), ("4000", "-5000.00")])
     b.post("US01", "2026-05-19", [("6000", "1000.00"), ("1000", "-1000.00")])
-    return b.run([BALANCE_SHEET, INCOME, COMPARATIVES, TB_EXPORT], "2026-05")
+    return b.close([BALANCE_SHEET, INCOME, COMPARATIVES, TB_EXPORT], "2026-05")
 
 
 def test_comparative_columns_and_variances(outcome):

@@ -4,11 +4,11 @@ available (never a finding), and the fiscal year runs from April."""
 from decimal import Decimal
 
 from skills.stmt.comparatives import SKILL as COMPARATIVES
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 def _books():
-    b = Books(fiscal_year_start_month=4)
+    b = statement_books(fiscal_year_start_month=4)
     b.entity("JP01", currency="JPY", country="JP")
     b.post("JP01", "2025-04-01", [("1000", "1000000"), ("3000", "-1000000")])
     b.post("JP01", "2025-04-20", [("1100", "30000"), ("4000", "-30000")])

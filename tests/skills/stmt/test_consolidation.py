@@ -5,12 +5,12 @@ import pytest
 
 from skills.stmt.consolidation import SKILL as CONSOLIDATION
 from skills.stmt.ic_eliminations import SKILL as ELIMINATIONS
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 @pytest.fixture
 def outcome():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.entity("UK01", currency="GBP", country="GB", parent_id="US01", ownership_pct="100")
     b.entity("DE01", currency="EUR", country="DE", parent_id="US01", ownership_pct="60")
@@ -25,7 +25,7 @@ def outcome():
     b.post("UK01", "2026-01-15", [("6300", "100.00"), ("2150", "-100.00")], counterparty="US01")
     b.post("DE01", "2026-01-01", [("1000", "1000.00"), ("3000", "-1000.00")])
     b.post("DE01", "2026-01-20", [("1000", "200.00"), ("4000", "-200.00")])
-    return b.run([CONSOLIDATION, ELIMINATIONS], "2026-01")
+    return b.close([CONSOLIDATION, ELIMINATIONS], "2026-01")
 
 
 def lines(result, key="lines"):
@@ -76,7 +76,7 @@ def test_elimination_entries_on_the_provider(outcome):
 
 
 def test_receivable_without_payable_stays_visible():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.entity("UK01", currency="GBP", country="GB", parent_id="US01", ownership_pct="100")
     for kind in ("closing", "average"):
@@ -85,7 +85,7 @@ def test_receivable_without_payable_stays_visible():
     b.post("US01", "2026-01-01", [("1000", "1000.00"), ("3000", "-1000.00")])
     b.post("UK01", "2026-01-01", [("1000", "800.00"), ("3000", "-800.00")])
     b.post("US01", "2026-01-20", [("1150", "40.00"), ("1000", "-40.00")], counterparty="UK01")
-    r = b.run([CONSOLIDATION], "2026-01").result("stmt.consolidation", None)
+    r = b.close([CONSOLIDATION], "2026-01").result("stmt.consolidation", None)
     equity = {ln["line"]: ln["amount"] for ln in r.metrics["lines"]
               if ln["kind"] == "line" and ln["section"] == "equity"}
     assert equity["Unreconciled intercompany differences"] == Decimal("-40.00")
@@ -95,16 +95,16 @@ def test_receivable_without_payable_stays_visible():
 
 
 def test_missing_rate_stops_consolidation_with_a_finding():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.entity("UK01", currency="GBP", country="GB", parent_id="US01", ownership_pct="100")
     b.post("UK01", "2026-01-01", [("1000", "500.00"), ("3000", "-500.00")])
-    r = b.run([CONSOLIDATION], "2026-01").result("stmt.consolidation", None)
+    r = b.close([CONSOLIDATION], "2026-01").result("stmt.consolidation", None)
     assert r.status == "exceptions" and r.findings[0].severity == "high"
 
 
 def test_an_entitys_unbalanced_entry_unbalances_the_group_with_its_ref():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.entity("UK01", currency="GBP", country="GB", parent_id="US01", ownership_pct="100")
     for kind in ("closing", "average"):
@@ -112,6 +112,6 @@ def test_an_entitys_unbalanced_entry_unbalances_the_group_with_its_ref():
         b.rate("2026-01-31", "GBP", "USD", kind, "1.25")
     b.post("US01", "2026-01-01", [("1000", "1000.00"), ("3000", "-1000.00")])
     je = b.post("UK01", "2026-01-05", [("1000", "8.00")])
-    r = b.run([CONSOLIDATION], "2026-01").result("stmt.consolidation", None)
+    r = b.close([CONSOLIDATION], "2026-01").result("stmt.consolidation", None)
     (finding,) = r.findings
     assert finding.amount == Decimal("10.00") and finding.refs == (f"journal_lines:{je}",)

@@ -3,18 +3,18 @@ from decimal import Decimal
 
 from skills.stmt.balance_sheet import SKILL as BALANCE_SHEET
 from skills.stmt.equity_changes import SKILL
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 def test_roll_forward_and_closing_equals_balance_sheet():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.post("US01", "2025-01-02", [("1000", "10000.00"), ("3000", "-10000.00")])
     b.post("US01", "2025-09-01", [("1000", "2000.00"), ("4000", "-2000.00")])     # 2025 profit
     b.post("US01", "2026-02-01", [("1000", "1500.00"), ("4000", "-1500.00")])
     dividend = b.post("US01", "2026-03-31", [("3100", "500.00"), ("1000", "-500.00")])
     b.post("US01", "2026-04-01", [("1000", "3000.00"), ("3000", "-3000.00")])    # capital
-    outcome = b.run([SKILL, BALANCE_SHEET], "2026-05")
+    outcome = b.close([SKILL, BALANCE_SHEET], "2026-05")
     result = outcome.result("stmt.equity_changes", "US01")
     assert result.status == "pass"
     rows = {c["line"]: c for c in result.metrics["components"]}

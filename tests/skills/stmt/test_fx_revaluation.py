@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from skills.stmt.fx_revaluation import SKILL
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 def fx_line(b, entity, day, account, functional, currency, txn, other="5000", **kw):
@@ -18,7 +18,7 @@ def fx_line(b, entity, day, account, functional, currency, txn, other="5000", **
 
 @pytest.fixture
 def books():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.entity("DE01", currency="EUR", country="DE", parent_id="US01", ownership_pct="100")
     b.rate("2026-04-30", "EUR", "USD", "closing", "1.25")
@@ -45,7 +45,7 @@ def test_booked_revaluation_ties(books):
 
 
 def test_cash_line_noting_a_foreign_amount_is_not_a_foreign_balance(books):
-    books.create("bank_accounts")
+    books.add("bank_accounts")
     books.insert("bank_accounts", bank_account_id="BA-DE", entity_id="DE01", gl_account_id="1000",
                  currency="EUR", bank_name="x")
     books.post("DE01", "2026-05-31", [("7100", "33.33"), ("2150", "-33.33")])

@@ -4,12 +4,12 @@ from decimal import Decimal
 import pytest
 
 from skills.stmt.fx_translation import SKILL
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 @pytest.fixture
 def books():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.entity("UK01", currency="GBP", country="GB", parent_id="US01", ownership_pct="100")
     b.post("UK01", "2026-01-01", [("1000", "1000.00"), ("3000", "-1000.00")])   # opening entry

@@ -5,7 +5,7 @@ import pytest
 
 from skills.stmt.balance_sheet import SKILL as BALANCE_SHEET
 from skills.stmt.income_statement import SKILL
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 def line(result, name):
@@ -16,7 +16,7 @@ def line(result, name):
 
 @pytest.fixture
 def books():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.post("US01", "2025-01-01", [("1000", "50000.00"), ("3000", "-50000.00")])
     b.post("US01", "2025-05-10", [("1100", "7000.00"), ("4000", "-7000.00")])    # May last year
@@ -54,7 +54,7 @@ def test_columns_and_subtotals(books):
 
 
 def test_net_income_ytd_ties_to_balance_sheet_profit(books):
-    outcome = books.run([BALANCE_SHEET, SKILL], "2026-05")
+    outcome = books.close([BALANCE_SHEET, SKILL], "2026-05")
     bs = outcome.result("stmt.balance_sheet", "US01")
     inc = outcome.result("stmt.income_statement", "US01")
     assert bs.metrics["current_period_profit"] == inc.metrics["net_income_ytd"]

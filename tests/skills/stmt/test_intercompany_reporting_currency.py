@@ -16,7 +16,7 @@ from skills.recon.intercompany import SKILL as IC_BALANCES
 from skills.recon.intercompany_pnl import SKILL as IC_PNL
 from skills.stmt.consolidation import SKILL as CONSOLIDATION
 from skills.stmt.ic_eliminations import SKILL as ELIMINATIONS
-from stmt_books import Books
+from tests.support.books import Books, statement_books
 
 SKILLS = [IC_BALANCES, IC_PNL, ELIMINATIONS, CONSOLIDATION]
 YEN = Decimal("160000")
@@ -36,7 +36,7 @@ def line(b, entity, je, no, day, account, amount, counterparty=None, currency=No
 def group(booking_rate: Decimal) -> Books:
     """NL01 (EUR) charges JP01 (JPY, 70% owned) 160,000 yen in May, booking the revenue
     at `booking_rate` yen per euro; it remeasures the yen receivable at the closing rate."""
-    b = Books(reporting_currency="EUR")
+    b = statement_books(reporting_currency="EUR")
     b.entity("NL01", currency="EUR", country="NL")
     b.entity("JP01", currency="JPY", country="JP", parent_id="NL01", ownership_pct="70")
     for day, kind, rate in (("2026-03-31", "closing", "158"), ("2026-04-30", "average", "159"),
@@ -58,7 +58,7 @@ def group(booking_rate: Decimal) -> Books:
 
 
 def results(booking_rate):
-    outcome = group(booking_rate).run(SKILLS, "2026-05")
+    outcome = group(booking_rate).close(SKILLS, "2026-05")
     found = {(r.skill_id, r.entity_id): r for r in outcome.results}
     assert all(r.status != "error" for r in found.values()), [r.summary for r in found.values()]
     return found
@@ -112,7 +112,7 @@ def test_unmatched_balance_is_its_own_equity_line_and_equity_is_assets_less_liab
 def test_a_missing_rate_is_a_finding_not_a_guess(skill_id):
     b = group(booking_rate=MAY_AVERAGE)
     b.con.execute("DELETE FROM fx_rates WHERE date = DATE '2026-05-31'")
-    outcome = b.run(SKILLS, "2026-05")
+    outcome = b.close(SKILLS, "2026-05")
     result = outcome.result(skill_id, "NL01")
     assert result.status == "exceptions"
     assert [f.amount for f in result.findings] == [None]

@@ -5,7 +5,7 @@ from decimal import Decimal
 from skills.recon.amortising import level_payment, schedule
 from skills.stmt.notes_debt import SKILL as DEBT
 from skills.stmt.notes_fixed_assets import SKILL as FIXED
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 def asset(b, asset_id, cls, in_service, cost, life, disposal=None):
@@ -18,7 +18,7 @@ def asset(b, asset_id, cls, in_service, cost, life, disposal=None):
 
 
 def test_fixed_asset_note_rolls_forward_by_class():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     asset(b, "FA-1", "IT", "2025-06-15", "1200.00", 12)           # 100/month from 2025-07
     asset(b, "FA-2", "IT", "2026-02-10", "2400.00", 24)           # added this year, from 2026-03
@@ -42,7 +42,7 @@ def test_fixed_asset_note_rolls_forward_by_class():
 
 
 def test_debt_note_maturities_add_up_to_the_balance():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.insert("loans", entity_id="US01", loan_id="L1", account_id="2500", interest_account_id="7000",
              principal=Decimal("100000.00"), annual_rate=Decimal("0.06"),

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from skills.stmt.notes_debt import SKILL as DEBT
-from stmt_books import Books
+from tests.support.books import statement_books
 
 
 def contract_balances(principal, annual_rate, n, unit):
@@ -25,7 +25,7 @@ def contract_balances(principal, annual_rate, n, unit):
 
 
 def test_yen_debt_note_is_in_whole_yen_and_adds_up():
-    b = Books(reporting_currency="JPY")
+    b = statement_books(reporting_currency="JPY")
     b.entity("JP01", currency="JPY", country="JP")
     principal, rate = Decimal("73000000"), Decimal("0.0215")
     b.insert("loans", entity_id="JP01", loan_id="L1", account_id="2500", interest_account_id="7000",

@@ -9,7 +9,7 @@ from skills.stmt import (balance_sheet, cash_flow, equity_changes, income_statem
 from skills.stmt.income_statement import SKILL as INCOME
 from skills.stmt.segment_report import SKILL as SEGMENTS
 from skills.stmt.statutory_pack import SKILL as PACK
-from stmt_books import Books
+from tests.support.books import statement_books
 
 # The pack reads the statements and notes from the run: they run with it.
 WITH_PACK = [PACK, *(m.SKILL for m in (balance_sheet, income_statement, cash_flow, equity_changes,
@@ -18,7 +18,7 @@ WITH_PACK = [PACK, *(m.SKILL for m in (balance_sheet, income_statement, cash_flo
 
 @pytest.fixture
 def books():
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.post("US01", "2026-01-02", [("1000", "10000.00"), ("3000", "-10000.00")])
     b.post("US01", "2026-04-02", [("1100", "700.00"), ("4000", "-700.00")], department="Sales")
@@ -33,7 +33,7 @@ def books():
 
 
 def test_segments_add_up_to_operating_profit(books):
-    outcome = books.run([SEGMENTS, INCOME], "2026-05")
+    outcome = books.close([SEGMENTS, INCOME], "2026-05")
     seg = outcome.result("stmt.segment_report", "US01").metrics
     rows = {r["segment"]: r for r in seg["segments"]}
     assert rows["Sales"]["revenue"] == Decimal("3000.00") and rows["Sales"]["revenue_ytd"] == Decimal("3700.00")
@@ -45,7 +45,7 @@ def test_segments_add_up_to_operating_profit(books):
 
 
 def test_statutory_pack_holds_the_statements_and_notes(books):
-    outcome = books.run(WITH_PACK, "2026-05")
+    outcome = books.close(WITH_PACK, "2026-05")
     pack = outcome.result("stmt.statutory_pack", "US01")
     inc = outcome.result("stmt.income_statement", "US01")
     m = pack.metrics
@@ -63,7 +63,7 @@ def test_statutory_pack_holds_the_statements_and_notes(books):
 def test_statutory_pack_reads_the_statements_from_the_run_not_running_them_again(books):
     """Each statement is computed once: the pack holds the run's own results (the very
     objects), and a missing note does not block the pack."""
-    outcome = books.run(WITH_PACK, "2026-05")
+    outcome = books.close(WITH_PACK, "2026-05")
     pack = outcome.result("stmt.statutory_pack", "US01")
     for part, skill_id in (("balance_sheet", "stmt.balance_sheet"), ("cash_flow", "stmt.cash_flow")):
         assert pack.metrics["statements"][part]["metrics"] is outcome.result(skill_id, "US01").metrics
@@ -76,5 +76,5 @@ def test_statutory_pack_reads_the_statements_from_the_run_not_running_them_again
 
 def test_statutory_pack_lists_statement_issues_without_repeating_findings(books):
     books.post("US01", "2026-05-20", [("1000", "1.00")])
-    pack = books.run(WITH_PACK, "2026-05").result("stmt.statutory_pack", "US01")
+    pack = books.close(WITH_PACK, "2026-05").result("stmt.statutory_pack", "US01")
     assert pack.findings == [] and any("balance_sheet" in i for i in pack.metrics["open_issues"])

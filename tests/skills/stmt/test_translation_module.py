@@ -13,7 +13,7 @@ from close.skill import Entity
 from close.statements import build_income_statement
 from skills.stmt import translation
 from skills.stmt._consolidation import consolidate
-from tests.skills.stmt.stmt_books import Books
+from tests.support.books import statement_books
 
 MAY, APRIL = parse_month("2026-05"), parse_month("2026-04")
 
@@ -21,7 +21,7 @@ MAY, APRIL = parse_month("2026-05"), parse_month("2026-04")
 def two_entity_group():
     """US01 (USD) charges UK01 (GBP) a fee each month; UK01 sells to outsiders. Rates with
     many decimals so an early rounding would show."""
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.entity("UK01", currency="GBP", country="GB", parent_id="US01", ownership_pct="100")
     b.rate("2025-12-31", "GBP", "USD", "closing", "1.2")

@@ -10,13 +10,13 @@ from decimal import Decimal
 from skills.stmt.consolidation import SKILL as CONSOLIDATION
 from skills.stmt.fx_revaluation import SKILL as REVALUATION
 from skills.stmt.fx_translation import SKILL as TRANSLATION
-from stmt_books import Books
+from tests.support.books import Books, statement_books
 
 
 def half_cent_group() -> Books:
     """UK01's three asset lines each translate to 0.015 USD: 0.02 each when rounded, 0.045
     (0.05) together."""
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.entity("UK01", currency="GBP", country="GB", parent_id="US01", ownership_pct="100")
     for day in ("2025-12-31", "2026-01-31"):
@@ -56,7 +56,7 @@ def test_entity_translation_totals_are_exact_sums_rounded_once():
 def yen_group() -> Books:
     """EUR reporting; JP01 keeps yen books; US01 holds a yen deposit. Rates are given one
     way only: EUR->JPY and USD->EUR."""
-    b = Books(reporting_currency="EUR")
+    b = statement_books(reporting_currency="EUR")
     b.entity("NL01", currency="EUR", country="NL")
     b.entity("JP01", currency="JPY", country="JP", parent_id="NL01", ownership_pct="70")
     b.entity("US01", currency="USD", country="US", parent_id="NL01", ownership_pct="100")
@@ -143,7 +143,7 @@ def test_review_group_figures_agree_with_the_consolidation_to_the_cent():
     consolidation does: once, on the exact group sum."""
     from close.registry import Registry
     mfr = Registry.discover(include_plugins=False).get("close.mfr")
-    b = Books()
+    b = statement_books()
     b.entity("US01")
     b.entity("UK01", currency="GBP", country="GB", parent_id="US01", ownership_pct="100")
     b.entity("DE01", currency="EUR", country="DE", parent_id="US01", ownership_pct="100")
@@ -153,7 +153,7 @@ def test_review_group_figures_agree_with_the_consolidation_to_the_cent():
     b.post("UK01", "2026-05-05", [("1100", "0.01"), ("4000", "-0.01")])
     b.post("UK01", "2026-05-06", [("1100", "0.01"), ("4000", "-0.01")])
     b.post("DE01", "2026-05-05", [("1100", "0.01"), ("4000", "-0.01")])
-    outcome = b.run([CONSOLIDATION, mfr], "2026-05")
+    outcome = b.close([CONSOLIDATION, mfr], "2026-05")
     consolidated = outcome.result("stmt.consolidation", None).metrics
     may = outcome.result("close.mfr", None).metrics["series"][-1]
     # 0.025 + 0.015 = 0.04 exactly; rounding each entity's account first would give 0.05
