@@ -14,18 +14,9 @@ from decimal import Decimal
 from close.money import ZERO, cents
 from close.periods import month_of
 from close.skill import Finding
+from skills.lib.aging import BUCKETS, bucket_of
+from skills.lib.open_items import OPEN_AMOUNT, settled_cte, settled_join
 from skills.lib.percent import ratio
-
-BUCKETS = (("current", None, 0), ("1_30", 1, 30), ("31_60", 31, 60), ("61_90", 61, 90),
-           ("over_90", 91, None))
-
-
-def bucket_of(days_past_due: int) -> str:
-    for name, lo, hi in BUCKETS:
-        if (lo is None or days_past_due >= lo) and (hi is None or days_past_due <= hi):
-            return name
-    raise ValueError(days_past_due)
-
 
 def age(ctx, items: list[dict], key: str, table: str) -> tuple[dict, list[dict], list[str]]:
     """Buckets (entity currency) and the open items; rates that are missing are named."""
@@ -89,19 +80,14 @@ class Ledger:
 
     def open_items_sql(self) -> str:
         return f"""
-WITH paid AS (
-  SELECT {self.key}, SUM(amount) AS settled
-  FROM {self.settlements}
-  WHERE entity_id = $entity_id AND date <= $month_end
-  GROUP BY {self.key}
-)
+WITH {settled_cte(self.settlements, self.key)}
 SELECT d.{self.key}, d.{self.party} AS party, d.due_date, d.{self.doc_date} AS doc_date,
        d.currency,
-       CAST(d.net_amount + d.tax_amount - COALESCE(p.settled, 0) AS DECIMAL(18,2)) AS open_amount
+       CAST({OPEN_AMOUNT} AS DECIMAL(18,2)) AS open_amount
 FROM {self.documents} d
-LEFT JOIN paid p ON p.{self.key} = d.{self.key}
+{settled_join(self.key)}
 WHERE d.entity_id = $entity_id AND d.{self.doc_date} <= $month_end
-  AND d.net_amount + d.tax_amount - COALESCE(p.settled, 0) <> 0
+  AND {OPEN_AMOUNT} <> 0
 ORDER BY d.{self.key}
 """
 

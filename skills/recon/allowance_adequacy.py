@@ -19,22 +19,19 @@ from decimal import Decimal
 
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Skill, Text
+from skills.lib.open_items import OPEN_AMOUNT, settled_cte, settled_join
 from skills.recon.subledger_tie import closing_amount
 
-OPEN_ITEMS = """
-WITH received AS (
-  SELECT invoice_id, SUM(amount) AS amount
-  FROM ar_receipts
-  WHERE entity_id = $entity_id AND date <= $month_end
-  GROUP BY invoice_id
-)
-SELECT i.invoice_id, i.due_date, i.currency,
-       CAST(i.net_amount + i.tax_amount - COALESCE(r.amount, 0) AS DECIMAL(18,4)) AS open_amount
-FROM ar_invoices i
-LEFT JOIN received r ON r.invoice_id = i.invoice_id
-WHERE i.entity_id = $entity_id AND i.invoice_date <= $month_end
-  AND i.net_amount + i.tax_amount - COALESCE(r.amount, 0) > 0
-ORDER BY i.invoice_id
+# Invoices still owed something at month end (credit balances are not doubtful).
+OPEN_ITEMS = f"""
+WITH {settled_cte("ar_receipts", "invoice_id")}
+SELECT d.invoice_id, d.due_date, d.currency,
+       CAST({OPEN_AMOUNT} AS DECIMAL(18,4)) AS open_amount
+FROM ar_invoices d
+{settled_join("invoice_id")}
+WHERE d.entity_id = $entity_id AND d.invoice_date <= $month_end
+  AND {OPEN_AMOUNT} > 0
+ORDER BY d.invoice_id
 """
 
 ALLOWANCE = """

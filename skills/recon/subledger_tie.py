@@ -33,6 +33,7 @@ from decimal import Decimal
 
 from close.money import ZERO, cents
 from close.skill import Finding, SkillError
+from skills.lib.open_items import OPEN_AMOUNT, settled_cte, settled_join
 
 # The control-account lines (subtype `$subtype`, or the intercompany `$ic_subtype` when
 # the line names a document of this subledger) up to the month end, each with the
@@ -191,17 +192,12 @@ WHERE s.entity_id = $entity_id AND s.date <= $month_end
 
     def open_count_sql(self) -> str:
         return f"""
-WITH paid AS (
-  SELECT {self.key}, SUM(amount) AS settled
-  FROM {self.settlements}
-  WHERE entity_id = $entity_id AND date <= $month_end
-  GROUP BY {self.key}
-)
+WITH {settled_cte(self.settlements, self.key)}
 SELECT COUNT(*) AS open_count
 FROM {self.documents} d
-LEFT JOIN paid p ON p.{self.key} = d.{self.key}
+{settled_join(self.key)}
 WHERE d.entity_id = $entity_id AND d.{self.doc_date} <= $month_end
-  AND d.net_amount + d.tax_amount - COALESCE(p.settled, 0) <> 0
+  AND {OPEN_AMOUNT} <> 0
 """
 
     def control_accounts_sql(self) -> str:
