@@ -16,7 +16,7 @@ A document whose tax postings differ is a finding (amount: the difference, refs:
 document and its entries).
 
 Movements alone miss an error posted in an earlier month, so each document-driven tax
-account's closing balance is also tied (skills/tax/_balance.py): the documents since the
+account's closing balance is also tied (skills/tax/tax_balances.py): the documents since the
 books began, less the payments to and offsets with the authority, give the balance it
 should hold, month by month. An unexplained rest is one finding per account (refs: the account and the entries
 or documents behind it) naming the month in which the difference arose. Income tax and
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Skill
-from skills.tax import _balance
+from skills.tax import tax_balances
 
 # The month's documents that some journal line names (only those can be itemised), with
 # what each should put on the tax accounts (`credited`, `debited`); a reverse-charge
@@ -70,7 +70,7 @@ FROM journal_lines j
 JOIN accounts a ON a.account_id = j.account_id
 WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $month_start AND $month_end
   AND a.subtype IN ('tax_payable', 'tax_receivable')
-), """ + _balance.MONTH_ENTRY_DOC + """, tax_line AS (
+), """ + tax_balances.MONTH_ENTRY_DOC + """, tax_line AS (
 SELECT m.je_id, COALESCE(m.own_ref, e.doc_ref) AS doc_ref, m.credit_positive,
        COALESCE(LEFT(COALESCE(m.own_ref, e.doc_ref), 12) IN ('ar_invoices:', 'ap_payments:')
                 OR LEFT(COALESCE(m.own_ref, e.doc_ref), 9) = 'ap_bills:', FALSE) AS of_document
@@ -184,10 +184,10 @@ def run(ctx):
                        f"of the month: check its date and posting.")
         findings.append(Finding("high" if abs(size) >= threshold else "medium", message,
                                 cents(size, ctx.currency), [ref, *sorted(entries.get(ref, ()))]))
-    differences, tied = _balance.balance_differences(ctx, reported={f.refs[0] for f in findings})
+    differences, tied = tax_balances.balance_differences(ctx, reported={f.refs[0] for f in findings})
     for diff in differences:
         findings.append(Finding("high" if abs(diff["amount"]) >= threshold else "medium",
-                                _balance.describe(diff, ctx.month, ctx.currency),
+                                tax_balances.describe(diff, ctx.month, ctx.currency),
                                 diff["amount"], diff["refs"]))
     metrics = {"documents": totals["documents"],
                "tax_credited_computed": cents(computed_credit, ctx.currency),

@@ -22,7 +22,7 @@ import re
 
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Int, Money, Skill
-from skills.tax import _balance
+from skills.tax import tax_balances
 
 CODES = """
 SELECT tax_code, jurisdiction, gl_account_id
@@ -43,7 +43,7 @@ GROUP BY i.tax_code
 ORDER BY i.tax_code
 """
 
-POSTED = "WITH " + _balance.ENTRY_DOC + """
+POSTED = "WITH " + tax_balances.ENTRY_DOC + """
 SELECT i.tax_code, CAST(SUM(j.credit - j.debit) AS DECIMAL(18,2)) AS posted
 FROM journal_lines j
 LEFT JOIN entry_doc e ON e.je_id = j.je_id
@@ -55,7 +55,7 @@ GROUP BY i.tax_code
 ORDER BY i.tax_code
 """
 
-NAMED_CODES = "WITH " + _balance.NAMED + """
+NAMED_CODES = "WITH " + tax_balances.NAMED + """
 SELECT DISTINCT i.tax_code
 FROM ar_invoices i
 WHERE i.entity_id = $entity_id AND i.invoice_date BETWEEN $month_start AND $month_end

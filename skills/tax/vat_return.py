@@ -24,7 +24,7 @@ return is a finding.
 
 The return is filed on the balance the books carry too: each VAT account's closing
 balance is tied to what all VAT documents since the books began imply, less settlements
-(skills/tax/_balance.py), so an adjustment posted in an earlier month that is still in
+(skills/tax/tax_balances.py), so an adjustment posted in an earlier month that is still in
 the balance is a finding on the account, naming the month it arose.
 
 Applicability comes from the data: an entity none of whose documents uses a vat or gst
@@ -36,7 +36,7 @@ from decimal import Decimal
 
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Skill
-from skills.tax import _balance
+from skills.tax import tax_balances
 
 USES_VAT = """
 SELECT (SELECT COUNT(*) FROM ar_invoices i JOIN tax_codes t ON t.tax_code = i.tax_code
@@ -81,7 +81,7 @@ SELECT j.je_id, NULLIF(j.doc_ref, '') AS own_ref,
 FROM journal_lines j
 WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $month_start AND $month_end
   AND j.account_id IN (SELECT gl_account_id FROM tax_codes WHERE tax_type IN ('vat', 'gst'))
-), """ + _balance.MONTH_ENTRY_DOC + """, vat_line AS (
+), """ + tax_balances.MONTH_ENTRY_DOC + """, vat_line AS (
 SELECT m.je_id, COALESCE(m.own_ref, e.doc_ref) AS doc_ref, m.credit_positive,
        COALESCE(LEFT(COALESCE(m.own_ref, e.doc_ref), 12) = 'ar_invoices:'
                 OR LEFT(COALESCE(m.own_ref, e.doc_ref), 9) = 'ap_bills:', FALSE) AS of_document
@@ -203,13 +203,13 @@ def run(ctx):
     totals["total_output"] = totals["output_vat"] + totals["reverse_charge_vat"]
     totals["total_input"] = totals["input_vat"] + totals["reverse_charge_vat"]
     totals["net_payable"] = totals["total_output"] - totals["total_input"]
-    codes = ctx.rows(_balance.CODES)
-    differences, tied = _balance.balance_differences(
-        ctx, _balance.tied_accounts(codes, ("vat", "gst")), codes,
+    codes = ctx.rows(tax_balances.CODES)
+    differences, tied = tax_balances.balance_differences(
+        ctx, tax_balances.tied_accounts(codes, ("vat", "gst")), codes,
         reported={f.refs[0] for f in findings})
     for diff in differences:
         findings.append(Finding("high" if abs(diff["amount"]) >= threshold else "medium",
-                                _balance.describe(diff, ctx.month, ctx.currency),
+                                tax_balances.describe(diff, ctx.month, ctx.currency),
                                 diff["amount"], diff["refs"]))
     metrics = {
         "balances_tied": tied,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
-from skills.tax import _balance
+from skills.tax import tax_balances
 
 RC_CODES = """
 SELECT tax_code, rate, effective_from, effective_to
@@ -43,7 +43,7 @@ WHERE b.entity_id = $entity_id AND b.bill_date BETWEEN $month_start AND $month_e
 ORDER BY b.bill_id
 """
 
-POSTED = "WITH " + _balance.ENTRY_DOC + """
+POSTED = "WITH " + tax_balances.ENTRY_DOC + """
 SELECT COALESCE(NULLIF(j.doc_ref, ''), e.doc_ref) AS doc_ref,
        COUNT(*) AS lines,
        CAST(SUM(CASE WHEN a.subtype IN ('tax_payable', 'tax_receivable') THEN j.credit ELSE 0 END)
