@@ -175,19 +175,69 @@ def _detail_lines(d: dict) -> list[str]:
 
 @review_app.command("approve")
 def approve_cmd(
-    item: str = typer.Argument(..., help="Item id, e.g. R-0001."),
-    note: Optional[str] = typer.Option(None, "--note", help="Why it is right (required with --accept-unverified)."),
+    items: Optional[list[str]] = typer.Argument(None, help="Item ids, e.g. R-0001 R-0007; or select with the options below."),
+    note: Optional[str] = typer.Option(None, "--note", help="Why it is right (required with --accept-unverified, and in a batch holding a high-severity item)."),
     accept_unverified: bool = typer.Option(False, "--accept-unverified", help="Approve an item whose figures match no fact (needs --note)."),
+    month: Optional[str] = typer.Option(None, "--month", help="Select the pending items of this month, YYYY-MM."),
+    severity: Optional[str] = typer.Option(None, "--severity", help="Select pending items whose worst finding is this severity or lower: low, medium or high."),
+    skill: Optional[str] = typer.Option(None, "--skill", help="Select pending items of skills matching this glob, e.g. 'je.*'."),
+    entity: Optional[str] = typer.Option(None, "--entity", help="Select pending items of this entity (or group)."),
+    all_pending: bool = typer.Option(False, "--all-pending", help="Select every pending item (of --month when given)."),
     as_user: Optional[str] = AS_USER, pack: Optional[Path] = PACK,
     workspace: Optional[Path] = WORKSPACE, as_json: bool = JSON,
 ) -> None:
-    """Approve the current version of an item (not one you prepared)."""
+    """Approve the current version of items (not ones you prepared). Several ids, or a
+    selection, are approved all or nothing: if any may not be approved, none is, and
+    each refused item is named with its reason."""
     from close.review.decisions import approve
 
+    selecting = any(v is not None for v in (month, severity, skill, entity)) or all_pending
+    if items and selecting:
+        fail("name items or select them with --month/--severity/--skill/--entity/--all-pending, not both")
+    if not items and not selecting:
+        fail("name the items to approve (R-0001 ...) or select them: --month, --severity, --skill, "
+             "--entity, --all-pending")
+    if selecting and month is None and not all_pending and severity is None and skill is None and entity is None:
+        fail("select with at least one of --month, --severity, --skill, --entity or --all-pending")
+    if len(items or []) == 1:
+        with opened_store(pack, workspace, create=True) as con:
+            who = acting(con, store_workspace(pack, workspace), as_user)
+            result = approve(con, items[0], user=who.name, note=note, accept_unverified=accept_unverified)
+        _done(result, f"approved {result['id']} ({result['key']}, version {result['version']}) as {who.name}",
+              as_json, who)
+        return
+    _approve_batch(items, note=note, accept_unverified=accept_unverified, month=month, severity=severity,
+                   skill=skill, entity=entity, as_user=as_user, pack=pack, workspace=workspace, as_json=as_json)
+
+
+def _approve_batch(items, *, note, accept_unverified, month, severity, skill, entity, as_user, pack,
+                   workspace, as_json) -> None:
+    """Several items, all or nothing; the approved ones listed as a table."""
+    from close.review.bulk import approve_many, select_pending
+    from close.review.weights import riskiest_first, weigh_items
+
+    period = str(parse_month_or_fail(month)) if month else None
     with opened_store(pack, workspace, create=True) as con:
         who = acting(con, store_workspace(pack, workspace), as_user)
-        result = approve(con, item, user=who.name, note=note, accept_unverified=accept_unverified)
-    _done(result, f"approved {result['id']} ({result['key']}, version {result['version']}) as {who.name}", as_json, who)
+        chosen = list(items or []) or select_pending(con, month=period, severity=severity, skill=skill,
+                                                     entity=entity)
+        if not chosen:
+            fail("no pending items match the selection; nothing was approved", EXIT_FAILED)
+        approved = approve_many(con, chosen, user=who.name, note=note, accept_unverified=accept_unverified)
+        weighed = weigh_items(con, approved)
+    if as_json:
+        print_json({"approved": approved, "count": len(approved), "mode": who.mode})
+        return
+    from close.cli.auth import mode_line
+    from close.cli.review_tables import queue_table
+    from close.cli.safe_text import safe_text
+    from close.cli.tables import console
+
+    out = console()
+    out.print(queue_table(riskiest_first(weighed)))
+    for line in (f"approved {len(approved)} item(s) as {safe_text(who.name)}", mode_line(who)):
+        if line:
+            out.print(line, markup=False)
 
 
 @review_app.command("reject")

@@ -34,20 +34,38 @@ def approve(con: sqlite3.Connection, item: str, *, user: str, note: str | None =
     with refusals.recorded(con, actor=user, action="approve", item=_named(item)), writing(con):
         authorize(con, user, "approve")
         row = item_row(con, item)
-        _ensure_decidable(con, row, "approve", shown_sha256)
-        rid = item_id(row["n"])
-        if same_person(user, row["responsible"]):
-            raise SeparationOfDuties(
-                f"{user} cannot approve {rid}: it was prepared by {row['preparer']}; "
-                "another reviewer must approve it")
-        accepted = bool(row["unverified"])
-        if accepted and not (accept_unverified and note):
-            raise UnverifiedNeedsNote(
-                f"{rid} is unverified (it cites figures that match no computed fact); approve "
-                "it only with --accept-unverified and a --note saying why the figures are right")
-        _decide(con, row, "approved", user, note, accepted, {"note": note,
-                                                             "accepted_unverified": accepted})
-        return summary(item_row(con, rid))
+        accepted = check_approvable(con, row, user=user, note=note, accept_unverified=accept_unverified,
+                                    shown_sha256=shown_sha256)
+        record_approval(con, row, user=user, note=note, accepted=accepted)
+        return summary(item_row(con, item_id(row["n"])))
+
+
+def check_approvable(con: sqlite3.Connection, row, *, user: str, note: str | None,
+                     accept_unverified: bool, shown_sha256: str | None = None) -> bool:
+    """Raise the Refused that forbids `user` approving this item version, if any (decided,
+    not current, month locked, their own work, unverified without a note); else return
+    whether the approval accepts unverified figures. One set of rules for one approval
+    and for many (bulk.py)."""
+    _ensure_decidable(con, row, "approve", shown_sha256)
+    rid = item_id(row["n"])
+    if same_person(user, row["responsible"]):
+        raise SeparationOfDuties(
+            f"{user} cannot approve {rid}: it was prepared by {row['preparer']}; "
+            "another reviewer must approve it")
+    accepted = bool(row["unverified"])
+    if accepted and not (accept_unverified and note):
+        raise UnverifiedNeedsNote(
+            f"{rid} is unverified (it cites figures that match no computed fact); approve "
+            "it only with --accept-unverified and a --note saying why the figures are right")
+    return accepted
+
+
+def record_approval(con: sqlite3.Connection, row, *, user: str, note: str | None, accepted: bool,
+                    extra: dict | None = None) -> None:
+    """The approval row and its audit event, inside the caller's transaction, after
+    check_approvable passed."""
+    _decide(con, row, "approved", user, note, accepted,
+            {"note": note, "accepted_unverified": accepted, **(extra or {})})
 
 
 def reject(con: sqlite3.Connection, item: str, *, user: str, reason: str,
