@@ -12,7 +12,7 @@ from close.registry import Registry
 from close.runner import run_close
 from close.skill import (Count, CountDistinct, Distinct, Money, ParamValue, RowFindings, Skill,
                          Total)
-from tests.framework.minipack import write_minipack
+from tests.support.books import mini_books
 
 MAY = parse_month("2026-05")
 
@@ -46,7 +46,7 @@ def declared(**kw):
 
 @pytest.fixture
 def books(tmp_path):
-    info = load_pack(write_minipack(tmp_path / "pack"), tmp_path / "ledger.duckdb")
+    info = load_pack(mini_books().write(tmp_path / "pack"), tmp_path / "ledger.duckdb")
     con = duckdb.connect(str(tmp_path / "ledger.duckdb"), read_only=True)
     yield con, info
     con.close()
