@@ -37,9 +37,8 @@ from decimal import Decimal, InvalidOperation
 from close.narrative.ranking import counted, ordered_findings
 from close.narrative.sections import SECTION_IDS, SECTIONS, STATEMENTS, section_for
 from close.narrative.verify import CURRENCY_CODES
-from close.results import SEVERITIES
+from close.results import SEVERITIES, rank_key, read_results
 
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 MAX_LINES = 25              # statement lines per result (all-zero lines left out)
 MAX_DETAIL_LINES = 10       # lines of other checks, when they found exceptions
 MAX_METRICS = 8             # scalar metrics per result
@@ -213,10 +212,15 @@ class _Builder:
 
 
 def _ranked(findings: list[dict]) -> list[tuple[int, dict]]:
+    """A result's findings in the one finding order (close.skill.rank_key), each with its
+    1-based index in the result; a finding of an unknown severity goes last."""
     def key(pair):
         i, f = pair
+        if f.get("severity") not in SEVERITIES:
+            return (1, (), i)
         amount = _decimal(f.get("amount"))
-        return (SEVERITY_RANK.get(f.get("severity"), 3), -(abs(amount) if amount is not None else 0), i)
+        return (0, rank_key(f["severity"], abs(amount) if amount is not None else None,
+                            [str(r) for r in f.get("refs") or ()], str(f.get("message") or "")), i)
     return sorted(enumerate(findings, start=1), key=key)
 
 
@@ -486,7 +490,8 @@ def _rest(b: _Builder, section: str) -> None:
 def build_from_doc(doc: dict) -> FactSheet:
     """Facts with entity currencies, skill titles and the reporting currency from the
     results document's catalog: the narrative reads results.json and nothing else."""
-    from close.results import entity_currencies, reporting_currency, skill_titles
-
-    return build_facts(doc, currencies=entity_currencies(doc), titles=skill_titles(doc),
-                       reporting_currency=reporting_currency(doc))
+    # The catalog read by the contract; the results themselves are read result by result
+    # above, so that one of an unexpected shape costs its facts, not the narrative.
+    read = read_results({**doc, "skills": []})
+    return build_facts(doc, currencies=read.entity_currencies(), titles=read.skill_titles(),
+                       reporting_currency=read.reporting_currency or None)

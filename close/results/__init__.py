@@ -17,7 +17,7 @@ from decimal import Decimal
 
 # The results vocabulary is declared once, in close.skill; readers take it from here.
 from close.skill import (AREA_ORDER, SEVERITIES, STATUSES, SUMMARISING_AREA,  # noqa: F401
-                         Finding, Result, summarises)
+                         Finding, Result, rank_key, summarises)
 
 
 def jsonable(value):
@@ -149,4 +149,4 @@ def skill_titles(doc: dict) -> dict[str, str]:
 from close.results.reader import (CatalogEntity, FindingView, Omitted, ResultsDoc,  # noqa: E402,F401
                                   ResultsError, SkillInfo, SkillResult, area_status_counts,
                                   read_results)
-from close.results.ranking import Ranking, RankedFinding, rank_findings  # noqa: E402,F401
+from close.results.ranking import Ranking, RankedFinding, rank_findings, rank_results  # noqa: E402,F401

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from close.results.reader import ResultsDoc, ResultsError, SkillResult, _decimal, _text, read_results
+from close.results.reader import ResultsError, SkillResult, _decimal, _text, read_results
 from close.skill import SEVERITIES, rank_key
 
 SUMMARY_SKILL = "close.exceptions_summary"
@@ -67,8 +67,8 @@ def _finding_id(skill_id, entity_id, message, refs) -> tuple:
     return (skill_id, entity_id, message, tuple(refs))
 
 
-def _summary_rows(doc: ResultsDoc) -> list[dict] | None:
-    summary = doc.result(SUMMARY_SKILL)
+def _summary_rows(results) -> list[dict] | None:
+    summary = next((r for r in results if r.id == SUMMARY_SKILL and r.entity_id is None), None)
     if summary is None or summary.status == "error":
         return None
     ranked = summary.metric("ranked")
@@ -99,13 +99,21 @@ def _summary_finding(row: dict, position: int, where: dict) -> RankedFinding:
 def rank_findings(doc) -> Ranking:
     """Every counted finding of a results document (dict or ResultsDoc), in the one order."""
     doc = read_results(doc)
+    return rank_results(doc.results, doc.entity_currency)
+
+
+def rank_results(results, currency_of=lambda entity_id: "") -> Ranking:
+    """Every counted finding of these results (SkillResults), in the one order;
+    `currency_of(entity_id)` is the currency a finding's own amount is in."""
     where: dict[tuple, list[tuple[SkillResult, int]]] = {}
-    for r in doc.counted():
+    for r in results:
+        if r.summarises:
+            continue
         for index, f in enumerate(r.findings, start=1):
             where.setdefault(_finding_id(r.id, r.entity_id, f.message, f.refs), []).append((r, index))
-    rows = _summary_rows(doc)
+    rows = _summary_rows(results)
     ranked = [_summary_finding(row, i, where) for i, row in enumerate(rows or [])]
-    rest = [RankedFinding(0, f.severity, r.id, r.entity_id, doc.entity_currency(r.entity_id), f.amount,
+    rest = [RankedFinding(0, f.severity, r.id, r.entity_id, currency_of(r.entity_id), f.amount,
                           None, f.message, f.refs, r, index)
             for places in where.values() for r, index in places
             for f in (r.findings[index - 1],)]
