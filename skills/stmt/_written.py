@@ -73,6 +73,16 @@ def balance_sheet_table(bs, columns: tuple[str, ...], currency: str) -> dict:
     keys = ("total_assets", "total_liabilities", "total_equity", "difference")
     return {"lines": lines,
             "totals": {k: {c: figures[c][k] for c in columns} for k in keys},
-            "subtotals": {k: {c: cents(bs.total(k, c), currency) for c in columns}
-                          for k in ("current_assets", "non_current_assets",
-                                    "current_liabilities", "non_current_liabilities")}}
+            "subtotals": _subtotals(bs, columns, figures, currency)}
+
+
+def _subtotals(bs, columns, figures, currency) -> dict:
+    """Current figures rounded once; non-current = the written total - current, so the
+    two subtotals foot to the total as printed."""
+    out: dict = {}
+    for section in ("assets", "liabilities"):
+        current = {c: cents(bs.total(f"current_{section}", c), currency) for c in columns}
+        out[f"current_{section}"] = current
+        out[f"non_current_{section}"] = {c: figures[c][f"total_{section}"] - current[c]
+                                         for c in columns}
+    return out

@@ -20,6 +20,8 @@ WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
 ORDER BY j.je_id
 """
 
+CASH_ACCOUNTS = "SELECT account_id FROM accounts WHERE subtype = 'cash' ORDER BY account_id"
+
 COLUMNS = ("amount", "prior", "prior_year_end")
 TOTAL_KEYS = ("assets", "liabilities", "equity", "liabilities_and_equity", "difference")
 
@@ -39,6 +41,9 @@ def run(ctx):
     totals = {key: cents(statement.total(key, "amount"), cur) for key in TOTAL_KEYS}
     prior = {key: cents(statement.total(key, "prior"), cur) for key in TOTAL_KEYS}
     year_end = {key: cents(statement.total(key, "prior_year_end"), cur) for key in TOTAL_KEYS}
+    cash_accounts = {r["account_id"] for r in ctx.rows(CASH_ACCOUNTS)}
+    cash_line = next((ln.line for ln in statement.lines if ln.kind == "line"
+                      and cash_accounts & set(ln.accounts)), None)
     profit = statement.line("Current period profit")
     metrics = {
         "lines": lines,
@@ -50,6 +55,7 @@ def run(ctx):
         "current_period_profit": cents(profit.amounts["amount"] if profit else ZERO, cur),
         "prior": {f"total_{k}" if k != "difference" else k: v for k, v in prior.items()},
         "prior_year_end": {f"total_{k}" if k != "difference" else k: v for k, v in year_end.items()},
+        "cash_line": cash_line,     # the line holding the cash accounts stmt.cash_flow explains
         "columns": {c: day for c, (_, day) in balance_sheet_columns(ctx.month, fsm).items()},
         "subtotals": {key: {c: cents(statement.total(key, c), cur) for c in COLUMNS}
                       for key, _, _ in TERM_SUBTOTALS},

@@ -60,6 +60,7 @@ def statutory_statements(ctx, group, inc, nci_ytd_exact) -> dict:
         "columns": {"amount": ctx.month.last_day, "prior": ctx.month.prev.last_day,
                     "prior_year_end": year_end.last_day},
         "balance_sheet": table,
+        "cash_line": next((a.line for a in group.accounts if a.subtype == "cash"), None),
         "cash_flow": {"lines": both_periods(month, year, rc), **flow(month), "ytd": flow(year),
                       "periods": {"amount": {"from": ctx.month.first_day, "to": ctx.month.last_day},
                                   "ytd": {"from": year_end.last_day + timedelta(days=1),

@@ -1,0 +1,396 @@
+"""The statutory statement set, laid out for reading and printing, with its checks.
+
+Per entity (stmt.balance_sheet, stmt.income_statement, stmt.cash_flow,
+stmt.equity_changes, stmt.statutory_pack's notes) and for the group
+(stmt.consolidation's metrics.statutory): each statement as rows a controller expects
+(current / non-current subtotals, section totals, opening and closing cash) and, beside
+it, the ties that make it signable, each saying whether it holds. Everything shown is a
+figure of results.json; the checks only compare figures the skills wrote.
+
+Amounts on no statement line ("Unmapped <type>", "Unknown account ...", named so by
+close.statements) are never shown as a line of the face: they appear as a labelled
+reconciling item and the "every account is mapped" check fails.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from close.report.numbers import to_decimal
+from close.report.rows import EntityInfo
+
+UNMAPPED_PREFIXES = ("Unmapped ", "Unknown account ")
+RECONCILING_LABEL = "Reconciling item: accounts with no statement line (je.unmapped_accounts)"
+IS_SECTIONS = {"revenue": "Revenue", "cost_of_sales": "Cost of sales",
+               "operating_expenses": "Operating expenses",
+               "other_income_expense": "Other income and expenses", "income_tax": "Income tax"}
+CF_SECTIONS = (("operating", "Cash flows from operating activities",
+                "Net cash from operating activities"),
+               ("investing", "Cash flows from investing activities",
+                "Net cash used in investing activities"),
+               ("financing", "Cash flows from financing activities",
+                "Net cash from financing activities"),
+               ("exchange", "Effect of exchange rates", "Net effect of exchange rates"))
+TERM_LABELS = {("assets", "current"): ("Current assets", "current_assets"),
+               ("assets", "non_current"): ("Non-current assets", "non_current_assets"),
+               ("liabilities", "current"): ("Current liabilities", "current_liabilities"),
+               ("liabilities", "non_current"): ("Non-current liabilities", "non_current_liabilities")}
+
+
+@dataclass
+class Row:
+    label: str
+    values: list[Decimal | None]
+    kind: str = "line"          # line, heading, subtotal, total, reconciling
+
+
+@dataclass
+class Check:
+    label: str
+    left: Decimal | None
+    right: Decimal | None
+    ok: bool
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.left is None or self.right is None:
+            return None
+        return self.left - self.right
+
+
+@dataclass
+class StatementView:
+    key: str
+    title: str
+    subtitle: str
+    columns: list[str]
+    rows: list[Row]
+    checks: list[Check] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok]
+
+
+@dataclass
+class StatutorySet:
+    entity: EntityInfo
+    currency: str
+    statements: list[StatementView]
+
+    @property
+    def failed(self) -> list[tuple[str, Check]]:
+        return [(s.title, c) for s in self.statements for c in s.failed]
+
+
+def _d(value) -> Decimal | None:
+    return to_decimal(value)
+
+
+def _day(value) -> str:
+    try:
+        d = date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{d.day} {d.strftime('%b %Y')}"
+
+
+def _unmapped(name: str) -> bool:
+    return name.startswith(UNMAPPED_PREFIXES)
+
+
+def _tie(label, left, right) -> Check:
+    left, right = _d(left), _d(right)
+    return Check(label, left, right, left is not None and right is not None and left == right)
+
+
+# ------------------------------------------------------------------ balance sheet
+
+def balance_sheet(lines: list[dict], columns: dict, subtotals: dict, totals: dict,
+                  title: str, currency: str) -> StatementView:
+    """Assets and liabilities by current / non-current with subtotals, equity, totals;
+    amounts on no statement line after the totals as a reconciling item."""
+    keys = [k for k in ("amount", "prior_year_end", "prior") if k in columns]
+    heads = [_day(columns[k]) for k in keys]
+    rows: list[Row] = []
+    reconciling = [Decimal(0)] * len(keys)
+    unmapped_seen = False
+
+    def values(row):
+        return [_d(row.get(k)) for k in keys]
+
+    for section, heading in (("assets", "Assets"), ("liabilities", "Liabilities"), ("equity", "Equity")):
+        rows.append(Row(heading, [None] * len(keys), "heading"))
+        body = [ln for ln in lines if ln.get("section") == section and ln.get("kind", "line") == "line"]
+        for ln in body:
+            if _unmapped(str(ln["line"])):
+                unmapped_seen = True
+                sign = -1 if section == "assets" else 1   # what it adds to the balancing side
+                reconciling = [r + sign * (v or 0) for r, v in zip(reconciling, values(ln))]
+        if section in ("assets", "liabilities"):
+            for term in ("current", "non_current"):
+                label, key = TERM_LABELS[(section, term)]
+                mine = [ln for ln in body if ln.get("term", "non_current") == term
+                        and not _unmapped(str(ln["line"]))]
+                if not mine:
+                    continue
+                rows.append(Row(label, [None] * len(keys), "subheading"))
+                rows += [Row(str(ln["line"]), values(ln)) for ln in mine]
+                rows.append(Row(f"Total {label.lower()}",
+                                [_d((subtotals.get(key) or {}).get(k)) for k in keys], "subtotal"))
+        else:
+            rows += [Row(str(ln["line"]), values(ln)) for ln in body if not _unmapped(str(ln["line"]))]
+        total = next((ln for ln in lines if ln.get("section") == section and ln.get("kind") == "total"
+                      and str(ln["line"]).lower() == f"total {section}"), None)
+        if total is not None:
+            rows.append(Row(str(total["line"]), values(total), "total"))
+    both = next((ln for ln in lines if ln.get("line") == "Total liabilities and equity"), None)
+    if both is not None:
+        rows.append(Row("Total liabilities and equity", values(both), "total"))
+    for ln in lines:
+        if ln.get("section") == "unmapped":
+            unmapped_seen = True
+            reconciling = [r - (v or 0) for r, v in zip(reconciling, values(ln))]
+    if unmapped_seen:
+        rows.append(Row(RECONCILING_LABEL, [-r for r in reconciling], "reconciling"))
+    checks = []
+    for k, head in zip(keys, heads):
+        diff = _d((totals.get("difference") or {}).get(k))
+        checks.append(Check(f"Assets = liabilities + equity at {head}", diff, Decimal(0),
+                            diff is not None and diff == 0))
+    for k, head in zip(keys[:1], heads[:1]):
+        for section, (ca, nca) in (("assets", ("current_assets", "non_current_assets")),
+                                   ("liabilities", ("current_liabilities", "non_current_liabilities"))):
+            parts = sum(((_d((subtotals.get(x) or {}).get(k)) or 0) for x in (ca, nca)), Decimal(0))
+            checks.append(_tie(f"Current + non-current = total {section} at {head}",
+                               parts, (totals.get(f"total_{section}") or {}).get(k)))
+    checks.append(Check("Every account is mapped to a statement line", None, None, not unmapped_seen))
+    return StatementView("balance_sheet", title, f"{currency}", heads, rows, checks)
+
+
+def _entity_balance_sheet(bs: dict, currency: str) -> StatementView:
+    totals = {"difference": {"amount": bs.get("difference"),
+                             "prior": (bs.get("prior") or {}).get("difference"),
+                             "prior_year_end": (bs.get("prior_year_end") or {}).get("difference")}}
+    for key in ("total_assets", "total_liabilities", "total_equity"):
+        totals[key] = {"amount": bs.get(key), "prior": (bs.get("prior") or {}).get(key),
+                       "prior_year_end": (bs.get("prior_year_end") or {}).get(key)}
+    columns = bs.get("columns") or {"amount": "", "prior": ""}
+    return balance_sheet(bs.get("lines") or [], columns, bs.get("subtotals") or {}, totals,
+                         "Balance sheet", currency)
+
+
+# ---------------------------------------------------------------- income statement
+
+def income_statement(lines: list[dict], keys: list[tuple[str, str]], title: str,
+                     currency: str) -> StatementView:
+    rows: list[Row] = []
+    section = None
+    reconciling = [Decimal(0)] * len(keys)
+    unmapped = False
+    for ln in lines:
+        vals = [_d(ln.get(k)) for k, _ in keys]
+        if ln.get("kind", "line") == "line":
+            if ln.get("section") != section:
+                section = ln.get("section")
+                rows.append(Row(IS_SECTIONS.get(str(section), str(section).replace("_", " ").capitalize()),
+                                [None] * len(keys), "heading"))
+            if _unmapped(str(ln["line"])):
+                unmapped = True
+                reconciling = [r + (v or 0) for r, v in zip(reconciling, vals)]
+                continue
+            rows.append(Row(str(ln["line"]), vals))
+        else:
+            if unmapped and ln.get("section") == "operating_profit":
+                rows.append(Row(RECONCILING_LABEL, reconciling, "reconciling"))
+                unmapped = None
+            rows.append(Row(str(ln["line"]), vals, "total" if ln.get("section") == "net_income" else "subtotal"))
+    checks = [Check("Every account is mapped to a statement line", None, None, unmapped is False)]
+    if unmapped:       # an unmapped line below operating profit: shown before net income
+        rows.insert(len(rows) - 1, Row(RECONCILING_LABEL, reconciling, "reconciling"))
+    return StatementView("income_statement", title, currency, [label for _, label in keys], rows, checks)
+
+
+# -------------------------------------------------------------------- cash flow
+
+def cash_flow(cf: dict, bs_cash: tuple[str, dict] | None, currency: str, title: str) -> StatementView:
+    """Indirect cash flow for the month and the year to date: sections with their totals,
+    net change, cash at the beginning and end, tied to the balance sheet's cash line."""
+    ytd = cf.get("ytd") or {}
+    keys = ("amount", "ytd")
+    periods = cf.get("periods") or {}
+    heads = ["Month" if "amount" not in periods else f"Month to {_day(periods['amount']['to'])}",
+             "Year to date" if "ytd" not in periods else f"{_day(periods['ytd']['from'])} to {_day(periods['ytd']['to'])}"]
+    rows: list[Row] = []
+    lines = cf.get("lines") or []
+    for section, heading, total_label in CF_SECTIONS:
+        mine = [ln for ln in lines if ln.get("section") == section]
+        if not mine and section != "operating":
+            continue
+        rows.append(Row(heading, [None, None], "heading"))
+        rows += [Row(str(ln["line"]), [_d(ln.get(k)) for k in keys]) for ln in mine]
+        rows.append(Row(total_label, [_d(cf.get(section)), _d(ytd.get(section))], "subtotal"))
+    rows.append(Row("Net change in cash", [_d(cf.get("net_change_in_cash")), _d(ytd.get("net_change_in_cash"))], "total"))
+    rows.append(Row("Cash at the beginning of the period", [_d(cf.get("cash_opening")), _d(ytd.get("cash_opening"))]))
+    rows.append(Row("Cash at the end of the period", [_d(cf.get("cash_closing")), _d(ytd.get("cash_closing"))], "total"))
+    checks = [Check("Net change in cash = change in balance-sheet cash (month)", _d(cf.get("difference")),
+                    Decimal(0), _d(cf.get("difference")) == 0),
+              Check("Net change in cash = change in balance-sheet cash (year to date)",
+                    _d(ytd.get("difference")), Decimal(0), _d(ytd.get("difference")) == 0)]
+    if bs_cash is not None:
+        line, figures = bs_cash
+        checks += [_tie(f"Closing cash = balance sheet '{line}'", cf.get("cash_closing"), figures.get("amount")),
+                   _tie(f"Opening cash (month) = balance sheet '{line}' last month end",
+                        cf.get("cash_opening"), figures.get("prior")),
+                   _tie(f"Opening cash (year) = balance sheet '{line}' last year end",
+                        ytd.get("cash_opening"), figures.get("prior_year_end"))]
+    return StatementView("cash_flow", title, currency, heads, rows, checks)
+
+
+# ------------------------------------------------------------- changes in equity
+
+def equity_changes(eq: dict, bs_total_equity, currency: str, title: str) -> StatementView:
+    keys = ("opening", "profit", "other_movements", "closing")
+    heads = [f"At {_day(_prev_day(eq.get('from')))}", "Profit for the period", "Other movements",
+             f"At {_day(eq.get('to'))}"]
+    rows = [Row(str(c["line"]), [_d(c.get(k)) for k in keys]) for c in eq.get("components") or []]
+    rows.append(Row("Total equity", [_d(eq.get("total_opening")), _d(eq.get("profit")),
+                                     _d(eq.get("other_movements")), _d(eq.get("total_closing"))], "total"))
+    checks = [_tie("Closing equity = balance sheet total equity", eq.get("total_closing"), bs_total_equity)]
+    rolled = [c for c in eq.get("components") or [] if _d(c.get("difference")) not in (None, Decimal(0))]
+    checks.append(Check("Each line rolls forward: opening + profit + movements = closing",
+                        None, None, not rolled))
+    return StatementView("equity_changes", title, currency, heads, rows, checks)
+
+
+def _prev_day(value) -> str:
+    from datetime import timedelta
+
+    try:
+        return (date.fromisoformat(str(value)) - timedelta(days=1)).isoformat()
+    except ValueError:
+        return str(value)
+
+
+# ------------------------------------------------------------------------- notes
+
+def notes(pack: dict, currency: str) -> list[StatementView]:
+    out = []
+    found = (pack.get("notes") or {})
+    fa = ((found.get("fixed_assets") or {}).get("metrics") or {})
+    if fa.get("classes"):
+        cols = [("cost_opening", "Cost, opening"), ("additions", "Additions"),
+                ("disposals_cost", "Disposals"), ("cost_closing", "Cost, closing"),
+                ("depreciation_closing", "Accumulated depreciation"), ("nbv_closing", "Net book value")]
+        rows = [Row(str(c["asset_class"]), [_d(c.get(k)) for k, _ in cols]) for c in fa["classes"]]
+        rows.append(Row("Total", [_d((fa.get("totals") or {}).get(k)) for k, _ in cols], "total"))
+        checks = [_tie("Cost = general ledger", (fa.get("totals") or {}).get("cost_closing"), fa.get("gl_cost")),
+                  _tie("Accumulated depreciation = general ledger",
+                       (fa.get("totals") or {}).get("depreciation_closing"), fa.get("gl_accumulated_depreciation"))]
+        out.append(StatementView("note_fixed_assets", "Note: property, plant and equipment",
+                                 f"{currency}, {_day(fa.get('from'))} to {_day(fa.get('to'))}",
+                                 [label for _, label in cols], rows, checks))
+    debt = ((found.get("debt") or {}).get("metrics") or {})
+    if debt.get("instruments"):
+        cols = [("balance", "Balance"), ("within_1_year", "Within 1 year"), ("1_to_2_years", "1 to 2 years"),
+                ("2_to_5_years", "2 to 5 years"), ("after_5_years", "After 5 years")]
+        rows = []
+        for kind, heading in (("loan", "Borrowings"), ("lease", "Lease liabilities")):
+            mine = [i for i in debt["instruments"] if i.get("kind") == kind]
+            if mine:
+                rows.append(Row(heading, [None] * len(cols), "heading"))
+                rows += [Row(str(i["instrument"]).split(":", 1)[-1], [_d(i.get(k)) for k, _ in cols]) for i in mine]
+        rows.append(Row("Total", [_d((debt.get("totals") or {}).get(k)) for k, _ in cols], "total"))
+        gl = sum(((_d(debt.get(k)) or 0) for k in ("gl_debt", "gl_lease_liabilities")), Decimal(0))
+        checks = [_tie("Instruments = general ledger debt and lease liabilities",
+                       (debt.get("totals") or {}).get("balance"), gl)]
+        out.append(StatementView("note_debt", "Note: borrowings and leases (maturity)", currency,
+                                 [label for _, label in cols], rows, checks))
+    tax = ((found.get("tax") or {}).get("metrics") or {})
+    if tax:
+        rows = [Row("Profit before tax, year to date", [_d(tax.get("profit_before_tax_ytd"))]),
+                Row("Income tax expense, year to date", [_d(tax.get("income_tax_expense_ytd"))]),
+                Row("Effective tax rate (%)", [_d(tax.get("effective_rate_pct"))]),
+                Row("Income tax payable", [_d(tax.get("tax_payable"))]),
+                Row("Tax receivable", [_d(tax.get("tax_receivable"))])]
+        out.append(StatementView("note_tax", "Note: income tax", currency, [currency], rows))
+    return out
+
+
+# ------------------------------------------------------------------------- sets
+
+def _find(results, skill_id, entity_id):
+    for r in results:
+        if r.get("id") == skill_id and r.get("entity_id") == entity_id and r.get("status") not in ("skipped", "error"):
+            return r.get("metrics") or {}
+    return None
+
+
+def _bs_cash(lines, cash_line):
+    for ln in lines or []:
+        if cash_line and ln.get("line") == cash_line and ln.get("kind", "line") == "line":
+            return cash_line, ln
+    return None
+
+
+def entity_set(results, entity: EntityInfo) -> StatutorySet | None:
+    cur = entity.currency
+    statements = []
+    bs = _find(results, "stmt.balance_sheet", entity.id)
+    inc = _find(results, "stmt.income_statement", entity.id)
+    cf = _find(results, "stmt.cash_flow", entity.id)
+    eq = _find(results, "stmt.equity_changes", entity.id)
+    pack = _find(results, "stmt.statutory_pack", entity.id)
+    if bs:
+        statements.append(_entity_balance_sheet(bs, cur))
+    if inc:
+        statements.append(income_statement(inc.get("lines") or [], [
+            ("amount", "Month"), ("ytd", "Year to date"), ("prior_year_ytd", "Year to date, prior year")],
+            "Income statement", cur))
+    if cf:
+        statements.append(cash_flow(cf, _bs_cash((bs or {}).get("lines"), (bs or {}).get("cash_line")),
+                                    cur, "Statement of cash flows"))
+    if eq:
+        statements.append(equity_changes(eq, (bs or {}).get("total_equity"), cur,
+                                         "Statement of changes in equity"))
+    if pack:
+        statements += notes(pack, cur)
+    return StatutorySet(entity, cur, statements) if statements else None
+
+
+def group_set(results, reporting: str) -> StatutorySet | None:
+    group = _find(results, "stmt.consolidation", None)
+    if not group:
+        return None
+    entity = EntityInfo(id="Group", name="consolidated", currency=reporting)
+    st = group.get("statutory") or {}
+    statements = []
+    table = st.get("balance_sheet")
+    if table:
+        statements.append(balance_sheet(table["lines"], st.get("columns") or {}, table.get("subtotals") or {},
+                                        table.get("totals") or {}, "Consolidated balance sheet", reporting))
+    if group.get("income_statement"):
+        statements.append(income_statement(group["income_statement"], [("amount", "Month"), ("ytd", "Year to date")],
+                                           "Consolidated income statement", reporting))
+    if st.get("cash_flow") and table:
+        statements.append(cash_flow(st["cash_flow"], _bs_cash(table["lines"], st.get("cash_line")), reporting,
+                                    "Consolidated statement of cash flows"))
+    if st.get("equity_changes") and table:
+        statements.append(equity_changes(st["equity_changes"], (table["totals"].get("total_equity") or {}).get("amount"),
+                                         reporting, "Consolidated statement of changes in equity"))
+    for view in statements:
+        if st.get("missing_rates"):
+            view.note = "Comparatives not stated: rates missing for " + ", ".join(st["missing_rates"])
+    return StatutorySet(entity, reporting, statements) if statements else None
+
+
+def statutory_sets(doc, entities: list[EntityInfo], reporting: str) -> list[StatutorySet]:
+    """The group's set first, then each entity's, from a results document."""
+    if hasattr(doc, "results"):          # close.results.ResultsDoc, read and checked
+        results = [r.to_dict() for r in doc.results]
+    else:                                # results.json as parsed JSON
+        results = [r for r in doc.get("skills") or [] if isinstance(r, dict)]
+    sets = [group_set(results, reporting)] + [entity_set(results, e) for e in entities]
+    return [s for s in sets if s is not None]
