@@ -22,6 +22,14 @@ def render_html(report: Report) -> str:
     return environment("html").get_template("mfr.html.j2").render(r=report)
 
 
+def render_statutory(report: Report) -> str:
+    """statutory.html: the statutory statement sets alone, laid out for print (A4, a
+    statement a page, its checks beside it)."""
+    from close.report.jinja import environment
+
+    return environment("html").get_template("statutory.html.j2").render(r=report)
+
+
 def render_markdown(report: Report) -> str:
     from close.report.jinja import environment
 
@@ -45,6 +53,7 @@ def stage_reports(doc, out_dir, review_state=None, inputs=None,
     staged: list[tuple[Path, Path]] = []
     writers = [("report.html", lambda p: p.write_text(render_html(report), encoding="utf-8")),
                ("report.md", lambda p: p.write_text(render_markdown(report), encoding="utf-8")),
+               ("statutory.html", lambda p: p.write_text(render_statutory(report), encoding="utf-8")),
                ("report.xlsx", lambda p: write_workbook(report, p)),
                (workpapers_file(), lambda p: write_workpapers(doc, p, review_state, inputs))]
     if per_entity:
@@ -70,4 +79,4 @@ def write_reports(doc, out_dir, review_state=None, inputs=None, per_entity: bool
     return publish(stage_reports(doc, out_dir, review_state, inputs, per_entity))
 
 
-__all__ = ["build_report", "render_html", "render_markdown", "stage_reports", "write_reports"]
+__all__ = ["build_report", "render_html", "render_markdown", "render_statutory", "stage_reports", "write_reports"]

@@ -20,6 +20,7 @@ from close.report.ref_lines import RefLines, ref_lines
 from close.report.narrative_view import NarrativeSection, narrative_sections, ordered
 from close.report.numbers import month_label, to_decimal
 from close.report.review_view import ReviewView, review_view
+from close.report.statements import statutory_sets
 from close.report.rows import (EntityInfo, EntityStatements, ExceptionRow, Grid, Kpi, SkillRow,
                                status_grid)
 from close.report.tables import Table, is_row_list, scalar_metrics, table_from_rows
@@ -100,6 +101,7 @@ class Report:
     usage: dict
     leadership: Leadership | None = None
     ref_lines: list[RefLines] | None = None
+    statutory: list | None = None      # close.report.statements: the statutory sets
     # Sections added later (close/report/sections.py): section id -> what its template shows.
     sections: dict = field(default_factory=dict)
 
@@ -353,6 +355,7 @@ def build_report(doc, review_state=None, lines: dict | None = None) -> Report:
         cited = [ref for v in report.leadership.variances for ref in v.refs]
         cited += [ref for row in report.exceptions + report.flux_findings for ref in row.refs]
         report.ref_lines = ref_lines(cited, lines)
+        report.statutory = statutory_sets(doc, report.entities, report.reporting_currency)
         return report
     finally:
         _doc.reset(token)
