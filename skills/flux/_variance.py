@@ -189,11 +189,11 @@ class Periods:
                 (EPOCH, EPOCH - timedelta(days=1)))
 
 
-def books_begin(con, entity_id: str) -> date | None:
+def books_begin(ctx) -> date | None:
     """The entity's first posting date: before it the books say nothing."""
-    row = con.execute("SELECT MIN(posting_date) FROM journal_lines WHERE entity_id = $entity_id",
-                      {"entity_id": entity_id}).fetchone()
-    return row[0] if row else None
+    rows = ctx.rows("SELECT MIN(posting_date) AS first_day FROM journal_lines "
+                    "WHERE entity_id = $entity_id")
+    return rows[0]["first_day"] if rows else None
 
 
 def account_variances(con, entity_id: str, periods: Periods) -> list[Variance]:
@@ -215,10 +215,10 @@ def account_variances(con, entity_id: str, periods: Periods) -> list[Variance]:
     return out
 
 
-def group_by_line(con, accounts: list[Variance]) -> list[Variance]:
+def group_by_line(ctx, accounts: list[Variance]) -> list[Variance]:
     """Statement-line variances: the account variances added up by accounts.statement_line."""
-    rows = con.execute("SELECT account_id, statement_line FROM accounts ORDER BY account_id").fetchall()
-    line_of = {aid: (line or "Unmapped") for aid, line in rows}
+    rows = ctx.rows("SELECT account_id, statement_line FROM accounts ORDER BY account_id")
+    line_of = {r["account_id"]: (r["statement_line"] or "Unmapped") for r in rows}
     grouped: dict[tuple[str, str], Variance] = {}
     for v in accounts:
         key = (v.section, line_of.get(v.key, "Unmapped"))

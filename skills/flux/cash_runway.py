@@ -34,7 +34,7 @@ LIMIT 5
 
 def run(ctx):
     cur, m, n = ctx.currency, ctx.month, max(1, ctx.params["months"])
-    begin = books_begin(ctx.con, ctx.entity.id)
+    begin = books_begin(ctx)
     if begin is None or month_of(begin) >= m:
         return ctx.skip(f"{ctx.entity.id}'s books begin in {m if begin is None else month_of(begin)}: "
                         "no full month before to measure a burn")

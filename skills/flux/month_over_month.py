@@ -53,7 +53,7 @@ def periods_of(month: Month, comparison: Month) -> Periods:
 
 def uncovered(ctx, comparison: Month) -> str | None:
     """Why the books cannot give the comparison month, or None when they can."""
-    first = books_begin(ctx.con, ctx.entity.id)
+    first = books_begin(ctx)
     if first is None:
         return f"no journal lines for {ctx.entity.id}: nothing to compare"
     if month_of(first) > comparison:
@@ -73,7 +73,7 @@ def analyse(ctx, periods: Periods, label: str):
     amount, pct = ctx.param("amount"), ctx.params["pct"]
     coverage, max_entries = ctx.params["coverage"], ctx.params["max_entries"]
     accounts = account_variances(ctx.con, ctx.entity.id, periods)
-    lines = group_by_line(ctx.con, accounts)
+    lines = group_by_line(ctx, accounts)
     manual = {r["je_id"] for r in ctx.rows(MANUAL_ENTRIES)}
     listed, line_rows, findings = [], [], []
     above_accounts = [a for a in accounts if a.above(amount, pct)]
