@@ -1,0 +1,81 @@
+"""The statutory set as presented: in report.html and in the printable statutory.html."""
+from __future__ import annotations
+
+import pytest
+
+from close.report import build_report, write_reports
+from close.results import outcome_to_dict
+
+
+@pytest.fixture(scope="module")
+def demo_doc(demo_close):
+    return outcome_to_dict(demo_close)
+
+
+@pytest.fixture(scope="module")
+def sets(demo_doc):
+    return {s.entity.id: s for s in build_report(demo_doc).statutory}
+
+
+def view(s, key):
+    return next(v for v in s.statements if v.key == key)
+
+
+def test_every_entity_and_the_group_have_the_four_statements(sets):
+    assert list(sets)[0] == "Group"
+    for s in sets.values():
+        keys = [v.key for v in s.statements]
+        assert keys[:4] == ["balance_sheet", "income_statement", "cash_flow", "equity_changes"], s.entity.id
+
+
+def test_balance_sheet_has_the_prior_year_end_and_classified_subtotals(sets):
+    bs = view(sets["US01"], "balance_sheet")
+    assert bs.columns == ["31 May 2026", "31 Dec 2025", "30 Apr 2026"]
+    labels = [r.label for r in bs.rows]
+    for label in ("Total current assets", "Total non-current assets", "Total current liabilities",
+                  "Total non-current liabilities", "Total liabilities and equity"):
+        assert label in labels
+    assert all(c.ok for c in bs.checks)
+
+
+def test_cash_flow_sections_once_each_with_opening_and_closing_cash(sets):
+    for s in sets.values():
+        cf = view(s, "cash_flow")
+        headings = [r.label for r in cf.rows if r.kind == "heading"]
+        assert len(headings) == len(set(headings)), s.entity.id
+        labels = [r.label for r in cf.rows]
+        assert "Net cash from operating activities" in labels
+        assert labels[-2:] == ["Cash at the beginning of the period", "Cash at the end of the period"]
+    us = view(sets["US01"], "cash_flow")
+    assert all(c.ok for c in us.checks)
+
+
+def test_nothing_unmapped_on_the_face_and_its_check_fails(sets):
+    for s in sets.values():
+        for v in s.statements:
+            assert not [r.label for r in v.rows if r.label.startswith(("Unmapped", "Unknown account"))]
+    income = view(sets["Group"], "income_statement")
+    assert any(r.kind == "reconciling" for r in income.rows)        # the demo's seeded unmapped account
+    assert [c.label for c in income.failed] == ["Every account is mapped to a statement line"]
+
+
+def test_the_group_balance_sheet_difference_is_a_failed_check_with_its_amount(sets):
+    failed = view(sets["Group"], "balance_sheet").failed
+    assert failed and failed[0].difference != 0
+    assert sets["Group"].failed
+
+
+def test_statutory_html_written_beside_the_report_with_every_statement_and_its_checks(demo_doc, tmp_path):
+    names = {p.name for p in write_reports(demo_doc, tmp_path)}
+    assert {"report.html", "statutory.html"} <= names
+    html = (tmp_path / "statutory.html").read_text(encoding="utf-8")
+    for title in ("Consolidated balance sheet", "Consolidated statement of cash flows",
+                  "Consolidated statement of changes in equity", "Statement of cash flows",
+                  "Statement of changes in equity", "Note: property, plant and equipment"):
+        assert title in html
+    assert "@page" in html and "break-before: page" in html
+    assert html.count('class="st-checks"') == html.count('class="st-statement"')
+    assert 'class="st-diff' in html                      # the difference, loud
+    assert ">Unmapped" not in html
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "Total current assets" in report and 'class="st-diff' in report
