@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from close.cli import app
 from close.cli.safe_text import safe_markup, safe_text
 from close.review import queue_run
-from tests.framework.minipack import HEADER, JOURNAL, PACK_TOML, write_minipack
+from tests.support.books import mini_books
 from tests.review.docs import make_doc, section, skill
 
 HOSTILE = "Acme [/x] Group [/bold] \x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\ \u202eevil\x07\x9b"
@@ -40,11 +40,10 @@ def test_safe_text_shows_controls_and_keeps_text():
 
 @pytest.fixture
 def hostile_pack(tmp_path):
-    journal = [list(row) for row in JOURNAL]
-    journal[0][HEADER.index("description")] = IN_PACK
-    pack = write_minipack(tmp_path / "pack", journal=journal)
-    (pack / "pack.toml").write_text(PACK_TOML.replace("Mini Group", IN_PACK), encoding="utf-8")
-    return pack
+    books = mini_books()
+    books.lines[0]["description"] = IN_PACK
+    books.name = IN_PACK
+    return books.write(tmp_path / "pack")
 
 
 def test_ref_shows_hostile_rows(hostile_pack, tmp_path):

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 from close.cli import app
 from close.results import result_to_dict
 from close.skill import Finding, Result
-from tests.framework.minipack import JOURNAL, line, write_minipack
+from tests.support.books import mini_books, self_approved_entry
 
 
 def many(n):
@@ -34,10 +34,8 @@ def test_a_result_lists_its_first_findings_and_counts_the_rest():
 def test_a_close_writes_every_finding_to_the_findings_file(tmp_path):
     extra = []
     for n in range(4):         # four self-approved entries: four findings on one result
-        je = f"JE-SA{n}"
-        extra += [line("US01", je, 1, "2026-05-20", "6000", f"{100 + n}.00", "0.00", preparer="ana", approver="ana"),
-                  line("US01", je, 2, "2026-05-20", "1000", "0.00", f"{100 + n}.00", preparer="ana", approver="ana")]
-    pack = write_minipack(tmp_path / "pack", [*JOURNAL, *extra])
+        extra += self_approved_entry(f"JE-SA{n}", f"{100 + n}.00")
+    pack = mini_books(*extra).write(tmp_path / "pack")
     (pack / "close.toml").write_text('[skills."close.exceptions_summary"]\nlisted = 2\n')
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["run", "--month", "2026-05", "--pack", str(pack), "--workspace",
@@ -64,7 +62,7 @@ def test_a_close_writes_every_finding_to_the_findings_file(tmp_path):
 
 
 def test_profile_prints_stages_and_slowest_skills_on_stderr(tmp_path):
-    pack = write_minipack(tmp_path / "pack")
+    pack = mini_books().write(tmp_path / "pack")
     result = CliRunner().invoke(app, ["run", "--month", "2026-05", "--pack", str(pack), "--workspace",
                                       str(tmp_path / "ws"), "--out", str(tmp_path / "out"),
                                       "--as", "ana", "--json", "--profile"])

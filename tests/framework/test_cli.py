@@ -5,14 +5,14 @@ import pytest
 from typer.testing import CliRunner
 
 from close.cli import app
-from tests.framework.minipack import line, write_minipack, JOURNAL
+from tests.support.books import mini_books, mini_line
 
 runner = CliRunner()
 
 
 @pytest.fixture
 def pack(tmp_path):
-    return write_minipack(tmp_path / "pack")
+    return mini_books().write(tmp_path / "pack")
 
 
 def invoke(*args):
@@ -59,8 +59,8 @@ def test_run_writes_results_and_is_byte_identical(pack, tmp_path):
 
 
 def test_fail_on_exceptions_turns_findings_into_exit_1(tmp_path):
-    unbalanced = JOURNAL + [line("US01", "JE-9", 1, "2026-05-20", "6000", "75.25", "0.00")]
-    pack = write_minipack(tmp_path / "pack", journal=unbalanced)
+    unbalanced = mini_line("US01", "JE-9", 1, "2026-05-20", "6000", "75.25", "0.00")
+    pack = mini_books(unbalanced).write(tmp_path / "pack")
     args = ["run", "--month", "2026-05", "--pack", str(pack), "--out", str(tmp_path / "o"),
             "--skills", "je.trial_balance"]
     assert invoke(*args).exit_code == 0

@@ -4,12 +4,12 @@ import pytest
 
 from close.pack import load_pack
 from close.refs import BadRef, resolve_ref
-from tests.framework.minipack import write_minipack
+from tests.support.books import mini_books
 
 
 @pytest.fixture
 def con(tmp_path):
-    load_pack(write_minipack(tmp_path / "pack"), tmp_path / "ledger.duckdb")
+    load_pack(mini_books().write(tmp_path / "pack"), tmp_path / "ledger.duckdb")
     connection = duckdb.connect(str(tmp_path / "ledger.duckdb"), read_only=True)
     yield connection
     connection.close()

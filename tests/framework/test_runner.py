@@ -10,7 +10,7 @@ from close.registry import Registry
 from close.results import dumps, outcome_to_dict
 from close.runner import UsageError, run_close
 from close.skill import MATERIALITY, Money, Skill, SkillError
-from tests.framework.minipack import write_minipack
+from tests.support.books import mini_books
 
 import duckdb
 
@@ -19,7 +19,7 @@ MAY = parse_month("2026-05")
 
 @pytest.fixture
 def books(tmp_path):
-    pack = write_minipack(tmp_path / "pack")
+    pack = mini_books().write(tmp_path / "pack")
     info = load_pack(pack, tmp_path / "ledger.duckdb")
     con = duckdb.connect(str(tmp_path / "ledger.duckdb"), read_only=True)
     yield con, info

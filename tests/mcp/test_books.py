@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from close.mcp import Books
 from close.mcp.tools import CloseTools
-from tests.framework.minipack import JOURNAL, write_minipack
+from tests.support.books import mini_books
 
 
 def test_books_reload_when_the_pack_changes(tmp_path):
-    pack = write_minipack(tmp_path / "pack")
+    pack = mini_books().write(tmp_path / "pack")
     books = Books(pack, tmp_path / "ws")
     tools = CloseTools(books)
     try:
@@ -21,9 +21,11 @@ def test_books_reload_when_the_pack_changes(tmp_path):
         with books.opened() as (con_again, _):
             assert con_again is con_before  # unchanged books: the same connection
 
-        edited = [row[:6] + (["1250.50", "0.00"] if row[2] == "1" else ["0.00", "1250.50"]) + row[8:]
-                  if row[1] == "JE-3" else row for row in JOURNAL]
-        write_minipack(pack, journal=edited)
+        edited = mini_books()
+        for row in edited.lines:
+            if row["je_id"] == "JE-3":
+                row["debit"], row["credit"] = ("1250.50", "0.00") if row["line_no"] == 1 else ("0.00", "1250.50")
+        edited.write(pack)
 
         second = tools.show_ref("journal_lines:JE-3")
         assert [(r["debit"], r["credit"]) for r in second["rows"]] == [("1250.50", "0.00"), ("0.00", "1250.50")]
@@ -35,7 +37,7 @@ def test_books_reload_when_the_pack_changes(tmp_path):
 
 
 def test_review_queue_without_a_store_is_empty_and_creates_none(tmp_path):
-    pack = write_minipack(tmp_path / "pack")
+    pack = mini_books().write(tmp_path / "pack")
     books = Books(pack, tmp_path / "ws")
     try:
         assert CloseTools(books).review_queue("2026-05")["items"] == []

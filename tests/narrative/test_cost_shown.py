@@ -11,7 +11,7 @@ from close.cli import app
 from close.narrative.usage import usage_line
 from close.report import build_report, render_html, render_markdown
 from close.report.workbook import write_workbook
-from tests.framework.minipack import write_minipack
+from tests.support.books import mini_books
 
 USAGE = {"calls": 6, "input_tokens": 40341, "output_tokens": 2841, "cache_read_tokens": 0,
          "cache_write_tokens": 0, "estimated_cost_usd": "0.1091", "model": "claude-sonnet-5-5",
@@ -33,7 +33,7 @@ def test_the_line_says_calls_tokens_by_kind_model_and_dollars():
 
 def test_close_run_shows_the_cost_on_the_console_in_both_reports_and_the_workbook(tmp_path, monkeypatch):
     monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
-    pack = write_minipack(tmp_path / "pack")
+    pack = mini_books().write(tmp_path / "pack")
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["run", "--month", "2026-05", "--pack", str(pack), "--out", str(out),
                                       "--workspace", str(tmp_path / "ws"), "--skills", "je.trial_balance"])

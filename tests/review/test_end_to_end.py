@@ -5,7 +5,7 @@ import pytest
 from typer.testing import CliRunner
 
 from close.cli import app
-from tests.framework.minipack import JOURNAL, line, write_minipack
+from tests.support.books import mini_books, self_approved_entry
 from tests.support.people import PASSWORD, login_env
 
 runner = CliRunner()
@@ -14,9 +14,7 @@ runner = CliRunner()
 def self_approved_books(folder, amount):
     """The mini pack plus one May entry prepared and approved by the same person; carol
     is the controller who may reopen a signed-off month."""
-    extra = [line("US01", "JE-9", 1, "2026-05-20", "6000", amount, "0.00", preparer="ana", approver="ana"),
-             line("US01", "JE-9", 2, "2026-05-20", "1000", "0.00", amount, preparer="ana", approver="ana")]
-    pack = write_minipack(folder, [*JOURNAL, *extra])
+    pack = mini_books(*self_approved_entry("JE-9", amount)).write(folder)
     (pack / "close.toml").write_text('[review]\ncontrollers = ["carol"]\n', encoding="utf-8")
     return pack
 

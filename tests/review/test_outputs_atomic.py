@@ -11,16 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from close.cli import app
-from tests.framework.minipack import JOURNAL, line, write_minipack
+from tests.support.books import mini_books, self_approved_entry
 
 REPO = Path(__file__).resolve().parents[2]
 OUTPUTS = ("results.json", "findings.csv", "report.html", "report.md", "report.xlsx", "workpapers.xlsx")
 
 
 def books(folder: Path, amount: str = "300.00") -> Path:
-    extra = [line("US01", "JE-9", 1, "2026-05-20", "6000", amount, "0.00", preparer="ana", approver="ana"),
-             line("US01", "JE-9", 2, "2026-05-20", "1000", "0.00", amount, preparer="ana", approver="ana")]
-    return write_minipack(folder, [*JOURNAL, *extra])
+    return mini_books(*self_approved_entry("JE-9", amount)).write(folder)
 
 
 @pytest.fixture

@@ -205,9 +205,9 @@ def test_a_credentials_file_others_can_read_is_refused(tmp_path, workspace):
 
 
 def test_single_user_mode_is_stated_by_every_acting_command(tmp_path):
-    from tests.framework.minipack import write_minipack
+    from tests.support.books import mini_books
 
-    pack = write_minipack(tmp_path / "pack")
+    pack = mini_books().write(tmp_path / "pack")
     ws, out = tmp_path / "ws", tmp_path / "out"
     ran = invoke("run", "--month", "2026-05", "--pack", str(pack), "--workspace", str(ws),
                  "--out", str(out), "--as", "ana")
@@ -224,9 +224,9 @@ def test_single_user_mode_is_stated_by_every_acting_command(tmp_path):
 
 
 def test_with_users_close_run_acts_as_the_logged_in_user(tmp_path):
-    from tests.framework.minipack import write_minipack
+    from tests.support.books import mini_books
 
-    pack = write_minipack(tmp_path / "pack")
+    pack = mini_books().write(tmp_path / "pack")
     ws, out = tmp_path / "ws", tmp_path / "out"
     from close.review.store import connect
     con = connect(ws)

@@ -36,15 +36,13 @@ def closed_month(tmp_path_factory):
     from close.periods import parse_month
     from close.pipeline import run_month
     from close.review.store import connect
-    from tests.framework.minipack import JOURNAL, line, write_minipack
+    from tests.support.books import mini_books, self_approved_entry
 
     saved = users.HASHER
     users.HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
     try:
         root = tmp_path_factory.mktemp("closed")
-        extra = [line("US01", "JE-9", 1, "2026-05-20", "6000", "300.00", "0.00", preparer="ana", approver="ana"),
-                 line("US01", "JE-9", 2, "2026-05-20", "1000", "0.00", "300.00", preparer="ana", approver="ana")]
-        pack = write_minipack(root / "pack", [*JOURNAL, *extra])
+        pack = mini_books(*self_approved_entry("JE-9", "300.00")).write(root / "pack")
         ws = root / "ws"
         con = connect(ws)
         add_people(con)

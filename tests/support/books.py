@@ -428,6 +428,13 @@ def mini_line(entity, je, no, day, account_id, debit, credit, **columns) -> dict
     return {**_mini_line(entity, je, no, day, account_id, debit, credit), **columns}
 
 
+def self_approved_entry(je_id: str, amount: str, day: str = "2026-05-20") -> list[dict]:
+    """A US01 rent payment (Dr 6000 / Cr 1000) that ana both prepared and approved: one
+    self-approval finding on top of mini_books."""
+    return [mini_line("US01", je_id, 1, day, "6000", amount, "0.00", preparer="ana", approver="ana"),
+            mini_line("US01", je_id, 2, day, "1000", "0.00", amount, preparer="ana", approver="ana")]
+
+
 # --------------------------------------------------------------------------------------
 # Typed tables
 
