@@ -17,9 +17,9 @@ runner = CliRunner()
 def books(tmp_path):
     """Real books on disk, so that sign-off can check they are the ones the close ran on."""
     from close.pack.sources import locate, pack_sha256
-    from tests.framework.minipack import write_minipack
+    from tests.support.books import mini_books
 
-    pack = write_minipack(tmp_path / "pack")
+    pack = mini_books().write(tmp_path / "pack")
     return pack, pack_sha256(locate(pack))
 
 
