@@ -13,6 +13,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Callable
 
 from close.report.chart import bar_chart, series_points
 from close.report.leadership import Leadership, leadership
@@ -61,6 +62,21 @@ def title_of(skill_id: str) -> str:
     return doc.skill_title(skill_id) if doc else skill_id
 
 
+# Sections added to the review, in the order they were added: id -> builder. A builder
+# reads the ResultsDoc and returns what its section shows (None: nothing this month);
+# templates/sections/<id>.html.j2 and <id>.md.j2 lay it out, after the sections above.
+# A new section is a builder here and its two templates: nothing else changes.
+REPORT_SECTIONS: dict[str, Callable[[ResultsDoc], object]] = {}
+
+
+def report_section(section_id: str):
+    """Register a section builder (see REPORT_SECTIONS)."""
+    def register(builder: Callable[[ResultsDoc], object]):
+        REPORT_SECTIONS[section_id] = builder
+        return builder
+    return register
+
+
 @dataclass
 class Report:
     month: str
@@ -102,7 +118,7 @@ class Report:
     leadership: Leadership | None = None
     ref_lines: list[RefLines] | None = None
     statutory: list | None = None      # close.report.statements: the statutory sets
-    # Sections added later (close/report/sections.py): section id -> what its template shows.
+    # The REPORT_SECTIONS that have something to show: section id -> what its template shows.
     sections: dict = field(default_factory=dict)
 
     @property
@@ -352,6 +368,8 @@ def build_report(doc, review_state=None, lines: dict | None = None) -> Report:
     token = _doc.set(doc)
     try:
         report = _build_report(doc, review_state)
+        report.sections = {section_id: shown for section_id, builder in REPORT_SECTIONS.items()
+                           if (shown := builder(doc)) is not None}
         cited = [ref for v in report.leadership.variances for ref in v.refs]
         cited += [ref for row in report.exceptions + report.flux_findings for ref in row.refs]
         report.ref_lines = ref_lines(cited, lines)
