@@ -8,13 +8,9 @@ JSON body so tests can assert exactly what would have been sent.
 from __future__ import annotations
 
 import socket
-import sys
-from pathlib import Path
 
 import httpx2
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture(autouse=True)

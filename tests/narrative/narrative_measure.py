@@ -12,7 +12,7 @@ a tenth or less), and a prefix shorter than the model's minimum (1,024 tokens fo
 Sonnet) is not cached at all. Outputs are estimated from the fallback's drafts, the
 same for both layouts. Run it directly for the report:
 
-    .venv/bin/python tests/narrative/narrative_measure.py [--month 2026-05]
+    .venv/bin/python -m tests.narrative.narrative_measure [--month 2026-05]
 """
 from __future__ import annotations
 
@@ -24,9 +24,8 @@ from pathlib import Path
 
 import httpx2
 
-sys.path.insert(0, str(Path(__file__).parent))
+from tests.pack.packs import GOOD_PACK
 
-GOOD_PACK = Path(__file__).parents[1] / "pack" / "good_pack"
 CHARS_PER_TOKEN = 4
 MIN_CACHED_TOKENS = 1024
 
@@ -55,7 +54,7 @@ def measure(month: str = "2026-05", pack: Path | None = None, workspace: Path | 
     from close.narrative.fallback import draft_section
     from close.narrative.sections import SECTIONS
     from close.narrative.settings import load_settings
-    from narrative_docs import Recorder, message
+    from tests.narrative.narrative_docs import Recorder, message
 
     label = "given close"
     if outcome is None:

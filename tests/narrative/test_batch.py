@@ -14,7 +14,7 @@ from close.narrative.facts import build_from_doc
 from close.narrative.fallback import draft_section
 from close.narrative.sections import SECTIONS
 from close.narrative.settings import load_settings
-from narrative_docs import Recorder, config, doc, message
+from tests.narrative.narrative_docs import Recorder, config, doc, message
 
 BATCH_ID = "msgbatch_01TEST"
 RESULTS_URL = f"https://api.anthropic.com/v1/messages/batches/{BATCH_ID}/results"

@@ -14,7 +14,7 @@ from close.narrative.fallback import draft_section
 from close.narrative.prompts import (OUTPUT_SCHEMA, SYSTEM_PROMPT, facts_block, section_block,
                                      section_request, shared_block)
 from close.narrative.sections import SECTIONS
-from narrative_docs import Recorder, config, doc, message
+from tests.narrative.narrative_docs import Recorder, config, doc, message
 
 BY_TITLE = {s.id: s for s in SECTIONS}
 SUMMARY = {

@@ -10,7 +10,7 @@ from close.narrative.facts import build_from_doc
 from close.narrative.prompts import facts_block
 from close.narrative.sections import SECTION_IDS, section_for
 from close.narrative.settings import DEFAULT_MODEL, load_settings
-from narrative_docs import INJECTION, config, doc
+from tests.narrative.narrative_docs import INJECTION, config, doc
 
 
 def sheet():

@@ -13,7 +13,7 @@ from close.narrative.fallback import draft_section, ref_action, ref_words
 from close.narrative.ranking import counted
 from close.narrative.sections import SECTIONS
 from close.results import outcome_to_dict
-from narrative_docs import config, doc, group_doc
+from tests.narrative.narrative_docs import config, doc, group_doc
 
 BY_ID = {s.id: s for s in SECTIONS}
 MAX_PARAGRAPHS = 4

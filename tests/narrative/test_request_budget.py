@@ -9,7 +9,7 @@ at four characters each (see narrative_measure.py).
 """
 from decimal import Decimal
 
-from narrative_measure import measure
+from tests.narrative.narrative_measure import measure
 
 
 def billed_input(report) -> Decimal:

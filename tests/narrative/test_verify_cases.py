@@ -194,7 +194,7 @@ def test_facts_built_from_results_have_only_units_the_checker_knows():
     from close.narrative.facts import build_facts
     from close.narrative.sections import SECTION_IDS
     from close.narrative.verify import check_units
-    from narrative_docs import doc
+    from tests.narrative.narrative_docs import doc
 
     sheet = build_facts(doc(), currencies={"US01": "ZZZ", "UK01": "GBP"}, reporting_currency="QQQ")
     for section in SECTION_IDS:
