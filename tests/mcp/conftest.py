@@ -1,7 +1,7 @@
 """The MCP server over the demo group, with a client in the same process.
 
-No __init__.py here on purpose: a package named `mcp` under tests/ could shadow the
-SDK of the same name.
+This folder is the package tests.mcp (tests/ is a package tree imported from the
+repository root), so it never shadows the SDK named `mcp`.
 """
 from __future__ import annotations
 

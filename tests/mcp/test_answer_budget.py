@@ -21,7 +21,7 @@ from close.cli import app
 from close.mcp import build_server
 from close.registry import Registry
 from close.results import outcome_to_dict
-from close_mcp_client import in_session, json_of, text_of
+from tests.mcp.close_mcp_client import in_session, json_of, text_of
 
 MONTH = "2026-05"
 REGISTRY = Registry.discover()

@@ -121,7 +121,7 @@ def allowed(text: str) -> list[str]:
 
 
 def test_allowed_tools_name_real_read_only_commands_and_the_servers_tools(plugin, skill_dir, server):
-    from close_mcp_client import in_session
+    from tests.mcp.close_mcp_client import in_session
 
     async def work(client):
         return {tool.name: tool for tool in (await client.list_tools()).tools}

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 import close.mcp as close_mcp
 from close.cli import app
 from close.results import jsonable
-from close_mcp_client import in_session, json_of, text_of
+from tests.mcp.close_mcp_client import in_session, json_of, text_of
 
 TOOLS = {"list_skills", "describe_skill", "run_skill", "run_close", "list_findings",
          "show_ref", "review_queue"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import anyio
 
-from close_mcp_client import json_of
+from tests.mcp.close_mcp_client import json_of
 
 REPO = Path(__file__).resolve().parents[2]
 TOOLS = {"list_skills", "describe_skill", "run_skill", "run_close", "list_findings",
