@@ -95,21 +95,19 @@ class AccountAmounts:
         return "other_income_expense"
 
 
-def _query(con, sql: str, params: dict) -> list[dict]:
-    cursor = con.execute(sql, params)
-    columns = [d[0] for d in cursor.description]
-    return [dict(zip(columns, row)) for row in cursor.fetchall()]
-
-
-def account_amounts(con, entity_id: str, windows: dict[str, tuple[date, date]]) -> list[AccountAmounts]:
-    """Per account, SUM(debit - credit) within each named window (both days included).
+def account_amounts(ctx, windows: dict[str, tuple[date, date]],
+                    entity_id: str | None = None) -> list[AccountAmounts]:
+    """Per account, SUM(debit - credit) within each named window (both days included),
+    for the context's entity (or `entity_id`, for a group skill reading one entity).
 
     One scan of the entity's lines however many windows: statements need four to six
-    columns and this keeps them consistent with each other by construction.
+    columns and this keeps them consistent with each other by construction. The query
+    runs through the context (ctx.rows binds its parameters), so a skill's statements
+    run on whatever engine runs the skill.
     """
     if not windows:
         raise ValueError("account_amounts needs at least one window")
-    params: dict = {"entity_id": entity_id}
+    params: dict = {"entity_id": entity_id if entity_id is not None else ctx.entity.id}
     columns = []
     for name, (start, end) in windows.items():
         if not _WINDOW_NAME.match(name):
@@ -130,7 +128,7 @@ GROUP BY j.account_id, a.name, a.type, a.subtype, a.statement_line
 ORDER BY j.account_id
 """
     out = []
-    for row in _query(con, sql, params):
+    for row in ctx.rows(sql, **params):
         amounts = {name: Decimal(row[f"w_{name}"]) for name in windows}
         out.append(AccountAmounts(row["account_id"], row["name"], row["type"], row["subtype"],
                                   row["statement_line"], amounts))
@@ -204,8 +202,14 @@ def balance_sheet_windows(columns: dict[str, tuple[Month, date]], fiscal_start_m
     return windows
 
 
-def build_balance_sheet(accounts: list[AccountAmounts], columns: tuple[str, ...]) -> Statement:
-    """Balance-sheet lines and totals from accounts summed by `balance_sheet_windows`."""
+def build_balance_sheet(accounts: list[AccountAmounts], columns: tuple[str, ...],
+                        current_portion: dict[str, dict[str, Decimal]] | None = None) -> Statement:
+    """Balance-sheet lines and totals from accounts summed by `balance_sheet_windows`.
+
+    `current_portion`: account id -> column -> the part of a non-current liability falling
+    due within a year (the principal of a loan's or lease's next twelve payments, credit-
+    positive). It is moved onto its own current line ("Current portion of <line>"), never
+    more than the account's credit balance in that column, so the totals do not move."""
     lines: dict[tuple[str, str], Line] = {}
 
     def line_for(name: str, section: str, order: str) -> Line:
@@ -242,6 +246,8 @@ def build_balance_sheet(accounts: list[AccountAmounts], columns: tuple[str, ...]
     for (section, _), line in lines.items():
         if section in ("assets", "liabilities") and line.accounts:
             line.term = term_of(subtype_of[min(line.accounts)])
+    if current_portion:
+        _split_current_portion(lines, accounts, current_portion, columns)
     current = lines.get(("equity", CURRENT_PROFIT_LINE))
     if current is not None:
         current.order = "\uffff"   # always the last equity line, whatever was merged into it
@@ -262,6 +268,41 @@ def build_balance_sheet(accounts: list[AccountAmounts], columns: tuple[str, ...]
     totals["difference"] = {c: totals["assets"][c] - totals["liabilities_and_equity"][c]
                             for c in columns}
     return Statement(_with_section_totals(kept, totals, columns), totals, columns)
+
+
+def current_portion_line(line: str) -> str:
+    """"Long-term debt" -> "Current portion of long-term debt" (an acronym keeps its case)."""
+    head = line[:1].lower() if line[1:2].islower() or line[1:2] in (" ", "") else line[:1]
+    return f"Current portion of {head}{line[1:]}"
+
+
+def _split_current_portion(lines: dict, accounts: list[AccountAmounts],
+                           portions: dict[str, dict[str, Decimal]], columns) -> None:
+    """Move each account's due-within-a-year part from its non-current liability line to
+    a current line beside it, capped at the account's credit balance in the column (an
+    account may come in several parts, a group's entities: the cap is on their sum)."""
+    balances: dict[str, dict[str, Decimal]] = {}
+    line_of: dict[str, str] = {}
+    for acc in accounts:
+        if acc.account_id in portions and acc.type == "liability":
+            balance = balances.setdefault(acc.account_id, {c: ZERO for c in columns})
+            for col in columns:
+                balance[col] -= acc.amounts[f"{col}_cum"]
+            line_of.setdefault(acc.account_id, acc.line)
+    for account_id in sorted(balances):
+        source = lines.get(("liabilities", line_of[account_id]))
+        if source is None or source.term != "non_current":
+            continue
+        name = current_portion_line(source.line)
+        target = lines.get(("liabilities", name))
+        if target is None:
+            target = lines[("liabilities", name)] = Line(
+                name, "liabilities", {c: ZERO for c in columns}, order=source.order, term="current")
+        target.accounts.append(account_id)
+        for col in columns:
+            moved = max(ZERO, min(portions[account_id].get(col, ZERO), balances[account_id][col]))
+            source.add(col, -moved)
+            target.add(col, moved)
 
 
 def _retained_earnings_line(accounts: list[AccountAmounts]) -> tuple[str, str]:
@@ -285,11 +326,13 @@ def _with_section_totals(lines: list[Line], totals: dict, columns) -> list[Line]
     return out
 
 
-def balance_sheet(con, entity_id: str, month: Month, fiscal_start_month: int) -> Statement:
-    """The entity's balance sheet at `month` end with last month end as "prior"."""
-    cols = balance_sheet_columns(month, fiscal_start_month)
-    accounts = account_amounts(con, entity_id, balance_sheet_windows(cols, fiscal_start_month))
-    return build_balance_sheet(accounts, tuple(cols))
+def balance_sheet(ctx, current_portion: dict | None = None) -> Statement:
+    """The context's entity's balance sheet at the month end, last month end ("prior") and
+    the last fiscal year end, with `current_portion` (build_balance_sheet) reclassified."""
+    fsm = ctx.pack.fiscal_year_start_month
+    cols = balance_sheet_columns(ctx.month, fsm)
+    accounts = account_amounts(ctx, balance_sheet_windows(cols, fsm))
+    return build_balance_sheet(accounts, tuple(cols), current_portion)
 
 
 # ------------------------------------------------------------- income statement
@@ -337,22 +380,22 @@ def build_income_statement(accounts: list[AccountAmounts], columns: tuple[str, .
     return Statement(out, totals, columns)
 
 
-def income_statement(con, entity_id: str, month: Month, fiscal_start_month: int) -> Statement:
-    windows = income_statement_windows(month, fiscal_start_month)
-    return build_income_statement(account_amounts(con, entity_id, windows), tuple(windows))
+def income_statement(ctx) -> Statement:
+    """The context's entity's income statement in the windows of income_statement_windows."""
+    windows = income_statement_windows(ctx.month, ctx.pack.fiscal_year_start_month)
+    return build_income_statement(account_amounts(ctx, windows), tuple(windows))
 
 
 # ------------------------------------------------------------------- equity tie
 
-def profit_implied_by_balance_sheet(con, entity_id: str, month: Month,
-                                    fiscal_start_month: int) -> Decimal:
+def profit_implied_by_balance_sheet(ctx) -> Decimal:
     """Fiscal-YTD profit as the balance sheet shows it: the change since the year opened
     in net assets less the equity accounts (credit-positive). With no closing entries this
     is the movement in equity that comes from the income statement; it equals net income
     only when every entry of the year balances and posts to a known account."""
-    year_open = fiscal_year_start(month, fiscal_start_month) - timedelta(days=1)
-    rows = account_amounts(con, entity_id, {"close": (EPOCH, month.last_day),
-                                            "open": (EPOCH, year_open)})
+    month = ctx.month
+    year_open = fiscal_year_start(month, ctx.pack.fiscal_year_start_month) - timedelta(days=1)
+    rows = account_amounts(ctx, {"close": (EPOCH, month.last_day), "open": (EPOCH, year_open)})
     # Debits equal credits, so the debit-positive balance-sheet accounts add up to the
     # cumulative profit (credit-positive); its change over the year is the YTD profit.
     return sum((acc.amounts["close"] - acc.amounts["open"]

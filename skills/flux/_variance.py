@@ -196,11 +196,11 @@ def books_begin(ctx) -> date | None:
     return rows[0]["first_day"] if rows else None
 
 
-def account_variances(con, entity_id: str, periods: Periods) -> list[Variance]:
+def account_variances(ctx, periods: Periods) -> list[Variance]:
     windows = {"cur_act": periods.current, "cmp_act": periods.comparison,
                "cur_bal": (EPOCH, periods.current[1]), "cmp_bal": (EPOCH, periods.comparison[1])}
     out = []
-    for acc in account_amounts(con, entity_id, windows):
+    for acc in account_amounts(ctx, windows):
         if acc.type in PNL_TYPES:
             cur, cmp_ = acc.amounts["cur_act"], acc.amounts["cmp_act"]
             section = acc.type

@@ -44,7 +44,7 @@ def run(ctx):
     for i in range(n):
         month = m.shift(-i)
         windows[f"m{i}"] = (month.first_day, month.last_day)
-    cash_accounts = [a for a in account_amounts(ctx.con, ctx.entity.id, windows) if a.subtype == "cash"]
+    cash_accounts = [a for a in account_amounts(ctx, windows) if a.subtype == "cash"]
     cash = sum((a.amounts["cash"] for a in cash_accounts), ZERO)
     monthly = [sum((a.amounts[f"m{i}"] for a in cash_accounts), ZERO) for i in range(n)]
     burn = -sum(monthly, ZERO) / n

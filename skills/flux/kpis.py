@@ -43,7 +43,7 @@ def run(ctx):
     windows = {"mtd": (m.first_day, m.last_day), "prior": (m.prev.first_day, m.prev.last_day),
                "ytd": (fiscal_year_start(m, ctx.pack.fiscal_year_start_month), m.last_day),
                "bal": (EPOCH, m.last_day), "prior_bal": (EPOCH, m.prev.last_day)}
-    accounts = account_amounts(ctx.con, ctx.entity.id, windows)
+    accounts = account_amounts(ctx, windows)
     month, prior, ytd = (kpis(accounts, "mtd", "bal", cur), kpis(accounts, "prior", "prior_bal", cur),
                          kpis(accounts, "ytd", "bal", cur))
     lines = [{"line": key, "amount": month[key], "prior": prior[key], "ytd": ytd[key]}

@@ -72,7 +72,7 @@ def analyse(ctx, periods: Periods, label: str):
     cur = ctx.currency
     amount, pct = ctx.param("amount"), ctx.params["pct"]
     coverage, max_entries = ctx.params["coverage"], ctx.params["max_entries"]
-    accounts = account_variances(ctx.con, ctx.entity.id, periods)
+    accounts = account_variances(ctx, periods)
     lines = group_by_line(ctx, accounts)
     manual = {r["je_id"] for r in ctx.rows(MANUAL_ENTRIES)}
     listed, line_rows, findings = [], [], []

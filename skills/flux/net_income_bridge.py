@@ -14,7 +14,7 @@ from skills.flux._figures import BRIDGE_DRIVERS, credit_sum, net_income
 def run(ctx):
     cur, m = ctx.currency, ctx.month
     windows = {"cur": (m.first_day, m.last_day), "prior": (m.prev.first_day, m.prev.last_day)}
-    accounts = account_amounts(ctx.con, ctx.entity.id, windows)
+    accounts = account_amounts(ctx, windows)
     start, end = net_income(accounts, "prior"), net_income(accounts, "cur")
     known = {sub for _, subs in BRIDGE_DRIVERS for sub in subs}
     steps = []

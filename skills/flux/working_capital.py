@@ -13,8 +13,7 @@ from skills.flux._figures import WORKING_CAPITAL
 
 def run(ctx):
     cur, m = ctx.currency, ctx.month
-    accounts = account_amounts(ctx.con, ctx.entity.id,
-                               {"now": (EPOCH, m.last_day), "before": (EPOCH, m.prev.last_day)})
+    accounts = account_amounts(ctx, {"now": (EPOCH, m.last_day), "before": (EPOCH, m.prev.last_day)})
     components: dict[str, list] = {}
     for a in accounts:
         label = WORKING_CAPITAL.get(a.subtype)

@@ -9,7 +9,7 @@ agreement list).
 
 The amounts compared are the ones the consolidation eliminates: each side's functional
 amounts translated to the reporting currency exactly as stmt.consolidation translates
-them (skills/stmt/_consolidation.ic_pairs: balances at the closing rate, revenue and
+them (skills/stmt/consolidated.ic_pairs: balances at the closing rate, revenue and
 expense at each month's average, exact products), and the difference is rounded once.
 Agreeing in the transaction currency is not agreeing: a charge invoiced in yen that the
 two sides booked at different rates leaves a difference the elimination cannot remove,
@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from close.money import ZERO, cents
 from close.skill import Finding
-from skills.stmt import _consolidation
+from skills.stmt import consolidated
 
 SIDE = """
 SELECT j.entity_id, j.counterparty, j.je_id, j.line_no, j.posting_date, j.doc_ref,
@@ -141,7 +141,7 @@ def translated_pairs(ctx, recipients, sides: Sides):
     involved = {ctx.entity.id, *recipients}
     entities = [e for e in ctx.group if e.id in involved]
     since = {} if sides.balances else {"since": ctx.month.first_day}
-    _, found, missing = _consolidation.ic_pairs(
+    _, found, missing = consolidated.ic_pairs(
         ctx.con, ctx.fx, entities, ctx.month, ctx.pack.fiscal_year_start_month,
         ctx.pack.reporting_currency, (sides.provider_subtype, sides.recipient_subtype), **since)
     return {p.recipient: p for p in found if p.provider == ctx.entity.id}, missing
@@ -165,7 +165,7 @@ def compare_pairs(ctx, sides: Sides, disagreement) -> tuple[list[Finding], dict]
                 f"{sides.figures} cannot be compared in {rc}; load the rate.", None,
                 [f"entities:{recipient}"]))
             continue
-        figure = figures.get(recipient) or _consolidation.Pair(ctx.entity.id, recipient)
+        figure = figures.get(recipient) or consolidated.Pair(ctx.entity.id, recipient)
         left_exact = getattr(figure, sides.provider_figure)
         right_exact = getattr(figure, sides.recipient_figure)
         left, right = cents(left_exact, rc), cents(right_exact, rc)

@@ -3,7 +3,7 @@
 A statutory set for the group needs, beside the consolidated balance sheet and income
 statement, the statement of cash flows and of changes in equity, and the balance sheet
 at the last fiscal year end. All of them come from the consolidation itself
-(_consolidation.consolidate) run at three dates: this month end, last month end and the
+(consolidated.consolidate) run at three dates: this month end, last month end and the
 last fiscal year end. Translated balances move for two reasons, trading and rates; the
 rates' part is the translation reserve's movement, shown in the cash flow as its own
 "exchange" section, so the statement ties to the change in translated group cash by
@@ -18,7 +18,7 @@ from decimal import Decimal
 from close.money import ZERO
 from close.statements import (CURRENT_PROFIT_LINE, AccountAmounts, _retained_earnings_line,
                               build_balance_sheet)
-from skills.stmt._consolidation import IC_DIFFERENCE_LINE, NCI_LINE, Consolidated
+from skills.stmt.consolidated import IC_DIFFERENCE_LINE, NCI_LINE, Consolidated
 from skills.stmt.cash_flow import cash_flow
 
 EXCHANGE_LABEL = "Exchange differences on translation"

@@ -1,7 +1,7 @@
 """Writing translated statements: every figure rounded once, totals from exact sums.
 
-Translated and consolidated accounts are exact sums of exact products (_translation,
-_consolidation). LEDGER-PACK.md: "Group and entity totals are sums of exact translated
+Translated and consolidated accounts are exact sums of exact products (translation.py,
+consolidated.py). LEDGER-PACK.md: "Group and entity totals are sums of exact translated
 amounts rounded once; a rounded line never moves a total." So a line is its exact sum
 rounded, and a total is its exact sum rounded, never the sum of rounded lines. The one
 figure derived instead is total equity: written as total assets - total liabilities -

@@ -10,6 +10,7 @@ from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
 from close.statements import TERM_SUBTOTALS, balance_sheet, balance_sheet_columns
+from skills.stmt.notes_debt import due_within_a_year
 
 UNKNOWN_ACCOUNTS = """
 SELECT DISTINCT j.je_id
@@ -26,9 +27,19 @@ COLUMNS = ("amount", "prior", "prior_year_end")
 TOTAL_KEYS = ("assets", "liabilities", "equity", "liabilities_and_equity", "difference")
 
 
+def current_portion(ctx, columns) -> dict:
+    """Liability account -> column -> principal due within a year of that column's month
+    end, from the loan and lease schedules (stmt.notes_debt's figures)."""
+    out: dict = {}
+    for column, (month, _) in columns.items():
+        for account, due in due_within_a_year(ctx, month).items():
+            out.setdefault(account, {})[column] = due
+    return out
+
+
 def run(ctx):
     fsm = ctx.pack.fiscal_year_start_month
-    statement = balance_sheet(ctx.con, ctx.entity.id, ctx.month, fsm)
+    statement = balance_sheet(ctx, current_portion(ctx, balance_sheet_columns(ctx.month, fsm)))
     cur = ctx.currency
     lines = []
     for line in statement.lines:
@@ -89,7 +100,9 @@ SKILL = Skill(
         "fiscal year end beside it, by statement line (accounts.statement_line) under "
         "assets, liabilities and equity, assets and liabilities classed current (due "
         "within a year: cash, receivables, inventory, prepaids, payables, accruals, "
-        "deferred revenue, tax, payroll, intercompany) or non-current with subtotals. "
+        "deferred revenue, tax, payroll, intercompany) or non-current with subtotals; the "
+        "principal of borrowings and lease liabilities due within a year of each date "
+        "(loan and lease schedules, as stmt.notes_debt) is shown as their current portion. "
         "Assets are shown debit-positive, liabilities and equity credit-positive. With no "
         "closing entries, income-statement accounts before the fiscal year start are shown "
         "in retained earnings and this fiscal year's in current period profit. Checks that "

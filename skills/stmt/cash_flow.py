@@ -100,7 +100,7 @@ def run(ctx):
     fy = fiscal_year_start(ctx.month, ctx.pack.fiscal_year_start_month)
     windows = {"mtd": (ctx.month.first_day, ctx.month.last_day), "ytd": (fy, ctx.month.last_day),
                "open": (EPOCH, ctx.month.first_day - timedelta(days=1))}
-    accounts = account_amounts(ctx.con, ctx.entity.id, windows)
+    accounts = account_amounts(ctx, windows)
     month, year = cash_flow(accounts, "mtd"), cash_flow(accounts, "ytd")
     lines = both_periods(month, year, cur)
     cash_open = sum((a.amounts["open"] for a in accounts if a.subtype == "cash"), ZERO)

@@ -14,7 +14,8 @@ from close.money import cents
 from close.skill import Skill
 from close.statements import (account_amounts, balance_sheet_windows, build_balance_sheet,
                               build_income_statement, income_statement_windows)
-from skills.flux._variance import pct_change
+from skills.lib.percent import percent_change
+from skills.stmt.balance_sheet import current_portion
 
 BS_PAIRS = (("prior", "vs_prior_month"), ("prior_year", "vs_prior_year"))
 IS_PAIRS = (("mtd", "prior_month", "vs_prior_month"), ("mtd", "prior_year", "vs_prior_year"),
@@ -28,7 +29,7 @@ def _row(line, columns, pairs, cur):
     for cur_col, cmp_col, name in pairs:
         variance = row[cur_col] - row[cmp_col]
         row[name] = variance
-        row[f"{name}_pct"] = pct_change(variance, row[cmp_col])
+        row[f"{name}_pct"] = percent_change(variance, row[cmp_col])
     return row
 
 
@@ -41,8 +42,8 @@ def run(ctx):
                "prior_year": (month.shift(-12), month.shift(-12).last_day)}
     is_windows = income_statement_windows(month, fsm)
     windows = {**balance_sheet_windows(bs_cols, fsm), **is_windows}
-    accounts = account_amounts(ctx.con, ctx.entity.id, windows)
-    bs = build_balance_sheet(accounts, tuple(bs_cols))
+    accounts = account_amounts(ctx, windows)
+    bs = build_balance_sheet(accounts, tuple(bs_cols), current_portion(ctx, bs_cols))
     inc = build_income_statement(accounts, tuple(is_windows))
     bs_rows = [_row(ln, bs_cols, [("amount", c, n) for c, n in BS_PAIRS], cur) for ln in bs.lines]
     is_rows = [_row(ln, is_windows, IS_PAIRS, cur) for ln in inc.lines]

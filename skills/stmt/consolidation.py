@@ -14,13 +14,31 @@ from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
 from close.statements import build_balance_sheet, build_income_statement
-from skills.stmt._consolidation import consolidate
+from skills.stmt.consolidated import consolidate
 from skills.stmt._group_statements import (comparative_accounts, group_cash_flow,
                                            group_equity_changes, opening_balance_sheet_accounts)
 from skills.stmt._written import balance_sheet_figures, balance_sheet_table, income_statement_lines
 from skills.stmt.cash_flow import both_periods
+from skills.stmt.notes_debt import due_within_a_year
 
 BS_COLUMNS = ("amount", "prior", "prior_year_end")
+
+
+def group_current_portion(ctx, columns: dict) -> dict:
+    """Liability account -> column -> the group's principal due within a year of that
+    column's date: each entity's (stmt.notes_debt's schedules) at the closing rate its
+    balances were translated at, exact (rounded when the balance sheet is written)."""
+    out: dict = {}
+    for column, (month, group) in columns.items():
+        for entity in ctx.group:
+            translated = group.translations.get(entity.id)
+            if translated is None or translated.closing_rate is None:
+                continue
+            for account, due in due_within_a_year(ctx, month, entity.id,
+                                                  entity.functional_currency).items():
+                by_column = out.setdefault(account, {})
+                by_column[column] = by_column.get(column, ZERO) + due * translated.closing_rate
+    return out
 
 
 def statutory_statements(ctx, group, inc, nci_ytd_exact) -> dict:
@@ -38,7 +56,10 @@ def statutory_statements(ctx, group, inc, nci_ytd_exact) -> dict:
     if missing:
         return {"missing_rates": missing}
     columns = {"amount": group, "prior": before, "prior_year_end": year_open}
-    bs = build_balance_sheet(comparative_accounts(columns), BS_COLUMNS)
+    dated = {"amount": (ctx.month, group), "prior": (ctx.month.prev, before),
+             "prior_year_end": (year_end, year_open)}
+    bs = build_balance_sheet(comparative_accounts(columns), BS_COLUMNS,
+                             group_current_portion(ctx, dated))
     table = balance_sheet_table(bs, BS_COLUMNS, rc)
     month, year = group_cash_flow(group, before), group_cash_flow(group, year_open)
 
@@ -154,7 +175,8 @@ SKILL = Skill(
         "exact translated sum rounded once; total equity = total assets - total "
         "liabilities. Consolidated balance sheet and income statement (month and year to "
         "date) in metrics; in metrics.statutory the group's statutory set: the balance "
-        "sheet classed current / non-current at this month end, last month end and the "
+        "sheet classed current / non-current (borrowings and lease liabilities due within a "
+        "year as their current portion, translated at closing) at this month end, last month end and the "
         "last fiscal year end, the cash flow by the indirect method from the translated "
         "balances' movements (translation differences in their own section, opening and "
         "closing cash), and the changes in equity for the year to date. A balance sheet "

@@ -31,7 +31,7 @@ def run(ctx):
     windows = {"open_cum": (EPOCH, year_open), "open_ytd": (fy, year_open),   # empty: all prior
                "amount_cum": (EPOCH, ctx.month.last_day), "amount_ytd": (fy, ctx.month.last_day),
                "move": (fy, ctx.month.last_day)}
-    accounts = account_amounts(ctx.con, ctx.entity.id, windows)
+    accounts = account_amounts(ctx, windows)
     bs = build_balance_sheet(accounts, ("open", "amount"))
     profit = sum((-a.amounts["move"] for a in accounts if a.type in PNL_TYPES), ZERO)
     moves: dict[str, object] = {}

@@ -6,14 +6,14 @@ receivable and the revenue): debit the recipient's intercompany payable and cred
 entity's receivable; debit this entity's intercompany revenue and credit the recipient's
 intercompany expense; all in the reporting currency (balances at closing, revenue and
 expense at monthly average), with what the two sides do not agree on. The figures are
-the consolidation's (_consolidation.ic_pairs: exact products, each figure and difference
+the consolidation's (consolidated.ic_pairs: exact products, each figure and difference
 rounded once), so the differences here are the ones recon.intercompany and
 recon.intercompany_pnl report, to the cent. Explaining them is those checks' job; here
 they are shown so the entries can be posted.
 """
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
-from skills.stmt._consolidation import ic_pairs
+from skills.stmt.consolidated import ic_pairs
 
 
 def entries_for(p, rc) -> list[dict]:

@@ -25,8 +25,7 @@ ORDER BY j.je_id
 
 
 def run(ctx):
-    fsm = ctx.pack.fiscal_year_start_month
-    statement = income_statement(ctx.con, ctx.entity.id, ctx.month, fsm)
+    statement = income_statement(ctx)
     cur = ctx.currency
     lines = []
     for line in statement.lines:
@@ -38,7 +37,7 @@ def run(ctx):
     totals = {name: {key: cents(statement.total(name, col), cur) for col, key in COLUMNS.items()}
               for name in names}
     net_income_ytd = totals["net_income"]["ytd"]
-    equity_profit = cents(profit_implied_by_balance_sheet(ctx.con, ctx.entity.id, ctx.month, fsm), cur)
+    equity_profit = cents(profit_implied_by_balance_sheet(ctx), cur)
     difference = net_income_ytd - equity_profit
     metrics = {
         "lines": lines,

@@ -2,27 +2,31 @@
 
 Statutory accounts are filed per legal entity in its functional currency, not the
 group's. This skill assembles what the preparer of those accounts needs from one run:
-balance sheet, income statement, cash flow statement, changes in equity, and the data
-for the fixed-asset, debt and tax notes, all computed by the statement skills themselves
-so the pack cannot disagree with them: it depends on the four statements and uses the
-two notes (read from the run, computed once), and their findings stay theirs (listed,
-not repeated).
+balance sheet, income statement, cash flow statement, changes in equity, and the notes:
+accounting policies (close.toml, _policies.py), fixed assets, debt, leases, income tax
+and related parties (_related_parties.py). The statements and the fixed-asset, debt and
+lease figures are computed by their own skills so the pack cannot disagree with them: it
+depends on the four statements and uses the two note skills (read from the run,
+computed once), and their findings stay theirs (listed, not repeated).
 """
 from close.money import ZERO, cents
 from close.skill import Skill
 from close.statements import EPOCH, PNL_TYPES, account_amounts, fiscal_year_start
-from skills.flux._figures import ratio
+from skills.lib.percent import ratio
+from skills.stmt._policies import policies, policy_params
+from skills.stmt._related_parties import related_parties
 
 PARTS = (("balance_sheet", "stmt.balance_sheet"), ("income_statement", "stmt.income_statement"),
          ("cash_flow", "stmt.cash_flow"), ("equity_changes", "stmt.equity_changes"))
-NOTES = (("fixed_assets", "stmt.notes_fixed_assets", "fixed_assets"), ("debt", "stmt.notes_debt", "loans"))
+NOTES = (("fixed_assets", "stmt.notes_fixed_assets", ("fixed_assets",)),
+         ("debt", "stmt.notes_debt", ("loans", "leases")))
 
 
 def tax_note(ctx) -> dict:
     """Income tax expense, the tax balances, and the effective rate for the year to date."""
     cur, m = ctx.currency, ctx.month
     fy = fiscal_year_start(m, ctx.pack.fiscal_year_start_month)
-    accs = account_amounts(ctx.con, ctx.entity.id, {"ytd": (fy, m.last_day), "bal": (EPOCH, m.last_day)})
+    accs = account_amounts(ctx, {"ytd": (fy, m.last_day), "bal": (EPOCH, m.last_day)})
     tax = sum((a.amounts["ytd"] for a in accs if a.subtype == "income_tax_expense"), ZERO)
     pbt = sum((-a.amounts["ytd"] for a in accs if a.type in PNL_TYPES
                and a.subtype != "income_tax_expense"), ZERO)
@@ -41,14 +45,20 @@ def run(ctx):
         issues.extend(f"{name}: {f.message}" for f in result.findings)
         if name in ("balance_sheet", "income_statement"):
             lines += [dict(ln, statement=name) for ln in result.metrics["lines"]]
-    notes = {}
-    for name, skill_id, table in NOTES:
+    notes = {"policies": {"status": "pass", "metrics": {"policies": policies(ctx.params)}}}
+    for name, skill_id, tables in NOTES:
         result = ctx.deps.get(skill_id)
-        if not ctx.has_table(table) or result is None:
-            notes[name] = {"status": "skipped", "summary": f"needs {table}.csv"}
+        if not any(ctx.has_table(t) for t in tables) or result is None:
+            notes[name] = {"status": "skipped",
+                           "summary": f"needs {' or '.join(t + '.csv' for t in tables)}"}
             continue
         notes[name] = {"status": result.status, "summary": result.summary, "metrics": result.metrics}
+    leases = ((notes["debt"].get("metrics") or {}).get("leases"))
+    notes["leases"] = ({"status": "pass", "metrics": leases} if leases else
+                       {"status": "skipped", "summary": "the entity has no leases in leases.csv"
+                        if ctx.has_table("leases") else "needs leases.csv"})
     notes["tax"] = {"status": "pass", "metrics": tax_note(ctx)}
+    notes["related_parties"] = {"status": "pass", "metrics": related_parties(ctx)}
     metrics = {"entity": ctx.entity.id, "name": ctx.entity.name, "currency": ctx.currency,
                "country": ctx.entity.country, "period_end": ctx.month.last_day,
                "statements": parts, "notes": notes, "lines": lines, "open_issues": issues}
@@ -64,13 +74,19 @@ SKILL = Skill(
     title="Statutory pack per legal entity",
     description=(
         "Per legal entity, in its functional currency: balance sheet, income statement, "
-        "cash flow statement and changes in equity, plus the data for the notes (fixed "
-        "assets by class, debt maturities, income tax: expense, balances and effective "
-        "rate), computed by the statement skills themselves so the pack agrees with them. "
+        "cash flow statement and changes in equity, plus the notes: accounting policies "
+        "(the policy_* parameters, set in close.toml for every entity or one; a topic not "
+        "set keeps a standard wording labelled as such, an empty one is left out), fixed "
+        "assets by class, debt maturities, leases (right-of-use asset and liability), "
+        "income tax (expense, balances and effective rate) and related parties "
+        "(intercompany balances and the month's and year's intercompany revenue and "
+        "expense by group entity), computed by the statement and note skills themselves "
+        "so the pack agrees with them. "
         "Their findings stay with them and are listed in metrics.open_issues."
     ),
     needs=("journal_lines", "accounts"),
     depends=tuple(skill_id for _, skill_id in PARTS),
     uses=tuple(skill_id for _, skill_id, _ in NOTES),
+    params=policy_params(),
     run=run,
 )

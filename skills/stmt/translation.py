@@ -20,7 +20,7 @@ pair with no rate crosses through the reporting currency, and a rate still missi
 named in `missing_rates`, never guessed.
 
 This is the one place the group's figures are translated. The consolidation
-(skills/stmt/_consolidation.py) and the review's monthly group series (close.mfr, through
+(skills/stmt/consolidated.py) and the review's monthly group series (close.mfr, through
 skills/close/_group_figures.py) both use it: `at_average` is the income-statement product
 (a month's amount at that month's average rate, exact), `eliminated_in_group` the rule
 that takes intercompany trading out, and `group_pnl` the two applied to a month-by-month

@@ -98,7 +98,7 @@ def test_translation_balances_and_group_adds_up(run, seeded, demo_books):
     # Group totals are the exact translated sums rounded once (LEDGER-PACK.md), so they
     # are recomputed here from the exact figures, not from the entities' rounded totals.
     from close.money import cents
-    from skills.stmt._consolidation import consolidate
+    from skills.stmt.consolidated import consolidate
     con, info = demo_books
     rc = info.reporting_currency
     exact = consolidate(con, run_fx(con, rc), run.entities, run.month,

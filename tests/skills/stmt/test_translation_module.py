@@ -12,7 +12,7 @@ from close.periods import parse_month
 from close.skill import Entity
 from close.statements import build_income_statement
 from skills.stmt import translation
-from skills.stmt._consolidation import consolidate
+from skills.stmt.consolidated import consolidate
 from tests.support.books import statement_books
 
 MAY, APRIL = parse_month("2026-05"), parse_month("2026-04")
