@@ -10,7 +10,7 @@ from __future__ import annotations
 from close.cli.tables import Column, fitted_table
 from close.money import cents
 
-COLUMNS = [Column("id"), Column("sev"), Column("amount", "amount"), Column("skill / section"),
+COLUMNS = [Column("id"), Column("sev"), Column("amount", "amount"), Column("skill/section"),
            Column("entity"), Column("status", "text"), Column("v", "amount", optional=True),
            Column("preparer", "text", optional=True)]
 
@@ -43,7 +43,7 @@ def queue_row(item: dict) -> dict:
     skill, _, _ = item["key"].partition("/")
     return {"id": item["id"], "sev": item.get("severity") or "",
             "amount": amount_text(item),
-            "skill / section": skill if item["kind"] == "skill" else item["key"],
+            "skill/section": skill if item["kind"] == "skill" else item["key"],
             "entity": item.get("entity") or "", "status": status_text(item),
             "v": str(item["version"]), "preparer": item["preparer"]}
 

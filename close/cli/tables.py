@@ -25,6 +25,8 @@ from close.cli.safe_text import safe_text
 
 NARROW = 80
 MIN_TEXT = 24       # a text column narrower than this reads badly: drop optional columns first
+MIN_TEXT_FOLDING = 12   # only to keep this much for each text column is an id folded
+FOLDED_MIN = 12     # an id column folded to fit is never narrower than this
 GAP = 2             # between two columns: a space of padding and the (blank) separator
 
 
@@ -57,32 +59,39 @@ def cell(value) -> Text:
 
 
 def fitted_table(title: str | None, columns: list[Column], rows: list[dict], *,
-                 sections: list[list[dict]] = (), total_width: int | None = None) -> Table:
+                 sections: list[list[dict]] = (), total_width: int | None = None,
+                 one_field_a_line: bool = True) -> Table:
     """A table of rows (dicts keyed by header) that fits total_width (the terminal's):
     ids and amounts at their full width, text wrapped into what is left, optional
     columns dropped from the right while the text would get fewer than MIN_TEXT
-    characters. sections: further groups of rows, each after a rule (totals)."""
+    characters, and only then the widest ids folded. sections: further groups of rows,
+    each after a rule (totals). When even that cannot fit, the rows are shown one field
+    a line (one_field_a_line=False: squeeze instead, as that layout itself does)."""
     available = total_width or width()
     everything = [*rows, *(r for group in sections for r in group)]
     natural = {c.header: max([cell_len(c.header), *(_longest_line(r.get(c.header)) for r in everything)])
                for c in columns}
     shown = list(columns)
     while True:
-        fixed = sum(natural[c.header] for c in shown if c.kind != "text")
         texts = [c for c in shown if c.kind == "text"]
-        left = available - fixed - GAP * (len(shown) - 1)
-        share = left // len(texts) if texts else left
+        need = sum(min(natural[c.header], MIN_TEXT) for c in texts)
         optional = [c for c in shown if c.optional]
-        if (share >= MIN_TEXT or not texts) and left >= 0 or not optional:
+        if _left(shown, natural, available) >= need or not optional:
             break
         shown.remove(optional[-1])
+    widths = dict(natural)
+    need = sum(min(natural[c.header], MIN_TEXT_FOLDING) for c in texts)
+    folded = _fold_widest_ids(shown, widths, need - _left(shown, widths, available))
+    if _left(shown, widths, available) < need and one_field_a_line:
+        return _records(title, shown, rows, sections, available)
+    share = max(_left(shown, widths, available) // max(len(texts), 1), 1)
     t = Table(title=Text(safe_text(title)) if title else None, box=box.SIMPLE_HEAD, show_edge=False,
               pad_edge=False, padding=(0, 1, 0, 0))
     for c in shown:
         if c.kind == "text":
-            t.add_column(c.header, overflow="fold", width=max(min(natural[c.header], share), 1))
+            t.add_column(c.header, overflow="fold", width=min(natural[c.header], share))
         else:
-            t.add_column(c.header, no_wrap=True, overflow="fold", width=natural[c.header],
+            t.add_column(c.header, no_wrap=c.header not in folded, overflow="fold", width=widths[c.header],
                          justify="right" if c.kind == "amount" else "left")
     for r in rows:
         t.add_row(*(cell(r.get(c.header)) for c in shown), style=r.get("_style"))
@@ -91,6 +100,42 @@ def fitted_table(title: str | None, columns: list[Column], rows: list[dict], *,
         for r in group:
             t.add_row(*(cell(r.get(c.header)) for c in shown), style=r.get("_style"))
     return t
+
+
+def _records(title, shown: list[Column], rows: list[dict], sections, available: int) -> Table:
+    """The rows one field a line (a rule between rows): for a terminal too narrow for the
+    columns side by side, where a table would have to cut them."""
+    groups = [[{"field": c.header, "value": r.get(c.header)} for c in shown if r.get(c.header) not in (None, "")]
+              for r in [*rows, *(r for group in sections for r in group)]]
+    groups = [g for g in groups if g]
+    return fitted_table(title, [Column("field"), Column("value", "text")], groups[0] if groups else [],
+                        sections=groups[1:], total_width=available, one_field_a_line=False)
+
+
+def _left(shown: list[Column], widths: dict[str, int], available: int) -> int:
+    """What the text columns have once the ids, amounts and the gaps between columns are laid."""
+    return available - sum(widths[c.header] for c in shown if c.kind != "text") - GAP * (len(shown) - 1)
+
+
+def _fold_widest_ids(shown: list[Column], widths: dict[str, int], deficit: int) -> set[str]:
+    """When ids alone are wider than the terminal (a third-party skill's long id), narrow
+    the widest id columns (never below FOLDED_MIN) until the text has its room; their ids
+    fold onto more lines, every character kept. Returns the folded columns' headers."""
+    folded: set[str] = set()
+    while deficit > 0:
+        candidates = [c for c in shown if c.kind == "id" and widths[c.header] > _floor(c)]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda c: widths[c.header])
+        cut = min(deficit, widths[widest.header] - _floor(widest))
+        widths[widest.header] -= cut
+        deficit -= cut
+        folded.add(widest.header)
+    return folded
+
+
+def _floor(column: Column) -> int:
+    return max(FOLDED_MIN, cell_len(column.header))
 
 
 def _longest_line(value) -> int:
