@@ -67,7 +67,7 @@ def test_list_text_and_json(ws):
     result = invoke("review", "list", "--workspace", ws, "--month", "2026-05", env={"COLUMNS": "200"})
     assert result.exit_code == 0
     lines = result.stdout.strip().splitlines()
-    assert lines[0].split() == ["id", "sev", "amount", "skill", "/", "section", "entity", "status", "v", "preparer"]
+    assert lines[0].split() == ["id", "sev", "amount", "skill/section", "entity", "status", "v", "preparer"]
     rows = lines[2:-1]  # riskiest first: the skills by severity and amount, then the sections
     assert [line.split()[:3] for line in rows[:2]] == [["R-0003", "high", "125.00"], ["R-0004", "high", "40.00"]]
     assert [line.split()[0] for line in rows[2:]] == ["R-0001", "R-0002"]
