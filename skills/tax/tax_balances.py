@@ -76,12 +76,15 @@ WHERE 1 = 0
 
 # The one document an entry names: doc_ref is optional on every line, so a tax line
 # without one belongs to the document its entry's other lines (the control line) name.
+# "One document" is MIN = MAX over the entry's non-empty doc_refs: the same test as
+# COUNT(DISTINCT doc_ref) = 1, without the distinct aggregate's second grouping of every
+# (entry, doc_ref) pair of the journal.
 ENTRY_DOC = """entry_doc AS (
     SELECT je_id, MIN(doc_ref) AS doc_ref
     FROM journal_lines
     WHERE entity_id = $entity_id AND posting_date <= $month_end AND COALESCE(doc_ref, '') <> ''
     GROUP BY je_id
-    HAVING COUNT(DISTINCT doc_ref) = 1
+    HAVING MIN(doc_ref) = MAX(doc_ref)
 )"""
 
 # ENTRY_DOC for just the entries of a `month_line` CTE (with `own_ref`) whose tax line
@@ -93,7 +96,7 @@ FROM journal_lines o
 WHERE o.entity_id = $entity_id AND o.posting_date <= $month_end AND COALESCE(o.doc_ref, '') <> ''
   AND o.je_id IN (SELECT m.je_id FROM month_line m WHERE m.own_ref IS NULL)
 GROUP BY o.je_id
-HAVING COUNT(DISTINCT o.doc_ref) = 1
+HAVING MIN(o.doc_ref) = MAX(o.doc_ref)
 )"""
 
 # Documents some journal line names: only those can be itemised line by line (a pack
