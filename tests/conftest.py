@@ -1,4 +1,5 @@
-"""Session-wide fixtures: the demo group's books, loaded and closed once per test run."""
+"""Fixtures shared by every test area: the demo group's books, loaded and closed once per
+test run, and a private identity for tests that act as named people."""
 from __future__ import annotations
 
 import pytest
@@ -68,3 +69,16 @@ def group_close(demo_close, answer_key, tmp_path_factory):
     yield close_of
     for con in connections:
         con.close()
+
+
+@pytest.fixture
+def private_identity(monkeypatch, tmp_path):
+    """No user, workspace or audit anchor taken from the environment, a config dir of this
+    test's own, and cheap password hashes (tests.support.people): for tests that log in
+    and act as named people."""
+    from tests.support.people import cheap_hashing
+
+    for var in ("CLOSE_USER", "CLOSE_WORKSPACE", "CLOSE_AUDIT_ANCHOR"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("CLOSE_CONFIG_DIR", str(tmp_path / "config"))
+    cheap_hashing(monkeypatch)

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import json
 
-import duckdb
 import pytest
+
+from tests.support.books import csv_db
 
 SMALL_SCALE = 0.05
 
@@ -28,14 +29,6 @@ def small_pack(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("small")
     return folder, generate(folder, scale=SMALL_SCALE)
-
-
-def csv_db(folder) -> duckdb.DuckDBPyConnection:
-    """Every CSV of a pack as a DuckDB table of text columns (tests cast what they compare)."""
-    con = duckdb.connect()
-    for path in sorted(folder.glob("*.csv")):
-        con.read_csv(str(path), all_varchar=True, header=True).create(path.stem)
-    return con
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures_tests.conftest import csv_db
+from tests.support.books import csv_db
 
 KESTREL = Path(__file__).resolve().parents[2] / "fixtures" / "kestrel"
 

@@ -3,15 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.people import add_people, cheap_hashing
+from tests.support.people import add_people
 
 
 @pytest.fixture(autouse=True)
-def _clean_identity(monkeypatch, tmp_path):
-    monkeypatch.delenv("CLOSE_USER", raising=False)
-    monkeypatch.delenv("CLOSE_WORKSPACE", raising=False)
-    monkeypatch.setenv("CLOSE_CONFIG_DIR", str(tmp_path / "config"))
-    cheap_hashing(monkeypatch)
+def _clean_identity(private_identity):
+    """Every review test starts with nobody logged in (tests/conftest.py)."""
 
 
 @pytest.fixture

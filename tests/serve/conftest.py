@@ -12,16 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.people import PASSWORD, add_people, cheap_hashing
+from tests.support.people import PASSWORD, add_people
 
 
 @pytest.fixture(autouse=True)
-def _private(monkeypatch, tmp_path):
-    monkeypatch.delenv("CLOSE_USER", raising=False)
-    monkeypatch.delenv("CLOSE_WORKSPACE", raising=False)
-    monkeypatch.delenv("CLOSE_AUDIT_ANCHOR", raising=False)
-    monkeypatch.setenv("CLOSE_CONFIG_DIR", str(tmp_path / "config"))
-    cheap_hashing(monkeypatch)
+def _private(private_identity):
+    """Every review-page test starts with nobody logged in (tests/conftest.py)."""
 
 
 @pytest.fixture(scope="session")

@@ -360,6 +360,15 @@ def run_skill(skill, con, pack, month: str, entity_id: str | None = None, params
                             installed=tuple(installed))
 
 
+def csv_db(folder: Path) -> duckdb.DuckDBPyConnection:
+    """Every CSV of a pack folder as a DuckDB table of text columns, as written (tests
+    cast what they compare): for reading back what a generator wrote."""
+    con = duckdb.connect()
+    for path in sorted(Path(folder).glob("*.csv")):
+        con.read_csv(str(path), all_varchar=True, header=True).create(path.stem)
+    return con
+
+
 def refs_of(result) -> list[list[str]]:
     """Each finding's refs, to compare with the rows a test wrote."""
     return [list(f.refs) for f in result.findings]
