@@ -43,7 +43,16 @@ GROUP BY i.tax_code
 ORDER BY i.tax_code
 """
 
-POSTED = "WITH " + tax_balances.ENTRY_DOC + """
+# The month's lines on the sales-tax accounts; a line without a doc_ref takes its entry's
+# document (ENTRY_DOC), looked up only for the entries such a line is in, never the whole
+# journal's.
+POSTED = """
+WITH month_line AS (
+  SELECT j.je_id, NULLIF(j.doc_ref, '') AS own_ref
+  FROM journal_lines j
+  WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $month_start AND $month_end
+    AND j.account_id IN (SELECT gl_account_id FROM tax_codes WHERE tax_type = 'sales_tax')
+), """ + tax_balances.MONTH_ENTRY_DOC + """
 SELECT i.tax_code, CAST(SUM(j.credit - j.debit) AS DECIMAL(18,2)) AS posted
 FROM journal_lines j
 LEFT JOIN entry_doc e ON e.je_id = j.je_id
@@ -63,13 +72,26 @@ WHERE i.entity_id = $entity_id AND i.invoice_date BETWEEN $month_start AND $mont
 ORDER BY i.tax_code
 """
 
+# The sales-tax accounts up to month end: each account's balance ('balance'), and the
+# month's debits without a doc_ref ('debit'), the lines a remittance can be (a million-line
+# journal has tens of thousands of lines on these accounts; Python sees only these).
 ACCOUNT_LINES = """
-SELECT j.je_id, j.account_id, j.doc_ref, j.description, j.posting_date,
-       CAST(j.credit - j.debit AS DECIMAL(18,2)) AS credit_positive
-FROM journal_lines j
-WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
-  AND j.account_id IN (SELECT gl_account_id FROM tax_codes WHERE tax_type = 'sales_tax')
-ORDER BY j.je_id, j.line_no
+WITH tax_line AS (
+  SELECT j.je_id, j.line_no, j.account_id, j.doc_ref, j.description, j.posting_date,
+         CAST(j.credit - j.debit AS DECIMAL(18,2)) AS credit_positive
+  FROM journal_lines j
+  WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+    AND j.account_id IN (SELECT gl_account_id FROM tax_codes WHERE tax_type = 'sales_tax')
+)
+SELECT 'balance' AS kind, t.account_id, NULL AS je_id, NULL AS line_no, NULL AS description,
+       CAST(SUM(t.credit_positive) AS DECIMAL(18,2)) AS credit_positive
+FROM tax_line t
+GROUP BY t.account_id
+UNION ALL
+SELECT 'debit', t.account_id, t.je_id, t.line_no, t.description, t.credit_positive
+FROM tax_line t
+WHERE t.posting_date >= $month_start AND COALESCE(t.doc_ref, '') = '' AND t.credit_positive < 0
+ORDER BY kind, account_id, je_id, line_no
 """
 
 
@@ -99,8 +121,8 @@ def run(ctx):
     pattern = re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(c) for c in sorted(by_code, key=lambda c: (-len(c), c))) + r")(?![A-Za-z0-9])")
     remitted, remit_entries, balance = {}, {}, {}
     for line in ctx.rows(ACCOUNT_LINES):
-        balance[line["account_id"]] = balance.get(line["account_id"], ZERO) + line["credit_positive"]
-        if line["posting_date"] < ctx.month.first_day or line["doc_ref"] or line["credit_positive"] >= 0:
+        if line["kind"] == "balance":
+            balance[line["account_id"]] = line["credit_positive"]
             continue
         hit = pattern.search(line["description"] or "")
         if hit and by_code[hit.group(1)]["gl_account_id"] == line["account_id"]:
