@@ -6,6 +6,17 @@
     [entities.UK01.skills."je.manual_over_threshold"]   # one entity
     threshold = "20000.00"
 
+The statutory notes' accounting policies are parameters of stmt.statutory_pack, one
+text a topic (policy_basis, policy_revenue, policy_fixed_assets, policy_leases,
+policy_foreign_currency, policy_income_tax; skills/stmt/_policies.py), so they are set,
+per entity where it differs, and refused when misspelt, like any other parameter:
+
+    [skills."stmt.statutory_pack"]
+    policy_revenue = "Revenue is recognised when the service is delivered."
+
+    [entities.UK01.skills."stmt.statutory_pack"]
+    policy_basis = "Prepared under FRS 102."
+
 Other sections (`[narrative]`, `[review]`, ...) belong to the parts of close that read
 them; `section(name)` hands them over untouched. Defaults for thresholds come from
 pack.toml's materiality, so an empty or absent close.toml is a valid configuration.

@@ -68,6 +68,8 @@ class StatementView:
     rows: list[Row]
     checks: list[Check] = field(default_factory=list)
     note: str = ""
+    # Text notes (accounting policies): (title, paragraph, where the wording comes from).
+    texts: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> list[Check]:
@@ -276,47 +278,137 @@ def _prev_day(value) -> str:
 
 # ------------------------------------------------------------------------- notes
 
+STANDARD_WORDING = "standard wording"
+LEASE_COLUMNS = (("rou_opening", "Right-of-use, opening"), ("rou_additions", "Additions"),
+                 ("rou_depreciation", "Depreciation"), ("rou_closing", "Right-of-use, closing"),
+                 ("liability", "Lease liability"), ("within_1_year", "Due within 1 year"),
+                 ("after_1_year", "Due after 1 year"), ("interest_ytd", "Interest, year to date"))
+RELATED_COLUMNS = (("receivable", "Receivable"), ("payable", "Payable"),
+                   ("revenue_mtd", "Revenue, month"), ("revenue_ytd", "Revenue, year to date"),
+                   ("expense_mtd", "Expense, month"), ("expense_ytd", "Expense, year to date"))
+
+
+def _metrics(found: dict, name: str) -> dict:
+    return ((found.get(name) or {}).get("metrics") or {})
+
+
+def _policies_note(found: dict) -> StatementView | None:
+    items = _metrics(found, "policies").get("policies") or []
+    if not items:
+        return None
+    texts = [(str(p.get("title")), str(p.get("text")),
+              "standard wording: no policy set in close.toml" if p.get("source") == STANDARD_WORDING
+              else "as set in close.toml") for p in items]
+    standard = sum(1 for p in items if p.get("source") == STANDARD_WORDING)
+    view = StatementView("note_policies", "Note: accounting policies",
+                         "from close.toml" if not standard else
+                         f"{standard} of {len(items)} in standard wording (not set in close.toml)",
+                         [], [], texts=texts)
+    return view
+
+
+def _fixed_assets_note(fa: dict, currency: str) -> StatementView | None:
+    if not fa.get("classes"):
+        return None
+    cols = [("cost_opening", "Cost, opening"), ("additions", "Additions"),
+            ("disposals_cost", "Disposals"), ("cost_closing", "Cost, closing"),
+            ("depreciation_closing", "Accumulated depreciation"), ("nbv_closing", "Net book value")]
+    rows = [Row(str(c["asset_class"]), [_d(c.get(k)) for k, _ in cols]) for c in fa["classes"]]
+    rows.append(Row("Total", [_d((fa.get("totals") or {}).get(k)) for k, _ in cols], "total"))
+    checks = [_tie("Cost = general ledger", (fa.get("totals") or {}).get("cost_closing"), fa.get("gl_cost")),
+              _tie("Accumulated depreciation = general ledger",
+                   (fa.get("totals") or {}).get("depreciation_closing"), fa.get("gl_accumulated_depreciation"))]
+    return StatementView("note_fixed_assets", "Note: property, plant and equipment",
+                         f"{currency}, {_day(fa.get('from'))} to {_day(fa.get('to'))}",
+                         [label for _, label in cols], rows, checks)
+
+
+def _current_portions(pack: dict) -> Decimal | None:
+    """The balance sheet's "Current portion of ..." lines at the month end, added up."""
+    lines = ((((pack.get("statements") or {}).get("balance_sheet") or {}).get("metrics") or {})
+             .get("lines") or [])
+    found = [_d(ln.get("amount")) or 0 for ln in lines
+             if str(ln.get("line", "")).startswith("Current portion of ") and ln.get("kind", "line") == "line"]
+    return sum(found, Decimal(0)) if lines else None
+
+
+def _debt_note(debt: dict, pack: dict, currency: str) -> StatementView | None:
+    if not debt.get("instruments"):
+        return None
+    cols = [("balance", "Balance"), ("within_1_year", "Within 1 year"), ("1_to_2_years", "1 to 2 years"),
+            ("2_to_5_years", "2 to 5 years"), ("after_5_years", "After 5 years")]
+    rows = []
+    for kind, heading in (("loan", "Borrowings"), ("lease", "Lease liabilities")):
+        mine = [i for i in debt["instruments"] if i.get("kind") == kind]
+        if mine:
+            rows.append(Row(heading, [None] * len(cols), "heading"))
+            rows += [Row(str(i["instrument"]).split(":", 1)[-1], [_d(i.get(k)) for k, _ in cols]) for i in mine]
+    totals = debt.get("totals") or {}
+    rows.append(Row("Total", [_d(totals.get(k)) for k, _ in cols], "total"))
+    gl = sum(((_d(debt.get(k)) or 0) for k in ("gl_debt", "gl_lease_liabilities")), Decimal(0))
+    checks = [_tie("Instruments = general ledger debt and lease liabilities", totals.get("balance"), gl)]
+    shown = _current_portions(pack)
+    if shown is not None:
+        checks.append(_tie("Due within 1 year = balance sheet current portions", totals.get("within_1_year"), shown))
+    return StatementView("note_debt", "Note: borrowings and leases (maturity)", currency,
+                         [label for _, label in cols], rows, checks)
+
+
+def _lease_note(leases: dict, debt: dict, currency: str) -> StatementView | None:
+    if not leases.get("leases"):
+        return None
+    rows = [Row(str(ls["lease"]).split(":", 1)[-1], [_d(ls.get(k)) for k, _ in LEASE_COLUMNS])
+            for ls in leases["leases"]]
+    totals = leases.get("totals") or {}
+    rows.append(Row("Total", [_d(totals.get(k)) for k, _ in LEASE_COLUMNS], "total"))
+    checks = [_tie("Right-of-use assets = general ledger", totals.get("rou_closing"), leases.get("gl_rou_assets")),
+              _tie("Lease liabilities = general ledger", totals.get("liability"), debt.get("gl_lease_liabilities")),
+              _tie("Due within + after 1 year = lease liabilities",
+                   sum(((_d(totals.get(k)) or 0) for k in ("within_1_year", "after_1_year")), Decimal(0)),
+                   totals.get("liability"))]
+    return StatementView("note_leases", "Note: leases", f"{currency}, {_day(leases.get('from'))} to {_day(leases.get('to'))}",
+                         [label for _, label in LEASE_COLUMNS], rows, checks)
+
+
+def _tax_note(tax: dict, currency: str) -> StatementView | None:
+    if not tax:
+        return None
+    rows = [Row("Profit before tax, year to date", [_d(tax.get("profit_before_tax_ytd"))]),
+            Row("Income tax expense, year to date", [_d(tax.get("income_tax_expense_ytd"))]),
+            Row("Effective tax rate (%)", [_d(tax.get("effective_rate_pct"))]),
+            Row("Income tax payable", [_d(tax.get("tax_payable"))]),
+            Row("Tax receivable", [_d(tax.get("tax_receivable"))])]
+    return StatementView("note_tax", "Note: income tax", currency, [currency], rows)
+
+
+def _related_parties_note(rp: dict, currency: str) -> StatementView | None:
+    parties, outside = rp.get("parties") or [], rp.get("outside_group") or {}
+    stray = any((_d(outside.get(k)) or 0) != 0 for k, _ in RELATED_COLUMNS)
+    if not parties and not stray:
+        return None
+    rows = [Row(f"{p['entity']} {p.get('name', '')} ({p.get('relationship', 'group entity')})",
+                [_d(p.get(k)) for k, _ in RELATED_COLUMNS]) for p in parties]
+    rows.append(Row("Total group entities", [_d((rp.get("totals") or {}).get(k)) for k, _ in RELATED_COLUMNS], "total"))
+    if stray:
+        names = ", ".join(str(c) for c in outside.get("counterparties") or [])
+        rows.append(Row(f"Intercompany accounts toward no group entity ({names})",
+                        [_d(outside.get(k)) for k, _ in RELATED_COLUMNS], "reconciling"))
+    checks = [Check("Every intercompany amount is toward a group entity", None, None, not stray)]
+    return StatementView("note_related_parties", "Note: related parties (group entities)",
+                         f"{currency}; receivable and expense debit, payable and revenue credit",
+                         [label for _, label in RELATED_COLUMNS], rows, checks)
+
+
 def notes(pack: dict, currency: str) -> list[StatementView]:
-    out = []
-    found = (pack.get("notes") or {})
-    fa = ((found.get("fixed_assets") or {}).get("metrics") or {})
-    if fa.get("classes"):
-        cols = [("cost_opening", "Cost, opening"), ("additions", "Additions"),
-                ("disposals_cost", "Disposals"), ("cost_closing", "Cost, closing"),
-                ("depreciation_closing", "Accumulated depreciation"), ("nbv_closing", "Net book value")]
-        rows = [Row(str(c["asset_class"]), [_d(c.get(k)) for k, _ in cols]) for c in fa["classes"]]
-        rows.append(Row("Total", [_d((fa.get("totals") or {}).get(k)) for k, _ in cols], "total"))
-        checks = [_tie("Cost = general ledger", (fa.get("totals") or {}).get("cost_closing"), fa.get("gl_cost")),
-                  _tie("Accumulated depreciation = general ledger",
-                       (fa.get("totals") or {}).get("depreciation_closing"), fa.get("gl_accumulated_depreciation"))]
-        out.append(StatementView("note_fixed_assets", "Note: property, plant and equipment",
-                                 f"{currency}, {_day(fa.get('from'))} to {_day(fa.get('to'))}",
-                                 [label for _, label in cols], rows, checks))
-    debt = ((found.get("debt") or {}).get("metrics") or {})
-    if debt.get("instruments"):
-        cols = [("balance", "Balance"), ("within_1_year", "Within 1 year"), ("1_to_2_years", "1 to 2 years"),
-                ("2_to_5_years", "2 to 5 years"), ("after_5_years", "After 5 years")]
-        rows = []
-        for kind, heading in (("loan", "Borrowings"), ("lease", "Lease liabilities")):
-            mine = [i for i in debt["instruments"] if i.get("kind") == kind]
-            if mine:
-                rows.append(Row(heading, [None] * len(cols), "heading"))
-                rows += [Row(str(i["instrument"]).split(":", 1)[-1], [_d(i.get(k)) for k, _ in cols]) for i in mine]
-        rows.append(Row("Total", [_d((debt.get("totals") or {}).get(k)) for k, _ in cols], "total"))
-        gl = sum(((_d(debt.get(k)) or 0) for k in ("gl_debt", "gl_lease_liabilities")), Decimal(0))
-        checks = [_tie("Instruments = general ledger debt and lease liabilities",
-                       (debt.get("totals") or {}).get("balance"), gl)]
-        out.append(StatementView("note_debt", "Note: borrowings and leases (maturity)", currency,
-                                 [label for _, label in cols], rows, checks))
-    tax = ((found.get("tax") or {}).get("metrics") or {})
-    if tax:
-        rows = [Row("Profit before tax, year to date", [_d(tax.get("profit_before_tax_ytd"))]),
-                Row("Income tax expense, year to date", [_d(tax.get("income_tax_expense_ytd"))]),
-                Row("Effective tax rate (%)", [_d(tax.get("effective_rate_pct"))]),
-                Row("Income tax payable", [_d(tax.get("tax_payable"))]),
-                Row("Tax receivable", [_d(tax.get("tax_receivable"))])]
-        out.append(StatementView("note_tax", "Note: income tax", currency, [currency], rows))
-    return out
+    """The notes in the order a statutory set prints them: policies, fixed assets,
+    leases, borrowings, income tax, related parties."""
+    found = pack.get("notes") or {}
+    debt = _metrics(found, "debt")
+    views = [_policies_note(found), _fixed_assets_note(_metrics(found, "fixed_assets"), currency),
+             _lease_note(_metrics(found, "leases"), debt, currency), _debt_note(debt, pack, currency),
+             _tax_note(_metrics(found, "tax"), currency),
+             _related_parties_note(_metrics(found, "related_parties"), currency)]
+    return [v for v in views if v is not None]
 
 
 # ------------------------------------------------------------------------- sets

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from close.money import ZERO
 from close.statements import PNL_TYPES, AccountAmounts
-from skills.lib.percent import ratio  # noqa: F401  (skills.stmt.statutory_pack reads it here)
 
 CURRENT_ASSETS = ("cash", "receivable", "allowance", "inventory", "prepaid",
                   "intercompany_receivable", "tax_receivable")

@@ -138,10 +138,6 @@ def above_thresholds(variance: Decimal, base: Decimal, amount: Decimal, pct: Dec
     return base == ZERO or abs(variance) * 100 >= pct * abs(base)
 
 
-# skills.stmt.comparatives reads pct_change here; the one definition is
-# skills.lib.percent.percent_change.
-pct_change = percent_change
-
 
 @dataclass
 class Variance:

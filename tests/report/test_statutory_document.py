@@ -74,8 +74,36 @@ def test_statutory_html_written_beside_the_report_with_every_statement_and_its_c
                   "Statement of changes in equity", "Note: property, plant and equipment"):
         assert title in html
     assert "@page" in html and "break-before: page" in html
-    assert html.count('class="st-checks"') == html.count('class="st-statement"')
+    # every statement and schedule has its checks beside it; the policies are text
+    assert html.count('class="st-checks"') == html.count('class="st-statement"') - html.count('class="st-texts"')
     assert 'class="st-diff' in html                      # the difference, loud
     assert ">Unmapped" not in html
     report = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "Total current assets" in report and 'class="st-diff' in report
+
+
+def test_current_portions_sit_in_current_liabilities_and_the_notes_follow_the_statements(sets):
+    for key in ("US01", "Group"):
+        rows = [(r.label, r.kind) for r in view(sets[key], "balance_sheet").rows]
+        labels = [label for label, _ in rows]
+        current = labels.index("Current liabilities")
+        assert current < labels.index("Current portion of borrowings") < labels.index("Total current liabilities")
+        assert labels.index("Non-current liabilities") < labels.index("Borrowings")
+    us = sets["US01"]
+    assert [v.key for v in us.statements][4:] == ["note_policies", "note_fixed_assets", "note_leases",
+                                                  "note_debt", "note_tax", "note_related_parties"]
+    policies = view(us, "note_policies")
+    assert policies.texts and all("standard wording" in source for _, _, source in policies.texts)
+    assert "standard wording" in policies.subtitle
+    assert all(c.ok for c in view(us, "note_debt").checks)          # due within a year = the face
+    assert all(c.ok for c in view(us, "note_leases").checks)
+    related = view(us, "note_related_parties")
+    assert related.rows[0].label.startswith(("CA01", "DE01", "UK01")) and "subsidiary" in related.rows[0].label
+
+
+def test_statutory_html_prints_the_notes(demo_doc, tmp_path):
+    write_reports(demo_doc, tmp_path)
+    html = (tmp_path / "statutory.html").read_text(encoding="utf-8")
+    for title in ("Note: accounting policies", "Note: leases", "Note: related parties (group entities)",
+                  "Current portion of borrowings", "standard wording: no policy set in close.toml"):
+        assert title in html
