@@ -1,7 +1,11 @@
 """The facts a narrative may state: compact, exact, each with a stable id.
 
-Built from the results contract (doc["skills"]) and nothing else, so Claude and the
-fallback drafter see the same numbers the report shows. A fact is a value as a string
+Built from the results contract, read through its typed reader (close.results.
+read_results) and nothing else, so Claude and the fallback drafter see the same numbers
+the report shows. A document that is not a results.json of this version is refused
+there, with the reader's message; a result whose metrics (the skill's own free-form
+figures) are of a shape this module does not expect keeps its status line and loses
+only the facts it cannot give. A fact is a value as a string
 with its unit (an ISO currency, count, %, ratio, number, date, month, status or text), a
 label made by code, and, where the books supplied words (skill summaries, finding
 messages, statement line names), that text kept apart in `text` so it only ever reaches
@@ -37,7 +41,7 @@ from decimal import Decimal, InvalidOperation
 from close.narrative.ranking import counted, ordered_findings
 from close.narrative.sections import SECTION_IDS, SECTIONS, STATEMENTS, section_for
 from close.narrative.verify import CURRENCY_CODES
-from close.results import SEVERITIES, rank_key, read_results
+from close.results import SEVERITIES, FindingView, ResultsDoc, SkillResult, rank_key, read_results
 
 MAX_LINES = 25              # statement lines per result (all-zero lines left out)
 MAX_DETAIL_LINES = 10       # lines of other checks, when they found exceptions
@@ -125,9 +129,8 @@ def clip(text: str | None) -> str | None:
     return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1] + "…"
 
 
-def _month_facts(month: str) -> list[Fact]:
-    from close.periods import parse_month
-    m = parse_month(month)
+def _month_facts(m) -> list[Fact]:
+    """The month's dates, from the document's Month."""
     year_ago = m.shift(-12)
     return [
         Fact("run.month", str(m), "month", "Month under review"),
@@ -168,8 +171,7 @@ def classify(key: str, value, currency: str | None) -> tuple[str, str] | None:
 
 
 class _Builder:
-    def __init__(self, doc: dict, currencies: dict, titles: dict, reporting: str | None):
-        self.doc = doc
+    def __init__(self, currencies: dict, titles: dict, reporting: str | None):
         self.currencies = currencies
         self.titles = titles
         self.reporting = reporting
@@ -193,55 +195,51 @@ class _Builder:
             self.seen[section].add(fact.id)
             self.sections[section].append(fact)
 
-    def currency(self, result: dict) -> str | None:
+    def currency(self, result: SkillResult) -> str | None:
         """The result's own `currency` metric when it names one, else the entity's. Only
         ISO codes the figure checker knows: anything else would be a unit no figure can
         match (close.narrative.verify refuses it), so such money is a plain `amount`."""
-        stated = (result.get("metrics") or {}).get("currency")
+        stated = result.metric("currency")
         if isinstance(stated, str) and stated in CURRENCY_CODES:
             return stated
-        entity = result.get("entity_id")
-        return self.currencies.get(entity) if entity else self.reporting
+        return self.currencies.get(result.entity_id) if result.entity_id else self.reporting
 
-    def name(self, result: dict) -> str:
-        title = self.titles.get(result["id"], result["id"])
-        return f"{title} ({result.get('entity_id') or 'group'})"
+    def name(self, result: SkillResult) -> str:
+        title = self.titles.get(result.id, result.id)
+        return f"{title} ({result.entity_id or 'group'})"
 
-    def prefix(self, result: dict) -> str:
-        return f"{result.get('entity_id') or 'group'}.{result['id']}"
+    def prefix(self, result: SkillResult) -> str:
+        return f"{result.entity_id or 'group'}.{result.id}"
 
 
-def _ranked(findings: list[dict]) -> list[tuple[int, dict]]:
-    """A result's findings in the one finding order (close.skill.rank_key), each with its
-    1-based index in the result; a finding of an unknown severity goes last."""
+def _ranked(findings: tuple[FindingView, ...]) -> list[tuple[int, FindingView]]:
+    """A result's findings in the one finding order (close.skill.rank_key, by the size
+    of the amount), each with its 1-based index in the result."""
     def key(pair):
         i, f = pair
-        if f.get("severity") not in SEVERITIES:
-            return (1, (), i)
-        amount = _decimal(f.get("amount"))
-        return (0, rank_key(f["severity"], abs(amount) if amount is not None else None,
-                            [str(r) for r in f.get("refs") or ()], str(f.get("message") or "")), i)
+        return (rank_key(f.severity, abs(f.amount) if f.amount is not None else None, f.refs, f.message), i)
     return sorted(enumerate(findings, start=1), key=key)
 
 
 def _decimal(value) -> Decimal | None:
+    """A metric's value as a number, None when it is not one (metrics are free-form)."""
     try:
         return Decimal(str(value)) if value is not None else None
     except InvalidOperation:
         return None
 
 
-def finding_fact(b: _Builder, result: dict, index: int, finding: dict) -> Fact:
+def finding_fact(b: _Builder, result: SkillResult, index: int, finding: FindingView) -> Fact:
     currency = b.currency(result) or "amount"
-    amount = finding.get("amount")
-    value, unit = (str(amount), currency) if _decimal(amount) is not None else ("none", "text")
+    amount = finding.amount
+    value, unit = (format(amount, "f"), currency) if amount is not None else ("none", "text")
     return Fact(f"{b.prefix(result)}.finding_{index}", value, unit,
-                f"{finding.get('severity', '?')} finding of {b.name(result)}",
-                clip(finding.get("message")), tuple(finding.get("refs", ())[:MAX_REFS]))
+                f"{finding.severity} finding of {b.name(result)}",
+                clip(finding.message), finding.refs[:MAX_REFS])
 
 
-def _metric_facts(b: _Builder, result: dict, full: bool) -> list[Fact]:
-    metrics = result.get("metrics") or {}
+def _metric_facts(b: _Builder, result: SkillResult, full: bool) -> list[Fact]:
+    metrics = result.metrics
     currency = b.currency(result)
     facts: list[Fact] = []
     scalars = []
@@ -255,7 +253,7 @@ def _metric_facts(b: _Builder, result: dict, full: bool) -> list[Fact]:
             scalars.append((key, value))
     if not full:
         scalars = [(k, v) for k, v in scalars if KEY_METRIC.search(k)][:4]
-    if result.get("status") == "pass":      # a passing check's zeros say nothing its status does not
+    if result.status == "pass":      # a passing check's zeros say nothing its status does not
         scalars = [(k, v) for k, v in scalars
                    if KEY_METRIC.search(k) or _decimal(v if not isinstance(v, float) else repr(v)) not in (None, 0)]
     for key, value in scalars[:MAX_METRICS]:
@@ -264,7 +262,7 @@ def _metric_facts(b: _Builder, result: dict, full: bool) -> list[Fact]:
             path = ".".join(slug(part) for part in key.split("."))
             facts.append(Fact(f"{b.prefix(result)}.{path}", got[0], got[1],
                               f"{b.name(result)}: {key.replace('_', ' ')}"))
-    if result.get("status") == "exceptions":
+    if result.status == "exceptions":
         for key, value in metrics.items():
             if key == "lines" or not isinstance(value, list):
                 continue
@@ -286,17 +284,17 @@ COLUMNS = {"amount": "month", "ytd": "year to date", "prior": "prior period",
            "prior_year": "same period last year", "prior_year_ytd": "last year to date"}
 
 
-def _line_facts(b: _Builder, result: dict) -> list[Fact]:
+def _line_facts(b: _Builder, result: SkillResult) -> list[Fact]:
     """A fact for each figure of each statement line."""
-    if result["id"] in LINES_ELSEWHERE:
+    if result.id in LINES_ELSEWHERE:
         return []
     limit = MAX_LINES
-    if result["id"] not in STATEMENTS and not result["id"].startswith("tax."):
+    if result.id not in STATEMENTS and not result.id.startswith("tax."):
         # account-level detail (flux by account and department) matters only when it flags something
-        if result.get("status") != "exceptions":
+        if result.status != "exceptions":
             return []
         limit = MAX_DETAIL_LINES
-    lines = (result.get("metrics") or {}).get("lines") or []
+    lines = result.metric("lines") or []
     currency = b.currency(result)
     facts = []
     kept = [ln for ln in lines if isinstance(ln, dict) and "line" in ln
@@ -315,46 +313,45 @@ def _line_facts(b: _Builder, result: dict) -> list[Fact]:
     return facts
 
 
-def _counts(results: list[dict]) -> dict[str, int]:
+def _counts(results: list[SkillResult]) -> dict[str, int]:
     counts = {"pass": 0, "exceptions": 0, "error": 0, "skipped": 0}
     for r in results:
-        counts[r.get("status")] = counts.get(r.get("status"), 0) + 1
+        counts[r.status] += 1
     return counts
 
 
-def _count_facts(prefix: str, what: str, results: list[dict]) -> list[Fact]:
+def _count_facts(prefix: str, what: str, results: list[SkillResult]) -> list[Fact]:
     """Checks by status, and findings by severity as the report counts them (close.*
     skills' findings left out: they restate the others)."""
     counts = _counts(results)
-    findings = [f for r in counted(results) for f in r.get("findings", [])]
+    findings = [f for r in counted(results) for f in r.findings]
     facts = [Fact(f"{prefix}.checks", str(len(results)), "count", f"{what}: checks run (skill x entity)")]
     for status in ("pass", "exceptions", "error", "skipped"):
         facts.append(Fact(f"{prefix}.{status}", str(counts.get(status, 0)), "count",
                           f"{what}: checks with status {status}"))
     facts.append(Fact(f"{prefix}.findings", str(len(findings)), "count", f"{what}: findings"))
     for severity in SEVERITIES:
-        n = sum(1 for f in findings if f.get("severity") == severity)
+        n = sum(1 for f in findings if f.severity == severity)
         facts.append(Fact(f"{prefix}.findings_{severity}", str(n), "count", f"{what}: {severity}-severity findings"))
     return facts
 
 
-def _listing(results: list[dict]) -> str:
+def _listing(results: list[SkillResult]) -> str:
     by_skill: dict[str, list[str]] = {}
     for r in results:
-        by_skill.setdefault(r["id"], []).append(r.get("entity_id") or "group")
+        by_skill.setdefault(r.id, []).append(r.entity_id or "group")
     return "; ".join(f"{skill} ({', '.join(ents)})" for skill, ents in by_skill.items())
 
 
-def _result_facts(b: _Builder, section: str, r: dict, full: bool) -> None:
+def _result_facts(b: _Builder, section: str, r: SkillResult, full: bool) -> None:
     """Statement lines, metrics and findings of one result, in its section."""
     for fact in _line_facts(b, r):
         b.add(section, fact)
     for fact in _metric_facts(b, r, full):
         b.add(section, fact)
-    findings = r.get("findings", [])
+    findings = r.findings
     if findings:
-        total = sum((abs(a) for a in (_decimal(f.get("amount")) for f in findings) if a is not None),
-                    Decimal(0))
+        total = sum((abs(f.amount) for f in findings if f.amount is not None), Decimal(0))
         b.add(section, Fact(f"{b.prefix(r)}.findings", str(len(findings)), "count",
                             f"{b.name(r)}: findings"))
         b.add(section, Fact(f"{b.prefix(r)}.findings_amount", format(total, "f"),
@@ -363,16 +360,22 @@ def _result_facts(b: _Builder, section: str, r: dict, full: bool) -> None:
             b.add(section, finding_fact(b, r, index, finding))
 
 
-def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | None = None,
+def build_facts(doc: ResultsDoc | dict, *, currencies: dict | None = None, titles: dict | None = None,
                 reporting_currency: str | None = None) -> FactSheet:
-    """Facts for every section from a results-contract document."""
-    currencies = {k: v for k, v in (currencies or {}).items() if v in CURRENCY_CODES}
+    """Facts for every section from a results document (read through close.results'
+    reader; a ResultsError names what is wrong with one that is not ours). Entity
+    currencies, skill titles and the reporting currency come from its catalog unless
+    given."""
+    doc = read_results(doc)
+    currencies = doc.entity_currencies() if currencies is None else currencies
+    currencies = {k: v for k, v in currencies.items() if v in CURRENCY_CODES}
+    if reporting_currency is None:
+        reporting_currency = doc.reporting_currency or None
     if reporting_currency not in CURRENCY_CODES:
         reporting_currency = None
-    b = _Builder(doc, currencies, titles or {}, reporting_currency)
-    results = list(doc.get("skills", []))
-    month = doc.get("month")
-    period = _month_facts(month) if month else []
+    b = _Builder(currencies, doc.skill_titles() if titles is None else titles, reporting_currency)
+    results = list(doc.results)
+    period = _month_facts(doc.month)
 
     for section in SECTION_IDS:
         for fact in period:
@@ -380,17 +383,16 @@ def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | Non
 
     # the run as a whole
     summary = "executive_summary"
-    b.add(summary, Fact("run.entities", str(len(doc.get("entities") or {r.get("entity_id") for r in results
-                                                                       if r.get("entity_id")})),
+    b.add(summary, Fact("run.entities", str(len(doc.entity_ids or {r.entity_id for r in results if r.entity_id})),
                         "count", "Entities closed"))
     for fact in _count_facts("run", "Whole close", results):
         b.add(summary, fact)
     _headline(b, doc, results)
 
-    per_section: dict[str, list[dict]] = {s: [] for s in SECTION_IDS}
+    per_section: dict[str, list[SkillResult]] = {s: [] for s in SECTION_IDS}
     for r in results:
-        per_section[section_for(r["id"])].append(r)
-        if r["id"] == "stmt.consolidation":
+        per_section[section_for(r.id)].append(r)
+        if r.id == "stmt.consolidation":
             per_section["results_of_operations"].append(r)
 
     for section, rs in per_section.items():
@@ -399,30 +401,29 @@ def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | Non
         for fact in _count_facts(section, section.replace("_", " ").capitalize(), rs):
             b.add(section, fact)
         if section == "results_of_operations":
-            flux = sum(len(r.get("findings") or []) for r in rs if r["id"].startswith("flux."))
+            flux = sum(len(r.findings) for r in rs if r.id.startswith("flux."))
             b.add(section, Fact(f"{section}.flux_findings", str(flux), "count", "Findings of the flux checks"))
         _rest(b, section)
-        quiet = [r for r in rs if r.get("status") == "pass" and r["id"] not in STATEMENTS
-                 and not r["id"].startswith("flux.")]
+        quiet = [r for r in rs if r.status == "pass" and r.id not in STATEMENTS and not r.id.startswith("flux.")]
         if quiet:
             b.add(section, Fact(f"{section}.passed", str(len(quiet)), "count",
                                 "Checks that passed (listed in text)", clip(_listing(quiet))))
-        skipped = [r for r in rs if r.get("status") == "skipped"]
+        skipped = [r for r in rs if r.status == "skipped"]
         if skipped:
             b.add(section, Fact(f"{section}.skipped_checks", str(len(skipped)), "count",
                                 "Checks skipped (listed in text)", clip(_listing(skipped))))
+        listed = {id(r) for r in quiet + skipped}
         for r in rs:
-            if r in quiet or r in skipped:
+            if id(r) in listed:
                 continue
-            full = r["id"] in STATEMENTS or r["id"].startswith("flux.") or r.get("status") != "pass"
-            b.add(section, Fact(f"{b.prefix(r)}.status", r.get("status", "?"), "status",
-                                b.name(r), clip(r.get("summary"))))
-            if r.get("status") == "error":
+            full = r.id in STATEMENTS or r.id.startswith("flux.") or r.status != "pass"
+            b.add(section, Fact(f"{b.prefix(r)}.status", r.status, "status", b.name(r), clip(r.summary)))
+            if r.status == "error":
                 continue
             try:
                 _result_facts(b, section, r, full)
             except (AttributeError, TypeError, ValueError, ArithmeticError):
-                continue    # a result of an unexpected shape keeps its status line, nothing more
+                continue    # metrics of a shape this module does not expect: the status line, nothing more
 
     # exceptions: the most severe and largest findings across all skills, and errors
     exc = "exceptions"
@@ -430,7 +431,7 @@ def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | Non
     b.add(exc, Fact("exceptions.findings", str(len(everything)), "count",
                     "Findings across all checks (close.* summaries left out, as in the report)"))
     for severity in SEVERITIES:
-        n = sum(1 for _, _, f in everything if f.get("severity") == severity)
+        n = sum(1 for _, _, f in everything if f.severity == severity)
         b.add(exc, Fact(f"exceptions.findings_{severity}", str(n), "count", f"{severity}-severity findings"))
     _rest(b, exc)
     for n, (r, i, f) in enumerate(everything[:MAX_TOP_FINDINGS]):
@@ -438,28 +439,27 @@ def build_facts(doc: dict, *, currencies: dict | None = None, titles: dict | Non
         b.add(exc, fact)
         if n < MAX_HEADLINE_FINDINGS:
             b.share(summary, fact)
-    ranks = {f"{r.get('entity_id') or 'group'}.{r['id']}.finding_{i}": n
-             for n, (r, i, _) in enumerate(everything)}
-    errors = [r for r in results if r.get("status") == "error"]
+    ranks = {f"{b.prefix(r)}.finding_{i}": n for n, (r, i, _) in enumerate(everything)}
+    errors = [r for r in results if r.status == "error"]
     b.add(exc, Fact("exceptions.errored_checks", str(len(errors)), "count", "Checks that errored"))
     for r in errors:
-        b.add(exc, Fact(f"{b.prefix(r)}.status", "error", "status", b.name(r), clip(r.get("summary"))))
+        b.add(exc, Fact(f"{b.prefix(r)}.status", "error", "status", b.name(r), clip(r.summary)))
     for r in per_section["exceptions"]:
-        if r.get("status") == "exceptions":
-            b.add(exc, Fact(f"{b.prefix(r)}.findings", str(len(r.get("findings", []))), "count",
-                            f"{b.name(r)}: findings", clip(r.get("summary"))))
+        if r.status == "exceptions":
+            b.add(exc, Fact(f"{b.prefix(r)}.findings", str(len(r.findings)), "count",
+                            f"{b.name(r)}: findings", clip(r.summary)))
 
-    return FactSheet(month or "", reporting_currency, b.sections, ranks)
+    return FactSheet(str(doc.month), reporting_currency, b.sections, ranks)
 
 
-def _headline(b: _Builder, doc: dict, results: list[dict]) -> None:
+def _headline(b: _Builder, doc: ResultsDoc, results: list[SkillResult]) -> None:
     """The headline figures (headline.py), each in the sections that state it."""
     from close.narrative.headline import headline_facts
-    entities = list(doc.get("entities") or sorted({r["entity_id"] for r in results if r.get("entity_id")}))
+    entities = list(doc.entity_ids or sorted({r.entity_id for r in results if r.entity_id}))
     try:
         facts = headline_facts(results, entities, b.currencies, b.reporting)
     except (AttributeError, TypeError, ValueError, ArithmeticError):
-        return      # results of an unexpected shape: the sections keep their other facts
+        return      # metrics of a shape headline.py does not expect: the sections keep their other facts
     has_group = any(f.id == "group.revenue" for f in facts)
     for fact in facts:
         owner, name = fact.id.split(".")[:2]
@@ -487,11 +487,7 @@ def _rest(b: _Builder, section: str) -> None:
                         f"{section.replace('_', ' ').capitalize()}: {words} beyond the first {listed}"))
 
 
-def build_from_doc(doc: dict) -> FactSheet:
+def build_from_doc(doc: ResultsDoc | dict) -> FactSheet:
     """Facts with entity currencies, skill titles and the reporting currency from the
     results document's catalog: the narrative reads results.json and nothing else."""
-    # The catalog read by the contract; the results themselves are read result by result
-    # above, so that one of an unexpected shape costs its facts, not the narrative.
-    read = read_results({**doc, "skills": []})
-    return build_facts(doc, currencies=read.entity_currencies(), titles=read.skill_titles(),
-                       reporting_currency=read.reporting_currency or None)
+    return build_facts(doc)

@@ -14,6 +14,9 @@ headline numbers agree with the report's and a drafter finds them under fixed id
 Movements (`vs_prior_month`) are computed here, by code, as the report's KPI table
 computes its change column, because a drafter may only restate figures, never work them
 out. A figure a run does not have is simply left out.
+
+The results come typed from close.results' reader; what is read here with `.get` is a
+skill's own metrics, free-form by design (each skill documents its figures).
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from close.narrative.facts import Fact
+from close.results import SkillResult
 
 # close.mfr KPI key -> (fact name, what its `prior` is)
 GROUP_KPIS = (("revenue", "revenue", "prior_month"), ("gross_margin_pct", "gross_margin_pct", "prior_month"),
@@ -64,19 +68,19 @@ class Headlines:
             self.add(fact_id, now - before, unit, label)
 
 
-def _find(results: list[dict], skill_id: str, entity_id: str | None = None) -> dict | None:
-    return next((r for r in results if r.get("id") == skill_id and r.get("entity_id") == entity_id
-                 and r.get("status") != "error"), None)
+def _find(results: list[SkillResult], skill_id: str, entity_id: str | None = None) -> SkillResult | None:
+    return next((r for r in results if r.id == skill_id and r.entity_id == entity_id
+                 and r.status != "error"), None)
 
 
-def _metrics(result: dict | None) -> dict:
-    metrics = (result or {}).get("metrics")
-    return metrics if isinstance(metrics, dict) else {}
+def _metrics(result: SkillResult | None) -> dict:
+    return result.metrics if result is not None else {}
 
 
 def _line(metrics: dict, key: str, pattern: re.Pattern, section: str | None = None) -> dict | None:
     """A statement line by its structural section (a total or subtotal), else by its name."""
-    lines = [ln for ln in metrics.get(key) or [] if isinstance(ln, dict)]
+    lines = metrics.get(key)
+    lines = [ln for ln in lines if isinstance(ln, dict)] if isinstance(lines, list) else []
     if section:
         hit = next((ln for ln in lines if ln.get("section") == section
                     and ln.get("kind") in ("subtotal", "total")), None)
@@ -89,7 +93,7 @@ def _pattern_match(pattern: re.Pattern, text) -> bool:
     return isinstance(text, str) and bool(pattern.match(text.strip()))
 
 
-def group_facts(h: Headlines, results: list[dict]) -> None:
+def group_facts(h: Headlines, results: list[SkillResult]) -> None:
     """Group figures in the reporting currency: close.mfr's KPIs, stmt.consolidation's totals."""
     mfr = _metrics(_find(results, "close.mfr"))
     consolidation = _metrics(_find(results, "stmt.consolidation"))
@@ -131,7 +135,7 @@ def _total(metrics: dict, name: str, column: str):
     return entry.get(column) if isinstance(entry, dict) else None
 
 
-def entity_facts(h: Headlines, results: list[dict], entity: str, currency: str | None) -> None:
+def entity_facts(h: Headlines, results: list[SkillResult], entity: str, currency: str | None) -> None:
     """One entity's figures in its functional currency."""
     income = _find(results, "stmt.income_statement", entity)
     if income and currency:
@@ -161,7 +165,7 @@ def entity_facts(h: Headlines, results: list[dict], entity: str, currency: str |
               f"{entity} net working capital: change on the prior month")
 
 
-def headline_facts(results: list[dict], entities: list[str], currencies: dict,
+def headline_facts(results: list[SkillResult], entities: list[str], currencies: dict,
                    reporting: str | None) -> list[Fact]:
     h = Headlines(reporting)
     group_facts(h, results)
@@ -170,7 +174,7 @@ def headline_facts(results: list[dict], entities: list[str], currencies: dict,
     return h.facts
 
 
-def _entity_currency(results: list[dict], entity: str, currencies: dict) -> str | None:
+def _entity_currency(results: list[SkillResult], entity: str, currencies: dict) -> str | None:
     """The entity's functional currency from the run, else as its statements state it."""
     if currencies.get(entity):
         return currencies[entity]

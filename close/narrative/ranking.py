@@ -12,26 +12,16 @@ with amounts in their own currency.
 """
 from __future__ import annotations
 
-from close.results import ResultsError, SkillResult, rank_results, summarises
+from close.results import FindingView, SkillResult, rank_results
 
 
-def counted(results: list[dict]) -> list[dict]:
+def counted(results) -> list[SkillResult]:
     """Results whose findings count: every skill outside the close area."""
-    return [r for r in results if not summarises(str(r.get("id", "")))]
+    return [r for r in results if not r.summarises]
 
 
-def ordered_findings(results: list[dict]) -> list[tuple[dict, int, dict]]:
+def ordered_findings(results) -> list[tuple[SkillResult, int, FindingView]]:
     """(result, 1-based index of the finding in its result, finding), in the one ranking,
-    for every finding that counts. A result the contract's reader refuses is left out of
-    the ranking (the narrative states what it can of an odd document)."""
-    typed, raw_of = [], {}
-    for position, raw in enumerate(results):
-        try:
-            result = SkillResult.read(raw, f"skills[{position}]")
-        except ResultsError:
-            continue
-        typed.append(result)
-        raw_of[id(result)] = raw
-    ranking = rank_results(typed)
-    return [(raw_of[id(f.result)], f.index, raw_of[id(f.result)]["findings"][f.index - 1])
-            for f in ranking.findings if f.result is not None]
+    for every finding that counts."""
+    return [(f.result, f.index, f.result.findings[f.index - 1])
+            for f in rank_results(results).findings if f.result is not None]

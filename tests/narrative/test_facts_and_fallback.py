@@ -10,6 +10,7 @@ from close.narrative.facts import build_from_doc
 from close.narrative.prompts import facts_block
 from close.narrative.sections import SECTION_IDS, section_for
 from close.narrative.settings import DEFAULT_MODEL, load_settings
+from close.results import ResultsError
 from tests.narrative.narrative_docs import INJECTION, config, doc
 
 
@@ -126,10 +127,29 @@ def test_bad_narrative_settings_name_the_file_and_key(section, message):
     assert str(err.value).startswith("/packs/acme/close.toml")
 
 
-def test_results_of_unexpected_shape_do_not_stop_the_narrative():
+def test_a_result_with_metrics_of_unexpected_shape_does_not_stop_the_narrative():
+    """A skill's metrics are its own: one the narrative cannot read keeps its status line
+    and every other fact stays."""
     d = doc()
     d["skills"].append({"id": "stmt.cash_flow", "entity_id": "US01", "status": "pass", "summary": "odd",
                         "metrics": {"lines": "not a list", "weird": {"deep": [1, {"x": None}]}},
-                        "findings": [{"severity": "low", "message": "m", "amount": "n/a", "refs": []}]})
+                        "findings": [{"severity": "low", "message": "m", "amount": None, "refs": []}]})
+    d["skills"].append({"id": "stmt.balance_sheet", "entity_id": "US01", "status": "exceptions", "summary": "odd",
+                        "metrics": {"lines": 7, "accounts": "not a list", "difference": [1, 2]},
+                        "findings": []})
     out = draft(d, config())
     assert all(s["verification"] == "verified" for s in out["narrative"]["sections"])
+    bs = build_from_doc(d).by_id("balance_sheet_and_cash")
+    assert bs["US01.stmt.cash_flow.status"].value == "pass"
+    assert bs["US01.stmt.balance_sheet.status"].value == "exceptions"
+    assert bs["UK01.cash"].value == "250000.00"
+
+
+def test_a_document_that_is_not_ours_is_refused_with_the_readers_message():
+    """The shape of results.json is the reader's to check: a finding whose amount is not
+    a decimal string is refused, naming where, before anything is drafted."""
+    d = doc()
+    d["skills"].append({"id": "stmt.cash_flow", "entity_id": "US01", "status": "pass", "summary": "odd",
+                        "metrics": {}, "findings": [{"severity": "low", "message": "m", "amount": "n/a", "refs": []}]})
+    with pytest.raises(ResultsError, match=r"skills\[11\] \(stmt.cash_flow\).findings\[0\].amount"):
+        draft(d, config())

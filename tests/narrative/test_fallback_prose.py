@@ -12,6 +12,7 @@ from close.narrative.facts import build_from_doc
 from close.narrative.fallback import draft_section, ref_action, ref_words
 from close.narrative.ranking import counted
 from close.narrative.sections import SECTIONS
+from close.results import read_results
 from close.results import outcome_to_dict
 from tests.narrative.narrative_docs import config, doc, group_doc
 
@@ -55,7 +56,7 @@ def test_findings_are_counted_and_ranked_as_the_report_does():
     sections = sections_of(draft(d, config()))
     summary, exceptions = sections["executive_summary"], sections["exceptions"]
     # 4 findings outside the close area; close.period_readiness's restatement does not count
-    assert len([f for r in counted(d["skills"]) for f in r["findings"]]) == 4
+    assert len([f for r in counted(read_results(d).results) for f in r.findings]) == 4
     assert "They raised 4 findings: 2 high and 2 medium severity." in summary["paragraphs"][0]
     assert exceptions["paragraphs"][0].startswith("The May 2026 close has 4 findings to review:")
     assert "99,999.00" not in json.dumps(sections)

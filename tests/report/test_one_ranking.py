@@ -50,8 +50,8 @@ def test_report_narrative_and_summary_list_findings_in_the_same_order(demo_doc):
                                if r["id"] == "close.exceptions_summary")["metrics"]["ranked"]]
     contract = [_identity(f.skill_id, f.entity_id, f.message, f.refs) for f in rank_findings(demo_doc).findings]
     report = [_identity(e.skill_id, e.entity_id, e.message, e.refs) for e in build_report(demo_doc).exceptions]
-    narrative = [_identity(r["id"], r["entity_id"], f["message"], f["refs"])
-                 for r, _, f in ordered_findings(demo_doc["skills"])]
+    narrative = [_identity(r.id, r.entity_id, f.message, f.refs)
+                 for r, _, f in ordered_findings(read_results(demo_doc).results)]
     assert summary == contract == report == narrative
     assert [e.rank for e in build_report(demo_doc).exceptions] == list(range(1, len(summary) + 1))
 
@@ -66,8 +66,8 @@ def test_without_the_summary_every_reader_ranks_by_the_key_in_own_currency(demo_
     expected = [identity for _, identity in expected]
     report = build_report(doc)
     assert [_identity(e.skill_id, e.entity_id, e.message, e.refs) for e in report.exceptions] == expected
-    assert [_identity(r["id"], r["entity_id"], f["message"], f["refs"])
-            for r, _, f in ordered_findings(doc["skills"])] == expected
+    assert [_identity(r.id, r.entity_id, f.message, f.refs)
+            for r, _, f in ordered_findings(read_results(doc).results)] == expected
     assert report.exceptions_ranked_by == "severity, then amount in the entity's currency"
 
 
