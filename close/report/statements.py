@@ -162,12 +162,15 @@ def balance_sheet(lines: list[dict], columns: dict, subtotals: dict, totals: dic
         diff = _d((totals.get("difference") or {}).get(k))
         checks.append(Check(f"Assets = liabilities + equity at {head}", diff, Decimal(0),
                             diff is not None and diff == 0))
-    for k, head in zip(keys[:1], heads[:1]):
-        for section, (ca, nca) in (("assets", ("current_assets", "non_current_assets")),
-                                   ("liabilities", ("current_liabilities", "non_current_liabilities"))):
-            parts = sum(((_d((subtotals.get(x) or {}).get(k)) or 0) for x in (ca, nca)), Decimal(0))
-            checks.append(_tie(f"Current + non-current = total {section} at {head}",
-                               parts, (totals.get(f"total_{section}") or {}).get(k)))
+    for section, (ca, nca) in (("assets", ("current_assets", "non_current_assets")),
+                               ("liabilities", ("current_liabilities", "non_current_liabilities"))):
+        ties = [(head, _tie("", sum(((_d((subtotals.get(x) or {}).get(k)) or 0) for x in (ca, nca)),
+                                    Decimal(0)), (totals.get(f"total_{section}") or {}).get(k)))
+                for k, head in zip(keys, heads)]
+        head, shown = next(((h, t) for h, t in ties if not t.ok), ties[0])   # the first that fails
+        label = (f"Current + non-current = total {section} at {head}" if not shown.ok
+                 else f"Current + non-current = total {section}, every column")
+        checks.append(Check(label, shown.left, shown.right, shown.ok))
     checks.append(Check("Every account is mapped to a statement line", None, None, not unmapped_seen))
     return StatementView("balance_sheet", title, f"{currency}", heads, rows, checks)
 

@@ -75,7 +75,7 @@ def test_statutory_html_written_beside_the_report_with_every_statement_and_its_c
         assert title in html
     assert "@page" in html and "break-before: page" in html
     # every statement and schedule has its checks beside it; the policies are text
-    assert html.count('class="st-checks"') == html.count('class="st-statement"') - html.count('class="st-texts"')
+    assert html.count('class="st-checks"') == html.count('class="st-statement') - html.count('class="st-texts"')
     assert 'class="st-diff' in html                      # the difference, loud
     assert ">Unmapped" not in html
     report = (tmp_path / "report.html").read_text(encoding="utf-8")
