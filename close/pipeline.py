@@ -82,7 +82,7 @@ def workpaper_inputs(con, doc: dict, *, pack, pack_path: Path, config, user: str
     from datetime import datetime, timezone
 
     from close.pack.sources import locate
-    from close.refs import BadRef, resolve_ref
+    from close.refs import resolve_refs
     from close.report.workpapers import Inputs, refs_wanted
 
     sources = []
@@ -102,15 +102,12 @@ def workpaper_inputs(con, doc: dict, *, pack, pack_path: Path, config, user: str
         for skill_id, params in sorted(((table or {}).get("skills") or {}).items()):
             for name, value in sorted((params or {}).items()):
                 parameters.append((f"{skill_id}.{name}", str(value), f"close.toml, {entity_id}"))
-    lines = {}
     # The reconciliations' refs first (their rows date the items), then every ref a
-    # finding cites: the report's appendix links each to its rows.
+    # finding cites: the report's appendix links each to its rows. Looked up together,
+    # a query per table rather than per ref; a bad ref is left out.
     cited = [ref for r in doc.get("skills") or [] for f in r.get("findings") or [] for ref in f.get("refs") or []]
-    for ref in list(dict.fromkeys(refs_wanted(doc) + cited))[:MAX_WORKPAPER_REFS]:
-        try:
-            lines[ref] = resolve_ref(con, ref, pack.tables)
-        except BadRef:
-            continue
+    lines = resolve_refs(con, list(dict.fromkeys(refs_wanted(doc) + cited))[:MAX_WORKPAPER_REFS],
+                         pack.tables)
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return Inputs(prepared_by=user, generated_at=stamp, sources=sources, parameters=parameters, lines=lines)
 
