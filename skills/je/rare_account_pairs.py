@@ -21,7 +21,8 @@ from skills.je.journal_sources import parse_sources
 
 # A pair is every debit account x every credit account within one je_id. History counts
 # the distinct entries of the entity showing the pair in the 12 (lookback) months before
-# the run's month, whatever their source.
+# the run's month, whatever their source: history_sides holds each (entry, account, side)
+# once, so an entry joins to a pair at most once and COUNT(*) counts distinct entries.
 SQL = """
 WITH month_sides AS (
   SELECT DISTINCT je_id, account_id, CASE WHEN debit > 0 THEN 'D' ELSE 'C' END AS side
@@ -46,7 +47,7 @@ history_sides AS (
 ),
 history AS (
   SELECT d.account_id AS debit_account, c.account_id AS credit_account,
-         COUNT(DISTINCT d.je_id) AS times
+         COUNT(*) AS times
   FROM history_sides d
   JOIN history_sides c ON c.je_id = d.je_id
   JOIN wanted w ON w.debit_account = d.account_id AND w.credit_account = c.account_id

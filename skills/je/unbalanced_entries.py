@@ -18,36 +18,22 @@ from close.money import ZERO, cents, minor_unit
 from close.skill import Finding, Money, Skill
 
 # Entries with a line posted in the month; balances are taken over all of the entry's
-# lines for the entity, so an entry split over two dates is judged as a whole.
-FUNCTIONAL = """
-WITH month_entries AS (
-  SELECT DISTINCT je_id FROM journal_lines
-  WHERE entity_id = $entity_id AND posting_date BETWEEN $month_start AND $month_end
-)
-SELECT j.je_id,
-       MIN(j.posting_date) AS posting_date,
-       CAST(SUM(j.debit) AS DECIMAL(18,2)) AS debits,
-       CAST(SUM(j.credit) AS DECIMAL(18,2)) AS credits,
-       CAST(SUM(j.debit) - SUM(j.credit) AS DECIMAL(18,2)) AS difference
-FROM journal_lines j
-JOIN month_entries m ON m.je_id = j.je_id
-WHERE j.entity_id = $entity_id
-GROUP BY j.je_id
-ORDER BY j.je_id
-"""
-
-# Per entry and transaction currency, over the lines that state both currency and
-# amount_txn, for entries whose other lines (exchange differences aside) state no other
-# currency and are not blank. `functional` is what those lines carry in the entity's
-# currency, used to express a transaction-currency gap in the functional currency at the
-# entry's own rate.
-TRANSACTION = """
+# lines for the entity, so an entry split over two dates is judged as a whole. One query
+# (one pass over the entity's journal) gives both tests, by kind:
+# - 'functional': per entry, debits, credits and their difference;
+# - 'transaction': per entry and transaction currency, over the lines that state both
+#   currency and amount_txn, for entries whose other lines (exchange differences aside)
+#   state no other currency and are not blank, the lines whose amounts do not net to
+#   zero. `functional_gross` is what those lines carry in the entity's currency, used to
+#   express a transaction-currency gap in the functional currency at the entry's own rate.
+ENTRIES = """
 WITH month_entries AS (
   SELECT DISTINCT je_id FROM journal_lines
   WHERE entity_id = $entity_id AND posting_date BETWEEN $month_start AND $month_end
 ),
 entry_lines AS (
-  SELECT j.*, COALESCE(a.subtype, '') = 'fx_gain_loss' AS exchange_difference
+  SELECT j.je_id, j.posting_date, j.debit, j.credit, j.currency, j.amount_txn,
+         COALESCE(a.subtype, '') = 'fx_gain_loss' AS exchange_difference
   FROM journal_lines j
   JOIN month_entries m ON m.je_id = j.je_id
   LEFT JOIN accounts a ON a.account_id = j.account_id
@@ -61,18 +47,28 @@ single_currency AS (
      AND MIN(COALESCE(currency, '')) <> ''
      AND COUNT(*) = COUNT(amount_txn)
 )
-SELECT j.je_id, j.currency,
+SELECT 'functional' AS kind, j.je_id, NULL AS currency,
        MIN(j.posting_date) AS posting_date,
-       COUNT(*) AS lines,
-       CAST(SUM(j.amount_txn) AS DECIMAL(18,2)) AS txn_difference,
-       CAST(SUM(j.debit + j.credit) AS DECIMAL(18,2)) AS functional_gross,
-       CAST(SUM(abs(j.amount_txn)) AS DECIMAL(18,2)) AS txn_gross
+       CAST(SUM(j.debit) AS DECIMAL(18,2)) AS debits,
+       CAST(SUM(j.credit) AS DECIMAL(18,2)) AS credits,
+       CAST(SUM(j.debit) - SUM(j.credit) AS DECIMAL(18,2)) AS difference,
+       NULL AS lines, NULL AS txn_difference, NULL AS functional_gross, NULL AS txn_gross
+FROM entry_lines j
+GROUP BY j.je_id
+UNION ALL
+SELECT 'transaction', j.je_id, j.currency,
+       MIN(j.posting_date),
+       NULL, NULL, NULL,
+       COUNT(*),
+       CAST(SUM(j.amount_txn) AS DECIMAL(18,2)),
+       CAST(SUM(j.debit + j.credit) AS DECIMAL(18,2)),
+       CAST(SUM(abs(j.amount_txn)) AS DECIMAL(18,2))
 FROM entry_lines j
 JOIN single_currency s ON s.je_id = j.je_id
 WHERE NOT j.exchange_difference
 GROUP BY j.je_id, j.currency
 HAVING SUM(j.amount_txn) <> 0
-ORDER BY j.je_id, j.currency
+ORDER BY kind, je_id, currency
 """
 
 
@@ -96,11 +92,12 @@ def _in_functional(ctx, row):
 
 def run(ctx):
     tolerance = ctx.param("tolerance")
-    entries = ctx.rows(FUNCTIONAL)
+    rows = ctx.rows(ENTRIES)
+    entries = [r for r in rows if r["kind"] == "functional"]
     off = {r["je_id"]: r for r in entries if abs(r["difference"]) > tolerance}
     currency_gaps: dict[str, list[dict]] = {}
-    for row in ctx.rows(TRANSACTION):
-        if abs(row["txn_difference"]) > max(tolerance, rounding_allowance(row)):
+    for row in rows:
+        if row["kind"] == "transaction" and abs(row["txn_difference"]) > max(tolerance, rounding_allowance(row)):
             currency_gaps.setdefault(row["je_id"], []).append(row)
 
     findings = []
