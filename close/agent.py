@@ -31,7 +31,7 @@ import hashlib
 import json
 import os
 
-from close.results import (FINDINGS_FILE, SEVERITIES, findings_count, jsonable, outcome_to_dict,
+from close.results import (FINDINGS_FILE, SEVERITIES, jsonable, outcome_to_dict, read_results,
                            result_to_dict)
 
 BUDGET_TOKENS = 16_000
@@ -211,50 +211,37 @@ def _largest(value, *, lists: bool, path: str = "", depth: int = 0):
 
 # -- a close, in brief -------------------------------------------------------------------
 
-def status_counts_of(results: list[dict]) -> dict[str, int]:
-    counts = {"pass": 0, "exceptions": 0, "skipped": 0, "error": 0}
-    for r in results:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    return counts
-
-
-def severity_counts_of(results: list[dict]) -> dict[str, int]:
-    """Findings by severity, the listed ones and those counted in findings_omitted."""
-    counts = {s: 0 for s in SEVERITIES}
-    for r in results:
-        for f in r.get("findings") or []:
-            counts[f["severity"]] = counts.get(f["severity"], 0) + 1
-        for severity, n in ((r.get("findings_omitted") or {}).get("by_severity") or {}).items():
-            counts[severity] = counts.get(severity, 0) + int(n)
-    return counts
-
-
-def close_answer(doc: dict, *, detail: str = "summary", limit: int | None = None,
+def close_answer(doc, *, detail: str = "summary", limit: int | None = None,
                  cursor: str | None = None, scope=None, budget: int | None = None) -> dict:
-    """A results document (close.results) for an agent.
+    """A results document (a dict close.results wrote, or a ResultsDoc) for an agent,
+    read through the contract's reader (a document that is not ours: ResultsError).
 
     summary: status and severity counts, then each result that did not pass, one line
     each (id, entity, status, summary, number of findings). full: the results
     themselves, metrics and findings, a page at a time (the catalog on the first page).
     Both point at list_findings / findings.csv for the findings and at run_skill for one
-    result in full."""
-    results = doc["skills"]
-    scope = {"doc": doc.get("pack", {}).get("sha256"), "month": doc["month"], "detail": detail,
-             "entities": doc.get("entities"), **(scope or {})}
-    frame = {"month": doc["month"], "pack": doc["pack"], "entities": doc.get("entities"),
-             "scope": doc.get("scope"), "detail": detail,
-             "status_counts": status_counts_of(results),
-             "findings": {"total": sum(findings_count(r) for r in results), **severity_counts_of(results)},
+    result in full. The counts are of every result, the close area's included: this
+    answer states what each result says, not the report's count of the close."""
+    read = read_results(doc)
+    results = read.results
+    severities = {s: sum(r.severity_counts[s] for r in results) for s in SEVERITIES}
+    scope = {"doc": read.pack_sha256, "month": str(read.month), "detail": detail,
+             "entities": list(read.entity_ids), **(scope or {})}
+    frame = {"month": str(read.month), "pack": {"name": read.pack_name, "sha256": read.pack_sha256},
+             "entities": list(read.entity_ids), "scope": {"complete": read.complete}, "detail": detail,
+             "status_counts": read.status_counts(),
+             "findings": {"total": sum(r.findings_count for r in results), **severities},
              "see": ("list_findings (MCP) pages the month's findings; run_skill gives one result in full; "
                      f"`close run` writes results.json and every finding to {FINDINGS_FILE}")}
     if detail == "summary":
-        rows = [{"id": r["id"], "entity_id": r["entity_id"], "status": r["status"],
-                 "summary": r["summary"], "findings": findings_count(r)}
-                for r in results if r["status"] != "pass"]
+        rows = [{"id": r.id, "entity_id": r.entity_id, "status": r.status,
+                 "summary": r.summary, "findings": r.findings_count}
+                for r in results if r.status != "pass"]
         return page(rows, frame=frame, key="skills", scope=scope, limit=limit, cursor=cursor, budget=budget)
-    if cursor is None and "catalog" in doc:
-        frame["catalog"] = doc["catalog"]
-    return page(results, frame=frame, key="skills", scope=scope, limit=limit, cursor=cursor, budget=budget)
+    if cursor is None and "catalog" in read.present:
+        frame["catalog"] = read.to_dict()["catalog"]
+    return page([r.to_dict() for r in results], frame=frame, key="skills", scope=scope, limit=limit,
+                cursor=cursor, budget=budget)
 
 
 # -- the answers of the commands and tools an agent is told to use -----------------------
