@@ -84,12 +84,12 @@ def fitted_table(title: str | None, columns: list[Column], rows: list[dict], *,
     folded = _fold_widest_ids(shown, widths, need - _left(shown, widths, available))
     if _left(shown, widths, available) < need and one_field_a_line:
         return _records(title, shown, rows, sections, available)
-    share = max(_left(shown, widths, available) // max(len(texts), 1), 1)
+    widths.update(_share_out(texts, natural, _left(shown, widths, available)))
     t = Table(title=Text(safe_text(title)) if title else None, box=box.SIMPLE_HEAD, show_edge=False,
               pad_edge=False, padding=(0, 1, 0, 0))
     for c in shown:
         if c.kind == "text":
-            t.add_column(c.header, overflow="fold", width=min(natural[c.header], share))
+            t.add_column(c.header, overflow="fold", width=widths[c.header])
         else:
             t.add_column(c.header, no_wrap=c.header not in folded, overflow="fold", width=widths[c.header],
                          justify="right" if c.kind == "amount" else "left")
@@ -110,6 +110,22 @@ def _records(title, shown: list[Column], rows: list[dict], sections, available: 
     groups = [g for g in groups if g]
     return fitted_table(title, [Column("field"), Column("value", "text")], groups[0] if groups else [],
                         sections=groups[1:], total_width=available, one_field_a_line=False)
+
+
+def _share_out(texts: list[Column], natural: dict[str, int], left: int) -> dict[str, int]:
+    """The text columns' widths: a column that needs less than an even share gets what it
+    needs, and the others share the rest evenly."""
+    widths: dict[str, int] = {}
+    waiting = sorted(texts, key=lambda c: natural[c.header])
+    while waiting:
+        fair = max(left // len(waiting), 1)
+        if natural[waiting[0].header] > fair:
+            widths.update((c.header, fair) for c in waiting)
+            break
+        column = waiting.pop(0)
+        widths[column.header] = natural[column.header]
+        left -= natural[column.header]
+    return widths
 
 
 def _left(shown: list[Column], widths: dict[str, int], available: int) -> int:

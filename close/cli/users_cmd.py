@@ -75,7 +75,6 @@ def list_cmd(pack: Optional[Path] = PACK, workspace: Optional[Path] = WORKSPACE,
              as_json: bool = JSON) -> None:
     """List the workspace's users with role and state; without users, say single-user mode."""
     from close.cli.auth import Acting
-    from close.cli.safe_text import safe_text
     from close.review.users import list_users
 
     with opened_store(pack, workspace, create=False) as con:
@@ -87,9 +86,13 @@ def list_cmd(pack: Optional[Path] = PACK, workspace: Optional[Path] = WORKSPACE,
         typer.echo("no users")
         echo_mode(Acting("", "single-user"))
         return
-    for u in users:
-        state = "active" if u.active else f"disabled by {u.disabled_by} at {u.disabled_at}"
-        typer.echo(safe_text(f"{u.name:<20} {u.role:<11} {state}  (added by {u.added_by} at {u.added_at})"))
+    from close.cli.tables import Column, console, fitted_table
+
+    rows = [{"name": u.name, "role": u.role,
+             "state": "active" if u.active else f"disabled by {u.disabled_by} at {u.disabled_at}",
+             "added": f"by {u.added_by} at {u.added_at}"} for u in users]
+    console().print(fitted_table(None, [Column("name"), Column("role"), Column("state", "text"),
+                                        Column("added", "text", optional=True)], rows))
 
 
 @users_app.command("disable")

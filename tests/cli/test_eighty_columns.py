@@ -150,3 +150,17 @@ def test_review_list_json_only_gains_fields(queue):
             "decided_at"} <= set(items[0])
     assert (items[2]["severity"], items[2]["amount"], items[2]["currency"]) == ("high", "1234567.89", "GBP")
     assert (items[0]["severity"], items[0]["amount"], items[0]["currency"]) == (None, None, None)
+
+
+def test_users_list_fits(tmp_path, monkeypatch):
+    from close.review.store import connect
+    from tests.support.people import add_people, cheap_hashing
+
+    cheap_hashing(monkeypatch)
+    con = connect(tmp_path / "ws")
+    add_people(con, {"carol": "controller", "maximilian.von-lichtenstein-hohenberg": "reviewer"})
+    con.close()
+    lines = assert_fits(invoke("users", "list", "--workspace", str(tmp_path / "ws")))
+    assert lines[0].split() == ["name", "role", "state"]
+    assert ["maximilian.von-lichtenstein-hohenberg", "reviewer", "active"] in [line.split() for line in lines]
+    assert "added" in invoke("users", "list", "--workspace", str(tmp_path / "ws"), columns=160).splitlines()[0]
