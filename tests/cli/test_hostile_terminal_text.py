@@ -93,3 +93,14 @@ def test_acting_names_and_error_lines_are_shown_not_obeyed(hostile_store):
     again = invoke("review", "approve", "R-0002", "--as", "dan", "--workspace", hostile_store)
     lines = again.stderr.strip().splitlines()
     assert again.exit_code == 1 and len(lines) == 1 and "already approved by bob\\x1b]0;pwned" in lines[0]
+
+
+def test_bulk_approval_table_shows_hostile_text(tmp_path):
+    """The table of a batch approval shows the items' keys and entities as text."""
+    results = [skill("recon.bank", HOSTILE), skill("je.cutoff", "US01")]
+    for result in results:
+        result["findings"][0]["severity"] = "low"
+    ws = tmp_path / "ws"
+    queue_run(make_doc(skills=results), workspace=ws, user="ana", pack_path="p")
+    done = invoke("review", "approve", "--all-pending", "--as", "bob", "--workspace", str(ws))
+    assert done.exit_code == 0 and SHOWN in done.stdout and "approved 2 item(s) as bob" in done.stdout
