@@ -239,9 +239,12 @@ LEFT_COUNTS = """
 SELECT COUNT(*) AS pairs, COUNT(DISTINCT bank_ord) AS bank_lines FROM bank_match_candidates
 """
 RESIDUE = "SELECT bank_ord, book_ord FROM bank_match_candidates ORDER BY bank_ord, pref"
+# One list of (bank_ord, book_ord) rows, not two lists unnested side by side: zipping two
+# unnests in one SELECT is DuckDB's alone (PORTABLE-SQL.md).
 TAKE_PICKED = """
 INSERT INTO bank_match_pairs
-SELECT unnest($bank_ords) AS bank_ord, unnest($book_ords) AS book_ord, $method AS method
+SELECT m.bank_ord, m.book_ord, $method AS method
+FROM (SELECT unnest($picked) AS m) AS listed
 """
 METHOD_COUNTS = """
 SELECT method, COUNT(*) AS n FROM bank_match_pairs GROUP BY method ORDER BY method
@@ -299,7 +302,8 @@ def _settle(con, method: str) -> None:
         current = bank_ord
         taken[book_ord] = bank_ord
     if taken:
-        execute(con, TAKE_PICKED, bank_ords=list(taken.values()), book_ords=list(taken), method=method)
+        execute(con, TAKE_PICKED, method=method,
+                picked=[{"bank_ord": bank, "book_ord": book} for book, bank in taken.items()])
 
 
 def match_loaded(con, window_days: int = 5, max_group: int = 5, *,
