@@ -20,6 +20,7 @@ import hashlib
 import sqlite3
 from pathlib import Path
 
+from close.results import ResultsDoc, read_results
 from close.review import audit
 from close.review.items import Candidate, candidates, passing_skill_keys
 from close.review.signoff import ensure_open
@@ -35,12 +36,14 @@ def results_sha256(doc: dict) -> str:
 
 def queue(con: sqlite3.Connection, doc: dict, *, user: str, pack_path: Path | str,
           out_dir: Path | str | None = None) -> str:
-    """Queue the doc's items for review and record the close; returns the run id."""
-    month = doc["month"]
-    pack = doc.get("pack") or {}
+    """Queue the doc's items for review and record the close; returns the run id. The
+    doc is read through close.results' reader; the run id hashes the document itself."""
+    read = read_results(doc)
+    month = str(read.month)
+    pack = {"name": read.pack_name, "sha256": read.pack_sha256}
     digest = results_sha256(doc)
     run_id = digest[:12]
-    found = candidates(doc)
+    found = candidates(read)
     with writing(con):
         authorize(con, user, "run")
         ensure_open(con, month)
@@ -49,7 +52,7 @@ def queue(con: sqlite3.Connection, doc: dict, *, user: str, pack_path: Path | st
             "results_sha256, user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, month, pack.get("name", ""), pack.get("sha256", ""), str(pack_path),
              digest, user, now()))
-        _record_close(con, doc, run_id=run_id, user=user, pack_path=pack_path, out_dir=out_dir)
+        _record_close(con, read, run_id=run_id, user=user, pack_path=pack_path, out_dir=out_dir)
         latest = _latest_versions(con, month)
         for candidate in found:
             previous = latest.get((candidate.kind, candidate.key))
@@ -59,24 +62,23 @@ def queue(con: sqlite3.Connection, doc: dict, *, user: str, pack_path: Path | st
                 continue
             _add_version(con, candidate, previous, month=month, pack=pack, run_id=run_id, user=user)
         queued = {(c.kind, c.key) for c in found}
-        for key in sorted(passing_skill_keys(doc)):
+        for key in sorted(passing_skill_keys(read)):
             previous = latest.get(("skill", key))
             if previous is not None and not previous["withdrawn"] and ("skill", key) not in queued:
                 _withdraw(con, previous, month=month, run_id=run_id, user=user)
     return run_id
 
 
-def _record_close(con, doc: dict, *, run_id: str, user: str, pack_path, out_dir) -> None:
-    scope = doc.get("scope") or {}
-    complete = bool(scope.get("complete"))
-    errors = sum(1 for r in doc.get("skills") or [] if r.get("status") == "error")
-    pack_sha = (doc.get("pack") or {}).get("sha256", "")
+def _record_close(con, doc: ResultsDoc, *, run_id: str, user: str, pack_path, out_dir) -> None:
+    complete = doc.complete
+    errors = doc.status_counts()["error"]
+    pack_sha = doc.pack_sha256
     out = None if out_dir is None else str(out_dir)
     con.execute("INSERT INTO closes (run_id, month, complete, errors, pack_sha256, pack_path, "
                 "out_dir, user, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (run_id, doc["month"], int(complete), errors, pack_sha, str(pack_path), out,
+                (run_id, str(doc.month), int(complete), errors, pack_sha, str(pack_path), out,
                  user, now()))
-    audit.append(con, actor=user, event="ran", month=doc["month"], details={
+    audit.append(con, actor=user, event="ran", month=str(doc.month), details={
         "run_id": run_id, "complete": complete, "errors": errors, "pack_sha256": pack_sha,
         "pack_path": str(pack_path), "out_dir": out})
 
