@@ -75,8 +75,12 @@ def select_pending(con: sqlite3.Connection, *, month: str | None = None, severit
 
 
 def approve_many(con: sqlite3.Connection, items: list[str], *, user: str, note: str | None = None,
-                 accept_unverified: bool = False) -> list[dict]:
-    """Approve every item, or none: BatchRefused names each that may not be approved."""
+                 accept_unverified: bool = False, shown: dict[str, str] | None = None,
+                 month: str | None = None) -> list[dict]:
+    """Approve every item, or none: BatchRefused names each that may not be approved.
+    shown: the review page's fingerprint (content_sha256) of each item as the reviewer
+    saw it; an item that no longer has it is refused, as a single approval would be.
+    month: when given, every item must be of that month (the page approves a month's)."""
     note = (note or "").strip() or None
     ids = list(dict.fromkeys(item_id(parse_item_id(i)) for i in items))
     if not ids:
@@ -86,12 +90,17 @@ def approve_many(con: sqlite3.Connection, items: list[str], *, user: str, note: 
         with writing(con):
             authorize(con, user, "approve")
             rows = [item_row(con, rid) for rid in ids]
+            strays = [item_id(r["n"]) for r in rows if month is not None and r["month"] != month]
+            if strays:
+                raise UsageError(f"{', '.join(strays)} {'is not an item' if len(strays) == 1 else 'are not items'} "
+                                 f"of {month}")
             accepted, refused = {}, []
             for row in rows:
                 rid = item_id(row["n"])
                 try:
                     accepted[rid] = check_approvable(con, row, user=user, note=note,
-                                                     accept_unverified=accept_unverified)
+                                                     accept_unverified=accept_unverified,
+                                                     shown_sha256=None if shown is None else shown.get(rid, ""))
                 except Refused as exc:
                     refused.append((rid, str(exc), type(exc).__name__))
                     continue

@@ -34,6 +34,7 @@ from close.serve import security, views
 from close.serve.ledger import lines_for
 
 CONFLICTS = (AlreadyDecided, NotCurrent, ViewChanged)
+BULK_FIELD = "approve-"      # the month page's checkbox per pending item: approve-R-0007
 STATIC = {"mfr.css": "mfr.css", "serve.css": "serve/serve.css"}
 REFS_SHOWN = 40
 
@@ -61,6 +62,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/logout", page.logout, methods=["POST"]),
         Route("/months/{month}", page.month, methods=["GET"]),
         Route("/months/{month}/signoff", page.signoff, methods=["POST"]),
+        Route("/months/{month}/approve", page.approve_selected, methods=["POST"]),
         Route("/items/{item}", page.item, methods=["GET"]),
         Route("/items/{item}/approve", page.approve, methods=["POST"]),
         Route("/items/{item}/reject", page.reject, methods=["POST"]),
@@ -362,6 +364,24 @@ class Page:
             except ReviewError as exc:
                 return self.refused_page(request, con, user, exc, item=item)
             return RedirectResponse(f"/items/{done['id']}?done={done_word}", status_code=303)
+        return await self.posted(request, action)
+
+    async def approve_selected(self, request: Request) -> Response:
+        """The items ticked on the month's page (field approve-<id>, value the fingerprint
+        shown), approved all or nothing (close.review.bulk)."""
+        from close.review.bulk import approve_many
+
+        month = request.path_params["month"]
+
+        def action(con, user, form):
+            shown = {key.removeprefix(BULK_FIELD): value for key, value in form.items()
+                     if key.startswith(BULK_FIELD)}
+            try:
+                done = approve_many(con, list(shown), user=user.name, note=form.get("note"),
+                                    shown=shown, month=month)
+            except ReviewError as exc:
+                return self.refused_page(request, con, user, exc, month=month)
+            return RedirectResponse(f"/months/{month}?done=approved+{len(done)}+items", status_code=303)
         return await self.posted(request, action)
 
     async def signoff(self, request: Request) -> Response:

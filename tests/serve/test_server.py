@@ -105,7 +105,8 @@ def test_logins_from_one_address_are_rate_limited(site):
 
 
 @pytest.mark.parametrize("path", ["/items/R-0009/approve", "/items/R-0009/reject",
-                                  "/items/R-0009/comment", "/months/2026-05/signoff", "/logout"])
+                                  "/items/R-0009/comment", "/months/2026-05/signoff",
+                                  "/months/2026-05/approve", "/logout"])
 def test_every_post_without_the_csrf_token_is_403(site, path):
     client = signed_in(site, "carol")
     before = len(audit_events(site, "approved")) + len(audit_events(site, "commented"))
@@ -120,7 +121,7 @@ def test_every_post_route_checks_csrf(site):
     _, _, settings = site
     posts = {r.path for r in create_app(settings).routes if "POST" in (r.methods or ())}
     assert posts == {"/login", "/logout", "/items/{item}/approve", "/items/{item}/reject",
-                     "/items/{item}/comment", "/months/{month}/signoff"}
+                     "/items/{item}/comment", "/months/{month}/signoff", "/months/{month}/approve"}
 
 
 def test_a_post_from_another_site_is_refused_even_with_the_token(site):
