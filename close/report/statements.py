@@ -182,7 +182,7 @@ def _entity_balance_sheet(bs: dict, currency: str) -> StatementView:
     for key in ("total_assets", "total_liabilities", "total_equity"):
         totals[key] = {"amount": bs.get(key), "prior": (bs.get("prior") or {}).get(key),
                        "prior_year_end": (bs.get("prior_year_end") or {}).get(key)}
-    columns = bs.get("columns") or {"amount": "", "prior": ""}
+    columns = bs.get("columns") or {"amount": "This month end", "prior": "Last month end"}
     return balance_sheet(bs.get("lines") or [], columns, bs.get("subtotals") or {}, totals,
                          "Balance sheet", currency)
 

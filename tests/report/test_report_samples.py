@@ -25,7 +25,7 @@ def written(tmp_path_factory):
 
 def test_writes_html_markdown_and_workbook(written):
     _, paths = written
-    assert sorted(paths) == ["report.html", "report.md", "report.xlsx", "workpapers.xlsx"]
+    assert sorted(paths) == ["report.html", "report.md", "report.xlsx", "statutory.html", "workpapers.xlsx"]
     assert all(p.stat().st_size > 0 for p in paths.values())
 
 
@@ -63,12 +63,15 @@ def test_readiness_counts_on_the_cover(written):
     assert "33.3%" in cover and "1 of 3 items approved" in cover
 
 
-def test_statements_have_prior_month_columns(written):
+def test_statements_have_their_comparative_columns(written):
+    """The statutory set: a results document without the balance sheet's dates still
+    names its columns; the income statement shows the month and the year to date."""
     page = written[1]["report.html"].read_text(encoding="utf-8")
     section = page[page.index('id="statements"'):page.index('id="flux"')]
-    assert ">May 2026</th>" in section and ">April 2026</th>" in section
-    assert "(512,000.00)" in section and "(470,000.00)" in section  # costs, prior month too
-    assert '<tr class="total">' in section
+    assert ">This month end</th>" in section and ">Last month end</th>" in section
+    assert ">Month</th>" in section and ">Year to date</th>" in section
+    assert "(512,000.00)" in section                                    # costs
+    assert '<tr class="st-total">' in section
 
 
 def test_chart_is_inline_svg_from_the_mfr_series(written):
@@ -171,7 +174,7 @@ def test_a_partial_close_still_renders_what_it_has(tmp_path):
     page = paths[0].read_text(encoding="utf-8")
     assert "No monthly series" in page and "No statements in this run" in page
     assert "bank_transactions:BT-0042" in page and external_references(page) == []
-    assert load_workbook(paths[2])["Exceptions"].max_row == 2
+    assert load_workbook(tmp_path / "report.xlsx")["Exceptions"].max_row == 2
 
 
 def test_an_empty_close_renders(tmp_path):

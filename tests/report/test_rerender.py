@@ -44,7 +44,8 @@ def test_a_signed_month_renders_with_its_approvals_and_sign_off(signed):
     workspace, out = signed
     before = (out / "results.json").read_bytes()
     files = rerender_month(workspace=workspace, out_dir=out, month="2026-05", user="dan")
-    assert {f.name for f in files} == {"report.html", "report.md", "report.xlsx", "workpapers.xlsx"}
+    assert {f.name for f in files} == {"report.html", "report.md", "report.xlsx", "statutory.html",
+                                        "workpapers.xlsx"}
     assert (out / "results.json").read_bytes() == before
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "4 of 4 items approved" in html and "0 of 4" not in html
@@ -75,3 +76,29 @@ def test_results_of_another_month_are_refused(signed):
     result = CliRunner().invoke(app, ["report", "--month", "2026-06", "--out", str(out),
                                       "--workspace", str(workspace)])
     assert result.exit_code == 2 and "holds the close of 2026-05" in result.stderr
+
+
+@pytest.mark.parametrize("doctor,where", [
+    (lambda d: d["skills"][0].update(status="failed"), "skills[0] (recon.bank).status must be one of"),
+    (lambda d: d["skills"][0]["findings"][0].update(amount=450.0),
+     "skills[0] (recon.bank).findings[0].amount must be a decimal string, not float 450.0"),
+    (lambda d: d["skills"][0].update(verdict="ok"), "skills[0] (recon.bank) has 'verdict', which this version"),
+])
+def test_a_doctored_results_json_is_refused_in_one_line(signed, doctor, where):
+    """results.json is read through the contract's reader: a document that is not one this
+    version wrote is refused with the reader's message naming the file and the place,
+    exit 2, no traceback, and no report is written."""
+    workspace, out = signed
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert doc["skills"][0]["id"] == "recon.bank" and doc["skills"][0]["findings"]
+    doctor(doc)
+    (out / "results.json").write_text(json.dumps(doc), encoding="utf-8")
+    reports = {p.name: p.read_bytes() for p in out.glob("report.*")}
+    result = CliRunner().invoke(app, ["report", "--month", "2026-05", "--out", str(out),
+                                      "--workspace", str(workspace)])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert lines[0].startswith(f"close: error: {out / 'results.json'}: not a results.json of this version of close: ")
+    assert where in lines[0]
+    assert {p.name: p.read_bytes() for p in out.glob("report.*")} == reports

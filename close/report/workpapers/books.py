@@ -25,6 +25,7 @@ from close.money import minor_unit
 from close.report.numbers import to_decimal
 from close.report.review_view import ReviewItem, ReviewView
 from close.report.rows import EntityInfo
+from close.statements import current_portion_line
 
 ZERO = Decimal(0)
 BALANCE_SHEET_TYPES = ("asset", "liability", "equity")
@@ -237,6 +238,11 @@ def entity_books(doc: dict, entities: list[EntityInfo]) -> list[EntityBooks]:
         for raw in bs.get("lines") or []:
             if isinstance(raw, dict) and raw.get("kind", "line") == "line" and _d(raw.get("amount")) is not None:
                 lines.append((str(raw.get("line") or ""), str(raw.get("section") or ""), _d(raw["amount"])))
+        # A liability's current portion is shown on its own line but held by the same TB
+        # accounts: the line's tie to its accounts counts both (close.statements).
+        shown = {(line, section): amount for line, section, amount in lines}
+        lines = [(line, section, amount + shown.get((current_portion_line(line), section), Decimal(0)))
+                 for line, section, amount in lines]
         books.append(EntityBooks(
             entity=entity, places=places(entity.currency), tb=rows,
             period_debit=_d(tb_metrics.get("period_debit")), period_credit=_d(tb_metrics.get("period_credit")),
