@@ -32,6 +32,7 @@ def report(
     from close.cli.common import resolve_pack
     from close.config import ConfigError, load_config
     from close.pipeline import rerender_month
+    from close.results import ResultsError
     from close.review import ReviewError
     from close.runner import UsageError
     from close.workspace import current_user, workspace_for
@@ -57,6 +58,10 @@ def report(
                                per_entity=per_entity)
     except (UsageError, ReviewError) as exc:
         fail(str(exc))
+    except ResultsError as exc:
+        # results.json is read through the contract's reader: a document that is not ours
+        # (edited, or written by another version) is named, with where it is wrong.
+        fail(f"{out_dir / 'results.json'}: {exc}")
     except OSError as exc:
         fail(f"could not write the reports to {out_dir}: {exc.strerror or exc}; the previous "
              f"reports there are unchanged")
