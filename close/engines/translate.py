@@ -98,6 +98,8 @@ def portability_problems(sql: str) -> list[str]:
             say("ordered aggregate (aggregate, then list_sort)")
         elif isinstance(node, exp.Select) and node.args.get("kind") is None:
             _lateral_aliases(node, say)
+            if sum(1 for e in node.expressions if e.find(exp.Explode, exp.Unnest)) > 1:
+                say("unnests side by side in one SELECT (DuckDB zips them; unnest one list of rows)")
         elif type(node).__name__ in ("Macro",) or (isinstance(node, exp.Create)
                                                     and str(node.args.get("kind", "")).upper() in ("MACRO", "FUNCTION")):
             say("macro")
