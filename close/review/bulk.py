@@ -106,7 +106,7 @@ def approve_many(con: sqlite3.Connection, items: list[str], *, user: str, note: 
                     continue
                 if not note and item_weight(_content(row))["severity"] == NOTE_NEEDED and row["kind"] == "skill":
                     refused.append((rid, f"{rid} has high-severity findings; approve it in a batch only "
-                                         "with a --note saying why they are acceptable", "HighNeedsNote"))
+                                         "with a --note saying why its findings are acceptable", "HighNeedsNote"))
             if refused:
                 raise BatchRefused(refused, len(rows))
             for row in rows:
