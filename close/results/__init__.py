@@ -78,11 +78,6 @@ def omitted(findings) -> dict:
             "listed_in": FINDINGS_FILE}
 
 
-def findings_count(result: dict) -> int:
-    """All findings of a result dict, listed or not."""
-    return len(result.get("findings") or []) + int((result.get("findings_omitted") or {}).get("count", 0))
-
-
 def outcome_to_dict(outcome, extra: dict | None = None,
                     findings_limit: int | None = FINDINGS_PER_RESULT) -> dict:
     doc = {
@@ -111,7 +106,8 @@ def status_counts(results) -> dict[str, int]:
 def catalog(outcome) -> dict:
     """What a reader needs to present the results without the registry or the books:
     each skill's title and area, each entity's name, currency, country and place in the
-    group. (The narrative, the report and the review read results.json only.)"""
+    group. (The narrative, the report and the review read results.json only, through
+    close.results.read_results: ResultsDoc.entity_currency, skill_title, ...)"""
     return {
         "reporting_currency": outcome.pack.reporting_currency,
         "skills": {s.id: {"title": s.title, "area": s.area}
@@ -123,25 +119,9 @@ def catalog(outcome) -> dict:
     }
 
 
-def entity_currencies(doc: dict) -> dict[str, str]:
-    """Entity id -> functional currency, from a results document's catalog."""
-    entities = ((doc.get("catalog") or {}).get("entities")) or {}
-    return {k: str(v.get("currency") or "") for k, v in entities.items() if isinstance(v, dict)}
-
-
-def reporting_currency(doc: dict) -> str | None:
-    return (doc.get("catalog") or {}).get("reporting_currency")
-
-
 def _catalog_order(skill) -> tuple:
     """Catalog order (area, then id), whatever order dependencies ran them in."""
     return (AREA_ORDER.index(skill.area) if skill.area in AREA_ORDER else len(AREA_ORDER), skill.id)
-
-
-def skill_titles(doc: dict) -> dict[str, str]:
-    """Skill id -> title, from a results document's catalog ({} for one without)."""
-    skills = ((doc.get("catalog") or {}).get("skills")) or {}
-    return {k: str(v.get("title") or k) for k, v in skills.items() if isinstance(v, dict)}
 
 
 # The typed reader and the one finding ranking: every reader of results.json reads it

@@ -30,7 +30,7 @@ from close.report.workpapers import tabs
 from close.report.workpapers.books import (RECONCILIATIONS, EntityBooks, entity_books, proposed_entries,
                                            reconciliations, variances)
 from close.report.workpapers.cells import NOTE_FONT, SheetNames, Tab, quote_sheet, ref, string_literal
-from close.results import skill_titles
+from close.results import ResultsDoc, read_results
 
 WORKPAPERS_FILE = "workpapers.xlsx"
 RECONCILIATION_SKILLS = tuple(RECONCILIATIONS)
@@ -52,23 +52,26 @@ def workpapers_file(entity_id: str | None = None) -> str:
     return WORKPAPERS_FILE if entity_id is None else f"workpapers-{entity_id}.xlsx"
 
 
-def refs_wanted(doc: dict) -> list[str]:
+def refs_wanted(doc: ResultsDoc | dict) -> list[str]:
     """The refs whose rows of the books the reconciliation tabs show (and date for age):
     those of the reconciliations' items and exceptions. Bounded: results.json lists at
     most FINDINGS_PER_RESULT findings per result."""
+    doc = read_results(doc)
     entities = _entities(doc, None)
     books = entity_books(doc, entities)
     found: dict[str, None] = {}
-    for recon in reconciliations(doc, books, review_view(None), {}):
+    for recon in reconciliations(doc, books, review_view(None)):
         for item in recon.items + recon.exceptions:
             for r in item.refs:
                 found.setdefault(r, None)
     return list(found)
 
 
-def write_workpapers(doc: dict, path: Path, review_state=None, inputs: Inputs | None = None,
+def write_workpapers(doc: ResultsDoc | dict, path: Path, review_state=None, inputs: Inputs | None = None,
                      entity_id: str | None = None) -> Path:
-    """Write the workpapers of a results document to `path` (one entity's with entity_id)."""
+    """Write the workpapers of a results document (read through close.results' reader)
+    to `path` (one entity's with entity_id)."""
+    doc = read_results(doc)
     inputs = inputs or Inputs()
     review = review_view(review_state)
     entities = _entities(doc, None)
@@ -76,9 +79,9 @@ def write_workpapers(doc: dict, path: Path, review_state=None, inputs: Inputs | 
         entities = [e for e in entities if e.id == entity_id]
     books = [b for b in entity_books(doc, entities)]
     books_by = {b.entity.id: b for b in books}
-    recons = reconciliations(doc, books, review, skill_titles(doc))
+    recons = reconciliations(doc, books, review)
     found = [v for v in variances(doc, review, inputs.notes) if v.entity_id in books_by]
-    month = str(doc.get("month") or "")
+    month = str(doc.month)
     last_day = _last_day(month)
 
     names = SheetNames()
@@ -143,9 +146,8 @@ def _preparer(recon, inputs: Inputs) -> str:
     return (recon.review.preparer if recon.review and recon.review.preparer else "") or inputs.prepared_by or "—"
 
 
-def _pack_line(doc: dict) -> str:
-    pack = doc.get("pack") or {}
-    return f"results.json of the close on {pack.get('name', '')}, pack sha256 {str(pack.get('sha256', ''))[:16]}…"
+def _pack_line(doc: ResultsDoc) -> str:
+    return f"results.json of the close on {doc.pack_name}, pack sha256 {doc.pack_sha256[:16]}…"
 
 
 def _plan_checks(plan: tabs.Plan, books: list[EntityBooks], recons, rows, found, entries,
@@ -235,17 +237,15 @@ def _plan_checks(plan: tabs.Plan, books: list[EntityBooks], recons, rows, found,
                        (tabs.ENTRIES, "F4")))
 
 
-def _cover(wb, plan: tabs.Plan, doc: dict, review, inputs: Inputs, books, recons, entity_id) -> None:
+def _cover(wb, plan: tabs.Plan, doc: ResultsDoc, review, inputs: Inputs, books, recons, entity_id) -> None:
     tab = Tab(wb, tabs.COVER, [30, 70, 16, 14], landscape=False)
-    pack = doc.get("pack") or {}
     tab.title(f"Month-end close workpapers — {month_label(plan.month)}")
-    tab.add([tab.text(f"{pack.get('name', '')}" + (f" · entity {entity_id}" if entity_id else ""), bold=True)])
+    tab.add([tab.text(doc.pack_name + (f" · entity {entity_id}" if entity_id else ""), bold=True)])
     tab.blank()
     counts = {"pass": 0, "exceptions": 0, "skipped": 0, "error": 0}
-    for r in doc.get("skills") or []:
-        if isinstance(r, dict) and (entity_id is None or r.get("entity_id") in (entity_id, None)):
-            counts[r.get("status")] = counts.get(r.get("status"), 0) + 1
-    catalog = doc.get("catalog") or {}
+    for r in doc.results:
+        if entity_id is None or r.entity_id in (entity_id, None):
+            counts[r.status] += 1
     if review.locked:
         signoff = "Signed off: the month is locked."
     elif review.available:
@@ -253,11 +253,11 @@ def _cover(wb, plan: tabs.Plan, doc: dict, review, inputs: Inputs, books, recons
                    + (f" ({review.share}%)" if review.share is not None else "") + ".")
     else:
         signoff = "Review state unavailable: no review queue was read for this run."
-    facts = [("Group", pack.get("name", "")), ("Month", f"{month_label(plan.month)} ({plan.month})"),
+    facts = [("Group", doc.pack_name), ("Month", f"{month_label(plan.month)} ({plan.month})"),
              ("Entities", "; ".join(f"{b.entity.label} ({b.entity.currency})" for b in books)),
-             ("Reporting currency", str(catalog.get("reporting_currency") or "")),
+             ("Reporting currency", doc.reporting_currency),
              ("Prepared by", inputs.prepared_by or "—"), ("Run at (UTC)", inputs.generated_at or "—"),
-             ("Scope", "every skill and entity" if (doc.get("scope") or {}).get("complete")
+             ("Scope", "every skill and entity" if doc.complete
               else "part of the close (--skills or --entity)"),
              ("Skill results", ", ".join(f"{v} {k}" for k, v in counts.items())),
              ("Sign-off", signoff)]
@@ -269,7 +269,7 @@ def _cover(wb, plan: tabs.Plan, doc: dict, review, inputs: Inputs, books, recons
         f'{plan.fail_count("books")}&" FAIL (see Checks)")', None, bold=True), tab.link("→ Checks", tabs.CHECKS)])
     tab.blank()
     tab.header(["Source", "SHA-256", "Bytes", ""])
-    tab.add([tab.text("Ledger pack (all files)"), tab.text(str(pack.get("sha256") or ""))])
+    tab.add([tab.text("Ledger pack (all files)"), tab.text(doc.pack_sha256)])
     for name, digest, size in inputs.sources:
         tab.add([tab.text(name), tab.text(digest), tab.count(size)])
     tab.blank()

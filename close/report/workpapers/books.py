@@ -25,6 +25,7 @@ from close.money import minor_unit
 from close.report.numbers import to_decimal
 from close.report.review_view import ReviewItem, ReviewView
 from close.report.rows import EntityInfo
+from close.results import FindingView, Omitted, ResultsDoc, SkillResult, read_results
 from close.statements import current_portion_line
 
 ZERO = Decimal(0)
@@ -129,7 +130,7 @@ class Recon:
     exceptions: list[Item]
     status: str
     review: ReviewItem | None = None
-    omitted: dict | None = None   # findings_omitted of the result (listed in findings.csv)
+    omitted: Omitted | None = None   # findings_omitted of the result (listed in findings.csv)
     sheet: str = ""
     counted: bool = True   # False when an earlier reconciliation already covers its accounts
 
@@ -202,20 +203,16 @@ def _d(value) -> Decimal | None:
     return to_decimal(value)
 
 
-def _results(doc: dict) -> list[dict]:
-    return [r for r in doc.get("skills") or [] if isinstance(r, dict) and r.get("id")]
+def _metrics(result: SkillResult | None) -> dict:
+    """A result's metrics (the skill's own, free-form figures), {} without a result."""
+    return result.metrics if result is not None else {}
 
 
-def _metrics(result: dict | None) -> dict:
-    metrics = (result or {}).get("metrics")
-    return metrics if isinstance(metrics, dict) else {}
-
-
-def entity_books(doc: dict, entities: list[EntityInfo]) -> list[EntityBooks]:
+def entity_books(doc: ResultsDoc | dict, entities: list[EntityInfo]) -> list[EntityBooks]:
     """Each entity's trial balance (je.trial_balance), with the subtype and statement
     line of each account from stmt.trial_balance_export where it ran, and its balance
     sheet (stmt.balance_sheet) for the checks."""
-    by_key = {(r["id"], r.get("entity_id")): r for r in _results(doc)}
+    by_key = {(r.id, r.entity_id): r for r in read_results(doc).results}
     books = []
     for entity in entities:
         tb = by_key.get(("je.trial_balance", entity.id))
@@ -261,18 +258,16 @@ def _sign(gl: Decimal, rows: list[TbRow]) -> int:
     return -1 if rows and all(r.credit_normal for r in rows) else 1
 
 
-def _names_account(finding: dict, accounts: list[str]) -> bool:
-    refs = finding.get("refs") or []
-    return any(f"accounts:{a}" in refs for a in accounts)
+def _names_account(finding: FindingView, accounts: list[str]) -> bool:
+    return any(f"accounts:{a}" in finding.refs for a in accounts)
 
 
-def _finding_item(finding: dict, skill_id: str, kind: str, amount: Decimal | None, in_tie: bool) -> Item:
-    return Item(kind=kind, description=str(finding.get("message") or ""), amount=amount,
-                refs=[str(r) for r in finding.get("refs") or []], source=skill_id,
-                severity=str(finding.get("severity") or ""), in_tie=in_tie)
+def _finding_item(finding: FindingView, skill_id: str, kind: str, amount: Decimal | None, in_tie: bool) -> Item:
+    return Item(kind=kind, description=finding.message, amount=amount, refs=list(finding.refs),
+                source=skill_id, severity=finding.severity, in_tie=in_tie)
 
 
-def explain(difference: Decimal, findings: list[dict], skill_id: str, kind: str,
+def explain(difference: Decimal, findings: list[FindingView], skill_id: str, kind: str,
             tolerance: Decimal) -> tuple[list[Item], list[Item]]:
     """Split a check's findings into the items that explain `difference` (GL minus
     supporting, TB sign) and the other exceptions it raised on the balance.
@@ -282,27 +277,27 @@ def explain(difference: Decimal, findings: list[dict], skill_id: str, kind: str,
     repeats: one entry can break two of a check's tests); they then take its sign.
     Otherwise they are listed as exceptions noted, and the difference stays unexplained
     on the tab: a reviewer sees it rather than a tie the close did not make."""
-    with_amount = [f for f in findings if _d(f.get("amount")) is not None]
+    with_amount = [f for f in findings if f.amount is not None]
     unique, seen = [], set()
     for f in with_amount:
-        key = (str(f.get("amount")), tuple(f.get("refs") or []))
+        key = (format(f.amount, "f"), f.refs)
         if key not in seen:
             seen.add(key)
             unique.append(f)
     direction = 1 if difference > 0 else -1
-    chosen: list[dict] = []
+    chosen: list[FindingView] = []
     if difference != 0:
-        if abs(sum((_d(f["amount"]) for f in unique), ZERO) - abs(difference)) <= tolerance:
+        if abs(sum((f.amount for f in unique), ZERO) - abs(difference)) <= tolerance:
             chosen = unique
         else:
-            chosen = next(([f] for f in unique if abs(_d(f["amount"]) - abs(difference)) <= tolerance), [])
-    items = [_finding_item(f, skill_id, kind, direction * _d(f["amount"]), True) for f in chosen]
-    others = [_finding_item(f, skill_id, kind, _d(f.get("amount")), False)
+            chosen = next(([f] for f in unique if abs(f.amount - abs(difference)) <= tolerance), [])
+    items = [_finding_item(f, skill_id, kind, direction * f.amount, True) for f in chosen]
+    others = [_finding_item(f, skill_id, kind, f.amount, False)
               for f in findings if f not in chosen]
     return items, others
 
 
-def _bank_items(row: dict, sign: int, findings: list[dict], skill_id: str, tolerance: Decimal):
+def _bank_items(row: dict, sign: int, findings: list[FindingView], skill_id: str, tolerance: Decimal):
     """Deposits in transit and outstanding checks (timing) and bank lines not yet in the
     books (to post), as recon.bank counts them for one GL account; the unrecorded lines
     are itemised from its findings when these come to the same total."""
@@ -321,23 +316,24 @@ def _bank_items(row: dict, sign: int, findings: list[dict], skill_id: str, toler
     return items + listed, others
 
 
-def reconciliations(doc: dict, books: list[EntityBooks], review: ReviewView,
-                    titles: dict[str, str]) -> list[Recon]:
-    """Every reconciliation of results.json, entity by entity in account order.
+def reconciliations(doc: ResultsDoc | dict, books: list[EntityBooks], review: ReviewView) -> list[Recon]:
+    """Every reconciliation of results.json, entity by entity in account order, each
+    titled as the catalog titles its skill.
 
     A check that names accounts reconciled elsewhere adds its findings on them as
     exceptions noted (recon.depreciation_recalc on accumulated depreciation, say)."""
+    doc = read_results(doc)
     books_by = {b.entity.id: b for b in books}
-    results = _results(doc)
+    results = doc.results
     found: list[Recon] = []
     for skill_id, spec in RECONCILIATIONS.items():
         for result in results:
-            if result["id"] != skill_id or not result.get("entity_id") or result.get("status") in ("skipped", "error"):
+            if result.id != skill_id or not result.entity_id or not result.ran:
                 continue
-            entity_books = books_by.get(result["entity_id"])
+            entity_books = books_by.get(result.entity_id)
             if entity_books is None:
                 continue
-            found += _units(result, spec, entity_books, review, titles.get(skill_id, skill_id))
+            found += _units(result, spec, entity_books, review, doc.skill_title(skill_id))
     claimed: dict[tuple[str, str], str] = {}
     for recon in found:
         keys = [(recon.entity_id, a) for a in recon.accounts]
@@ -350,11 +346,11 @@ def reconciliations(doc: dict, books: list[EntityBooks], review: ReviewView,
     return found
 
 
-def _units(result: dict, spec: Spec, books: EntityBooks, review: ReviewView, title: str) -> list[Recon]:
-    metrics = _metrics(result)
-    findings = [f for f in result.get("findings") or [] if isinstance(f, dict)]
+def _units(result: SkillResult, spec: Spec, books: EntityBooks, review: ReviewView, title: str) -> list[Recon]:
+    metrics = result.metrics
+    findings = list(result.findings)
     tolerance = minor_unit(books.entity.currency or None) / 2
-    skill_id, entity_id = result["id"], result["entity_id"]
+    skill_id, entity_id = result.id, result.entity_id
     units = []
     if spec.rows:
         rows = [r for r in metrics.get(spec.rows) or [] if isinstance(r, dict) and r.get(spec.account) is not None]
@@ -369,27 +365,25 @@ def _units(result: dict, spec: Spec, books: EntityBooks, review: ReviewView, tit
             if spec.account == "gl_account_id":   # bank lines name their bank account
                 ids = [str(b) for b in row.get("bank_account_ids") or [row.get("bank_account_id")] if b]
                 mine = findings if len(rows) == 1 else [
-                    f for f in findings if any(b in str(f.get("message") or "") for b in ids)]
+                    f for f in findings if any(b in f.message for b in ids)]
                 items, others = _bank_items(row, sign, mine, skill_id, tolerance)
             else:
                 items, others = explain(sign * (gl - supporting), mine, skill_id, spec.kind, tolerance)
             units.append(Recon(entity_id, skill_id, title, spec.support, [account], sign, sign * gl,
                                sign * supporting, sign * (gl - supporting), items, others,
-                               str(result.get("status") or ""), review.for_skill(skill_id, entity_id),
-                               result.get("findings_omitted")))
+                               result.status, review.for_skill(skill_id, entity_id), result.omitted))
         assigned = {id(f) for f in findings if any(_names_account(f, u.accounts) for u in units)}
         loose = [f for f in findings if id(f) not in assigned]
         if len(units) > 1 and loose and spec.account != "gl_account_id":
             for unit in units:   # found by the check, but about no one account of it
-                unit.exceptions += [_finding_item(f, skill_id, spec.kind, _d(f.get("amount")), False) for f in loose]
+                unit.exceptions += [_finding_item(f, skill_id, spec.kind, f.amount, False) for f in loose]
         return units
     gl, supporting = _d(metrics.get(spec.gl)), _d(metrics.get(spec.supporting))
     if gl is None or supporting is None:
         return []
     tb_rows = [r for r in books.tb if r.subtype == spec.subtype] if spec.subtype else []
     if not tb_rows:
-        named = sorted({ref.split(":", 1)[1] for f in findings for ref in f.get("refs") or []
-                        if str(ref).startswith("accounts:")})
+        named = sorted({ref.split(":", 1)[1] for f in findings for ref in f.refs if ref.startswith("accounts:")})
         tb_rows = books.rows_for(named)
     if not tb_rows:
         return []
@@ -397,39 +391,38 @@ def _units(result: dict, spec: Spec, books: EntityBooks, review: ReviewView, tit
     items, others = explain(sign * (gl - supporting), findings, skill_id, spec.kind, tolerance)
     return [Recon(entity_id, skill_id, title, spec.support, [r.account for r in tb_rows], sign,
                   sign * gl, sign * supporting, sign * (gl - supporting), items, others,
-                  str(result.get("status") or ""), review.for_skill(skill_id, entity_id),
-                  result.get("findings_omitted"))]
+                  result.status, review.for_skill(skill_id, entity_id), result.omitted)]
 
 
-def _related_findings(results: list[dict], recons: list[Recon]) -> None:
+def _related_findings(results, recons: list[Recon]) -> None:
     by_account: dict[tuple[str, str], Recon] = {}
     for recon in recons:
         for account in recon.accounts:
             by_account.setdefault((recon.entity_id, account), recon)
     for result in results:
-        if not result["id"].startswith("recon.") or result["id"] in RECONCILIATIONS:
+        if not result.id.startswith("recon.") or result.id in RECONCILIATIONS:
             continue
-        for f in result.get("findings") or []:
-            for ref in f.get("refs") or []:
-                if str(ref).startswith("accounts:"):
-                    recon = by_account.get((result.get("entity_id"), str(ref).split(":", 1)[1]))
+        for f in result.findings:
+            for ref in f.refs:
+                if ref.startswith("accounts:"):
+                    recon = by_account.get((result.entity_id, ref.split(":", 1)[1]))
                     if recon is not None:
-                        recon.exceptions.append(_finding_item(f, result["id"], ERROR, _d(f.get("amount")), False))
+                        recon.exceptions.append(_finding_item(f, result.id, ERROR, f.amount, False))
                         break
 
 
 FLUX_SKILLS = ("flux.month_over_month", "flux.year_over_year")
 
 
-def variances(doc: dict, review: ReviewView, notes: dict[str, list[str]]) -> list[Variance]:
+def variances(doc: ResultsDoc | dict, review: ReviewView, notes: dict[str, list[str]]) -> list[Variance]:
     """Accounts whose movement is above both thresholds, with the entries that drive it;
     those the close says need an answer carry the review's explanation when there is one."""
     found = []
-    for result in _results(doc):
-        if result["id"] not in FLUX_SKILLS or not result.get("entity_id"):
+    for result in read_results(doc).results:
+        if result.id not in FLUX_SKILLS or not result.entity_id:
             continue
-        metrics = _metrics(result)
-        item = review.for_skill(result["id"], result["entity_id"])
+        metrics = result.metrics
+        item = review.for_skill(result.id, result.entity_id)
         explained = "; ".join(notes.get(item.key, [])) if item else ""
         if item and not explained and item.status == "approved":
             explained = f"Accepted in review by {item.decided_by or 'a reviewer'} ({item.id})"
@@ -443,7 +436,7 @@ def variances(doc: dict, review: ReviewView, notes: dict[str, list[str]]) -> lis
                                 if isinstance(d, dict))
             needs = bool(row.get("exception"))
             found.append(Variance(
-                result["entity_id"], result["id"], str(metrics.get("comparison") or ""),
+                result.entity_id, result.id, str(metrics.get("comparison") or ""),
                 str(row.get("key") or row.get("account_id") or ""), str(row.get("name") or row.get("line") or ""),
                 current, prior, _d(row.get("variance")) if _d(row.get("variance")) is not None else current - prior,
                 drivers, needs, explained if needs else ""))
@@ -465,7 +458,7 @@ def _offset(item: Item, account: str, books: EntityBooks) -> str:
     return ""
 
 
-def proposed_entries(recons: list[Recon], books: list[EntityBooks], doc: dict) -> list[Entry]:
+def proposed_entries(recons: list[Recon], books: list[EntityBooks], doc: ResultsDoc | dict) -> list[Entry]:
     """The adjusting entries the reconciliations imply: for each reconciling item that
     is an error or an adjustment (timing items clear by themselves), bring the account
     to its support, against the account the finding names or one the preparer picks;
@@ -489,11 +482,12 @@ def proposed_entries(recons: list[Recon], books: list[EntityBooks], doc: dict) -
                                recon.sheet, index)]
             entries.append(Entry(number, recon.entity_id, book.entity.currency, item.description,
                                  f"{recon.skill_id} ({recon.sheet})", item.refs, lines))
-    reporting = str((doc.get("catalog") or {}).get("reporting_currency") or "")
-    for result in _results(doc):
-        if result["id"] != "stmt.ic_eliminations" or result.get("status") in ("skipped", "error"):
+    doc = read_results(doc)
+    reporting = doc.reporting_currency
+    for result in doc.results:
+        if result.id != "stmt.ic_eliminations" or not result.ran:
             continue
-        metrics = _metrics(result)
+        metrics = result.metrics
         currency = str(metrics.get("reporting_currency") or reporting)
         for raw in metrics.get("entries") or []:
             if not isinstance(raw, dict):
@@ -507,6 +501,6 @@ def proposed_entries(recons: list[Recon], books: list[EntityBooks], doc: dict) -
             if dr != cr:
                 lines.append(EntryLine("Intercompany difference", "to agree between the entities",
                                        cr - dr if cr > dr else None, dr - cr if dr > cr else None))
-            entries.append(Entry(f"PE-{len(entries) + 1:03d}", result.get("entity_id") or "Group", currency,
+            entries.append(Entry(f"PE-{len(entries) + 1:03d}", result.entity_id or "Group", currency,
                                  str(raw.get("description") or ""), "stmt.ic_eliminations", [], lines))
     return entries

@@ -224,9 +224,8 @@ def recon_tab(wb, plan: Plan, recon: Recon, book: EntityBooks, *, prepared_by: s
         f'{string_literal("The balance does not agree to the " + support + ": the unexplained difference must be investigated before sign-off." + tail)})',
         None)])
     if recon.omitted:
-        count = recon.omitted.get("count")
-        tab.add([tab.text(f"{count} further finding(s) of {recon.skill_id}, totalling "
-                          f"{recon.omitted.get('amount')}, are listed in findings.csv.", font=NOTE_FONT)])
+        tab.add([tab.text(f"{recon.omitted.count} further finding(s) of {recon.skill_id}, totalling "
+                          f"{format(recon.omitted.amount, 'f')}, are listed in findings.csv.", font=NOTE_FONT)])
     if recon.exceptions:
         tab.blank()
         tab.header(["Exception noted (not part of the tie-out)", "Refs", "Amount", "Severity", "", "", "Source"])
