@@ -51,6 +51,13 @@ def create_sql(spec: Table, with_key: bool = True) -> str:
     return f'CREATE TABLE main."{spec.name}" ({", ".join(cols)})'
 
 
+def order_clause(spec: Table) -> str:
+    """ORDER BY for the rows' stored order (Table.stored_order), or nothing."""
+    if not spec.stored_order:
+        return ""
+    return " ORDER BY " + ", ".join(f'"{name}"' for name in spec.stored_order)
+
+
 def add_key_sql(spec: Table) -> str:
     """Declaring a primary key after a bulk insert builds its index in one go, which is
     markedly faster on a large journal than maintaining it row by row."""
@@ -65,7 +72,8 @@ def layout_fingerprint() -> str:
     changed) must reload rather than fail mid-close on a column it lacks; deriving the
     fingerprint from the schema means no one has to remember to bump a number.
     """
-    layout = "\n".join(create_sql(t) + "|" + ",".join(cast_sql(c) for c in t.columns) for t in TABLES)
+    layout = "\n".join(create_sql(t) + "|" + ",".join(cast_sql(c) for c in t.columns)
+                       + "|" + ",".join(t.stored_order) for t in TABLES)
     return f"{LOADER_VERSION}:{hashlib.sha256(layout.encode()).hexdigest()[:16]}"
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import duckdb
 
-from .build import add_key_sql, cast_sql, create_sql, primary_key
+from .build import add_key_sql, cast_sql, create_sql, order_clause, primary_key
 from .checks import absent_ref_problems, control_guard, duplicate_keys, q, table_checks
 from .limits import over_limit
 from .pack_toml import PackSettings, check_settings
@@ -66,7 +66,8 @@ def _load_table(con, spec, source, workbook) -> StagedTable:
     late_key = primary_key(spec)
     con.execute(create_sql(spec, with_key=not late_key))
     try:
-        con.execute(f'INSERT INTO main."{spec.name}" SELECT {selects} FROM ({query.sql})', params)
+        con.execute(f'INSERT INTO main."{spec.name}" SELECT {selects} FROM ({query.sql}){order_clause(spec)}',
+                    params)
         if late_key:
             con.execute(add_key_sql(spec))
     except duckdb.Error as exc:

@@ -110,3 +110,18 @@ def test_the_layout_fingerprint_follows_the_schema(monkeypatch):
     monkeypatch.setattr(build, "TABLES", tuple(shorter if t.name == "journal_lines" else t
                                                for t in schema.TABLES))
     assert build.layout_fingerprint() != before
+
+
+def test_the_journal_is_stored_by_entity_and_date_whatever_the_file_order(good_pack, tmp_path):
+    """Skills read one entity's period at a time: the journal kept in that order lets
+    DuckDB skip the rest; and the stored table is the same for a file in any row order."""
+    path = good_pack / "journal_lines.csv"
+    header, *rows = path.read_text().splitlines()
+    con, _ = open_pack(good_pack, tmp_path / "ws1")
+    first = con.execute("SELECT entity_id, posting_date, je_id, line_no FROM journal_lines").fetchall()
+    con.close()
+    path.write_text("\n".join([header, *reversed(rows)]) + "\n")
+    con, _ = open_pack(good_pack, tmp_path / "ws2")
+    second = con.execute("SELECT entity_id, posting_date, je_id, line_no FROM journal_lines").fetchall()
+    con.close()
+    assert first == second == sorted(first)
