@@ -15,7 +15,7 @@ from close.cli.common import (EXIT_FAILED, EXIT_OK, fail, open_pack_or_fail, par
                               print_json, resolve_pack)
 from close.config import ConfigError, load_config, review_controllers
 from close.narrative.settings import load_settings as load_narrative_settings
-from close.results import FINDINGS_PER_RESULT, area_status_counts, status_counts
+from close.results import FINDINGS_PER_RESULT, read_results, status_counts
 from close.review import ReviewError
 from close.runner import UsageError, check_month_in_books
 from close.workspace import workspace_for
@@ -164,22 +164,22 @@ def _print_summary(run, out_dir: Path) -> None:
     from close.narrative.usage import usage_line
 
     console = Console(emoji=False)
-    results = run.outcome.results
-    table = Table(title=f"Close {safe_markup(run.doc['month'])} — {safe_markup(run.doc['pack']['name'])}")
+    # results.json as written, read through the contract's reader, as the report reads it.
+    doc = read_results(run.doc)
+    table = Table(title=f"Close {safe_markup(str(doc.month))} — {safe_markup(doc.pack_name)}")
     for column in ("area", "pass", "exceptions", "skipped", "error"):
         table.add_column(column, justify="right" if column != "area" else "left")
     # Counted as the report's status by area counts them (close.results).
-    areas = area_status_counts((r.skill_id.split(".", 1)[0], r.status) for r in results)
-    for area, c in areas.items():
+    for area, c in doc.area_status_counts().items():
         table.add_row(safe_markup(area), *(str(c[k]) for k in ("pass", "exceptions", "skipped", "error")))
-    counts = status_counts(results)
+    counts = doc.status_counts()
     table.add_row("total", *(str(counts[k]) for k in ("pass", "exceptions", "skipped", "error")), style="bold")
     console.print(table)
-    for r in results:
+    for r in doc.results:
         if r.status == "error":
-            console.print(f"[red]error[/red] {safe_markup(r.skill_id)} {safe_markup(r.entity_id or 'group')}: "
+            console.print(f"[red]error[/red] {safe_markup(r.id)} {safe_markup(r.entity_id or 'group')}: "
                           f"{safe_markup(r.summary)}")
-    cost = usage_line(run.doc.get("usage"))
+    cost = usage_line(doc.usage or None)
     if cost:
         console.print(safe_markup(cost), soft_wrap=True)
     for path in run.files:
