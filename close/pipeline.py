@@ -34,14 +34,16 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
               user: str, entity_ids=None, skill_patterns=None, model=None, batch=False,
               progress=None, on_start=None, reopen_reason: str | None = None,
               controllers=(), findings_limit: int | None = FINDINGS_PER_RESULT,
-              per_entity: bool = False) -> CloseRun:
+              per_entity: bool = False, books=None) -> CloseRun:
+    """books: the connection the skills query (close.engines.connect), when it is not the
+    pack's DuckDB connection `con` (--engine spark); the workpapers read `con`."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir} is a file, not a folder: name a folder for the outputs")
     review.check_month_open(workspace, str(month), user=user, reopen_reason=reopen_reason,
                             controllers=controllers, pack_path=pack_path, out_dir=out_dir)
     clock = time.perf_counter()
-    outcome = run_close(con, pack, month, entity_ids=entity_ids, skill_patterns=skill_patterns,
+    outcome = run_close(con if books is None else books, pack, month, entity_ids=entity_ids, skill_patterns=skill_patterns,
                         config=config, progress=progress, on_start=on_start)
     doc = outcome_to_dict(outcome, findings_limit=findings_limit)
     stages = {"skills": time.perf_counter() - clock}

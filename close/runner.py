@@ -95,6 +95,10 @@ def run_skill(skill: Skill, *, con, pack, month: Month, entity: Entity | None, p
     blocked = _blocked_by(skill, deps)
     if blocked:
         return Result(skill.id, entity_id, "skipped", blocked)
+    engine = getattr(con, "engine", "duckdb")  # close.engines: Spark's connection names itself
+    if engine not in skill.engines:
+        return Result(skill.id, entity_id, "skipped",
+                      f"declared for {', '.join(skill.engines)} only, not {engine}")
     if group is None:
         group = load_entities(con)
     ctx = Context(skill=skill, con=con, month=month, entity=entity, params=dict(params),

@@ -217,6 +217,10 @@ class Skill:
     # finding (RowFindings). The Skill turns the pair into its run function.
     sql: str | None = None
     findings: "RowFindings | None" = None
+    # The SQL engines this skill's queries run on. Skills are written in the portable
+    # subset (PORTABLE-SQL.md) and run on both; one that cannot be says so here, and
+    # on another engine it is skipped with that reason instead of computing wrongly.
+    engines: tuple[str, ...] = ("duckdb", "spark")
 
     def __post_init__(self):
         if not _ID.match(self.id):
@@ -227,6 +231,7 @@ class Skill:
         object.__setattr__(self, "needs", tuple(self.needs))
         object.__setattr__(self, "depends", tuple(self.depends))
         object.__setattr__(self, "uses", tuple(self.uses))
+        object.__setattr__(self, "engines", tuple(self.engines))
 
     def _declare_run(self) -> None:
         """Exactly one way to compute: a run function, or sql with its row mapping."""

@@ -14,6 +14,7 @@ from close.cli.auth import echo_mode
 from close.cli.common import (EXIT_FAILED, EXIT_OK, fail, open_pack_or_fail, parse_month_or_fail,
                               print_json, resolve_pack)
 from close.config import ConfigError, load_config, review_controllers
+from close.engines import EngineError
 from close.narrative.settings import load_settings as load_narrative_settings
 from close.results import FINDINGS_PER_RESULT, read_results, status_counts
 from close.review import ReviewError
@@ -42,6 +43,9 @@ def run(
     profile: bool = typer.Option(False, "--profile", help="Print each stage's and the slowest skills' wall time on stderr."),
     findings_per_result: int = typer.Option(FINDINGS_PER_RESULT, "--findings-per-result", min=1, help="Findings listed per skill result in results.json and the reports; all of them go to findings.csv."),
     per_entity: bool = typer.Option(False, "--per-entity", help="Also write workpapers-<entity>.xlsx, one workbook per entity."),
+    engine: str = typer.Option("duckdb", "--engine", help="Where the skills' SQL runs: duckdb, or spark (pip install \"close[spark]\", Java 17+)."),
+    spark_master: Optional[str] = typer.Option(None, "--spark-master", help="With --engine spark: the Spark master, e.g. local[*] (default local[2])."),
+    spark_remote: Optional[str] = typer.Option(None, "--spark-remote", help="With --engine spark: a Spark Connect server, e.g. sc://host:15002."),
 ) -> None:
     """Run every skill for the month, draft the review, write results.json and the reports."""
     from close.pipeline import run_month
@@ -64,7 +68,8 @@ def run(
     out_dir = out or Path("close-runs") / str(period)
     quiet = as_json or not sys.stderr.isatty()
     try:
-        with _progress(quiet) as progress:
+        with _books(engine, con, info, workspace_for(pack_path, workspace), spark_master, spark_remote) as books, \
+                _progress(quiet) as progress:
             task = progress.add_task("closing", total=None) if progress else None
 
             def start(total):
@@ -80,8 +85,9 @@ def run(
                 month=period, config=config, out_dir=out_dir, user=who.name,
                 entity_ids=entity, skill_patterns=skills, model=model, batch=batch,
                 progress=tick, on_start=start, reopen_reason=reason if reopen else None,
-                controllers=controllers, findings_limit=findings_per_result, per_entity=per_entity)
-    except (UsageError, ConfigError, ReviewError) as exc:
+                controllers=controllers, findings_limit=findings_per_result, per_entity=per_entity,
+                books=books)
+    except (UsageError, ConfigError, ReviewError, EngineError) as exc:
         fail(str(exc))
     except OSError as exc:
         fail(f"could not write the outputs to {out_dir}: {exc.strerror or exc}; the previous "
@@ -104,6 +110,14 @@ def run(
     if fail_on == "exceptions" and counts["exceptions"]:
         raise typer.Exit(EXIT_FAILED)
     raise typer.Exit(EXIT_OK)
+
+
+def _books(engine: str, con, info, workspace: Path, spark_master, spark_remote):
+    """The connection the skills query: the pack's DuckDB, or its tables in Spark."""
+    from close.engines import connect
+
+    return connect(engine, duck=con, pack=info, cache_dir=workspace / "spark",
+                   spark_master=spark_master, spark_remote=spark_remote)
 
 
 def _runner(workspace: Path, as_user: str | None):

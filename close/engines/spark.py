@@ -53,6 +53,11 @@ class SparkUnavailable(RuntimeError):
 def session(master: str | None = None, remote: str | None = None, conf: dict | None = None):
     """A SparkSession for the close: local (`master`, default local[2]) or a Spark
     Connect server (`remote`, sc://host:15002)."""
+    import warnings
+
+    # pyspark warns at import that it does not yet test pandas 3; close hands Spark no
+    # pandas objects, so the warning would only clutter the command's output.
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
@@ -130,6 +135,8 @@ _cursor_numbers = itertools.count(1)
 
 class SparkConnection:
     """A DuckDB-connection-shaped handle on a SparkSession (see the module docstring)."""
+
+    engine = "spark"   # what the runner compares with a skill's declared engines
 
     def __init__(self, spark, *, owner: bool = False, on_close=None):
         self.spark = spark

@@ -12,7 +12,7 @@ LAYERS = [
     ("foundation", ("close.skill", "close.money", "close.periods", "close.fx", "close.ledger",
                     "close.statements", "close.identity", "close.config", "close.workspace")),
     ("skills", ("skills",)),
-    ("engine", ("close.registry", "close.runner", "close.pack", "close.refs")),
+    ("engine", ("close.registry", "close.runner", "close.pack", "close.refs", "close.engines")),
     ("importers", ("close.importers",)),
     ("contract", ("close.results",)),
     ("readers", ("close.narrative", "close.report", "close.review", "close.outputs")),
