@@ -66,14 +66,17 @@ def run_currencies(con: sqlite3.Connection, run_ids) -> dict[str, dict[str, str]
 
 
 def _catalog_currencies(path: Path) -> dict[str, str] | None:
+    """The run's currencies, read through close.results' reader: a results.json that is
+    missing or not one close wrote gives none (amounts shown without a currency)."""
+    from close.results import read_results
+
     try:
-        catalog = json.loads(path.read_text(encoding="utf-8")).get("catalog") or {}
-    except (OSError, ValueError, AttributeError):
+        doc = read_results(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):        # ResultsError is a ValueError
         return None
-    currencies = {str(e): str(info.get("currency")) for e, info in (catalog.get("entities") or {}).items()
-                  if isinstance(info, dict) and info.get("currency")}
-    if catalog.get("reporting_currency"):
-        currencies["group"] = str(catalog["reporting_currency"])
+    currencies = {e: info.currency for e, info in doc.entities_catalog.items() if info.currency}
+    if doc.reporting_currency:
+        currencies["group"] = doc.reporting_currency
     return currencies or None
 
 
