@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from close.money import minor_unit
 from close.report.numbers import to_decimal
 from close.report.rows import EntityInfo
 
@@ -70,6 +71,7 @@ class StatementView:
     note: str = ""
     # Text notes (accounting policies): (title, paragraph, where the wording comes from).
     texts: list[tuple[str, str, str]] = field(default_factory=list)
+    whole_units: bool = False   # a currency without minor units (JPY): amounts in whole units
 
     @property
     def failed(self) -> list[Check]:
@@ -81,6 +83,11 @@ class StatutorySet:
     entity: EntityInfo
     currency: str
     statements: list[StatementView]
+
+    def __post_init__(self):
+        whole = minor_unit(self.currency) == 1
+        for view in self.statements:
+            view.whole_units = whole
 
     @property
     def failed(self) -> list[tuple[str, Check]]:

@@ -107,3 +107,16 @@ def test_statutory_html_prints_the_notes(demo_doc, tmp_path):
     for title in ("Note: accounting policies", "Note: leases", "Note: related parties (group entities)",
                   "Current portion of borrowings", "standard wording: no policy set in close.toml"):
         assert title in html
+
+
+def test_a_currency_without_minor_units_prints_whole_units(group_close, tmp_path):
+    outcome, _ = group_close("kestrel")
+    doc = outcome_to_dict(outcome)
+    sets = {s.entity.id: s for s in build_report(doc).statutory}
+    assert all(v.whole_units for v in sets["JP01"].statements)
+    assert not any(v.whole_units for v in sets["SE01"].statements)
+    write_reports(doc, tmp_path)
+    html = (tmp_path / "statutory.html").read_text(encoding="utf-8")
+    start = html.index('id="st-jp01"')
+    japan = html[start:html.find('class="st-set"', start)]
+    assert "1,669,837,866<" in japan and "1,669,837,866.00" not in japan       # total assets, yen
