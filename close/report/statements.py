@@ -43,7 +43,7 @@ TERM_LABELS = {("assets", "current"): ("Current assets", "current_assets"),
 class Row:
     label: str
     values: list[Decimal | None]
-    kind: str = "line"          # line, heading, subtotal, total, reconciling
+    kind: str = "line"          # line, heading, subtotal, total, reconciling, rate (a percentage)
 
 
 @dataclass
@@ -385,7 +385,7 @@ def _tax_note(tax: dict, currency: str) -> StatementView | None:
         return None
     rows = [Row("Profit before tax, year to date", [_d(tax.get("profit_before_tax_ytd"))]),
             Row("Income tax expense, year to date", [_d(tax.get("income_tax_expense_ytd"))]),
-            Row("Effective tax rate (%)", [_d(tax.get("effective_rate_pct"))]),
+            Row("Effective tax rate", [_d(tax.get("effective_rate_pct"))], "rate"),
             Row("Income tax payable", [_d(tax.get("tax_payable"))]),
             Row("Tax receivable", [_d(tax.get("tax_receivable"))])]
     return StatementView("note_tax", "Note: income tax", currency, [currency], rows)
