@@ -138,7 +138,6 @@ def above_thresholds(variance: Decimal, base: Decimal, amount: Decimal, pct: Dec
     return base == ZERO or abs(variance) * 100 >= pct * abs(base)
 
 
-
 @dataclass
 class Variance:
     key: str                 # account id, or statement line
