@@ -166,6 +166,7 @@ class CloseTools:
         without writing."""
         from close.review.store import connect
         from close.review.views import STATUSES, list_items
+        from close.review.weights import weigh_items
         from close.workspace import workspace_for
 
         period = str(_month(month)) if month else None
@@ -176,7 +177,7 @@ class CloseTools:
         items = []
         if con is not None:
             try:
-                items = list_items(con, month=period, status=status)
+                items = weigh_items(con, list_items(con, month=period, status=status))
             finally:
                 con.close()
         filters = {k: v for k, v in (("month", period), ("status", status)) if v}
