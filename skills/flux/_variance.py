@@ -41,7 +41,13 @@ MEMBERS = """member AS (
 # A balance has no comparison window (Periods.balance_windows), so nothing pairs: an
 # entry's contribution is its sum over the variance's accounts, and only the
 # `max_entries` largest in the variance's direction (ties on je_id, as _chosen) can be
-# chosen.
+# chosen. A year of a balance sheet account is a hundred thousand entries, too many to
+# rank one by one, so they are first sized by powers of two (`bucket`): counting from the
+# largest bucket down, the buckets reached before `max_entries` entries are counted hold
+# every entry that can be chosen, and their smallest size (`cutoff`) is a floor no chosen
+# entry is under (at least `max_entries` entries are as large). The floor is compared on
+# the exact amounts, so the buckets' rounding can only let more entries through, never
+# drop one; only those are ranked.
 BALANCE_DRIVERS = "WITH " + MEMBERS + """, entry AS (
   SELECT m.variance, m.direction, j.je_id,
          m.sign * CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
@@ -49,11 +55,31 @@ BALANCE_DRIVERS = "WITH " + MEMBERS + """, entry AS (
   JOIN member m ON m.account_id = j.account_id
   WHERE j.entity_id = $entity_id AND j.posting_date BETWEEN $cur_start AND $cur_end
   GROUP BY m.variance, m.sign, m.direction, j.je_id
-), ranked AS (
-  SELECT e.variance, e.je_id, e.amount,
-         ROW_NUMBER() OVER (PARTITION BY e.variance ORDER BY ABS(e.amount) DESC, e.je_id) AS n
+), fit AS (
+  SELECT e.variance, e.je_id, e.amount, ABS(e.amount) AS size,
+         CAST(FLOOR(LOG2(CAST(ABS(e.amount) AS DOUBLE) + 1)) AS INTEGER) AS bucket
   FROM entry e
   WHERE (e.amount > 0 AND e.direction > 0) OR (e.amount < 0 AND e.direction < 0)
+), bucket AS (
+  SELECT f.variance, f.bucket, COUNT(*) AS n, MIN(f.size) AS smallest
+  FROM fit f
+  GROUP BY f.variance, f.bucket
+), reach AS (
+  SELECT b.variance, b.n, b.smallest,
+         SUM(b.n) OVER (PARTITION BY b.variance ORDER BY b.bucket DESC
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS at_least
+  FROM bucket b
+), cutoff AS (
+  SELECT r.variance, MIN(r.smallest) AS size
+  FROM reach r
+  WHERE r.at_least - r.n < $max_entries
+  GROUP BY r.variance
+), ranked AS (
+  SELECT f.variance, f.je_id, f.amount,
+         ROW_NUMBER() OVER (PARTITION BY f.variance ORDER BY f.size DESC, f.je_id) AS n
+  FROM fit f
+  JOIN cutoff c ON c.variance = f.variance
+  WHERE f.size >= c.size
 )
 SELECT r.variance, r.je_id, r.amount
 FROM ranked r
