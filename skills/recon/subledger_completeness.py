@@ -22,6 +22,8 @@ from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Skill
 from skills.recon.subledger_tie import closing_amount, pack_has_doc_refs
 
+# `posted` keeps only the refs of the month's documents before it drops duplicates: the
+# entity's lines name hundreds of thousands of documents, the month has a few thousand.
 UNPOSTED = """
 WITH docs AS (
   SELECT 'ar_invoices:' || invoice_id AS ref, 'Invoice' AS kind, invoice_date AS doc_date,
@@ -41,7 +43,7 @@ WITH docs AS (
 ),
 posted AS (
   SELECT DISTINCT doc_ref FROM journal_lines
-  WHERE entity_id = $entity_id AND doc_ref IS NOT NULL
+  WHERE entity_id = $entity_id AND doc_ref IN (SELECT ref FROM docs)
 )
 SELECT d.ref, d.kind, d.doc_date, d.amount, d.currency
 FROM docs d
