@@ -1,8 +1,14 @@
 """The same close on DuckDB and on Spark (local[2]) gives the same results.json, byte for
-byte: a small demo pack (the demo generator at a tenth of its size, its seeded cases
-included) closed on both engines."""
+byte: a small demo pack (the demo generator at a twentieth of its size, its seeded cases
+included) closed on both engines.
+
+A close is some 900 queries and Spark spends a fraction of a second planning each, so the
+test closes one entity (every per-entity skill) and the group skills over it, keeping
+the suite's time small; CLOSE_SPARK_PARITY=all closes every entity (the whole demo is
+compared the same way by `close run --engine spark`, see the README)."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -12,7 +18,9 @@ from tests.engines.conftest import spark_missing
 
 pytestmark = pytest.mark.skipif(spark_missing() is not None, reason=spark_missing() or "")
 
-SCALE = "0.1"
+SCALE = "0.05"
+# The entity with the most seeded cases: two bank accounts, sales tax, intercompany.
+ENTITIES = None if os.environ.get("CLOSE_SPARK_PARITY") == "all" else ["US01"]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +41,7 @@ def closed(books, info, pack):
     from close.results import dumps, outcome_to_dict
     from close.runner import run_close
 
-    outcome = run_close(books, info, parse_month("2026-05"), config=load_config(pack))
+    outcome = run_close(books, info, parse_month("2026-05"), config=load_config(pack), entity_ids=ENTITIES)
     return outcome, dumps(outcome_to_dict(outcome))
 
 
@@ -54,4 +62,5 @@ def test_spark_gives_duckdbs_results_json_byte_for_byte(spark, small_books, tmp_
     assert not differing, differing
     assert on_spark == on_duckdb
     # the close was a real one: findings from the seeded cases, statements computed
-    assert sum(len(r.findings) for r in spark_outcome.results) > 20
+    assert sum(len(r.findings) for r in spark_outcome.results) > 10
+    assert {r.status for r in spark_outcome.results} >= {"pass", "exceptions"}
