@@ -1,0 +1,41 @@
+"""`close run --engine`: a wrong engine or a Spark option without Spark is one line on
+stderr and exit 2, with nothing written; DuckDB stays the default and never imports
+pyspark."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from close.cli import app
+from tests.support.books import mini_books
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def pack(tmp_path):
+    return mini_books().write(tmp_path / "pack")
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--engine", "oracle"], "--engine 'oracle': choose one of duckdb, spark"),
+    (["--spark-master", "local[1]"], "--spark-master and --spark-remote go with --engine spark"),
+    (["--engine", "spark", "--spark-master", "local[1]", "--spark-remote", "sc://localhost:15002"],
+     "--spark-master or --spark-remote, not both"),
+])
+def test_bad_engine_options_exit_2_with_one_line(pack, tmp_path, options, message):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "--month", "2026-05", "--pack", str(pack), "--out", str(out),
+                                 "--as", "tester", *options])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert not (out / "results.json").exists()
+
+
+def test_the_default_close_never_imports_pyspark():
+    code = ("import sys; import close.cli, close.engines, close.pipeline, close.runner; "
+            "assert not any(m == 'pyspark' or m.startswith('pyspark.') or m == 'sqlglot' for m in sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True)
