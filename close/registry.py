@@ -108,8 +108,19 @@ class Registry:
                         f"skill {skill.id} runs per entity but depends on group skill {dep}")
 
     def _topological_order(self) -> list[str]:
-        """Kahn's algorithm with a sorted ready set, so the order is the same every run."""
-        pending = {s.id: set(s.inputs) for s in self._by_id.values()}
+        """Kahn's algorithm with a sorted ready set, so the order is the same every run.
+        Per-entity skills come first and group skills after them, as the runner runs them:
+        a group skill's per-entity inputs are done before any group skill starts, so only
+        its group inputs order it among the group skills (close.checklist, which has none,
+        keeps its place after the other areas' group skills)."""
+        order: list[str] = []
+        for group in (False, True):
+            pending = {s.id: {d for d in s.inputs if self._by_id[d].group == group}
+                       for s in self._by_id.values() if s.group == group}
+            order += self._kahn(pending)
+        return order
+
+    def _kahn(self, pending: dict[str, set]) -> list[str]:
         order: list[str] = []
         while pending:
             ready = sorted((sid for sid, deps in pending.items() if not deps),

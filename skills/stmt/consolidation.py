@@ -15,6 +15,7 @@ from close.money import ZERO, cents
 from close.skill import Finding, Skill
 from close.statements import build_balance_sheet, build_income_statement
 from skills.stmt.consolidated import consolidate
+from skills.stmt._group_notes import group_notes
 from skills.stmt._group_statements import (comparative_accounts, group_cash_flow,
                                            group_equity_changes, opening_balance_sheet_accounts)
 from skills.stmt._written import balance_sheet_figures, balance_sheet_table, income_statement_lines
@@ -144,6 +145,13 @@ def run(ctx):
         "statutory": statutory_statements(
             ctx, group, inc, sum((n["profit_ytd"] for n in group.nci.values()), ZERO)),
     }
+    fsm = ctx.pack.fiscal_year_start_month
+    year_months = [m for m in (ctx.month.shift(-k) for k in range(12))
+                   if m >= ctx.month.fiscal_year_start(fsm)][::-1]
+    packs = [r for r in ctx.deps.get("stmt.statutory_pack") or []
+             if r.status not in ("skipped", "error")]
+    metrics["statutory"]["notes"] = group_notes(ctx, packs, metrics, group.accounts,
+                                                ctx.month.fiscal_year_start(fsm).prev, year_months)
     findings = []
     if difference != ZERO:
         off = [f"{t.entity_id} ({cents(t.imbalance, rc)})" for t in group.translations.values()
@@ -179,10 +187,16 @@ SKILL = Skill(
         "year as their current portion, translated at closing) at this month end, last month end and the "
         "last fiscal year end, the cash flow by the indirect method from the translated "
         "balances' movements (translation differences in their own section, opening and "
-        "closing cash), and the changes in equity for the year to date. A balance sheet "
+        "closing cash), the changes in equity for the year to date, and the notes: accounting "
+        "policies (the wording most entities have in stmt.statutory_pack, entities with "
+        "their own named), fixed assets, debt, leases and tax from the entities' notes "
+        "translated (balances at closing, the year's movements at its average rate, the "
+        "translation difference its own line), related parties (intercompany pairs "
+        "eliminated, non-controlling interests), each tied to the group balance sheet. A balance sheet "
         "that does not balance or a missing rate is a high finding."
     ),
     needs=("journal_lines", "accounts", "fx_rates", "entities"),
     group=True,
+    uses=("stmt.statutory_pack",),
     run=run,
 )
