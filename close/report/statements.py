@@ -421,6 +421,115 @@ def notes(pack: dict, currency: str) -> list[StatementView]:
     return [v for v in views if v is not None]
 
 
+# ------------------------------------------------------------------- group notes
+
+GROUP_FA_COLUMNS = (("cost_opening", "Cost, opening"), ("additions", "Additions"),
+                    ("disposals_cost", "Disposals"), ("cost_translation", "Translation difference"),
+                    ("cost_closing", "Cost, closing"), ("depreciation_closing", "Accumulated depreciation"),
+                    ("nbv_closing", "Net book value"))
+GROUP_LEASE_COLUMNS = (LEASE_COLUMNS[:3] + (("rou_translation", "Translation difference"),)
+                       + LEASE_COLUMNS[3:])
+PAIR_COLUMNS = (("receivable", "Receivable"), ("payable", "Payable"),
+                ("balance_difference", "Difference"), ("revenue_ytd", "Revenue, year to date"),
+                ("expense_ytd", "Expense, year to date"))
+NCI_COLUMNS = (("equity", "Equity"), ("profit_mtd", "Profit, month"), ("profit_ytd", "Profit, year to date"))
+TRANSLATED = "translated: balances at the closing rate, the year's movements at its average rate"
+
+
+def _checks(note: dict) -> list[Check]:
+    return [_tie(c.get("check"), c.get("note"), c.get("balance_sheet")) for c in note.get("checks") or []]
+
+
+def _group_fixed_assets(fa: dict, currency: str) -> StatementView | None:
+    if not fa.get("classes"):
+        return None
+    rows = [Row(str(c["asset_class"]), [_d(c.get(k)) for k, _ in GROUP_FA_COLUMNS]) for c in fa["classes"]]
+    rows.append(Row("Total", [_d((fa.get("totals") or {}).get(k)) for k, _ in GROUP_FA_COLUMNS], "total"))
+    rows.append(Row("Register to general ledger, at the closing rate",
+                    [None] * (len(GROUP_FA_COLUMNS) - 1) + [_d(fa.get("register_to_gl"))], "reconciling"))
+    return StatementView("note_fixed_assets", "Note: property, plant and equipment",
+                         f"{currency}, {TRANSLATED}", [label for _, label in GROUP_FA_COLUMNS], rows,
+                         _checks(fa))
+
+
+def _group_leases(leases: dict, currency: str) -> StatementView | None:
+    if not leases.get("leases"):
+        return None
+    rows = [Row(f"{ls['entity']} {str(ls['lease']).split(':', 1)[-1]}",
+                [_d(ls.get(k)) for k, _ in GROUP_LEASE_COLUMNS]) for ls in leases["leases"]]
+    rows.append(Row("Total", [_d((leases.get("totals") or {}).get(k)) for k, _ in GROUP_LEASE_COLUMNS], "total"))
+    return StatementView("note_leases", "Note: leases", f"{currency}, {TRANSLATED}",
+                         [label for _, label in GROUP_LEASE_COLUMNS], rows, _checks(leases))
+
+
+def _group_debt(debt: dict, currency: str) -> StatementView | None:
+    if not debt.get("instruments"):
+        return None
+    cols = [("balance", "Balance"), ("within_1_year", "Within 1 year"), ("1_to_2_years", "1 to 2 years"),
+            ("2_to_5_years", "2 to 5 years"), ("after_5_years", "After 5 years")]
+    rows = []
+    for kind, heading in (("loan", "Borrowings"), ("lease", "Lease liabilities")):
+        mine = [i for i in debt["instruments"] if i.get("kind") == kind]
+        if mine:
+            rows.append(Row(heading, [None] * len(cols), "heading"))
+            rows += [Row(f"{i['entity']} {str(i['instrument']).split(':', 1)[-1]}",
+                         [_d(i.get(k)) for k, _ in cols]) for i in mine]
+    rows.append(Row("Total", [_d((debt.get("totals") or {}).get(k)) for k, _ in cols], "total"))
+    gaps = debt.get("register_to_gl") or {}
+    for key, label in (("loans", "borrowings"), ("leases", "lease liabilities")):
+        if (_d(gaps.get(key)) or 0) != 0:
+            rows.append(Row(f"Register to general ledger, {label}", [_d(gaps.get(key))] + [None] * (len(cols) - 1),
+                            "reconciling"))
+    return StatementView("note_debt", "Note: borrowings and leases (maturity)",
+                         f"{currency}, at the closing rate", [label for _, label in cols], rows, _checks(debt))
+
+
+def _group_tax(tax: dict, currency: str) -> StatementView | None:
+    if not tax:
+        return None
+    view = _tax_note(tax, currency)
+    view.subtitle = f"{currency}, {TRANSLATED}"
+    view.rows.insert(2, Row("Translation at each month's average rate (income statement)",
+                            [_d(tax.get("translation_at_monthly_rates"))], "reconciling"))
+    view.checks = _checks(tax)
+    return view
+
+
+def _group_related_parties(rp: dict, currency: str) -> list[StatementView]:
+    checks = _checks(rp)
+    nci_checks = [c for c in checks if c.label.startswith("Minorities'")]
+    views, checks = [], [c for c in checks if c not in nci_checks]
+    if rp.get("pairs"):
+        rows = [Row(f"{p['provider']} to {p['recipient']}", [_d(p.get(k)) for k, _ in PAIR_COLUMNS])
+                for p in rp["pairs"]]
+        views.append(StatementView("note_related_parties", "Note: related parties (eliminated on consolidation)",
+                                   f"{currency}; by providing and receiving entity",
+                                   [label for _, label in PAIR_COLUMNS], rows, checks))
+    nci = rp.get("non_controlling_interests") or {}
+    if nci:
+        rows = [Row(f"{eid} ({n.get('minority_pct')}% minority)", [_d(n.get(k)) for k, _ in NCI_COLUMNS])
+                for eid, n in sorted(nci.items())]
+        views.append(StatementView("note_nci", "Note: non-controlling interests", currency,
+                                   [label for _, label in NCI_COLUMNS], rows, nci_checks))
+    return views
+
+
+def group_notes(found: dict, currency: str) -> list[StatementView]:
+    """The group's notes (stmt.consolidation's metrics.statutory.notes), in the entity
+    notes' order, each with its ties to the consolidated balance sheet."""
+    if not found or found.get("skipped"):
+        return []
+    views = [_policies_note(found)]
+    if found.get("missing_rates"):
+        return [v for v in views if v is not None]
+    views += [_group_fixed_assets(_metrics(found, "fixed_assets"), currency),
+              _group_leases(_metrics(found, "leases"), currency),
+              _group_debt(_metrics(found, "debt"), currency),
+              _group_tax(_metrics(found, "tax"), currency)]
+    views += _group_related_parties(_metrics(found, "related_parties"), currency)
+    return [v for v in views if v is not None]
+
+
 # ------------------------------------------------------------------------- sets
 
 def _find(results, skill_id, entity_id):
@@ -482,6 +591,7 @@ def group_set(results, reporting: str) -> StatutorySet | None:
     if st.get("equity_changes") and table:
         statements.append(equity_changes(st["equity_changes"], (table["totals"].get("total_equity") or {}).get("amount"),
                                          reporting, "Consolidated statement of changes in equity"))
+    statements += group_notes(st.get("notes") or {}, reporting)
     for view in statements:
         if st.get("missing_rates"):
             view.note = "Comparatives not stated: rates missing for " + ", ".join(st["missing_rates"])
