@@ -98,11 +98,18 @@ class Registry:
         """Skills in catalog order: by area (je, recon, tax, stmt, flux, close), then id."""
         return sorted(self._by_id.values(), key=sort_key)
 
+    def inputs(self, skill: Skill) -> tuple[str, ...]:
+        """What `skill` reads that this registry has: every `depends=` (checked), and each
+        `uses=` that is installed; a used skill that is not is read as not run (None)."""
+        return skill.depends + tuple(u for u in skill.uses
+                                     if u in self._by_id and u not in skill.depends)
+
     def _check_dependencies(self) -> None:
         for skill in self._by_id.values():
-            for dep in skill.inputs:
+            for dep in skill.depends:
                 if dep not in self._by_id:
                     raise RegistryError(f"skill {skill.id} depends on unknown skill {dep!r}")
+            for dep in self.inputs(skill):
                 if self._by_id[dep].group and not skill.group:
                     raise RegistryError(
                         f"skill {skill.id} runs per entity but depends on group skill {dep}")
@@ -115,7 +122,7 @@ class Registry:
         keeps its place after the other areas' group skills)."""
         order: list[str] = []
         for group in (False, True):
-            pending = {s.id: {d for d in s.inputs if self._by_id[d].group == group}
+            pending = {s.id: {d for d in self.inputs(s) if self._by_id[d].group == group}
                        for s in self._by_id.values() if s.group == group}
             order += self._kahn(pending)
         return order
@@ -149,7 +156,7 @@ class Registry:
                 chosen.update(hits)
             stack = list(chosen)
             while stack:
-                for dep in self._by_id[stack.pop()].inputs:
+                for dep in self.inputs(self._by_id[stack.pop()]):
                     if dep not in chosen:
                         chosen.add(dep)
                         stack.append(dep)

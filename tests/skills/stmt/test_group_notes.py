@@ -11,6 +11,8 @@ from close.registry import Registry
 from close.skill import Result
 from skills.stmt._group_notes import group_policies
 from skills.stmt._policies import TOPICS
+from skills.stmt.consolidation import SKILL as CONSOLIDATION
+from tests.support.books import statement_books
 
 GROUPS = ("acme", "kestrel")
 TIED = ("fixed_assets", "debt", "leases", "tax", "related_parties")
@@ -119,3 +121,24 @@ def test_group_skills_run_after_every_entity_skill_and_the_checklist_after_conso
     group = [sid for sid in order if registry.get(sid).group]
     assert order[-len(group):] == group
     assert group.index("stmt.consolidation") < group.index("close.checklist")
+
+
+def test_every_built_in_skill_uses_only_installed_skills():
+    """A registry of some skills reads a used skill it lacks as not run; the full
+    installation must have every one (a misspelt `uses=` would otherwise go unseen)."""
+    registry = Registry.discover(include_plugins=False)
+    for skill in registry.all():
+        assert registry.inputs(skill) == skill.inputs, skill.id
+
+
+def test_consolidation_without_the_statutory_packs_says_what_its_notes_need():
+    """Installed without stmt.statutory_pack, consolidation runs and its notes say why
+    they are empty (the used skill reads as not run)."""
+    b = statement_books()
+    b.entity("US01")
+    b.rate("2026-01-31", "USD", "USD", "closing", "1")
+    b.post("US01", "2026-01-01", [("1000", "1000.00"), ("3000", "-1000.00")])
+    r = b.close([CONSOLIDATION], "2026-01").result("stmt.consolidation", None)
+    assert r.status == "pass"
+    assert r.metrics["statutory"]["notes"] == {
+        "skipped": "needs stmt.statutory_pack's results for the entities"}
