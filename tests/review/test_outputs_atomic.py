@@ -14,7 +14,8 @@ from close.cli import app
 from tests.support.books import mini_books, self_approved_entry
 
 REPO = Path(__file__).resolve().parents[2]
-OUTPUTS = ("results.json", "findings.csv", "report.html", "report.md", "report.xlsx", "workpapers.xlsx")
+OUTPUTS = ("results.json", "findings.csv", "report.html", "report.md", "report.xlsx", "workpapers.xlsx",
+           "statutory.html")
 
 
 def books(folder: Path, amount: str = "300.00") -> Path:
