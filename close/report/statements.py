@@ -342,17 +342,31 @@ def _current_portions(pack: dict) -> Decimal | None:
     return sum(found, Decimal(0)) if lines else None
 
 
-def _debt_note(debt: dict, pack: dict, currency: str) -> StatementView | None:
-    if not debt.get("instruments"):
-        return None
-    cols = [("balance", "Balance"), ("within_1_year", "Within 1 year"), ("1_to_2_years", "1 to 2 years"),
-            ("2_to_5_years", "2 to 5 years"), ("after_5_years", "After 5 years")]
+DEBT_COLUMNS = [("balance", "Balance"), ("within_1_year", "Within 1 year"), ("1_to_2_years", "1 to 2 years"),
+                ("2_to_5_years", "2 to 5 years"), ("after_5_years", "After 5 years")]
+
+
+def _maturity_rows(debt: dict, label) -> list[Row]:
+    """Each instrument's maturity, borrowings then leases, named by `label(instrument)`;
+    the entity's note and the group's (which names the entity too) share it."""
     rows = []
     for kind, heading in (("loan", "Borrowings"), ("lease", "Lease liabilities")):
         mine = [i for i in debt["instruments"] if i.get("kind") == kind]
         if mine:
-            rows.append(Row(heading, [None] * len(cols), "heading"))
-            rows += [Row(str(i["instrument"]).split(":", 1)[-1], [_d(i.get(k)) for k, _ in cols]) for i in mine]
+            rows.append(Row(heading, [None] * len(DEBT_COLUMNS), "heading"))
+            rows += [Row(label(i), [_d(i.get(k)) for k, _ in DEBT_COLUMNS]) for i in mine]
+    return rows
+
+
+def _instrument_name(instrument: dict) -> str:
+    return str(instrument["instrument"]).split(":", 1)[-1]
+
+
+def _debt_note(debt: dict, pack: dict, currency: str) -> StatementView | None:
+    if not debt.get("instruments"):
+        return None
+    cols = DEBT_COLUMNS
+    rows = _maturity_rows(debt, _instrument_name)
     totals = debt.get("totals") or {}
     rows.append(Row("Total", [_d(totals.get(k)) for k, _ in cols], "total"))
     gl = sum(((_d(debt.get(k)) or 0) for k in ("gl_debt", "gl_lease_liabilities")), Decimal(0))
@@ -465,15 +479,8 @@ def _group_leases(leases: dict, currency: str) -> StatementView | None:
 def _group_debt(debt: dict, currency: str) -> StatementView | None:
     if not debt.get("instruments"):
         return None
-    cols = [("balance", "Balance"), ("within_1_year", "Within 1 year"), ("1_to_2_years", "1 to 2 years"),
-            ("2_to_5_years", "2 to 5 years"), ("after_5_years", "After 5 years")]
-    rows = []
-    for kind, heading in (("loan", "Borrowings"), ("lease", "Lease liabilities")):
-        mine = [i for i in debt["instruments"] if i.get("kind") == kind]
-        if mine:
-            rows.append(Row(heading, [None] * len(cols), "heading"))
-            rows += [Row(f"{i['entity']} {str(i['instrument']).split(':', 1)[-1]}",
-                         [_d(i.get(k)) for k, _ in cols]) for i in mine]
+    cols = DEBT_COLUMNS
+    rows = _maturity_rows(debt, lambda i: f"{i['entity']} {_instrument_name(i)}")
     rows.append(Row("Total", [_d((debt.get("totals") or {}).get(k)) for k, _ in cols], "total"))
     gaps = debt.get("register_to_gl") or {}
     for key, label in (("loans", "borrowings"), ("leases", "lease liabilities")):
