@@ -37,7 +37,11 @@ def connect(engine: str, *, duck, pack, cache_dir: Path | None = None,
         return
     if spark_master and spark_remote:
         raise EngineError("--spark-master or --spark-remote, not both")
-    from close.engines.spark import SparkConnection, SparkUnavailable, load_books, session
+    try:
+        from close.engines.spark import SparkConnection, SparkUnavailable, load_books, session
+    except ImportError as exc:   # the default install: neither sqlglot nor pyspark
+        raise EngineError(f"--engine spark needs the spark extra ({exc.name} is not installed): "
+                          "pip install \"close[spark]\", and a Java 17+ runtime") from None
 
     try:
         spark = session(master=spark_master, remote=spark_remote)

@@ -39,3 +39,18 @@ def test_the_default_close_never_imports_pyspark():
     code = ("import sys; import close.cli, close.engines, close.pipeline, close.runner; "
             "assert not any(m == 'pyspark' or m.startswith('pyspark.') or m == 'sqlglot' for m in sys.modules)")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_spark_without_the_extra_says_what_to_install(pack, tmp_path, monkeypatch):
+    """The default install has neither sqlglot nor pyspark: --engine spark is one line
+    naming the extra, not a traceback."""
+    for name in [m for m in sys.modules if m == "close.engines.spark" or m == "close.engines.translate"
+                 or m == "sqlglot" or m.startswith("sqlglot.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "sqlglot", None)   # import sqlglot -> ImportError
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "--month", "2026-05", "--pack", str(pack), "--out", str(out),
+                                 "--as", "tester", "--engine", "spark"])
+    assert result.exit_code == 2, result.output
+    assert 'needs the spark extra (sqlglot is not installed): pip install "close[spark]"' in result.output
+    assert not (out / "results.json").exists()
