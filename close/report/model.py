@@ -168,13 +168,14 @@ def _entities(doc, mfr: SkillResult | None = None) -> list[EntityInfo]:
     for entity_id, e in doc.entities_catalog.items():
         known[entity_id] = EntityInfo(
             id=entity_id, name=e.name, currency=e.currency, country=e.country, parent_id=e.parent_id,
-            ownership_pct=format(e.ownership_pct, "f") if e.ownership_pct is not None else None)
+            ownership_pct=e.ownership_pct)
     for raw in (mfr.metric("entities") if mfr else None) or []:
         if isinstance(raw, dict) and raw.get("entity_id") and raw["entity_id"] not in known:
             known[raw["entity_id"]] = EntityInfo(
                 id=raw["entity_id"], name=raw.get("name") or "",
                 currency=raw.get("functional_currency") or "", country=raw.get("country") or "",
-                parent_id=raw.get("parent_id"), ownership_pct=raw.get("ownership_pct"))
+                parent_id=raw.get("parent_id"),
+                ownership_pct=Decimal(str(raw["ownership_pct"])) if raw.get("ownership_pct") is not None else None)
     ids = list(doc.entity_ids)
     for r in doc.results:
         if r.entity_id and r.entity_id not in ids:

@@ -10,21 +10,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from close.report.numbers import to_decimal
 from close.report.review_view import ReviewItem
+from close.results.reader import CatalogEntity
 from close.report.tables import Table
 
 
-@dataclass
-class EntityInfo:
-    id: str
-    name: str = ""
-    currency: str = ""
-    country: str = ""
-    parent_id: str | None = None
-    ownership_pct: str | None = None
-
-    @property
-    def label(self) -> str:
-        return f"{self.id} · {self.name}" if self.name else self.id
+# An entity as the report shows it: the contract's catalog entry, one definition.
+EntityInfo = CatalogEntity
 
 
 @dataclass

@@ -245,6 +245,11 @@ class CatalogEntity:
     parent_id: str | None = None
     ownership_pct: Decimal | None = None
 
+    @property
+    def label(self) -> str:
+        """"US01 · Acme Holdings Inc.", or the id alone when the catalog has no name."""
+        return f"{self.id} · {self.name}" if self.name else self.id
+
     def to_dict(self) -> dict:
         return {"name": self.name, "currency": self.currency, "country": self.country,
                 "parent_id": self.parent_id, "ownership_pct": _amount_text(self.ownership_pct)}
