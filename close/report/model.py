@@ -164,11 +164,7 @@ def _entities(doc, mfr: SkillResult | None = None) -> list[EntityInfo]:
     for results written before it had one, from close.mfr when it ran)."""
     doc = read_results(doc)
     mfr = mfr if mfr is not None else doc.result(MFR_SKILL)
-    known = {}
-    for entity_id, e in doc.entities_catalog.items():
-        known[entity_id] = EntityInfo(
-            id=entity_id, name=e.name, currency=e.currency, country=e.country, parent_id=e.parent_id,
-            ownership_pct=e.ownership_pct)
+    known = dict(doc.entities_catalog)
     for raw in (mfr.metric("entities") if mfr else None) or []:
         if isinstance(raw, dict) and raw.get("entity_id") and raw["entity_id"] not in known:
             known[raw["entity_id"]] = EntityInfo(
