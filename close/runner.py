@@ -1,15 +1,14 @@
 """Runs a month's close: every skill, every entity, in dependency order.
 
-Per-entity skills run entity by entity; entities are spread over worker threads, each
-with its own DuckDB cursor (DuckDB releases the GIL while it computes, so two cores are
-used). Group skills run afterwards with every entity's results in hand. A skill whose
+Per-entity skills run as (skill, entity) tasks on worker threads, each with its own DuckDB
+cursor, a task starting as soon as the skills it reads have run for that entity
+(close.scheduler). Group skills run afterwards with every entity's results in hand. A skill whose
 tables are absent is `skipped`, one that raises is `error`, and the close goes on.
 """
 from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
@@ -18,6 +17,7 @@ from close.config import Config
 from close.fx import FxRates
 from close.periods import Month
 from close.registry import Registry
+from close.scheduler import run_per_entity
 from close.skill import MATERIALITY, Context, Entity, Result, Skill
 
 
@@ -193,29 +193,20 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
     if on_start:
         on_start(len(per_entity) * len(entities) + len(group))
 
-    def close_entity(entity: Entity) -> list[Result]:
-        cursor = con.cursor()
-        try:
-            done: dict[str, Result] = {}
-            for skill in per_entity:
-                deps = {d: done.get(d) for d in skill.inputs}
-                started = time.perf_counter()
-                result = run_skill(skill, con=cursor, pack=pack, month=month, entity=entity,
-                                   params=params_by[(skill.id, entity.id)], deps=deps, fx=fx,
-                                   entities=entities, group=all_entities, installed=installed)
-                done[skill.id] = result
-                outcome.seconds[(skill.id, entity.id)] = time.perf_counter() - started
-                if progress:
-                    with lock:
-                        progress(skill.id, entity.id)
-            return list(done.values())
-        finally:
-            cursor.close()
+    def run_one(skill: Skill, entity: Entity, cursor, done: dict) -> Result:
+        deps = {d: done.get(d) for d in skill.inputs}
+        started = time.perf_counter()
+        result = run_skill(skill, con=cursor, pack=pack, month=month, entity=entity,
+                           params=params_by[(skill.id, entity.id)], deps=deps, fx=fx,
+                           entities=entities, group=all_entities, installed=installed)
+        outcome.seconds[(skill.id, entity.id)] = time.perf_counter() - started
+        if progress:
+            with lock:
+                progress(skill.id, entity.id)
+        return result
 
-    results: list[Result] = []
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        for entity_results in pool.map(close_entity, entities):
-            results.extend(entity_results)
+    results: list[Result] = run_per_entity(per_entity, entities, run_one, con=con,
+                                           workers=workers)
 
     group_done: dict[str, Result] = {}
     for skill in group:
