@@ -7,6 +7,7 @@ decimal module rounds ties away from zero). Intermediate products stay unrounded
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from babel.numbers import get_currency_precision
 
@@ -26,8 +27,10 @@ def D(value) -> Decimal:
         raise ValueError(f"{value!r} is not a decimal amount") from exc
 
 
+@lru_cache(maxsize=512)
 def minor_unit(currency: str | None) -> Decimal:
-    """Smallest unit of a currency: 0.01 for USD, 1 for JPY."""
+    """Smallest unit of a currency: 0.01 for USD, 1 for JPY. Cached: asked for every
+    amount rounded, and babel looks it up each time."""
     if not currency:
         return CENT
     return Decimal(1).scaleb(-get_currency_precision(currency))

@@ -10,6 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -55,5 +56,8 @@ def parse_month(text: str) -> Month:
     return Month(int(match.group(1)), int(match.group(2)))
 
 
+@lru_cache(maxsize=16384)
 def month_of(day: date) -> Month:
+    """The month a day falls in. Cached: skills ask it of every journal line, and a
+    ledger has a few thousand distinct days at most."""
     return Month(day.year, day.month)

@@ -26,13 +26,13 @@ into parts that add up exactly to the GL movement minus the schedule's:
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
 from close.money import ZERO
 from close.periods import Month
+from skills.lib.named_keys import KeyFinder
 
 MAX_CANDIDATES = 5
 MAX_PAIRED = 200  # pools up to this size are searched for two items adding up
@@ -76,20 +76,14 @@ class Namer:
     def __init__(self, items: list[Item]):
         self.by_ref = {i.ref: i for i in items}
         self.by_key = {i.key: i for i in items if _distinctive(i.key)}
-        keys = sorted(self.by_key, key=lambda k: (-len(k), k))
-        self.pattern = (re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(k) for k in keys)
-                                   + r")(?![A-Za-z0-9])") if keys else None)
+        self.words = KeyFinder(self.by_key)
 
     def __call__(self, line: dict) -> Item | None:
         ref = line.get("doc_ref")
         if ref and ref in self.by_ref:
             return self.by_ref[ref]
-        text = line.get("description")
-        if self.pattern and text:
-            hit = self.pattern.search(text)
-            if hit:
-                return self.by_key[hit.group(1)]
-        return None
+        key = self.words.find(line.get("description"))
+        return self.by_key[key] if key is not None else None
 
 
 def entry(line: dict) -> str:

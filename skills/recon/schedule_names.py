@@ -7,7 +7,7 @@ account first; this only itemises the lines that do name an item, never guesses.
 """
 from __future__ import annotations
 
-import re
+from skills.lib.named_keys import KeyFinder
 
 
 class Namer:
@@ -17,16 +17,11 @@ class Namer:
 
     def __init__(self, items):
         self.by_ref = {i.ref: i.ref for i in items}
-        keys = sorted({i.key for i in items}, key=lambda k: (-len(k), k))
         self.by_key = {i.key: i.ref for i in items}
-        self.pattern = (re.compile(r"(?<![A-Za-z0-9])(" + "|".join(re.escape(k) for k in keys) + r")(?![A-Za-z0-9])")
-                        if keys else None)
+        self.words = KeyFinder(self.by_key)
 
     def __call__(self, doc_ref: str | None, description: str | None) -> str | None:
         if doc_ref and doc_ref in self.by_ref:
             return doc_ref
-        if self.pattern and description:
-            hit = self.pattern.search(description)
-            if hit:
-                return self.by_key[hit.group(1)]
-        return None
+        key = self.words.find(description)
+        return self.by_key[key] if key is not None else None

@@ -65,13 +65,25 @@ def straight_line_item(ref: str, key: str, label: str, account_id: str, start: d
     out month by month."""
     first = month_of(start)
     booked = min(first, booked_from) if booked_from else first
+    # The schedule's arithmetic once per item, not per question: a reconciliation asks
+    # every item's balance for every month walked back (release and released_through
+    # give the same figures, computed afresh).
+    n = months_in(start, end)
+    step = per_month(amount, start, end, currency)
+    last = amount - step * (n - 1) if n > 0 else ZERO
+    first_index = first.year * 12 + first.month - 1
 
     def balance(month: Month) -> Decimal:
         if month < booked:
             return ZERO
-        return amount - released_through(amount, start, end, month, currency)
+        done = month.year * 12 + month.month - first_index
+        if n <= 0 or done <= 0:
+            return amount - ZERO
+        return amount - (amount if done >= n else step * done)
 
     def moves(month: Month) -> tuple[Decimal, Decimal]:
-        return (amount if month == booked else ZERO, -release(amount, start, end, month, currency))
+        index = month.year * 12 + month.month - 1 - first_index
+        out = ZERO if n <= 0 or index < 0 or index >= n else (last if index == n - 1 else step)
+        return (amount if month == booked else ZERO, -out)
 
     return Item(ref, key, label, account_id, balance, moves)
