@@ -10,7 +10,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -24,11 +24,13 @@ class Month:
     year: int
     month: int
 
-    @property
+    # Cached on the instance (frozen dataclasses allow it; equality and hashing read the
+    # fields only): skills ask a month its days once per row they convert.
+    @cached_property
     def first_day(self) -> date:
         return date(self.year, self.month, 1)
 
-    @property
+    @cached_property
     def last_day(self) -> date:
         return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
 

@@ -18,6 +18,7 @@ decline to compare against a month the books do not hold.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -312,6 +313,39 @@ def _chosen(variance: Variance, contributions: dict[str, Decimal], coverage: Dec
     return chosen
 
 
+class _Waiting:
+    """Unpaired current entries of one (source, counterparty, sign), by amount: the one
+    closest to an amount is found by bisection, not by a scan of them all (a vendor with
+    thousands of bills a month made the pairing quadratic). Ties go to the smaller entry
+    id, of either neighbouring amount when both are as close."""
+
+    def __init__(self):
+        self.amounts: list[Decimal] = []          # distinct amounts waiting, ascending
+        self.entries: dict[Decimal, list[str]] = {}   # amount -> entry ids, ascending
+
+    def __bool__(self) -> bool:
+        return bool(self.amounts)
+
+    def add(self, amount: Decimal, je_id: str) -> None:
+        if amount not in self.entries:
+            insort(self.amounts, amount)
+            self.entries[amount] = []
+        insort(self.entries[amount], je_id)
+
+    def take_closest(self, amount: Decimal) -> str:
+        """Remove and return the entry whose amount is closest to `amount`."""
+        at = bisect_left(self.amounts, amount)
+        near = [self.amounts[i] for i in (at - 1, at) if 0 <= i < len(self.amounts)]
+        best = min(abs(a - amount) for a in near)
+        chosen = min((self.entries[a][0], a) for a in near if abs(a - amount) == best)[1]
+        ids = self.entries[chosen]
+        je_id = ids.pop(0)
+        if not ids:
+            del self.entries[chosen]
+            self.amounts.pop(bisect_left(self.amounts, chosen))
+        return je_id
+
+
 def _net_recurring(rows) -> list[tuple[str, Decimal]]:
     """Contributions per entry after the recurring ones cancel.
 
@@ -323,19 +357,17 @@ def _net_recurring(rows) -> list[tuple[str, Decimal]]:
     comparison entry subtracts). Current entries wait in lists by (source, counterparty,
     sign), so each comparison entry looks only at the ones it may pair with.
     """
-    current = [[je, src, cp, amt] for je, side, src, cp, amt in rows if side == "cur"]
+    current = [(je, src, cp, amt) for je, side, src, cp, amt in rows if side == "cur"]
     earlier = sorted(((je, src, cp, amt) for je, side, src, cp, amt in rows if side == "cmp"),
                      key=lambda r: (-abs(r[3]), r[0]))
     out: dict[str, Decimal] = {c[0]: c[3] for c in current}
-    waiting: dict[tuple, list] = {}
-    for c in current:
-        waiting.setdefault((c[1], c[2], c[3] > ZERO), []).append(c)
+    waiting: dict[tuple, _Waiting] = {}
+    for je, src, cp, amt in current:
+        waiting.setdefault((src, cp, amt > ZERO), _Waiting()).add(amt, je)
     for je, src, cp, amt in earlier:
         candidates = waiting.get((src, cp, amt > ZERO))
         if not candidates:
             out[je] = out.get(je, ZERO) - amt
             continue
-        match = min(candidates, key=lambda c: (abs(c[3] - amt), c[0]))
-        candidates.remove(match)
-        out[match[0]] -= amt
+        out[candidates.take_closest(amt)] -= amt
     return sorted(out.items())

@@ -140,3 +140,18 @@ def test_batched_drivers_are_the_plain_rule(seed, periods, coverage, max_entries
 
 def test_no_variances_no_query():
     assert drivers(duckdb.connect(), "E1", [], PERIODS, Decimal("0.8"), 10) == []
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_recurring_pairing_by_bisection_is_the_plain_closest_amount_pairing(seed):
+    """Many entries of one vendor, equal amounts and amounts equally far on either side:
+    the bisection picks what a scan of every candidate picks."""
+    from skills.flux._variance import _net_recurring
+
+    rng = random.Random(seed)
+    rows = []
+    for n in range(rng.randint(0, 60)):
+        amount = Decimal(rng.choice([-1, 1]) * rng.choice([100, 110, 120, 90, 105, 95, 1000])) / 10
+        rows.append((f"JE{rng.randint(0, 40):03d}-{n}", rng.choice(["cur", "cmp"]),
+                     rng.choice(["AP", "AR"]), rng.choice(["V1", "V2", None]), amount))
+    assert _net_recurring(rows) == plain_net_recurring(rows)
