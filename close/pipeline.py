@@ -87,12 +87,15 @@ def workpaper_inputs(con, doc: dict, *, pack, pack_path: Path, config, user: str
     from close.refs import resolve_refs
     from close.report.workpapers import Inputs, refs_wanted
 
-    sources = []
-    try:
-        for file in sorted(locate(pack_path).content_files, key=lambda f: f.name):
-            sources.append((file.name, _sha256(file), file.stat().st_size))
-    except Exception:   # the pack moved since it was loaded: its digest in results.json stands
-        sources = []
+    # Each file's digest was taken as the pack was opened (close.pack.open_pack), in the
+    # same read that checked the pack's own; re-read here only for a pack opened otherwise.
+    sources = [(f.name, f.sha256, f.size) for f in getattr(pack, "files", ())]
+    if not sources:
+        try:
+            for file in sorted(locate(pack_path).content_files, key=lambda f: f.name):
+                sources.append((file.name, _sha256(file), file.stat().st_size))
+        except Exception:   # the pack moved since it was loaded: its digest in results.json stands
+            sources = []
     parameters = [("Reporting currency", str(pack.reporting_currency), "pack.toml"),
                   ("Fiscal year starts in month", str(pack.fiscal_year_start_month), "pack.toml"),
                   ("Materiality", str(pack.materiality), "pack.toml"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,7 +22,7 @@ import duckdb
 from .build import layout_fingerprint, write_metadata
 from .database import connect_for_load
 from .problems import PackError, Problem
-from .sources import PackSources, locate, pack_sha256
+from .sources import FileDigest, PackSources, locate, pack_digests, pack_sha256
 from .fastload import NotClean, fast_build
 from .validate import check_pack
 
@@ -38,9 +38,12 @@ class PackInfo:
     sha256: str
     path: Path
     tables: frozenset[str]
+    # each file's digest, from the read that checked the pack's (open_pack); empty when
+    # the info was read back from a database alone
+    files: tuple[FileDigest, ...] = ()
 
 
-def load_pack(pack_path, db_path) -> PackInfo:
+def load_pack(pack_path, db_path, *, sha256: str | None = None) -> PackInfo:
     """Check the pack and build `db_path` from it; PackError (with every problem) and
     an untouched `db_path` when the pack has structural problems."""
     sources = locate(pack_path)
@@ -51,7 +54,7 @@ def load_pack(pack_path, db_path) -> PackInfo:
     building = db_path.with_name(f"{tag}.building")
     temp_dir = db_path.with_name(f"{tag}.tmp")
     _remove(building)
-    sha = pack_sha256(sources)
+    sha = sha256 or pack_sha256(sources)
     try:
         con = connect_for_load(building, temp_dir)
         try:
@@ -99,13 +102,14 @@ def open_pack(pack_path, workspace=None) -> tuple[duckdb.DuckDBPyConnection, Pac
     sources = locate(pack_path)
     workspace = Path(workspace) if workspace is not None else default_workspace(sources)
     db_path = workspace / DB_NAME
-    sha = pack_sha256(sources)
+    sha, files = pack_digests(sources)
     info = _stored_info(db_path, sources.path)
     if info is None or info.sha256 != sha:
-        load_pack(sources.path, db_path)
+        load_pack(sources.path, db_path, sha256=sha)
         info = _stored_info(db_path, sources.path)
     else:
         remove_leftovers(db_path)
+    info = replace(info, files=files)
     con = duckdb.connect(str(db_path), read_only=True)
     con.execute("SET TimeZone = 'UTC'")
     return con, info

@@ -153,3 +153,24 @@ def test_extra_columns_are_ignored(good_pack, tmp_path):
     load_pack(good_pack, tmp_path / "db.duckdb")
     with duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True) as con:
         assert [r[0] for r in con.execute("DESCRIBE vendors").fetchall()] == list(TABLES_BY_NAME["vendors"].column_names)
+
+
+def test_one_read_gives_the_packs_digest_and_each_files(tmp_path):
+    """open_pack digests every file in the read that checks the pack: the pack's sha256
+    is the framed stream it always was, each file's is hashlib's of its bytes."""
+    from close.pack import open_pack
+    from close.pack.sources import locate
+
+    files = sorted(locate(GOOD_PACK).content_files, key=lambda p: p.name)
+    stream = hashlib.sha256()
+    for f in files:
+        stream.update(f.name.encode() + b"\0" + str(f.stat().st_size).encode() + b"\0" + f.read_bytes())
+    con, info = open_pack(GOOD_PACK, tmp_path / "ws")
+    con.close()
+    assert info.sha256 == stream.hexdigest()
+    assert [(d.name, d.sha256, d.size) for d in info.files] == [
+        (f.name, hashlib.sha256(f.read_bytes()).hexdigest(), f.stat().st_size) for f in files]
+    # a warm reopen reads the same digests
+    con, again = open_pack(GOOD_PACK, tmp_path / "ws")
+    con.close()
+    assert again.files == info.files and again.sha256 == info.sha256
