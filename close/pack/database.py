@@ -1,4 +1,4 @@
-"""DuckDB connection settings used while loading and validating a pack.
+"""DuckDB connection settings used while loading and validating a pack, and closing on it.
 
 The machine is small and shared: a few threads and a memory limit keep a 10-million-line
 load under its memory budget, spilling to a temp folder beside the database rather
@@ -24,4 +24,14 @@ def connect_for_load(db_file: Path | str, temp_dir: Path) -> duckdb.DuckDBPyConn
     con.execute("SET preserve_insertion_order = true")  # rowid = position in the file
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")  # stdout belongs to the command's output
+    return con
+
+
+def connect_for_close(db_file: Path | str) -> duckdb.DuckDBPyConnection:
+    """The read-only connection a close queries, under the same memory limit as a load:
+    left to DuckDB's default (80% of the machine) its buffer pool kept most of a
+    10-million-line database in memory, 2.2 GB at peak; at 1 GB the close is as fast."""
+    con = duckdb.connect(str(db_file), read_only=True)
+    con.execute("SET memory_limit = $m", {"m": MEMORY_LIMIT})
+    con.execute("SET TimeZone = 'UTC'")
     return con

@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from .build import layout_fingerprint, write_metadata
-from .database import connect_for_load
+from .database import connect_for_close, connect_for_load
 from .problems import PackError, Problem
 from .sources import FileDigest, PackSources, locate, pack_digests, pack_sha256
 from .fastload import NotClean, fast_build
@@ -110,9 +110,7 @@ def open_pack(pack_path, workspace=None) -> tuple[duckdb.DuckDBPyConnection, Pac
     else:
         remove_leftovers(db_path)
     info = replace(info, files=files)
-    con = duckdb.connect(str(db_path), read_only=True)
-    con.execute("SET TimeZone = 'UTC'")
-    return con, info
+    return connect_for_close(db_path), info
 
 
 def _stored_info(db_path: Path, pack_path: Path) -> PackInfo | None:

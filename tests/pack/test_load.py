@@ -174,3 +174,18 @@ def test_one_read_gives_the_packs_digest_and_each_files(tmp_path):
     con, again = open_pack(GOOD_PACK, tmp_path / "ws")
     con.close()
     assert again.files == info.files and again.sha256 == info.sha256
+
+
+def test_a_close_queries_under_the_loads_memory_limit(tmp_path, monkeypatch):
+    """Left to DuckDB's default (80% of the machine) a 10M-line close held 2.2 GB."""
+    import close.pack.database as database
+    from close.pack import open_pack
+
+    monkeypatch.setattr(database, "MEMORY_LIMIT", "300MB")
+    con, _ = open_pack(GOOD_PACK, tmp_path / "ws")
+    try:
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        assert limit.endswith("MiB") and 250 < float(limit.split()[0]) < 300, limit
+        assert con.execute("SELECT current_setting('TimeZone')").fetchone()[0] == "UTC"
+    finally:
+        con.close()
