@@ -12,6 +12,7 @@ renamed into place, results.json last (close.outputs).
 """
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,8 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
     review.check_month_open(workspace, str(month), user=user, reopen_reason=reopen_reason,
                             controllers=controllers, pack_path=pack_path, out_dir=out_dir)
     clock = time.perf_counter()
+    preparing = threading.Thread(target=report.prepare, name="close-report-prepare", daemon=True)
+    preparing.start()
     outcome = run_close(con if books is None else books, pack, month, entity_ids=entity_ids, skill_patterns=skill_patterns,
                         config=config, progress=progress, on_start=on_start)
     doc = outcome_to_dict(outcome, findings_limit=findings_limit)
@@ -51,6 +54,7 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
     doc.update(narrative.draft(doc, config, model=model, batch=batch))
     stages["narrative"] = time.perf_counter() - clock
     clock = time.perf_counter()
+    preparing.join()
     inputs = workpaper_inputs(con, doc, pack=pack, pack_path=pack_path, config=config, user=user,
                               findings_limit=findings_limit)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,20 @@ def render_markdown(report: Report) -> str:
     return environment("md").get_template("mfr.md.j2").render(r=report)
 
 
+TEMPLATES = (("html", "mfr.html.j2"), ("html", "statutory.html.j2"), ("md", "mfr.md.j2"))
+
+
+def prepare() -> None:
+    """Import the writers and compile the templates ahead of time: a close calls this
+    on a helper thread while the skills run, mostly inside DuckDB with the GIL free, so
+    the reports start writing at once when the results are in."""
+    from close.report import workbook, workpapers  # noqa: F401
+    from close.report.jinja import environment
+
+    for kind, name in TEMPLATES:
+        environment(kind).get_template(name)
+
+
 def stage_reports(doc, out_dir, review_state=None, inputs=None,
                   per_entity: bool = False) -> list[tuple[Path, Path]]:
     """Write report.html, report.md, report.xlsx and workpapers.xlsx (and with
