@@ -62,7 +62,9 @@ def show(skill_id: str = typer.Argument(..., help="Skill id, e.g. recon.bank."),
     console.print(f"[bold]{info['id']}[/bold] — {info['title']}")
     console.print(info["description"])
     console.print(f"needs: {', '.join(info['needs']) or 'nothing'}")
-    console.print(f"uses results of: {', '.join(info['depends']) or 'nothing'}")
+    console.print(f"needs the results of: {', '.join(info['depends']) or 'nothing'}")
+    if info["uses"]:
+        console.print(f"reads, when they ran: {', '.join(info['uses'])}")
     console.print("runs once for the group" if info["group"] else "runs per entity")
     for name, p in info["params"].items():
         console.print(f"  --param {name}=<{p['type']}>  default {p['default']}  {p['help']}")

@@ -10,10 +10,6 @@ from decimal import Decimal
 from close.money import ZERO
 from close.statements import PNL_TYPES, AccountAmounts
 
-CURRENT_ASSETS = ("cash", "receivable", "allowance", "inventory", "prepaid",
-                  "intercompany_receivable", "tax_receivable")
-CURRENT_LIABILITIES = ("payable", "accrued_liability", "deferred_revenue", "tax_payable",
-                       "payroll_liability", "intercompany_payable")
 # Working capital excludes cash (its result) and debt (financing).
 WORKING_CAPITAL = {
     "receivable": "Trade receivables", "allowance": "Trade receivables",
@@ -44,9 +40,3 @@ def credit_sum(accounts: list[AccountAmounts], window: str, subtypes) -> Decimal
 
 def net_income(accounts: list[AccountAmounts], window: str) -> Decimal:
     return sum((-a.amounts[window] for a in accounts if a.type in PNL_TYPES), ZERO)
-
-
-def balance_sum(accounts: list[AccountAmounts], window: str, subtypes) -> Decimal:
-    """Debit-positive balance of the accounts with these subtypes."""
-    return sum((a.amounts[window] for a in accounts if a.subtype in subtypes), ZERO)
-

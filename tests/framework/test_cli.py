@@ -102,3 +102,10 @@ def test_ref_shows_the_lines_of_an_entry(pack, tmp_path):
     assert invoke("ref", "journal_lines:JE-404", "--pack", str(pack)).exit_code == 1
     bad = invoke("ref", "JE-3", "--pack", str(pack))
     assert bad.exit_code == 2 and "must look like <table>:<key>" in bad.stderr
+
+
+def test_skills_show_names_what_a_skill_needs_and_what_it_reads_when_it_ran():
+    shown = invoke("skills", "show", "stmt.consolidation").stdout
+    assert "reads, when they ran: stmt.statutory_pack" in shown
+    shown = invoke("skills", "show", "recon.bank_unmatched_aging").stdout
+    assert "needs the results of: recon.bank" in shown and "reads, when they ran" not in shown

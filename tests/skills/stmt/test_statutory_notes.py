@@ -216,3 +216,21 @@ def test_a_bad_policy_is_refused_before_the_close_runs(books, tmp_path, toml, sa
         close_with(books, tmp_path, toml)
     assert said in str(refused.value) and "close.toml" in str(refused.value)
     assert "policy_revenue" in str(refused.value) or "not text" in str(refused.value)
+
+
+def test_the_kpis_current_ratio_is_the_balance_sheets_current_portion_included(books):
+    """flux.kpis reads current liabilities as the balance sheet shows them: a loan's and a
+    lease's principal due within a year is current, as a lender reads the ratio."""
+    from skills.flux import kpis
+
+    outcome = books.close([balance_sheet.SKILL, kpis.SKILL], "2026-05", entity_ids=["US01"])
+    subtotals = outcome.result("stmt.balance_sheet", "US01").metrics["subtotals"]
+    k = outcome.result("flux.kpis", "US01").metrics
+    due = lines_of(outcome.result("stmt.balance_sheet", "US01"))["Current portion of borrowings"]
+    assert due["amount"] > 0
+    for figures, column in ((k, "amount"), (k["prior"], "prior")):
+        assert figures["current_assets"] == subtotals["current_assets"][column]
+        assert figures["current_liabilities"] == subtotals["current_liabilities"][column]
+        assert figures["current_ratio"] == (subtotals["current_assets"][column]
+                                            / subtotals["current_liabilities"][column]).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    assert k["ytd"]["current_ratio"] == k["current_ratio"]
