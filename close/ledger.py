@@ -49,5 +49,5 @@ ORDER BY j.account_id
 def trial_balance(ctx) -> list[dict]:
     """Per account used to the month's end: balance brought forward, the month's debits and
     credits, closing balance (debit positive). Accounts missing from the chart appear with
-    no name, so nothing posted is left out."""
-    return ctx.rows(TRIAL_BALANCE)
+    no name, so nothing posted is left out. Read once per entity and close."""
+    return ctx.shared_rows(TRIAL_BALANCE)

@@ -15,6 +15,7 @@ from typing import Callable
 
 from close.config import Config
 from close.fx import FxRates
+from close.memo import ReadMemo
 from close.periods import Month
 from close.registry import Registry
 from close.scheduler import run_per_entity
@@ -85,7 +86,7 @@ def _blocked_by(skill: Skill, deps: dict) -> str | None:
 
 def run_skill(skill: Skill, *, con, pack, month: Month, entity: Entity | None, params: dict,
               deps: dict, fx: FxRates, entities=(), run_results=(), group=None,
-              installed=()) -> Result:
+              installed=(), memo=None) -> Result:
     """One skill for one entity, never raising: problems become `skipped` or `error`."""
     entity_id = entity.id if entity else None
     missing = _missing_tables(skill, pack)
@@ -103,7 +104,8 @@ def run_skill(skill: Skill, *, con, pack, month: Month, entity: Entity | None, p
         group = load_entities(con)
     ctx = Context(skill=skill, con=con, month=month, entity=entity, params=dict(params),
                   deps=deps, pack=pack, fx=fx, entities=tuple(entities),
-                  run_results=tuple(run_results), group=tuple(group), installed=tuple(installed))
+                  run_results=tuple(run_results), group=tuple(group), installed=tuple(installed),
+                  memo=memo)
     try:
         for name, value in ctx.params.items():
             if value is MATERIALITY:
@@ -188,6 +190,7 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
                          complete=(len(entities) == len(all_entities)
                                    and {s.id for s in skills} == {s.id for s in registry.all()}))
     lock = threading.Lock()
+    memo = ReadMemo()   # reads several skills make alike, once per close (close.memo)
     per_entity = [s for s in skills if not s.group]
     group = [s for s in skills if s.group]
     if on_start:
@@ -198,7 +201,7 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
         started = time.perf_counter()
         result = run_skill(skill, con=cursor, pack=pack, month=month, entity=entity,
                            params=params_by[(skill.id, entity.id)], deps=deps, fx=fx,
-                           entities=entities, group=all_entities, installed=installed)
+                           entities=entities, group=all_entities, installed=installed, memo=memo)
         outcome.seconds[(skill.id, entity.id)] = time.perf_counter() - started
         if progress:
             with lock:
@@ -219,7 +222,7 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
         started = time.perf_counter()
         result = run_skill(skill, con=con, pack=pack, month=month, entity=None,
                            params=params_by[(skill.id, None)], deps=deps, fx=fx, entities=entities,
-                           run_results=results, group=all_entities, installed=installed)
+                           run_results=results, group=all_entities, installed=installed, memo=memo)
         group_done[skill.id] = result
         outcome.seconds[(skill.id, None)] = time.perf_counter() - started
         results.append(result)

@@ -295,6 +295,8 @@ class Context:
     group: tuple[Entity, ...] = ()
     # Every installed skill, in catalog order: what a complete close runs (close.checklist).
     installed: tuple[Skill, ...] = ()
+    # The run's shared reads (close.memo.ReadMemo), or None outside a close.
+    memo: Any = None
 
     def _auto_params(self) -> dict:
         base = {
@@ -309,14 +311,28 @@ class Context:
 
     def rows(self, sql: str, **params) -> list[dict]:
         """Run a parameterised query; binds only the `$names` the SQL uses."""
+        bound = self._bind(sql, params)
+        cursor = self.con.execute(sql, bound)
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+    def shared_rows(self, sql: str, **params) -> list[dict]:
+        """rows(), asked once per close for the same SQL and values (close.memo): for a
+        small read several skills make alike, such as an entity's monthly account totals.
+        Each caller gets its own copies of the rows."""
+        if self.memo is None:
+            return self.rows(sql, **params)
+        bound = self._bind(sql, params)
+        key = (sql, tuple(sorted(bound.items())))
+        return self.memo.rows(key, lambda: self.rows(sql, **params))
+
+    def _bind(self, sql: str, params: dict) -> dict:
         available = {**self._auto_params(), **params}
         wanted = dict.fromkeys(_PARAM_REF.findall(sql))
         missing = [name for name in wanted if name not in available]
         if missing:
             raise SkillError(f"query parameter(s) not supplied: {', '.join(missing)}")
-        cursor = self.con.execute(sql, {name: available[name] for name in wanted})
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+        return {name: available[name] for name in wanted}
 
     def has_table(self, name: str) -> bool:
         return name in self.pack.tables

@@ -118,6 +118,8 @@ def account_amounts(ctx, windows: dict[str, tuple[date, date]],
             f" THEN j.debit - j.credit END), 0) AS DECIMAL(18,2)) AS w_{name}")
     params["lo"] = min(start for start, _ in windows.values())
     params["hi"] = max(end for _, end in windows.values())
+    if all(_month_aligned(start, end) for start, end in windows.values()):
+        return _from_months(ctx, windows, params["entity_id"], params["lo"], params["hi"])
     sql = f"""
 SELECT j.account_id, a.name, a.type, a.subtype, a.statement_line,
        {", ".join(columns)}
@@ -133,6 +135,51 @@ ORDER BY j.account_id
         out.append(AccountAmounts(row["account_id"], row["name"], row["type"], row["subtype"],
                                   row["statement_line"], amounts))
     return out
+
+
+# Per account and calendar month, the entity's movement through a month end: the one read
+# every statement of the close shares (Context.shared_rows), each summing its windows.
+ACCOUNT_MONTHS = """
+SELECT j.account_id, a.name, a.type, a.subtype, a.statement_line,
+       CAST(date_trunc('month', j.posting_date) AS DATE) AS period_start,
+       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
+FROM journal_lines j
+LEFT JOIN accounts a ON a.account_id = j.account_id
+WHERE j.entity_id = $entity_id AND j.posting_date <= $through
+GROUP BY j.account_id, a.name, a.type, a.subtype, a.statement_line,
+         CAST(date_trunc('month', j.posting_date) AS DATE)
+ORDER BY j.account_id, period_start
+"""
+
+
+def _month_aligned(start: date, end: date) -> bool:
+    return start.day == 1 and (end + timedelta(days=1)).day == 1
+
+
+def _from_months(ctx, windows: dict[str, tuple[date, date]], entity_id: str, lo: date,
+                 hi: date) -> list[AccountAmounts]:
+    """account_amounts for windows of whole months, summed from ACCOUNT_MONTHS: the same
+    exact figures (a sum of the months is the sum of their days, each DECIMAL(18,2)), the
+    same accounts (those with a line between the earliest start and the latest end).
+    Read through the close's month end whatever the windows, so every skill shares it."""
+    out: list[AccountAmounts] = []
+    for row in ctx.shared_rows(ACCOUNT_MONTHS, entity_id=entity_id,
+                               through=max(hi, ctx.month.last_day)):
+        month = row["period_start"]
+        if not lo <= month <= hi:
+            continue
+        if not out or out[-1].account_id != row["account_id"]:
+            out.append(AccountAmounts(row["account_id"], row["name"], row["type"], row["subtype"],
+                                      row["statement_line"], {name: _NONE for name in windows}))
+        amounts = out[-1].amounts
+        for name, (start, end) in windows.items():
+            if start <= month <= end:
+                amounts[name] += row["amount"]
+    return out
+
+
+# What SQL gives a window with no line in it: CAST(COALESCE(SUM(...), 0) AS DECIMAL(18,2)).
+_NONE = Decimal("0.00")
 
 
 def fiscal_year_start(month: Month, fiscal_start_month: int) -> date:

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # Lowest first. A module belongs to the first layer with a prefix of its dotted name.
 LAYERS = [
-    ("foundation", ("close.skill", "close.money", "close.periods", "close.fx", "close.ledger",
+    ("foundation", ("close.skill", "close.memo", "close.money", "close.periods", "close.fx", "close.ledger",
                     "close.statements", "close.identity", "close.config", "close.workspace")),
     ("skills", ("skills",)),
     ("engine", ("close.registry", "close.runner", "close.scheduler", "close.pack", "close.refs",
