@@ -169,11 +169,12 @@ def intercompany(con, fx, entities, month, fsm, rc):
     return balances, pairs, [f"{eid}: {m}" for eid, miss in missing.items() for m in miss]
 
 
-def consolidate(con, fx, entities, month, fsm: int, rc: str) -> Consolidated:
+def consolidate(con, fx, entities, month, fsm: int, rc: str, ctx=None) -> Consolidated:
+    """`ctx`: the skill's context, through which each entity's monthly read is shared."""
     out = Consolidated(ownership=effective_ownership(entities))
     ids = {e.id for e in entities}
     for e in entities:
-        t = translate(con, fx, e, month, fsm, rc)
+        t = translate(con, fx, e, month, fsm, rc, ctx=ctx)
         out.translations[e.id] = t
         out.missing_rates += [f"{e.id}: {m}" for m in t.missing_rates]
     balances, out.pairs, missing = intercompany(con, fx, entities, month, fsm, rc)

@@ -50,9 +50,9 @@ def statutory_statements(ctx, group, inc, nci_ytd_exact) -> dict:
     rc, fsm = ctx.pack.reporting_currency, ctx.pack.fiscal_year_start_month
     entities = list(ctx.group)
     year_end = ctx.month.fiscal_year_start(fsm).prev
-    before = consolidate(ctx.con, ctx.fx, entities, ctx.month.prev, fsm, rc)
+    before = consolidate(ctx.con, ctx.fx, entities, ctx.month.prev, fsm, rc, ctx=ctx)
     year_open = before if year_end == ctx.month.prev else consolidate(
-        ctx.con, ctx.fx, entities, year_end, fsm, rc)
+        ctx.con, ctx.fx, entities, year_end, fsm, rc, ctx=ctx)
     missing = sorted(set(before.missing_rates) | set(year_open.missing_rates))
     if missing:
         return {"missing_rates": missing}
@@ -101,7 +101,8 @@ def statutory_statements(ctx, group, inc, nci_ytd_exact) -> dict:
 def run(ctx):
     rc = ctx.pack.reporting_currency
     entities = list(ctx.group)
-    group = consolidate(ctx.con, ctx.fx, entities, ctx.month, ctx.pack.fiscal_year_start_month, rc)
+    group = consolidate(ctx.con, ctx.fx, entities, ctx.month, ctx.pack.fiscal_year_start_month, rc,
+                        ctx=ctx)
     if group.missing_rates:
         findings = [Finding("high", f"Cannot consolidate: no {m} rate in fx_rates.csv. Add the "
                                     f"rate and re-run.", None, ())

@@ -17,7 +17,7 @@ from skills.stmt._written import balance_sheet_figures, income_statement_lines
 def run(ctx):
     rc = ctx.pack.reporting_currency
     fsm = ctx.pack.fiscal_year_start_month
-    now = translate(ctx.con, ctx.fx, ctx.entity, ctx.month, fsm, rc)
+    now = translate(ctx.con, ctx.fx, ctx.entity, ctx.month, fsm, rc, ctx=ctx)
     if not now.complete:
         findings = [Finding("high", f"Cannot translate {ctx.entity.id} to {rc}: no {rate} rate "
                                     f"in fx_rates.csv. Add the rate to the pack and re-run.",
@@ -25,7 +25,7 @@ def run(ctx):
                     for rate in now.missing_rates]
         return ctx.result(findings, {"missing_rates": now.missing_rates},
                           f"Translation to {rc} incomplete: {len(now.missing_rates)} rate(s) missing.")
-    before = translate(ctx.con, ctx.fx, ctx.entity, ctx.month.prev, fsm, rc)
+    before = translate(ctx.con, ctx.fx, ctx.entity, ctx.month.prev, fsm, rc, ctx=ctx)
     bs = balance_sheet_figures(build_balance_sheet(now.accounts, ("amount",)), "amount", rc)
     inc = build_income_statement(now.accounts, ("mtd", "ytd"))
     cta = cents(now.cta, rc)

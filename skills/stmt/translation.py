@@ -123,16 +123,28 @@ class _Rates:
         return self._cache[key]
 
 
+def monthly_rows(con, entity, month: Month, ctx=None) -> list[dict]:
+    """MONTHLY for an entity through `month`. With the skill's context, read once per
+    close through the close's month (Context.shared_rows) and cut at `month`: a close
+    translates each entity at this month end, the last and the last year end, in
+    several skills, and the months up to an earlier end are a prefix of the later's."""
+    if ctx is None:
+        cursor = con.execute(MONTHLY, {"entity_id": entity.id, "month_end": month.last_day})
+        cols = [d[0] for d in cursor.description]
+        return [dict(zip(cols, r)) for r in cursor.fetchall()]
+    through = max(month, ctx.month)
+    return [r for r in ctx.shared_rows(MONTHLY, entity_id=entity.id, month_end=through.last_day)
+            if r["period_start"] <= month.first_day]
+
+
 def translate(con, fx, entity, month: Month, fiscal_start_month: int,
-              reporting_currency: str) -> Translation:
+              reporting_currency: str, ctx=None) -> Translation:
     """Translated accounts with windows amount_cum, amount_ytd (balance sheet at month
     end, as close.statements.balance_sheet_windows names them) and mtd, ytd (income
-    statement), plus the CTA account."""
+    statement), plus the CTA account. `ctx`: the skill's context, to share the read."""
     out = Translation(entity.id, entity.functional_currency, reporting_currency)
     rates = _Rates(fx, entity.functional_currency, reporting_currency)
-    cursor = con.execute(MONTHLY, {"entity_id": entity.id, "month_end": month.last_day})
-    cols = [d[0] for d in cursor.description]
-    rows = [dict(zip(cols, r)) for r in cursor.fetchall()]
+    rows = monthly_rows(con, entity, month, ctx)
     if not rows:
         return out
     books_open = month_of(min(r["period_start"] for r in rows))

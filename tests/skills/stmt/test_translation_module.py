@@ -83,3 +83,22 @@ def test_a_missing_average_rate_names_the_entity_and_month():
 
     figure, missing = translation.group_pnl(rows, {APRIL, MAY}, "revenue", rate)
     assert figure is None and missing == [("UK01", APRIL)]
+
+
+def test_a_shared_read_cut_at_an_earlier_month_translates_as_its_own_read():
+    """Through the skill's context the monthly read is made once, through the close's
+    month, and cut at the month translated: the same translation as a read of its own."""
+    from close.memo import ReadMemo
+    from close.skill import Context
+    from skills.stmt.fx_translation import SKILL
+
+    books, fx, entities = two_entity_group()
+    memo = ReadMemo()
+    ctx = Context(skill=SKILL, con=books.con, month=MAY, entity=None, params={}, deps={},
+                  pack=books.pack(), fx=fx, memo=memo)
+    for month in (MAY, APRIL, parse_month("2025-12")):
+        for entity in entities:
+            shared = translation.translate(books.con, fx, entity, month, 1, "USD", ctx=ctx)
+            own = translation.translate(books.con, fx, entity, month, 1, "USD")
+            assert shared.accounts == own.accounts and shared.cta == own.cta, (month, entity.id)
+    assert len(memo._entries) == len(entities)     # one read per entity, through May
