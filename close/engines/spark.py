@@ -65,6 +65,8 @@ def session(master: str | None = None, remote: str | None = None, conf: dict | N
     except ImportError as exc:
         raise SparkUnavailable("--engine spark needs pyspark: pip install \"close[spark]\" "
                                "(and a Java 17+ runtime)") from exc
+    if remote:
+        reachable(remote)
     builder = SparkSession.builder.appName("close")
     if remote:
         builder = builder.remote(remote)
@@ -82,6 +84,37 @@ def session(master: str | None = None, remote: str | None = None, conf: dict | N
             spark.conf.set(key, SESSION_CONF[key])
     spark.sparkContext.setLogLevel("ERROR") if not remote else None
     return spark
+
+
+CONNECT_PORT = 15002          # Spark Connect's default
+REACH_TIMEOUT_S = 10
+
+
+def reachable(remote: str) -> tuple[str, int]:
+    """(host, port) of a Spark Connect URL (sc://host[:port][/;param=value...]) whose
+    server accepts a connection. Checked before the client starts: it retries a server
+    that is down or a wrong port for many minutes before it gives up, where a user wants
+    one line now."""
+    import socket
+    from urllib.parse import urlsplit
+
+    if not remote.startswith("sc://"):
+        raise SparkUnavailable(f"--spark-remote {remote!r}: expected sc://host:port, "
+                               "for example sc://spark.example.com:15002")
+    try:
+        address = urlsplit("//" + remote[len("sc://"):].split("/", 1)[0])
+        host, port = address.hostname, address.port or CONNECT_PORT
+    except ValueError as exc:
+        raise SparkUnavailable(f"--spark-remote {remote!r}: {exc}") from None
+    if not host:
+        raise SparkUnavailable(f"--spark-remote {remote!r} names no host: expected sc://host:port")
+    try:
+        socket.create_connection((host, port), timeout=REACH_TIMEOUT_S).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise SparkUnavailable(f"could not reach the Spark Connect server at {host}:{port} "
+                               f"({reason})") from None
+    return host, port
 
 
 def load_books(spark, duck, tables, cache_dir: Path | None, *, remote: bool = False) -> dict:

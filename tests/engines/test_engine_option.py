@@ -54,3 +54,31 @@ def test_spark_without_the_extra_says_what_to_install(pack, tmp_path, monkeypatc
     assert result.exit_code == 2, result.output
     assert 'needs the spark extra (sqlglot is not installed): pip install "close[spark]"' in result.output
     assert not (out / "results.json").exists()
+
+
+def unused_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("remote, message", [
+    ("http://spark.example.com:15002", "expected sc://host:port"),
+    ("sc://:15002", "names no host"),
+    ("sc://127.0.0.1:99999", "--spark-remote 'sc://127.0.0.1:99999'"),
+    ("sc://127.0.0.1:{free}", "could not reach the Spark Connect server at 127.0.0.1:{free}"),
+])
+def test_a_spark_connect_server_that_cannot_be_reached_is_one_line_at_once(pack, tmp_path, remote, message):
+    """The Connect client retries a wrong address for minutes; close says so at once."""
+    pytest.importorskip("pyspark", reason='pyspark is not installed (pip install -e ".[test,spark]")')
+    pytest.importorskip("sqlglot", reason='sqlglot is not installed (pip install -e ".[test,spark]")')
+    free = unused_port()
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "--month", "2026-05", "--pack", str(pack), "--out", str(out),
+                                 "--as", "tester", "--engine", "spark",
+                                 "--spark-remote", remote.format(free=free)])
+    assert result.exit_code == 2, result.output
+    assert message.format(free=free) in result.output
+    assert not (out / "results.json").exists()
