@@ -20,7 +20,7 @@ from collections import Counter
 from decimal import Decimal
 
 from close.money import ZERO, cents
-from skills.stmt._policies import TOPICS
+from skills.stmt._policies import GROUP_STANDARD, STANDARD, TOPICS
 from skills.stmt.consolidated import NCI_LINE
 
 FA_MOVES = (("additions", "additions"), ("disposals_cost", "disposals_cost"),
@@ -113,7 +113,8 @@ def group_policies(packs: list) -> dict:
         differ = sorted(e for e, p in found.items() if p is None or p["text"] != text)
         if differ:
             own[topic] = differ
-        out.append({"topic": topic, "title": title, "text": text, "source": source})
+        shown = GROUP_STANDARD.get(topic, text) if source == STANDARD else text
+        out.append({"topic": topic, "title": title, "text": shown, "source": source})
     return {"policies": out, "entities_with_own_wording": own}
 
 

@@ -46,6 +46,17 @@ TOPICS = (
      "Current tax is provided on the taxable profit for the period at the rates enacted at "
      "the reporting date."),
 )
+# The group set's standard wording where an entity's would be wrong for it: the group's
+# statements are not one ledger in one functional currency.
+GROUP_STANDARD = {
+    "basis": ("These consolidated statements combine the general ledgers of the group's "
+              "entities on the accruals basis, for the fiscal year to date. Each entity's "
+              "figures are translated into the reporting currency: assets and liabilities at "
+              "the closing rate, income and expenses at each month's average rate, equity at "
+              "historical rates, the difference in the translation reserve. Balances and "
+              "transactions between group entities are eliminated; the non-controlling "
+              "interests' share is shown separately."),
+}
 PREFIX = "policy_"
 CONFIGURED, STANDARD = "close.toml", "standard wording"
 

@@ -92,6 +92,17 @@ def test_group_policies_standard_wording_unless_set_for_every_entity(group_close
     assert [p["topic"] for p in policies["policies"]] == [t for t, _, _ in TOPICS]
     assert all(p["source"] == "standard wording" for p in policies["policies"])
     assert policies["entities_with_own_wording"] == {}
+    # the group's basis is the consolidation's, not one entity's ledger in its currency
+    basis = next(p["text"] for p in policies["policies"] if p["topic"] == "basis")
+    assert "consolidated" in basis and "translated into the reporting currency" in basis
+    assert "the entity's general ledger" not in basis
+
+
+def test_a_basis_set_for_every_entity_is_the_groups_as_written():
+    own = "Prepared under IFRS as adopted by the group."
+    found = group_policies([_pack("A", basis=own), _pack("B", basis=own)])
+    assert next(p for p in found["policies"] if p["topic"] == "basis") == {
+        "topic": "basis", "title": "Basis of preparation", "text": own, "source": "close.toml"}
 
 
 def _pack(entity_id, **texts):
