@@ -87,19 +87,19 @@ def workpaper_inputs(con, doc: dict, *, pack, pack_path: Path, config, user: str
     behind each reconciling item (their dates give its age)."""
     from datetime import datetime, timezone
 
-    from close.pack.sources import locate
+    from close.pack.sources import locate, pack_digests
     from close.refs import resolve_refs
     from close.report.workpapers import Inputs, refs_wanted
 
     # Each file's digest was taken as the pack was opened (close.pack.open_pack), in the
     # same read that checked the pack's own; re-read here only for a pack opened otherwise.
-    sources = [(f.name, f.sha256, f.size) for f in getattr(pack, "files", ())]
-    if not sources:
+    files = getattr(pack, "files", ())
+    if not files:
         try:
-            for file in sorted(locate(pack_path).content_files, key=lambda f: f.name):
-                sources.append((file.name, _sha256(file), file.stat().st_size))
+            files = pack_digests(locate(pack_path))[1]
         except Exception:   # the pack moved since it was loaded: its digest in results.json stands
-            sources = []
+            files = ()
+    sources = [(f.name, f.sha256, f.size) for f in files]
     parameters = [("Reporting currency", str(pack.reporting_currency), "pack.toml"),
                   ("Fiscal year starts in month", str(pack.fiscal_year_start_month), "pack.toml"),
                   ("Materiality", str(pack.materiality), "pack.toml"),
@@ -119,16 +119,6 @@ def workpaper_inputs(con, doc: dict, *, pack, pack_path: Path, config, user: str
                          pack.tables)
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return Inputs(prepared_by=user, generated_at=stamp, sources=sources, parameters=parameters, lines=lines)
-
-
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def rerender_month(*, workspace: Path, out_dir: Path, month, user: str, con=None, pack=None,

@@ -10,8 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from close.report.numbers import to_decimal
 from close.report.review_view import ReviewItem
-from close.results.reader import CatalogEntity
 from close.report.tables import Table
+from close.results.reader import CatalogEntity
 
 
 # An entity as the report shows it: the contract's catalog entry, one definition.

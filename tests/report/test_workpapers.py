@@ -252,3 +252,17 @@ def test_per_entity_workbooks(demo_doc, review_state, tmp_path):
     assert "TB-DE01" in titles and not [t for t in titles if "US01" in t]
     for t, _ in staged:
         t.unlink(missing_ok=True)
+
+
+def test_a_pack_opened_without_its_file_digests_lists_the_same_files(demo_doc, demo_books, demo_pack):
+    """open_pack's digests are what the cover lists; a PackInfo without them (read back
+    from a database alone) reads the pack's files for the same list."""
+    import dataclasses
+
+    con, info = demo_books
+    assert info.files
+    opened = workpaper_inputs(con, demo_doc, pack=info, pack_path=demo_pack, config=Config(),
+                              user="pat", now=NOW).sources
+    bare = workpaper_inputs(con, demo_doc, pack=dataclasses.replace(info, files=()), pack_path=demo_pack,
+                            config=Config(), user="pat", now=NOW).sources
+    assert bare == opened and [name for name, _, _ in opened] == sorted(name for name, _, _ in opened)
