@@ -62,13 +62,15 @@ def run(
         config = load_config(pack_path)
         load_narrative_settings(config, model=model, batch=batch)  # bad [narrative] fails now
         controllers = review_controllers(config)
+        lakehouse = _lakehouse_tables(config, info) if engine == "spark" else None
     except (ConfigError, UsageError) as exc:
         con.close()
         fail(str(exc))
     out_dir = out or Path("close-runs") / str(period)
     quiet = as_json or not sys.stderr.isatty()
     try:
-        with _books(engine, con, info, workspace_for(pack_path, workspace), spark_master, spark_remote) as books, \
+        with _books(engine, con, info, workspace_for(pack_path, workspace), spark_master, spark_remote,
+                    lakehouse) as books, \
                 _progress(quiet) as progress:
             task = progress.add_task("closing", total=None) if progress else None
 
@@ -112,12 +114,19 @@ def run(
     raise typer.Exit(EXIT_OK)
 
 
-def _books(engine: str, con, info, workspace: Path, spark_master, spark_remote):
+def _books(engine: str, con, info, workspace: Path, spark_master, spark_remote, lakehouse=None):
     """The connection the skills query: the pack's DuckDB, or its tables in Spark."""
     from close.engines import connect
 
     return connect(engine, duck=con, pack=info, cache_dir=workspace / "spark",
-                   spark_master=spark_master, spark_remote=spark_remote)
+                   spark_master=spark_master, spark_remote=spark_remote, lakehouse=lakehouse)
+
+
+def _lakehouse_tables(config, info) -> dict:
+    """close.toml [spark.tables] (close.engines.lakehouse), checked before Spark starts."""
+    from close.engines.lakehouse import spark_tables
+
+    return spark_tables(config, info.tables)
 
 
 def _runner(workspace: Path, as_user: str | None):

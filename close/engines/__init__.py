@@ -23,11 +23,13 @@ class EngineError(RuntimeError):
 
 @contextmanager
 def connect(engine: str, *, duck, pack, cache_dir: Path | None = None,
-            spark_master: str | None = None, spark_remote: str | None = None):
+            spark_master: str | None = None, spark_remote: str | None = None,
+            lakehouse: dict | None = None):
     """The connection skills query on `engine`. `duck` is the pack's DuckDB connection
     (the books as loaded and checked); for Spark its tables are registered in a session
     (Parquet files in `cache_dir`, keyed by the pack's sha256) and the session stops on
-    exit."""
+    exit. `lakehouse`: pack table -> a Spark table read in its place (close.toml
+    [spark.tables], close.engines.lakehouse)."""
     if engine not in ENGINES:
         raise EngineError(f"--engine {engine!r}: choose one of {', '.join(ENGINES)}")
     if engine == "duckdb":
@@ -38,6 +40,7 @@ def connect(engine: str, *, duck, pack, cache_dir: Path | None = None,
     if spark_master and spark_remote:
         raise EngineError("--spark-master or --spark-remote, not both")
     try:
+        from close.engines.lakehouse import LakehouseError
         from close.engines.spark import SparkConnection, SparkUnavailable, load_books, session
     except ImportError as exc:   # the default install: neither sqlglot nor pyspark
         raise EngineError(f"--engine spark needs the spark extra ({exc.name} is not installed): "
@@ -49,7 +52,10 @@ def connect(engine: str, *, duck, pack, cache_dir: Path | None = None,
         raise EngineError(str(exc)) from None
     try:
         folder = None if cache_dir is None or spark_remote else Path(cache_dir) / pack.sha256[:16]
-        load_books(spark, duck, pack.tables, folder, remote=bool(spark_remote))
+        try:
+            load_books(spark, duck, pack.tables, folder, remote=bool(spark_remote), lakehouse=lakehouse)
+        except LakehouseError as exc:
+            raise EngineError(str(exc)) from None
         books = SparkConnection(spark)
         try:
             yield books

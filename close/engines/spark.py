@@ -14,7 +14,9 @@ close's code uses. SparkConnection gives that surface over a SparkSession:
 
 The books are the pack DuckDB already loaded and validated: each table is written once to
 Parquet in the workspace (keyed by the pack's sha256) and read by Spark from there, or,
-on a Spark Connect server that cannot see local files, sent as Arrow.
+on a Spark Connect server that cannot see local files, sent as Arrow; a table the
+lakehouse already holds is read from there once it is proved to be the pack's
+(close.engines.lakehouse).
 pyspark is imported here only, so the default install never needs it.
 """
 from __future__ import annotations
@@ -117,12 +119,19 @@ def reachable(remote: str) -> tuple[str, int]:
     return host, port
 
 
-def load_books(spark, duck, tables, cache_dir: Path | None, *, remote: bool = False) -> dict:
+def load_books(spark, duck, tables, cache_dir: Path | None, *, remote: bool = False,
+               lakehouse: dict | None = None) -> dict:
     """Register each pack table in Spark as a temporary view of the same name, from the
-    DuckDB database that loaded and checked the pack. Returns name -> DataFrame."""
+    DuckDB database that loaded and checked the pack, or, for a table `lakehouse` maps
+    to a Spark table (close.toml [spark.tables]), from that table once it is proved to
+    hold the same rows (close.engines.lakehouse). Returns name -> DataFrame."""
+    from close.engines.lakehouse import attach
+
     frames = {}
     for name in sorted(tables):
-        if remote or cache_dir is None:
+        if name in (lakehouse or {}):
+            frame = attach(spark, duck, name, lakehouse[name])
+        elif remote or cache_dir is None:
             frame = spark.createDataFrame(duck.execute(f'SELECT * FROM "{name}"').to_arrow_table())
         else:
             path = Path(cache_dir) / f"{name}.parquet"
