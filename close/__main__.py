@@ -1,4 +1,5 @@
 """`python -m close ...` runs the command line, as the `close` script does."""
 from close.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

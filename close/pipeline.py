@@ -46,34 +46,47 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
     clock = time.perf_counter()
     preparing = threading.Thread(target=report.prepare, name="close-report-prepare", daemon=True)
     preparing.start()
-    outcome = run_close(con if books is None else books, pack, month, entity_ids=entity_ids, skill_patterns=skill_patterns,
-                        config=config, progress=progress, on_start=on_start)
-    doc = outcome_to_dict(outcome, findings_limit=findings_limit)
-    stages = {"skills": time.perf_counter() - clock}
-    clock = time.perf_counter()
-    doc.update(narrative.draft(doc, config, model=model, batch=batch))
-    stages["narrative"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    preparing.join()
-    inputs = workpaper_inputs(con, doc, pack=pack, pack_path=pack_path, config=config, user=user,
-                              findings_limit=findings_limit)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    outputs.remove_leftovers(out_dir)
-    staged: list = []
-    try:
-        with review.queued_run(doc, workspace=workspace, user=user,
-                               pack_path=Path(pack_path).resolve(),
-                               out_dir=out_dir.resolve()) as review_state:
-            staged += report.stage_reports(doc, out_dir, review_state=review_state, inputs=inputs,
-                                           per_entity=per_entity)
-            staged.append(outputs.stage_findings(outcome, out_dir))
-            staged.append(outputs.stage_results(doc, out_dir))
-    except BaseException:
-        outputs.discard(staged)
-        raise
-    reports = outputs.publish(staged)
-    stages["review queue and outputs"] = time.perf_counter() - clock
-    return CloseRun(outcome, doc, review_state, [reports[-1], *reports[:-1]], stages)
+    # Started before the skills, so that the helper process is ready when they finish.
+    with _report_helper(con) as helper:
+        outcome = run_close(con if books is None else books, pack, month, entity_ids=entity_ids, skill_patterns=skill_patterns,
+                            config=config, progress=progress, on_start=on_start)
+        doc = outcome_to_dict(outcome, findings_limit=findings_limit)
+        stages = {"skills": time.perf_counter() - clock}
+        clock = time.perf_counter()
+        doc.update(narrative.draft(doc, config, model=model, batch=batch))
+        stages["narrative"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        preparing.join()
+        inputs = workpaper_inputs(con, doc, pack=pack, pack_path=pack_path, config=config, user=user,
+                                  findings_limit=findings_limit)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        outputs.remove_leftovers(out_dir)
+        staged: list = []
+        try:
+            with review.queued_run(doc, workspace=workspace, user=user,
+                                   pack_path=Path(pack_path).resolve(),
+                                   out_dir=out_dir.resolve()) as review_state:
+                staged += report.stage_reports(doc, out_dir, review_state=review_state, inputs=inputs,
+                                               per_entity=per_entity, helper=helper)
+                staged.append(outputs.stage_findings(outcome, out_dir))
+                staged.append(outputs.stage_results(doc, out_dir))
+        except BaseException:
+            outputs.discard(staged)
+            raise
+        reports = outputs.publish(staged)
+        stages["review queue and outputs"] = time.perf_counter() - clock
+        return CloseRun(outcome, doc, review_state, [reports[-1], *reports[:-1]], stages)
+
+
+def _report_helper(con):
+    """A helper process for the reports of a large pack (close.report.helper), or a
+    stand-in that does nothing."""
+    from contextlib import nullcontext
+
+    from close.report.helper import Helper, wanted
+
+    lines = con.execute("SELECT COUNT(*) FROM journal_lines").fetchone()[0]
+    return Helper() if wanted(lines) else nullcontext()
 
 
 MAX_WORKPAPER_REFS = 500

@@ -6,6 +6,7 @@ entity, bad pack) print one line to stderr and exit 2; a skill that errored make
 """
 from __future__ import annotations
 
+import gc
 import importlib
 
 import typer
@@ -27,5 +28,20 @@ for _name in COMMAND_MODULES:
     importlib.import_module(f"close.cli.{_name}").register(app)
 
 
+# The cyclic collector's first threshold (allocations between collections; Python's is 700).
+GC_THRESHOLD = (50_000, 20, 100)
+
+
 def main() -> None:
-    app()
+    """Run one command and exit. What is alive at start-up (modules, the skill registry)
+    is frozen out of the cyclic garbage collector, which then runs less often: a close
+    makes millions of short-lived rows, dicts and Decimals, next to none in reference
+    cycles, and at a million lines spent 0.4 s collecting them every 700 allocations.
+    What is left at the end is frozen too, so the interpreter does not walk the whole
+    heap once more on its way out (0.2 s)."""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        app()
+    finally:
+        gc.freeze()

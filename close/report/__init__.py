@@ -51,12 +51,14 @@ def prepare() -> None:
 
 
 def stage_reports(doc, out_dir, review_state=None, inputs=None,
-                  per_entity: bool = False) -> list[tuple[Path, Path]]:
+                  per_entity: bool = False, helper=None) -> list[tuple[Path, Path]]:
     """Write report.html, report.md, report.xlsx and workpapers.xlsx (and with
     per_entity a workpapers-<entity>.xlsx for each entity) to temporary files in out_dir;
     return (temporary, final) pairs for close.outputs to move into place. On any error
     the temporary files written so far are removed and the error raised. `inputs`
-    (close.report.workpapers.Inputs) is what the workpapers need beyond results.json."""
+    (close.report.workpapers.Inputs) is what the workpapers need beyond results.json.
+    `helper` (close.report.helper.Helper): a process that writes the workpapers while
+    this one writes the rest."""
     from close.outputs import discard, staging_path
     from close.report.workbook import write_workbook
     from close.report.workpapers import workpapers_file, write_workpapers
@@ -64,22 +66,30 @@ def stage_reports(doc, out_dir, review_state=None, inputs=None,
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     report = build_report(doc, review_state, inputs.lines if inputs is not None else None)
-    staged: list[tuple[Path, Path]] = []
     writers = [("report.html", lambda p: p.write_text(render_html(report), encoding="utf-8")),
                ("report.md", lambda p: p.write_text(render_markdown(report), encoding="utf-8")),
                ("statutory.html", lambda p: p.write_text(render_statutory(report), encoding="utf-8")),
-               ("report.xlsx", lambda p: write_workbook(report, p)),
-               (workpapers_file(), lambda p: write_workpapers(doc, p, review_state, inputs))]
+               ("report.xlsx", lambda p: write_workbook(report, p))]
+    workpapers = [(workpapers_file(), None)]
     if per_entity:
-        for entity in report.entities:
-            writers.append((workpapers_file(entity.id),
-                            lambda p, e=entity.id: write_workpapers(doc, p, review_state, inputs, entity_id=e)))
+        workpapers += [(workpapers_file(entity.id), entity.id) for entity in report.entities]
+    staged = [(staging_path(out / name), out / name) for name, _ in writers + workpapers]
+    # The workpapers as calls of a module-level function, which a helper process can run.
+    calls = [(write_workpapers, doc, staged[len(writers) + i][0], review_state, inputs, entity)
+             for i, (_, entity) in enumerate(workpapers)]
     try:
-        for name, write in writers:
-            pair = (staging_path(out / name), out / name)
-            staged.append(pair)
-            write(pair[0])
+        if helper is not None:
+            helper.start(calls)
+        for (path, _), (_, write) in zip(staged, writers):
+            write(path)
+        if helper is not None:
+            helper.finish()
+        else:
+            for function, *args in calls:
+                function(*args)
     except BaseException:
+        if helper is not None:
+            helper.close()   # it writes nothing more before its files are removed
         discard(staged)
         raise
     return staged
