@@ -9,6 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
+FIRST_POSTING = "SELECT MIN(posting_date) AS first_day FROM journal_lines WHERE entity_id = $entity_id"
+
+
+def first_posting_day(ctx) -> date | None:
+    """The entity's first posting date, where its books begin (None: no line at all).
+    Read once per entity and close (many skills ask)."""
+    rows = ctx.shared_rows(FIRST_POSTING)
+    return rows[0]["first_day"] if rows else None
+
+
 UNBALANCED_ENTRIES = """
 SELECT je_id
 FROM journal_lines

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
+from close.ledger import first_posting_day
 from close.money import ZERO, cents
 from close.statements import BS_SECTIONS, EPOCH, PNL_TYPES, account_amounts
 from skills.lib.percent import percent_change
@@ -213,9 +214,7 @@ class Periods:
 
 def books_begin(ctx) -> date | None:
     """The entity's first posting date: before it the books say nothing."""
-    rows = ctx.rows("SELECT MIN(posting_date) AS first_day FROM journal_lines "
-                    "WHERE entity_id = $entity_id")
-    return rows[0]["first_day"] if rows else None
+    return first_posting_day(ctx)
 
 
 def account_variances(ctx, periods: Periods) -> list[Variance]:

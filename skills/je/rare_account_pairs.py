@@ -14,6 +14,7 @@ lookback window (its first posting falls in or before the window's first month);
 otherwise it is skipped, saying since when the books run and which shorter
 lookback_months would be covered.
 """
+from close.ledger import first_posting_day
 from close.money import ZERO, cents
 from close.periods import month_of
 from close.skill import Finding, Int, Skill, Text
@@ -72,15 +73,10 @@ ORDER BY p.je_id, p.debit_account, p.credit_account
 """
 
 
-FIRST_POSTING = """
-SELECT MIN(posting_date) AS first_day FROM journal_lines WHERE entity_id = $entity_id
-"""
-
-
 def uncovered(ctx, lookback: int) -> str | None:
     """Why the books cannot judge rarity (they start after the window's first month), or
     None when the whole window is in the books."""
-    first_day = ctx.rows(FIRST_POSTING)[0]["first_day"]
+    first_day = first_posting_day(ctx)
     window_start = ctx.month.shift(-lookback)
     if first_day is None:
         return "the entity has no journal lines"

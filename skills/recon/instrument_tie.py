@@ -19,15 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
+from close.ledger import first_posting_day
 from close.money import ZERO, cents
 from close.periods import Month, month_of
 from skills.recon.schedule_names import Namer
-
-FIRST_POSTING = """
-SELECT MIN(posting_date) AS first_day
-FROM journal_lines
-WHERE entity_id = $entity_id
-"""
 
 
 @dataclass(frozen=True)
@@ -70,7 +65,7 @@ def unique(*groups) -> list[str]:
 
 def first_month(ctx) -> Month:
     """The books' first month for the entity: nothing can be walked back beyond it."""
-    day = ctx.rows(FIRST_POSTING)[0]["first_day"]
+    day = first_posting_day(ctx)
     return month_of(day) if day else ctx.month
 
 

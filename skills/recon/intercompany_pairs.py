@@ -143,7 +143,7 @@ def translated_pairs(ctx, recipients, sides: Sides):
     since = {} if sides.balances else {"since": ctx.month.first_day}
     _, found, missing = consolidated.ic_pairs(
         ctx.con, ctx.fx, entities, ctx.month, ctx.pack.fiscal_year_start_month,
-        ctx.pack.reporting_currency, (sides.provider_subtype, sides.recipient_subtype), **since)
+        ctx.pack.reporting_currency, (sides.provider_subtype, sides.recipient_subtype), ctx=ctx, **since)
     return {p.recipient: p for p in found if p.provider == ctx.entity.id}, missing
 
 

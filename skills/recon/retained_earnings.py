@@ -10,12 +10,10 @@ retained-earnings accounts + profit of the fiscal years before this one, in metr
 """
 from __future__ import annotations
 
+from close.ledger import first_posting_day
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Skill
 
-FIRST_DAY = """
-SELECT MIN(posting_date) AS first_day FROM journal_lines WHERE entity_id = $entity_id
-"""
 
 FIGURES = """
 SELECT
@@ -43,7 +41,7 @@ ORDER BY j.je_id
 
 
 def run(ctx):
-    first_day = ctx.rows(FIRST_DAY)[0]["first_day"]
+    first_day = first_posting_day(ctx)
     if first_day is None:
         return ctx.result([], {}, f"{ctx.entity.id} has no journal lines.")
     figures = ctx.rows(FIGURES, first_day=first_day)[0]

@@ -23,6 +23,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable
 
+from close.ledger import first_posting_day
 from close.money import ZERO, cents
 from close.periods import Month, month_of
 from close.skill import Finding
@@ -30,11 +31,6 @@ from skills.recon.schedule_evidence import Item, Namer, Part, entry, parts_of_mo
 
 MAX_DESCRIBED = 5  # parts of the month a difference arose in, described in its finding
 
-FIRST_POSTING = """
-SELECT MIN(posting_date) AS first_day
-FROM journal_lines
-WHERE entity_id = $entity_id
-"""
 
 
 def natural_lines(rows: list[dict], sign: dict[str, int]) -> list[dict]:
@@ -229,7 +225,7 @@ def _months(first: Month, last: Month) -> list[Month]:
 
 def first_month(ctx) -> Month:
     """The books' first month for the entity: nothing is walked back beyond it."""
-    day = ctx.rows(FIRST_POSTING)[0]["first_day"]
+    day = first_posting_day(ctx)
     return month_of(day) if day else ctx.month
 
 

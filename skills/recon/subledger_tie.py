@@ -135,7 +135,7 @@ IC_SUBTYPE = {"receivable": "intercompany_receivable", "payable": "intercompany_
 
 def pack_has_doc_refs(ctx) -> bool:
     """Whether the books link any posting to a document at all (doc_ref is optional)."""
-    return ctx.rows(HAS_DOC_REFS)[0]["n"] > 0
+    return ctx.shared_rows(HAS_DOC_REFS)[0]["n"] > 0
 
 
 def closing_amount(ctx, currency: str, amount: Decimal) -> Decimal:

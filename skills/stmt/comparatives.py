@@ -10,6 +10,7 @@ a comparison period that ends before their first posting: the column is then zer
 construction, not a fall to zero, so the summary and metrics say the comparison is not
 available instead of letting a reader take it for one.
 """
+from close.ledger import first_posting_day
 from close.money import cents
 from close.skill import Skill
 from close.statements import (account_amounts, balance_sheet_windows, build_balance_sheet,
@@ -33,7 +34,6 @@ def _row(line, columns, pairs, cur):
     return row
 
 
-FIRST_POSTING = "SELECT MIN(posting_date) AS first_day FROM journal_lines WHERE entity_id = $entity_id"
 
 
 def run(ctx):
@@ -58,7 +58,7 @@ def run(ctx):
                "columns": {"amount": str(month), "prior": str(month.prev),
                            "prior_year": str(month.shift(-12))},
                "net_income": ni, "currency": cur}
-    first_day = ctx.rows(FIRST_POSTING)[0]["first_day"]
+    first_day = first_posting_day(ctx)
     available = {name: first_day is not None and first_day <= end
                  for name, end in (("prior", month.prev.last_day),
                                    ("prior_year", month.shift(-12).last_day))}

@@ -121,17 +121,17 @@ def _synthetic(account_id, name, type_, subtype, line, amounts) -> AccountAmount
                           {w: amounts.get(w, ZERO) for w in WINDOWS})
 
 
-def ic_pairs(con, fx, entities, month, fsm, rc, subtypes=IC_SUBTYPES, since=None):
+def ic_pairs(con, fx, entities, month, fsm, rc, subtypes=IC_SUBTYPES, since=None, ctx=None):
     """(balances by entity, pairs, missing rates by entity): every entity's intercompany
     accounts by counterparty, translated (skills.stmt.translation.translate_ic), and the provider /
     recipient pairs they form among `entities`. The intercompany checks call this with
     the pair's two entities and the subtypes they compare; the figures are the
-    consolidation's, product for product."""
+    consolidation's, product for product. `ctx`: the skill's context, to share the reads."""
     ids = {e.id for e in entities}
     balances, missing = {}, {}
     for e in entities:
         kwargs = {"since": since} if since is not None else {}
-        rows, miss = translate_ic(con, fx, e, month, fsm, rc, subtypes, **kwargs)
+        rows, miss = translate_ic(con, fx, e, month, fsm, rc, subtypes, ctx=ctx, **kwargs)
         balances[e.id] = rows
         missing[e.id] = miss
     pairs: dict[tuple[str, str], Pair] = {}
@@ -162,10 +162,10 @@ def ic_pairs(con, fx, entities, month, fsm, rc, subtypes=IC_SUBTYPES, since=None
     return balances, [pairs[k] for k in sorted(pairs)], missing
 
 
-def intercompany(con, fx, entities, month, fsm, rc):
+def intercompany(con, fx, entities, month, fsm, rc, ctx=None):
     """Per-entity IC balances by counterparty, translated, the pairs they form, and the
     missing rates as "<entity>: <rate>"."""
-    balances, pairs, missing = ic_pairs(con, fx, entities, month, fsm, rc)
+    balances, pairs, missing = ic_pairs(con, fx, entities, month, fsm, rc, ctx=ctx)
     return balances, pairs, [f"{eid}: {m}" for eid, miss in missing.items() for m in miss]
 
 
@@ -177,7 +177,7 @@ def consolidate(con, fx, entities, month, fsm: int, rc: str, ctx=None) -> Consol
         t = translate(con, fx, e, month, fsm, rc, ctx=ctx)
         out.translations[e.id] = t
         out.missing_rates += [f"{e.id}: {m}" for m in t.missing_rates]
-    balances, out.pairs, missing = intercompany(con, fx, entities, month, fsm, rc)
+    balances, out.pairs, missing = intercompany(con, fx, entities, month, fsm, rc, ctx=ctx)
     out.missing_rates += [m for m in missing if m not in out.missing_rates]
     if out.missing_rates:
         return out

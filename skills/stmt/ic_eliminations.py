@@ -39,7 +39,7 @@ def run(ctx):
     rc = ctx.pack.reporting_currency
     entities = list(ctx.group)
     _, pairs, missing_by_entity = ic_pairs(ctx.con, ctx.fx, entities, ctx.month,
-                                           ctx.pack.fiscal_year_start_month, rc)
+                                           ctx.pack.fiscal_year_start_month, rc, ctx=ctx)
     mine = [p for p in pairs if p.provider == ctx.entity.id]
     involved = [ctx.entity.id] + [p.recipient for p in mine]
     missing = [f"{eid}: {m}" for eid in involved for m in missing_by_entity.get(eid, ())]

@@ -71,10 +71,10 @@ def schedules(ctx, month, entity_id: str | None = None, currency: str | None = N
         params["entity_id"] = entity_id
     out = []
     if ctx.has_table("loans"):
-        for loan in ctx.rows(LOANS, **params):
+        for loan in ctx.shared_rows(LOANS, **params):
             out.append(("loan", loan, loan["principal"], loan_schedule(loan, cur)[1]))
     if ctx.has_table("leases"):
-        for lease in ctx.rows(LEASES, **params):
+        for lease in ctx.shared_rows(LEASES, **params):
             opening, rows = lease_schedule(lease, cur)
             out.append(("lease", lease, opening, rows))
     return out

@@ -240,20 +240,26 @@ class IcBalance:
 
 def translate_ic(con, fx, entity, month: Month, fiscal_start_month: int,
                  reporting_currency: str, subtypes=IC_SUBTYPES,
-                 since: date = date(1900, 1, 1)) -> tuple[list[IcBalance], list[str]]:
+                 since: date = date(1900, 1, 1), ctx=None) -> tuple[list[IcBalance], list[str]]:
     """Intercompany accounts split by counterparty and translated like `translate` does:
     balances at the closing rate, revenue and expense at each month's average rate, exact.
 
     `subtypes` and `since` narrow what is read (an intercompany check of the month's
     charges needs neither the balances nor earlier months), so only the rates the figures
-    need are asked for; the figures read are the consolidation's, product for product."""
+    need are asked for; the figures read are the consolidation's, product for product.
+    `ctx`: the skill's context, through which the read is shared by the close's skills
+    (each intercompany check and the consolidation ask it of every entity)."""
     rates = _Rates(fx, entity.functional_currency, reporting_currency)
-    cursor = con.execute(IC_MONTHLY, {"entity_id": entity.id, "month_end": month.last_day,
-                                      "since": since})
-    cols = [d[0] for d in cursor.description]
+    params = {"entity_id": entity.id, "month_end": month.last_day, "since": since}
+    if ctx is not None:
+        rows = ctx.shared_rows(IC_MONTHLY, **params)
+    else:
+        cursor = con.execute(IC_MONTHLY, params)
+        cols = [d[0] for d in cursor.description]
+        rows = [dict(zip(cols, r)) for r in cursor.fetchall()]
     year_start = fiscal_year_start(month, fiscal_start_month)
     groups: dict[tuple, dict] = {}
-    for row in (dict(zip(cols, r)) for r in cursor.fetchall()):
+    for row in rows:
         if row["subtype"] not in subtypes:
             continue
         key = (row["account_id"], row["counterparty"])

@@ -64,7 +64,7 @@ class MonthTax:
 
 
 def statutory(ctx, month: Month) -> tuple[str | None, Decimal | None]:
-    rows = ctx.rows(RATE, country=ctx.entity.country, day=month.last_day)
+    rows = ctx.shared_rows(RATE, country=ctx.entity.country, day=month.last_day)
     if not rows:
         return None, None
     return rows[0]["tax_code"], rows[0]["rate"]

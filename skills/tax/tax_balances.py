@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from close.ledger import first_posting_day
 from close.money import ZERO, cents
 from close.periods import month_of
 
@@ -242,7 +243,6 @@ WHERE r.n <= $max_refs
 ORDER BY kind, account_id, period_month, ref, je_id
 """
 
-FIRST_DAY = "SELECT MIN(posting_date) AS day FROM journal_lines WHERE entity_id = $entity_id"
 
 DOC_PREFIXES = ("ar_invoices:", "ap_bills:", "ap_payments:")
 
@@ -301,7 +301,7 @@ def balance_differences(ctx, accounts: list[str] | None = None, codes: list[dict
     if not accounts:
         return [], []
     by_code = {c["tax_code"]: c for c in codes}
-    first_day = ctx.rows(FIRST_DAY)[0]["day"]
+    first_day = first_posting_day(ctx)
     reported = sorted(reported)
 
     closing = defaultdict(lambda: ZERO)
