@@ -44,10 +44,13 @@ JOIN accounts a ON a.account_id = j.account_id
 JOIN entities e ON e.entity_id = j.entity_id
 WHERE a.subtype = $subtype AND j.posting_date BETWEEN $from_day AND $month_end
   AND j.counterparty IS NOT NULL AND j.counterparty <> j.entity_id
-  AND ((j.entity_id = $entity_id AND j.counterparty IN (SELECT entity_id FROM entities))
-       OR j.counterparty = $entity_id)
+  AND {whose}
 ORDER BY j.entity_id, j.je_id, j.line_no
 """
+# The provider's own lines toward a group entity (read from its part of the journal
+# only), and every other entity's lines naming it as counterparty.
+PROVIDER_SIDE = SIDE.format(whose="j.entity_id = $entity_id AND j.counterparty IN (SELECT entity_id FROM entities)")
+RECIPIENT_SIDE = SIDE.format(whose="j.counterparty = $entity_id")
 
 
 @dataclass
@@ -81,10 +84,8 @@ def pairs(ctx, sides: Sides) -> dict[str, Pair]:
     """Pairs with this entity as provider: recipient id -> both sides' lines."""
     from_day = date(1900, 1, 1) if sides.balances else ctx.month.first_day
     out: dict[str, Pair] = {}
-    provider_rows = [r for r in ctx.rows(SIDE, subtype=sides.provider_subtype, from_day=from_day)
-                     if r["entity_id"] == ctx.entity.id]
-    recipient_rows = [r for r in ctx.rows(SIDE, subtype=sides.recipient_subtype, from_day=from_day)
-                      if r["entity_id"] != ctx.entity.id and r["counterparty"] == ctx.entity.id]
+    provider_rows = ctx.rows(PROVIDER_SIDE, subtype=sides.provider_subtype, from_day=from_day)
+    recipient_rows = ctx.rows(RECIPIENT_SIDE, subtype=sides.recipient_subtype, from_day=from_day)
     for r in provider_rows:
         pair = out.setdefault(r["counterparty"], Pair(ctx.entity.id, r["counterparty"]))
         pair.provider_functional += r["debit_positive"]
