@@ -101,8 +101,10 @@ def workpaper_inputs(con, doc: dict, *, pack, pack_path: Path, config, user: str
     from datetime import datetime, timezone
 
     from close.pack.sources import locate, pack_digests
-    from close.refs import resolve_refs
+    from close.refs import ref_totals, resolve_refs
+    from close.report.ref_lines import MAX_ROWS
     from close.report.workpapers import Inputs, refs_wanted
+    from close.report.workpapers.tabs import MAX_REF_ROWS
 
     # Each file's digest was taken as the pack was opened (close.pack.open_pack), in the
     # same read that checked the pack's own; re-read here only for a pack opened otherwise.
@@ -126,12 +128,16 @@ def workpaper_inputs(con, doc: dict, *, pack, pack_path: Path, config, user: str
                 parameters.append((f"{skill_id}.{name}", str(value), f"close.toml, {entity_id}"))
     # The reconciliations' refs first (their rows date the items), then every ref a
     # finding cites: the report's appendix links each to its rows. Looked up together,
-    # a query per table rather than per ref; a bad ref is left out.
+    # a query per table rather than per ref; a bad ref is left out. Of each ref's rows
+    # only those the reports show are fetched, with what all of them add up to (an
+    # opening entry of a large group has a hundred thousand lines).
     cited = [ref for r in doc.get("skills") or [] for f in r.get("findings") or [] for ref in f.get("refs") or []]
-    lines = resolve_refs(con, list(dict.fromkeys(refs_wanted(doc) + cited))[:MAX_WORKPAPER_REFS],
-                         pack.tables)
+    refs = list(dict.fromkeys(refs_wanted(doc) + cited))[:MAX_WORKPAPER_REFS]
+    lines = resolve_refs(con, refs, pack.tables, limit=max(MAX_ROWS, MAX_REF_ROWS))
+    totals = ref_totals(con, refs, pack.tables)
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return Inputs(prepared_by=user, generated_at=stamp, sources=sources, parameters=parameters, lines=lines)
+    return Inputs(prepared_by=user, generated_at=stamp, sources=sources, parameters=parameters, lines=lines,
+                  totals=totals)
 
 
 def rerender_month(*, workspace: Path, out_dir: Path, month, user: str, con=None, pack=None,

@@ -49,13 +49,9 @@ def resolve_ref(con, ref: str, tables: frozenset[str] | set[str] | None = None) 
 BATCH = 500
 
 
-def resolve_refs(con, refs, tables: frozenset[str] | set[str] | None = None) -> dict[str, list[dict]]:
-    """The rows of many refs at once, {ref: rows in key order} for every ref that names a
-    table of the pack (a bad ref is left out, as resolve_ref would refuse it). The refs of
-    one table are looked up together, one query per BATCH, so the journal is scanned once
-    for all the entries a report cites. A key column that is not text (fx_rates' date)
-    compares the ref's text cast to its type, where two texts can name one row: those refs
-    are looked up one by one, exactly as resolve_ref does."""
+def _by_table(refs, tables) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """Refs that name a table of the pack, grouped by table: (ref, key values); a bad
+    ref is left out, as resolve_ref would refuse it."""
     wanted: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     for ref in dict.fromkeys(refs):
         try:
@@ -65,32 +61,78 @@ def resolve_refs(con, refs, tables: frozenset[str] | set[str] | None = None) -> 
         if tables is not None and table_name not in tables:
             continue
         wanted.setdefault(table_name, []).append((ref, values))
+    return wanted
+
+
+def resolve_refs(con, refs, tables: frozenset[str] | set[str] | None = None,
+                 limit: int | None = None) -> dict[str, list[dict]]:
+    """The rows of many refs at once, {ref: rows in key order} for every ref that names a
+    table of the pack (a bad ref is left out, as resolve_ref would refuse it). The refs of
+    one table are looked up together, one query per BATCH, so the journal is scanned once
+    for all the entries a report cites. A key column that is not text (fx_rates' date)
+    compares the ref's text cast to its type, where two texts can name one row: those refs
+    are looked up one by one, exactly as resolve_ref does. `limit`: at most that many
+    rows of each ref (an opening entry can have a hundred thousand lines; ref_totals
+    adds them all up)."""
     found: dict[str, list[dict]] = {}
-    for table_name, named in wanted.items():
+    for table_name, named in _by_table(refs, tables).items():
         table = TABLES_BY_NAME[table_name]
         columns = table.ref_key or table.key
         if not _text_columns(con, table_name, columns):
             for ref, _values in named:
-                found[ref] = resolve_ref(con, ref)
+                found[ref] = resolve_ref(con, ref)[:limit]
             continue
         for start in range(0, len(named), BATCH):
             chunk = named[start:start + BATCH]
-            by_key = _rows_by_key(con, table, columns, [values for _ref, values in chunk])
+            by_key = _rows_by_key(con, table, columns, [values for _ref, values in chunk], limit)
             for ref, values in chunk:
                 found[ref] = by_key.get(values, [])
     return {ref: found[ref] for ref in dict.fromkeys(refs) if ref in found}
 
 
+def ref_totals(con, refs, tables: frozenset[str] | set[str] | None = None) -> dict[str, dict]:
+    """What the rows of each ref add up to, all of them however many (resolve_refs may
+    list only the first): `count`; `debit` and `credit` sums (None for a table without
+    both, or a ref with no row); `columns`, those not empty (NULL or '') in some row, in
+    the table's order; `earliest`, the smallest date a row carries in its first dated
+    column (a column named *date holding a date: what an item's age counts from)."""
+    out: dict[str, dict] = {}
+    for table_name, named in _by_table(refs, tables).items():
+        table = TABLES_BY_NAME[table_name]
+        columns = table.ref_key or table.key
+        if not _text_columns(con, table_name, columns):
+            # one query a ref, as resolve_ref: two texts may name one row of a typed key
+            for ref, values in named:
+                out[ref] = next(iter(_totals_by_key(con, table, columns, [values]).values()), None) \
+                    or _no_rows()
+            continue
+        for start in range(0, len(named), BATCH):
+            chunk = named[start:start + BATCH]
+            by_key = _totals_by_key(con, table, columns, [values for _ref, values in chunk])
+            for ref, values in chunk:
+                out[ref] = by_key.get(values) or _no_rows()
+    return {ref: out[ref] for ref in dict.fromkeys(refs) if ref in out}
+
+
+def _no_rows() -> dict:
+    return {"count": 0, "columns": [], "earliest": None, "debit": None, "credit": None}
+
+
 def _text_columns(con, table_name: str, columns: tuple[str, ...]) -> bool:
     """Whether every key column is text, so a ref's key equals a row's key as text."""
-    types = dict(con.execute(
-        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t",
-        {"t": table_name}).fetchall())
+    types = _column_types(con, table_name)
     return all(types.get(column) == "VARCHAR" for column in columns)
 
 
-def _rows_by_key(con, table, columns: tuple[str, ...], keys: list[tuple[str, ...]]) -> dict:
-    """{key values: rows in key order} for the keys given (text key columns only)."""
+def _column_types(con, table_name: str) -> dict[str, str]:
+    """Column -> DuckDB type, in the table's order."""
+    return dict(con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t "
+        "ORDER BY ordinal_position", {"t": table_name}).fetchall())
+
+
+def _key_filter(columns: tuple[str, ...], keys: list[tuple[str, ...]]) -> tuple[str, dict]:
+    """The WHERE clause naming `keys` (bound parameters) and its parameters."""
     params, alternatives = {}, []
     for n, values in enumerate(keys):
         terms = []
@@ -99,14 +141,58 @@ def _rows_by_key(con, table, columns: tuple[str, ...], keys: list[tuple[str, ...
             terms.append(f"{column} = $k{n}_{index}")
         alternatives.append(" AND ".join(terms))
     if len(columns) == 1:
-        where = f"{columns[0]} IN ({', '.join(f'$k{n}_0' for n in range(len(keys)))})"
-    else:
-        where = " OR ".join(f"({a})" for a in alternatives)
+        return f"{columns[0]} IN ({', '.join(f'$k{n}_0' for n in range(len(keys)))})", params
+    return " OR ".join(f"({a})" for a in alternatives), params
+
+
+def _rows_by_key(con, table, columns: tuple[str, ...], keys: list[tuple[str, ...]],
+                 limit: int | None = None) -> dict:
+    """{key values: rows in key order} for the keys given (text key columns only), the
+    first `limit` of each."""
+    where, params = _key_filter(columns, keys)
     order = ", ".join(table.key)
-    cursor = con.execute(f"SELECT * FROM {table.name} WHERE {where} ORDER BY {order}", params)
+    if limit is None:
+        sql = f"SELECT * FROM {table.name} WHERE {where} ORDER BY {order}"
+    else:
+        params["limit"] = limit
+        sql = (f"SELECT * EXCLUDE (ref_row) FROM (SELECT *, row_number() OVER "
+               f"(PARTITION BY {', '.join(columns)} ORDER BY {order}) AS ref_row "
+               f"FROM {table.name} WHERE {where}) AS numbered WHERE ref_row <= $limit ORDER BY {order}")
+    cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
     by_key: dict[tuple[str, ...], list[dict]] = {}
     for row in cursor.fetchall():
         record = dict(zip(names, row))
         by_key.setdefault(tuple(record[c] for c in columns), []).append(record)
     return by_key
+
+
+def _quoted(column: str) -> str:
+    return f'"{column}"'
+
+
+def _filled(column: str, kind: str) -> str:
+    """SQL counting the rows where `column` is not empty (NULL, or '' for text)."""
+    blank = f" AND {_quoted(column)} <> ''" if kind == "VARCHAR" else ""
+    return f"COUNT(*) FILTER (WHERE {_quoted(column)} IS NOT NULL{blank})"
+
+
+def _totals_by_key(con, table, columns: tuple[str, ...], keys: list[tuple[str, ...]]) -> dict:
+    """{key values: ref_totals' figures} for the keys given (text key columns only), summed
+    in DuckDB: a ref's rows never come to Python."""
+    types = _column_types(con, table.name)
+    where, params = _key_filter(columns, keys)
+    dated = [c for c, t in types.items() if c.endswith("date") and t == "DATE"]
+    earliest = f"MIN(COALESCE({', '.join(_quoted(c) for c in dated)}))" if dated else "NULL"
+    sums = ('COALESCE(SUM("debit"), 0), COALESCE(SUM("credit"), 0)'
+            if "debit" in types and "credit" in types else "NULL, NULL")
+    counts = ", ".join(_filled(c, t) for c, t in types.items())
+    cursor = con.execute(f"SELECT {', '.join(columns)}, COUNT(*), {earliest}, {sums}, {counts} "
+                         f"FROM {table.name} WHERE {where} GROUP BY {', '.join(columns)}", params)
+    width = len(columns)
+    out: dict[tuple[str, ...], dict] = {}
+    for row in cursor.fetchall():
+        count, first, debit, credit = row[width:width + 4]
+        out[tuple(row[:width])] = {"count": count, "earliest": first, "debit": debit, "credit": credit,
+                                   "columns": [c for c, n in zip(types, row[width + 4:]) if n]}
+    return out

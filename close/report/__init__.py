@@ -65,7 +65,8 @@ def stage_reports(doc, out_dir, review_state=None, inputs=None,
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    report = build_report(doc, review_state, inputs.lines if inputs is not None else None)
+    report = build_report(doc, review_state, inputs.lines if inputs is not None else None,
+                          inputs.totals if inputs is not None else None)
     writers = [("report.html", lambda p: p.write_text(render_html(report), encoding="utf-8")),
                ("report.md", lambda p: p.write_text(render_markdown(report), encoding="utf-8")),
                ("statutory.html", lambda p: p.write_text(render_statutory(report), encoding="utf-8")),

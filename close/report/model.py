@@ -357,10 +357,11 @@ def _period_readiness(doc: ResultsDoc, entities):
     return rows
 
 
-def build_report(doc, review_state=None, lines: dict | None = None) -> Report:
+def build_report(doc, review_state=None, lines: dict | None = None, totals: dict | None = None) -> Report:
     """The report's model of a results document (results.json, as parsed JSON or already
     read by close.results.read_results, and the review state); `lines` are the rows of
-    the books behind refs (close.pipeline), for the appendix."""
+    the books behind refs (close.pipeline), for the appendix, and `totals` what all of a
+    ref's rows add up to when `lines` lists only the first (close.refs.ref_totals)."""
     doc = read_results(doc)
     token = _doc.set(doc)
     try:
@@ -369,7 +370,7 @@ def build_report(doc, review_state=None, lines: dict | None = None) -> Report:
                            if (shown := builder(doc)) is not None}
         cited = [ref for v in report.leadership.variances for ref in v.refs]
         cited += [ref for row in report.exceptions + report.flux_findings for ref in row.refs]
-        report.ref_lines = ref_lines(cited, lines)
+        report.ref_lines = ref_lines(cited, lines, totals)
         report.statutory = statutory_sets(doc, report.entities, report.reporting_currency)
         return report
     finally:

@@ -46,22 +46,32 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def ref_lines(refs: list[str], lines: dict[str, list[dict]] | None) -> list[RefLines]:
+def ref_lines(refs: list[str], lines: dict[str, list[dict]] | None,
+              totals: dict[str, dict] | None = None) -> list[RefLines]:
     """One entry per ref, in the order given; columns that are empty in every row are
-    dropped so that an entry's lines fit a page."""
+    dropped so that an entry's lines fit a page. `totals` (close.refs.ref_totals): what
+    all the ref's rows add up to, when `lines` holds only the first of them."""
     lines = lines or {}
     found = []
     for ref in dict.fromkeys(refs):
         rows = lines.get(ref)
         entry = RefLines(ref)
         if rows is not None:
+            whole = (totals or {}).get(ref) or totals_of(rows)
             entry.resolved = True
-            columns = [c for c in (rows[0].keys() if rows else []) if any(r.get(c) not in (None, "") for r in rows)]
-            entry.columns = columns
-            entry.rows = [[_text(r.get(c)) for c in columns] for r in rows[:MAX_ROWS]]
-            entry.more = max(0, len(rows) - MAX_ROWS)
-            if rows and "debit" in rows[0] and "credit" in rows[0]:
-                entry.debit = sum((to_decimal(r.get("debit")) or Decimal(0) for r in rows), Decimal(0))
-                entry.credit = sum((to_decimal(r.get("credit")) or Decimal(0) for r in rows), Decimal(0))
+            entry.columns = [c for c in whole["columns"]]
+            entry.rows = [[_text(r.get(c)) for c in entry.columns] for r in rows[:MAX_ROWS]]
+            entry.more = max(0, whole["count"] - MAX_ROWS)
+            if whole["count"] and whole["debit"] is not None and whole["credit"] is not None:
+                entry.debit, entry.credit = whole["debit"], whole["credit"]
         found.append(entry)
     return found
+
+
+def totals_of(rows: list[dict]) -> dict:
+    """What the rows at hand add up to, as close.refs.ref_totals gives it for all of them."""
+    columns = [c for c in (rows[0].keys() if rows else []) if any(r.get(c) not in (None, "") for r in rows)]
+    both = bool(rows) and "debit" in rows[0] and "credit" in rows[0]
+    return {"count": len(rows), "columns": columns,
+            "debit": sum((to_decimal(r.get("debit")) or Decimal(0) for r in rows), Decimal(0)) if both else None,
+            "credit": sum((to_decimal(r.get("credit")) or Decimal(0) for r in rows), Decimal(0)) if both else None}

@@ -44,8 +44,9 @@ class Inputs:
     generated_at: str = ""                                    # ISO 8601, UTC
     sources: list[tuple[str, str, int]] = field(default_factory=list)     # file, sha256, bytes
     parameters: list[tuple[str, str, str]] = field(default_factory=list)  # name, value, scope
-    lines: dict[str, list[dict]] = field(default_factory=dict)   # ref -> rows of the books
+    lines: dict[str, list[dict]] = field(default_factory=dict)   # ref -> rows of the books (the first)
     notes: dict[str, list[str]] = field(default_factory=dict)    # review item key -> explanations
+    totals: dict[str, dict] = field(default_factory=dict)   # ref -> all its rows, added up (close.refs)
 
 
 def workpapers_file(entity_id: str | None = None) -> str:
@@ -124,7 +125,7 @@ def write_workpapers(doc: ResultsDoc | dict, path: Path, review_state=None, inpu
     pack = _pack_line(doc)
     for recon in recons:
         tabs.recon_tab(wb, plan, recon, books_by[recon.entity_id], prepared_by=_preparer(recon, inputs),
-                       prepared_on=prepared_on, pack=pack, lines=inputs.lines)
+                       prepared_on=prepared_on, pack=pack, lines=inputs.lines, totals=inputs.totals)
     tabs.flux_tab(wb, plan, found, books_by)
     tabs.entries_tab(wb, plan, entries, books_by)
     tabs.checks_tab(wb, plan)

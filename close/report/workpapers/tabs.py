@@ -141,11 +141,20 @@ def tb_tab(wb, plan: Plan, book: EntityBooks, recon_of: dict[tuple[str, str], Re
 
 # Reconciliation tabs -----------------------------------------------------------------
 
-def _age(item: Item, lines: dict[str, list[dict]], last_day: date | None) -> int | None:
+def _age(item: Item, lines: dict[str, list[dict]], last_day: date | None,
+         totals: dict[str, dict] | None = None) -> int | None:
+    """Days from the earliest date the item's rows carry (each row's first dated column)
+    to the month end: from `totals` (close.refs.ref_totals, all the rows) where given,
+    else from the rows at hand."""
     if last_day is None:
         return None
     days = []
     for r in item.refs:
+        whole = (totals or {}).get(r)
+        if whole is not None:
+            if whole["earliest"] is not None:
+                days.append((last_day - whole["earliest"]).days)
+            continue
         for row in lines.get(r, []):
             for key, value in row.items():
                 if key.endswith("date") and isinstance(value, date):
@@ -155,7 +164,7 @@ def _age(item: Item, lines: dict[str, list[dict]], last_day: date | None) -> int
 
 
 def recon_tab(wb, plan: Plan, recon: Recon, book: EntityBooks, *, prepared_by: str, prepared_on: str,
-              pack: str, lines: dict[str, list[dict]]) -> None:
+              pack: str, lines: dict[str, list[dict]], totals: dict[str, dict] | None = None) -> None:
     p = book.places
     place = plan.recon_rows[id(recon)]
     tb = plan.tb.get(recon.entity_id)
@@ -198,7 +207,7 @@ def recon_tab(wb, plan: Plan, recon: Recon, book: EntityBooks, *, prepared_by: s
     tab.blank()
     tab.header(["Reconciling item", "Refs", "Amount", "Type", "Age (days)", "", "Source"])
     for item in recon.items:
-        age = _age(item, lines, plan.last_day)
+        age = _age(item, lines, plan.last_day, totals)
         label = item.description + (f" ({item.count} items)" if item.count else "")
         tab.add([tab.text(label, wrap=True), tab.text(", ".join(item.refs), wrap=True),
                  tab.amount(item.amount, p, editable=True), tab.text(item.kind, editable=True),
