@@ -174,12 +174,22 @@ class Tie:
             m = max(month_of(line["posting_date"]), span[0])
             if m in moves:
                 moves[m] += line["amount"]
-        running, diff = ZERO, {}
+        running, booked = ZERO, {}
         for m in span:
             running += moves[m]
-            diff[m] = running - sum((i.balance(m) for i in self.items), ZERO)
+            booked[m] = running
+        diff: dict[Month, Decimal] = {}
+
+        def differs(m: Month) -> Decimal:
+            """The difference at m's end. The schedule's side (every item's balance) is
+            summed only for the months walked back, not for every month of the books:
+            at ten million lines that is thousands of items times dozens of months."""
+            if m not in diff:
+                diff[m] = booked[m] - sum((i.balance(m) for i in self.items), ZERO)
+            return diff[m]
+
         arose = month.prev
-        while arose > span[0] and diff[arose.prev] != ZERO:
+        while arose > span[0] and differs(arose.prev) != ZERO:
             arose = arose.prev
         parts = parts_of_month(self.account, self.items, self.month_lines(arose), arose, self.namer)
         refs = [f"accounts:{self.account}"]
@@ -193,7 +203,7 @@ class Tie:
             text += (f"it differed from the end of the books' first month, {arose} (opening "
                      f"balances or that month's entries).")
         else:
-            text += (f"the difference arose in {arose} ({self._money(abs(diff[arose]))} at its "
+            text += (f"the difference arose in {arose} ({self._money(abs(differs(arose)))} at its "
                      f"end) and has not been corrected since.")
         what = _describe(parts, self._money, self.noun)
         if what:
