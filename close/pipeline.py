@@ -101,7 +101,7 @@ def workpaper_inputs(con, doc: dict, *, pack, pack_path: Path, config, user: str
     from datetime import datetime, timezone
 
     from close.pack.sources import locate, pack_digests
-    from close.refs import ref_totals, resolve_refs
+    from close.refs import first_rows_and_totals
     from close.report.ref_lines import MAX_ROWS
     from close.report.workpapers import Inputs, refs_wanted
     from close.report.workpapers.tabs import MAX_REF_ROWS
@@ -133,8 +133,7 @@ def workpaper_inputs(con, doc: dict, *, pack, pack_path: Path, config, user: str
     # opening entry of a large group has a hundred thousand lines).
     cited = [ref for r in doc.get("skills") or [] for f in r.get("findings") or [] for ref in f.get("refs") or []]
     refs = list(dict.fromkeys(refs_wanted(doc) + cited))[:MAX_WORKPAPER_REFS]
-    lines = resolve_refs(con, refs, pack.tables, limit=max(MAX_ROWS, MAX_REF_ROWS))
-    totals = ref_totals(con, refs, pack.tables)
+    lines, totals = first_rows_and_totals(con, refs, pack.tables, limit=max(MAX_ROWS, MAX_REF_ROWS))
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return Inputs(prepared_by=user, generated_at=stamp, sources=sources, parameters=parameters, lines=lines,
                   totals=totals)

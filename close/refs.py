@@ -64,54 +64,61 @@ def _by_table(refs, tables) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     return wanted
 
 
-def resolve_refs(con, refs, tables: frozenset[str] | set[str] | None = None,
-                 limit: int | None = None) -> dict[str, list[dict]]:
+def resolve_refs(con, refs, tables: frozenset[str] | set[str] | None = None) -> dict[str, list[dict]]:
     """The rows of many refs at once, {ref: rows in key order} for every ref that names a
     table of the pack (a bad ref is left out, as resolve_ref would refuse it). The refs of
     one table are looked up together, one query per BATCH, so the journal is scanned once
     for all the entries a report cites. A key column that is not text (fx_rates' date)
     compares the ref's text cast to its type, where two texts can name one row: those refs
-    are looked up one by one, exactly as resolve_ref does. `limit`: at most that many
-    rows of each ref (an opening entry can have a hundred thousand lines; ref_totals
-    adds them all up)."""
+    are looked up one by one, exactly as resolve_ref does."""
     found: dict[str, list[dict]] = {}
     for table_name, named in _by_table(refs, tables).items():
         table = TABLES_BY_NAME[table_name]
         columns = table.ref_key or table.key
         if not _text_columns(con, table_name, columns):
             for ref, _values in named:
-                found[ref] = resolve_ref(con, ref)[:limit]
+                found[ref] = resolve_ref(con, ref)
             continue
         for start in range(0, len(named), BATCH):
             chunk = named[start:start + BATCH]
-            by_key = _rows_by_key(con, table, columns, [values for _ref, values in chunk], limit)
+            by_key = _rows_by_key(con, table, columns, [values for _ref, values in chunk])
             for ref, values in chunk:
                 found[ref] = by_key.get(values, [])
     return {ref: found[ref] for ref in dict.fromkeys(refs) if ref in found}
 
 
-def ref_totals(con, refs, tables: frozenset[str] | set[str] | None = None) -> dict[str, dict]:
-    """What the rows of each ref add up to, all of them however many (resolve_refs may
-    list only the first): `count`; `debit` and `credit` sums (None for a table without
-    both, or a ref with no row); `columns`, those not empty (NULL or '') in some row, in
-    the table's order; `earliest`, the smallest date a row carries in its first dated
-    column (a column named *date holding a date: what an item's age counts from)."""
-    out: dict[str, dict] = {}
+def first_rows_and_totals(con, refs, tables: frozenset[str] | set[str] | None = None,
+                          limit: int = 25) -> tuple[dict[str, list[dict]], dict[str, dict]]:
+    """For each ref that names a table of the pack: its first `limit` rows in key order
+    (resolve_refs with `limit`) and what all its rows add up to, however many (an opening
+    entry can have a hundred thousand lines): `count`; `debit` and `credit` sums (None
+    for a table without both, or a ref with no row); `columns`, those not empty (NULL or
+    '') in some row, in the table's order; `earliest`, the smallest date a row carries in
+    its first dated column (a column named *date holding a date: an item's age counts
+    from it). Both from one scan of each table: the sums are window aggregates beside
+    the rows."""
+    rows: dict[str, list[dict]] = {}
+    totals: dict[str, dict] = {}
     for table_name, named in _by_table(refs, tables).items():
         table = TABLES_BY_NAME[table_name]
         columns = table.ref_key or table.key
+        types = _column_types(con, table_name)
         if not _text_columns(con, table_name, columns):
             # one query a ref, as resolve_ref: two texts may name one row of a typed key
             for ref, values in named:
-                out[ref] = next(iter(_totals_by_key(con, table, columns, [values]).values()), None) \
-                    or _no_rows()
+                rows[ref] = resolve_ref(con, ref)[:limit]
+                totals[ref] = next(iter(_totals_by_key(con, table, columns, [values], types).values()),
+                                   None) or _no_rows()
             continue
         for start in range(0, len(named), BATCH):
             chunk = named[start:start + BATCH]
-            by_key = _totals_by_key(con, table, columns, [values for _ref, values in chunk])
+            found, summed = _first_rows_by_key(con, table, columns, [values for _ref, values in chunk],
+                                               types, limit)
             for ref, values in chunk:
-                out[ref] = by_key.get(values) or _no_rows()
-    return {ref: out[ref] for ref in dict.fromkeys(refs) if ref in out}
+                rows[ref] = found.get(values, [])
+                totals[ref] = summed.get(values) or _no_rows()
+    order = [ref for ref in dict.fromkeys(refs) if ref in rows]
+    return {ref: rows[ref] for ref in order}, {ref: totals[ref] for ref in order}
 
 
 def _no_rows() -> dict:
@@ -145,20 +152,11 @@ def _key_filter(columns: tuple[str, ...], keys: list[tuple[str, ...]]) -> tuple[
     return " OR ".join(f"({a})" for a in alternatives), params
 
 
-def _rows_by_key(con, table, columns: tuple[str, ...], keys: list[tuple[str, ...]],
-                 limit: int | None = None) -> dict:
-    """{key values: rows in key order} for the keys given (text key columns only), the
-    first `limit` of each."""
+def _rows_by_key(con, table, columns: tuple[str, ...], keys: list[tuple[str, ...]]) -> dict:
+    """{key values: rows in key order} for the keys given (text key columns only)."""
     where, params = _key_filter(columns, keys)
     order = ", ".join(table.key)
-    if limit is None:
-        sql = f"SELECT * FROM {table.name} WHERE {where} ORDER BY {order}"
-    else:
-        params["limit"] = limit
-        sql = (f"SELECT * EXCLUDE (ref_row) FROM (SELECT *, row_number() OVER "
-               f"(PARTITION BY {', '.join(columns)} ORDER BY {order}) AS ref_row "
-               f"FROM {table.name} WHERE {where}) AS numbered WHERE ref_row <= $limit ORDER BY {order}")
-    cursor = con.execute(sql, params)
+    cursor = con.execute(f"SELECT * FROM {table.name} WHERE {where} ORDER BY {order}", params)
     names = [d[0] for d in cursor.description]
     by_key: dict[tuple[str, ...], list[dict]] = {}
     for row in cursor.fetchall():
@@ -171,28 +169,57 @@ def _quoted(column: str) -> str:
     return f'"{column}"'
 
 
-def _filled(column: str, kind: str) -> str:
-    """SQL counting the rows where `column` is not empty (NULL, or '' for text)."""
-    blank = f" AND {_quoted(column)} <> ''" if kind == "VARCHAR" else ""
-    return f"COUNT(*) FILTER (WHERE {_quoted(column)} IS NOT NULL{blank})"
-
-
-def _totals_by_key(con, table, columns: tuple[str, ...], keys: list[tuple[str, ...]]) -> dict:
-    """{key values: ref_totals' figures} for the keys given (text key columns only), summed
-    in DuckDB: a ref's rows never come to Python."""
-    types = _column_types(con, table.name)
-    where, params = _key_filter(columns, keys)
+def _aggregates(types: dict[str, str]) -> list[str]:
+    """first_rows_and_totals' figures as SQL aggregates over a ref's rows, in this order:
+    count, earliest, debit, credit, then per column the rows where it is not empty."""
     dated = [c for c, t in types.items() if c.endswith("date") and t == "DATE"]
-    earliest = f"MIN(COALESCE({', '.join(_quoted(c) for c in dated)}))" if dated else "NULL"
-    sums = ('COALESCE(SUM("debit"), 0), COALESCE(SUM("credit"), 0)'
-            if "debit" in types and "credit" in types else "NULL, NULL")
-    counts = ", ".join(_filled(c, t) for c, t in types.items())
-    cursor = con.execute(f"SELECT {', '.join(columns)}, COUNT(*), {earliest}, {sums}, {counts} "
+    both = "debit" in types and "credit" in types
+    filled = [f"SUM(CASE WHEN {_quoted(c)} IS NOT NULL" + (f" AND {_quoted(c)} <> ''" if t == "VARCHAR" else "")
+              + " THEN 1 ELSE 0 END)" for c, t in types.items()]
+    return (["COUNT(*)",
+             f"MIN(COALESCE({', '.join(_quoted(c) for c in dated)}))" if dated else "MIN(NULL)",
+             'SUM(COALESCE("debit", 0))' if both else "MIN(NULL)",
+             'SUM(COALESCE("credit", 0))' if both else "MIN(NULL)"] + filled)
+
+
+def _figures(types: dict[str, str], values) -> dict:
+    count, earliest, debit, credit, *filled = values
+    return {"count": count, "earliest": earliest, "debit": debit, "credit": credit,
+            "columns": [c for c, n in zip(types, filled) if n]}
+
+
+def _first_rows_by_key(con, table, columns: tuple[str, ...], keys: list[tuple[str, ...]],
+                       types: dict[str, str], limit: int) -> tuple[dict, dict]:
+    """({key: first `limit` rows in key order}, {key: figures}) for the keys given (text
+    key columns only): the figures are window aggregates over each key's rows, so the
+    table is scanned once and only the rows shown come to Python."""
+    where, params = _key_filter(columns, keys)
+    params["limit"] = limit
+    order = ", ".join(table.key)
+    window = f"OVER (PARTITION BY {', '.join(columns)})"
+    figures = [f"{expr} {window} AS ref_figure_{i}" for i, expr in enumerate(_aggregates(types))]
+    cursor = con.execute(
+        f"SELECT * EXCLUDE (ref_row) FROM (SELECT *, row_number() OVER (PARTITION BY {', '.join(columns)} "
+        f"ORDER BY {order}) AS ref_row, {', '.join(figures)} FROM {table.name} WHERE {where}) AS numbered "
+        f"WHERE ref_row <= $limit ORDER BY {order}", params)
+    width = len(types)
+    names = [d[0] for d in cursor.description][:width]
+    rows: dict[tuple[str, ...], list[dict]] = {}
+    summed: dict[tuple[str, ...], dict] = {}
+    for row in cursor.fetchall():
+        record = dict(zip(names, row[:width]))
+        key = tuple(record[c] for c in columns)
+        rows.setdefault(key, []).append(record)
+        if key not in summed:
+            summed[key] = _figures(types, row[width:])
+    return rows, summed
+
+
+def _totals_by_key(con, table, columns: tuple[str, ...], keys: list[tuple[str, ...]],
+                   types: dict[str, str]) -> dict:
+    """{key values: figures} for the keys given, grouped in DuckDB."""
+    where, params = _key_filter(columns, keys)
+    cursor = con.execute(f"SELECT {', '.join(columns)}, {', '.join(_aggregates(types))} "
                          f"FROM {table.name} WHERE {where} GROUP BY {', '.join(columns)}", params)
     width = len(columns)
-    out: dict[tuple[str, ...], dict] = {}
-    for row in cursor.fetchall():
-        count, first, debit, credit = row[width:width + 4]
-        out[tuple(row[:width])] = {"count": count, "earliest": first, "debit": debit, "credit": credit,
-                                   "columns": [c for c, n in zip(types, row[width + 4:]) if n]}
-    return out
+    return {tuple(row[:width]): _figures(types, row[width:]) for row in cursor.fetchall()}

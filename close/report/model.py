@@ -361,7 +361,7 @@ def build_report(doc, review_state=None, lines: dict | None = None, totals: dict
     """The report's model of a results document (results.json, as parsed JSON or already
     read by close.results.read_results, and the review state); `lines` are the rows of
     the books behind refs (close.pipeline), for the appendix, and `totals` what all of a
-    ref's rows add up to when `lines` lists only the first (close.refs.ref_totals)."""
+    ref's rows add up to when `lines` lists only the first (close.refs.first_rows_and_totals)."""
     doc = read_results(doc)
     token = _doc.set(doc)
     try:

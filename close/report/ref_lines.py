@@ -49,7 +49,7 @@ def _text(value) -> str:
 def ref_lines(refs: list[str], lines: dict[str, list[dict]] | None,
               totals: dict[str, dict] | None = None) -> list[RefLines]:
     """One entry per ref, in the order given; columns that are empty in every row are
-    dropped so that an entry's lines fit a page. `totals` (close.refs.ref_totals): what
+    dropped so that an entry's lines fit a page. `totals` (close.refs.first_rows_and_totals): what
     all the ref's rows add up to, when `lines` holds only the first of them."""
     lines = lines or {}
     found = []
@@ -69,7 +69,7 @@ def ref_lines(refs: list[str], lines: dict[str, list[dict]] | None,
 
 
 def totals_of(rows: list[dict]) -> dict:
-    """What the rows at hand add up to, as close.refs.ref_totals gives it for all of them."""
+    """What the rows at hand add up to, as close.refs.first_rows_and_totals gives it for all of them."""
     columns = [c for c in (rows[0].keys() if rows else []) if any(r.get(c) not in (None, "") for r in rows)]
     both = bool(rows) and "debit" in rows[0] and "credit" in rows[0]
     return {"count": len(rows), "columns": columns,

@@ -66,7 +66,7 @@ def _demo_refs(con) -> list[str]:
 
 
 def _expected_totals(rows: list[dict]) -> dict:
-    """ref_totals' figures computed here, row by row, the way the reports read rows."""
+    """first_rows_and_totals' figures computed here, row by row, the way the reports read rows."""
     from datetime import date
 
     both = bool(rows) and "debit" in rows[0] and "credit" in rows[0]
@@ -78,23 +78,18 @@ def _expected_totals(rows: list[dict]) -> dict:
             "credit": sum((r["credit"] for r in rows), Decimal(0)) if both else None}
 
 
-def test_a_limit_keeps_the_first_rows_of_each_ref(demo_books):
+def test_the_first_rows_of_each_ref_and_what_all_of_them_add_up_to(demo_books):
+    from close.refs import first_rows_and_totals
+
     con, info = demo_books
     refs = _demo_refs(con)
     whole = resolve_refs(con, refs, info.tables)
     assert max(len(rows) for rows in whole.values()) > 25        # the case the limit is for
-    assert resolve_refs(con, refs, info.tables, limit=25) == {ref: rows[:25] for ref, rows in whole.items()}
-
-
-def test_totals_add_up_every_row_of_each_ref(demo_books):
-    from close.refs import ref_totals
-
-    con, info = demo_books
-    refs = _demo_refs(con)
-    totals = ref_totals(con, refs, info.tables)
-    assert list(totals) == [r for r in refs if r != "nonsense"]
+    first, totals = first_rows_and_totals(con, refs, info.tables, limit=25)
+    assert first == {ref: rows[:25] for ref, rows in whole.items()}
+    assert list(totals) == list(whole) == list(dict.fromkeys(r for r in refs if r != "nonsense"))
     for ref, figures in totals.items():
-        assert figures == _expected_totals(resolve_ref(con, ref)), ref
+        assert figures == _expected_totals(whole[ref]), ref
     assert totals["journal_lines:NO-SUCH-ENTRY"]["count"] == 0
     assert totals[refs[0]]["debit"] == totals[refs[0]]["credit"] > 0          # an entry balances
 
@@ -102,7 +97,7 @@ def test_totals_add_up_every_row_of_each_ref(demo_books):
 def test_the_reports_read_the_same_from_the_first_rows_and_their_totals(demo_books):
     """The appendix (counts, totals, columns) and a reconciling item's age are the same
     from 25 rows and their totals as from every row."""
-    from close.refs import ref_totals
+    from close.refs import first_rows_and_totals
     from close.report.ref_lines import ref_lines
     from close.report.workpapers.books import Item
     from close.report.workpapers.tabs import _age
@@ -110,8 +105,7 @@ def test_the_reports_read_the_same_from_the_first_rows_and_their_totals(demo_boo
     con, info = demo_books
     refs = _demo_refs(con)
     whole = resolve_refs(con, refs, info.tables)
-    first = resolve_refs(con, refs, info.tables, limit=25)
-    totals = ref_totals(con, refs, info.tables)
+    first, totals = first_rows_and_totals(con, refs, info.tables, limit=25)
     assert ref_lines(refs, first, totals) == ref_lines(refs, whole)
     assert [e.more for e in ref_lines(refs, first, totals)][0] > 0
     month_end = con.execute("SELECT MAX(posting_date) FROM journal_lines").fetchone()[0]

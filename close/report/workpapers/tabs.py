@@ -144,7 +144,7 @@ def tb_tab(wb, plan: Plan, book: EntityBooks, recon_of: dict[tuple[str, str], Re
 def _age(item: Item, lines: dict[str, list[dict]], last_day: date | None,
          totals: dict[str, dict] | None = None) -> int | None:
     """Days from the earliest date the item's rows carry (each row's first dated column)
-    to the month end: from `totals` (close.refs.ref_totals, all the rows) where given,
+    to the month end: from `totals` (close.refs.first_rows_and_totals, all the rows) where given,
     else from the rows at hand."""
     if last_day is None:
         return None
