@@ -25,8 +25,8 @@ from close.skill import MATERIALITY, Context, Entity, Result, Skill
 # Two task threads per core: a task spends part of its time in Python (holding the GIL,
 # turning rows into values) and part in DuckDB (which releases it), so while one thread's
 # Python runs the other's query computes. On 2 cores, 4 closed a million-line month 7%
-# faster than 2; more gave nothing.
-WORKERS = max(2, min(8, 2 * (os.cpu_count() or 1)))
+# faster than 2; more gave nothing. CLOSE_WORKERS sets another number.
+WORKERS = int(os.environ.get("CLOSE_WORKERS", "0")) or max(2, min(8, 2 * (os.cpu_count() or 1)))
 
 
 class UsageError(ValueError):
