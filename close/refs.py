@@ -90,7 +90,7 @@ def resolve_refs(con, refs, tables: frozenset[str] | set[str] | None = None) -> 
 def first_rows_and_totals(con, refs, tables: frozenset[str] | set[str] | None = None,
                           limit: int = 25) -> tuple[dict[str, list[dict]], dict[str, dict]]:
     """For each ref that names a table of the pack: its first `limit` rows in key order
-    (resolve_refs with `limit`) and what all its rows add up to, however many (an opening
+    (as resolve_refs gives them) and what all its rows add up to, however many (an opening
     entry can have a hundred thousand lines): `count`; `debit` and `credit` sums (None
     for a table without both, or a ref with no row); `columns`, those not empty (NULL or
     '') in some row, in the table's order; `earliest`, the smallest date a row carries in

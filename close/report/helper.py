@@ -26,8 +26,6 @@ from pathlib import Path
 # A pack with at least this many journal lines gets a helper: below it the outputs take
 # about as long as starting one (the demo group, 162,804 lines, writes them in 0.3 s).
 HELPER_MIN_LINES = 400_000
-
-
 # How long a helper that has answered may take to exit before it is stopped.
 EXIT_WAIT_S = 10
 
