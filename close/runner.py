@@ -25,12 +25,22 @@ from close.skill import MATERIALITY, Context, Entity, Result, Skill
 # Two task threads per core: a task spends part of its time in Python (holding the GIL,
 # turning rows into values) and part in DuckDB (which releases it), so while one thread's
 # Python runs the other's query computes. On 2 cores, 4 closed a million-line month 7%
-# faster than 2; more gave nothing. CLOSE_WORKERS sets another number.
-WORKERS = int(os.environ.get("CLOSE_WORKERS", "0")) or max(2, min(8, 2 * (os.cpu_count() or 1)))
+# faster than 2; more gave nothing. CLOSE_WORKERS sets another number (task_threads).
+WORKERS = max(2, min(8, 2 * (os.cpu_count() or 1)))
 
 
 class UsageError(ValueError):
     """Bad input at the edge (unknown entity, bad parameter): exit 2 with one line."""
+
+
+def task_threads() -> int:
+    """CLOSE_WORKERS when it is set, else WORKERS; a value that is not a count is refused."""
+    raw = os.environ.get("CLOSE_WORKERS", "").strip()
+    if not raw:
+        return WORKERS
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(f"CLOSE_WORKERS={raw!r}: expected the number of task threads, 1 or more")
+    return int(raw)
 
 
 @dataclass
@@ -217,7 +227,7 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
         return result
 
     results: list[Result] = run_per_entity(per_entity, entities, run_one, con=con,
-                                           workers=workers or WORKERS)
+                                           workers=workers or task_threads())
 
     group_done: dict[str, Result] = {}
     for skill in group:

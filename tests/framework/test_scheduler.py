@@ -100,3 +100,16 @@ def test_one_worker_runs_in_entity_then_catalog_order():
     run_per_entity(skills, ENTITIES[:2], lambda s, e, c, d: order.append((e.id, s.id)),
                    con=FakeConnection(), workers=1)
     assert order == [("A", "a"), ("A", "b"), ("A", "c"), ("B", "a"), ("B", "b"), ("B", "c")]
+
+
+def test_task_threads_come_from_close_workers_or_the_cores(monkeypatch):
+    from close.runner import WORKERS, UsageError, task_threads
+
+    monkeypatch.delenv("CLOSE_WORKERS", raising=False)
+    assert task_threads() == WORKERS >= 2
+    monkeypatch.setenv("CLOSE_WORKERS", " 3 ")
+    assert task_threads() == 3
+    for bad in ("0", "-1", "two", "2.5"):
+        monkeypatch.setenv("CLOSE_WORKERS", bad)
+        with pytest.raises(UsageError, match="CLOSE_WORKERS"):
+            task_threads()
