@@ -151,13 +151,14 @@ def spark_digest(spark, frame, columns: list[tuple[str, str]]) -> dict:
 
 def check_same_rows(name: str, identifier: str, pack: dict, lake: dict) -> None:
     """Refuse a lakehouse table whose rows are not the pack's, naming where they differ."""
-    differing = sorted(g for g in set(pack) | set(lake) if pack.get(g) != lake.get(g))
+    differing = sorted((g for g in set(pack) | set(lake) if pack.get(g) != lake.get(g)),
+                       key=lambda g: (g is None, str(g)))   # a lakehouse row may lack an entity
     if not differing:
         return
     said = []
     for group in differing[:NAMED_DIFFERENCES]:
         in_pack, in_lake = pack.get(group, (0, None))[0], lake.get(group, (0, None))[0]
-        where = f"entity {group}" if group else "the table"
+        where = "rows without an entity" if group is None else f"entity {group}" if group else "the table"
         if in_pack != in_lake:
             said.append(f"{where}: {in_pack:,} rows in the pack, {in_lake:,} in the table")
         else:

@@ -72,6 +72,8 @@ def test_differences_are_named_by_entity():
     assert "entity DE01: the same 4 rows in number, other values" in said
     assert "entity UK01: 3 rows in the pack, 0 in the table" in said
     assert "entity US01: 10 rows in the pack, 9 in the table" in said
+    with pytest.raises(LakehouseError, match="rows without an entity: 0 rows in the pack, 2 in the table"):
+        check_same_rows("journal_lines", "lake.jl", pack, {**pack, None: (2, 7)})
 
 
 # --- on Spark -------------------------------------------------------------------------
