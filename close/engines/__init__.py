@@ -47,7 +47,8 @@ def connect(engine: str, *, duck, pack, cache_dir: Path | None = None,
                           "pip install \"close[spark]\", and a Java 17+ runtime") from None
 
     try:
-        spark = session(master=spark_master, remote=spark_remote)
+        spark = session(master=spark_master, remote=spark_remote,
+                        log=None if cache_dir is None else Path(cache_dir) / "spark.log")
     except SparkUnavailable as exc:
         raise EngineError(str(exc)) from None
     try:

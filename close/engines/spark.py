@@ -23,6 +23,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
+import logging
+import os
+import sys
+from contextlib import contextmanager
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -54,14 +58,19 @@ class SparkUnavailable(RuntimeError):
     """pyspark (or Java) is missing: `pip install "close[spark]"` and a Java runtime."""
 
 
-def session(master: str | None = None, remote: str | None = None, conf: dict | None = None):
+def session(master: str | None = None, remote: str | None = None, conf: dict | None = None,
+            log: Path | None = None):
     """A SparkSession for the close: local (`master`, default local[2]) or a Spark
-    Connect server (`remote`, sc://host:15002)."""
+    Connect server (`remote`, sc://host:15002). `log`: where a local Spark's own output
+    goes (its JVM's start-up lines and log), rather than between the command's lines."""
     import warnings
 
     # pyspark warns at import that it does not yet test pandas 3; close hands Spark no
     # pandas objects, so the warning would only clutter the command's output.
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
+    # pyspark logs every failed query with its Java stack (JSON, on stderr) before raising
+    # it; close says what failed in one line of its own, so the log would only bury it.
+    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
@@ -77,15 +86,39 @@ def session(master: str | None = None, remote: str | None = None, conf: dict | N
         for key, value in {**SESSION_CONF, **(conf or {})}.items():
             builder = builder.config(key, value)
     try:
-        spark = builder.getOrCreate()
+        with _stderr_to(None if remote else log):
+            spark = builder.getOrCreate()
     except Exception as exc:  # no Java, a refused connection: one clear line at the edge
+        where = f"; Spark's own output is in {log}" if log and not remote else ""
         raise SparkUnavailable(f"could not start Spark ({type(exc).__name__}: "
-                               f"{str(exc).splitlines()[0] if str(exc) else ''})") from exc
+                               f"{str(exc).splitlines()[0] if str(exc) else ''}){where}") from exc
     if remote:
         for key in ("spark.sql.session.timeZone", "spark.sql.ansi.enabled"):
             spark.conf.set(key, SESSION_CONF[key])
     spark.sparkContext.setLogLevel("ERROR") if not remote else None
     return spark
+
+
+@contextmanager
+def _stderr_to(path: Path | None):
+    """Standard error (the file descriptor, which a child process inherits) appended to
+    `path` while a local Spark starts: its JVM keeps that descriptor, so its start-up
+    chatter (module warnings, log4j's default profile, host name notes) and later log
+    lines go to the file, and the command's stderr keeps its one line an error."""
+    if path is None:
+        yield
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(path, "ab") as file:
+            os.dup2(file.fileno(), 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 CONNECT_PORT = 15002          # Spark Connect's default

@@ -82,3 +82,37 @@ def test_a_spark_connect_server_that_cannot_be_reached_is_one_line_at_once(pack,
     assert result.exit_code == 2, result.output
     assert message.format(free=free) in result.output
     assert not (out / "results.json").exists()
+
+
+def test_a_local_sparks_own_output_goes_to_its_log_not_stderr(tmp_path, capfd):
+    """What the JVM prints as it starts (and later) reaches the log file, not between the
+    command's lines; standard error is the command's again afterwards."""
+    pytest.importorskip("sqlglot")
+    from close.engines.spark import _stderr_to
+
+    log = tmp_path / "spark" / "spark.log"
+    with _stderr_to(log):
+        subprocess.run([sys.executable, "-c", "import sys; sys.stderr.write('WARNING: Using incubator modules\\n')"],
+                       check=True)
+    print("the command's own line", file=sys.stderr)
+    err = capfd.readouterr().err
+    assert "incubator" in log.read_text() and "incubator" not in err
+    assert "the command's own line" in err
+
+
+def test_spark_without_java_is_one_line_naming_its_log(tmp_path):
+    """No Java on the PATH: exit 2, one line on stderr that says Spark could not start and
+    where its own output went."""
+    import os
+
+    pytest.importorskip("pyspark")
+    pack = mini_books().write(tmp_path / "pack")
+    env = {k: v for k, v in os.environ.items() if k != "JAVA_HOME"}
+    env.update(PATH=str(tmp_path / "no-java-here"), ANTHROPIC_API_KEY="")
+    done = subprocess.run([sys.executable, "-m", "close", "run", "--month", "2026-05", "--pack", str(pack),
+                           "--workspace", str(tmp_path / "ws"), "--out", str(tmp_path / "out"), "--as", "t",
+                           "--engine", "spark"], capture_output=True, text=True, env=env)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("close: error: could not start Spark")
+    assert f"Spark's own output is in {tmp_path / 'ws' / 'spark' / 'spark.log'}" in lines[0]

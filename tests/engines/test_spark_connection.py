@@ -25,7 +25,7 @@ def both(spark):
     duck.execute("INSERT INTO journal_lines VALUES ('JE-1', 1, DATE '2026-05-03', '1000', 100.50, 0), "
                  "('JE-1', 2, DATE '2026-05-03', '4000', 0, 100.50), "
                  "('JE-2', 1, DATE '2026-04-30', '1000', 7.25, 0), ('JE-2', 2, DATE '2026-04-30', '2000', 0, 7.00)")
-    spark.createDataFrame(duck.execute("SELECT * FROM journal_lines").to_arrow_table()) \
+    spark.createDataFrame(duck.sql("SELECT * FROM journal_lines").to_arrow_table()) \
         .createOrReplaceTempView("journal_lines")
     yield duck, SparkConnection(spark)
     duck.close()
