@@ -24,8 +24,8 @@ from close.skill import MATERIALITY, Context, Entity, Result, Skill
 
 # Two task threads per core: a task spends part of its time in Python (holding the GIL,
 # turning rows into values) and part in DuckDB (which releases it), so while one thread's
-# Python runs the other's query computes. On 2 cores, 4 closed a million-line month 7%
-# faster than 2; more gave nothing. CLOSE_WORKERS sets another number (task_threads).
+# Python runs the other's query computes. On 2 cores, 4 ran a million-line month's skills
+# 7% faster than 2; more gave nothing. CLOSE_WORKERS sets another number (task_threads).
 WORKERS = max(2, min(8, 2 * (os.cpu_count() or 1)))
 
 
@@ -174,7 +174,7 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
               progress: Callable[[str, str | None], None] | None = None,
               on_start: Callable[[int], None] | None = None,
               workers: int | None = None) -> RunOutcome:
-    """`workers`: threads running (skill, entity) tasks, default WORKERS."""
+    """`workers`: threads running (skill, entity) tasks; default task_threads()."""
     registry = registry or Registry.discover()
     config = config or Config()
     all_entities = load_entities(con)
