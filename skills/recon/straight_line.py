@@ -23,38 +23,52 @@ def months_in(start: date, end: date) -> int:
     return max((b.year - a.year) * 12 + (b.month - a.month) + 1, 0)
 
 
-def _index(start: date, month: Month) -> int:
-    first = month_of(start)
-    return (month.year - first.year) * 12 + (month.month - first.month)
-
-
 def per_month(amount: Decimal, start: date, end: date, currency: str | None) -> Decimal:
     """Every month's release but the last: amount / months at the currency's minor unit."""
     n = months_in(start, end)
     return cents(amount / Decimal(n), currency) if n > 0 else ZERO
 
 
+class StraightLine:
+    """One amount's straight-line schedule, its arithmetic done once: a reconciliation
+    asks every item's release and balance for every month it walks back."""
+
+    def __init__(self, amount: Decimal, start: date, end: date, currency: str | None = None):
+        self.amount = amount
+        self.months = months_in(start, end)
+        self.step = per_month(amount, start, end, currency)
+        self.last = amount - self.step * (self.months - 1) if self.months > 0 else ZERO
+        first = month_of(start)
+        self.first_index = first.year * 12 + first.month - 1
+
+    def _index(self, month: Month) -> int:
+        return month.year * 12 + month.month - 1 - self.first_index
+
+    def release(self, month: Month) -> Decimal:
+        """What `month` releases (the last month takes the remainder)."""
+        index = self._index(month)
+        if self.months <= 0 or index < 0 or index >= self.months:
+            return ZERO
+        return self.last if index == self.months - 1 else self.step
+
+    def released_through(self, month: Month) -> Decimal:
+        """What has been released from the start month through `month`, inclusive."""
+        done = self._index(month) + 1
+        if self.months <= 0 or done <= 0:
+            return ZERO
+        return self.amount if done >= self.months else self.step * done
+
+
 def release(amount: Decimal, start: date, end: date, month: Month,
             currency: str | None = None) -> Decimal:
     """What one month releases (the last month takes the remainder)."""
-    n = months_in(start, end)
-    index = _index(start, month)
-    if n <= 0 or index < 0 or index >= n:
-        return ZERO
-    step = per_month(amount, start, end, currency)
-    return amount - step * (n - 1) if index == n - 1 else step
+    return StraightLine(amount, start, end, currency).release(month)
 
 
 def released_through(amount: Decimal, start: date, end: date, month: Month,
                      currency: str | None = None) -> Decimal:
     """What has been released from the start month through `month`, inclusive."""
-    n = months_in(start, end)
-    done = _index(start, month) + 1
-    if n <= 0 or done <= 0:
-        return ZERO
-    if done >= n:
-        return amount
-    return per_month(amount, start, end, currency) * done
+    return StraightLine(amount, start, end, currency).released_through(month)
 
 
 def straight_line_item(ref: str, key: str, label: str, account_id: str, start: date, end: date,
@@ -65,25 +79,12 @@ def straight_line_item(ref: str, key: str, label: str, account_id: str, start: d
     out month by month."""
     first = month_of(start)
     booked = min(first, booked_from) if booked_from else first
-    # The schedule's arithmetic once per item, not per question: a reconciliation asks
-    # every item's balance for every month walked back (release and released_through
-    # give the same figures, computed afresh).
-    n = months_in(start, end)
-    step = per_month(amount, start, end, currency)
-    last = amount - step * (n - 1) if n > 0 else ZERO
-    first_index = first.year * 12 + first.month - 1
+    line = StraightLine(amount, start, end, currency)
 
     def balance(month: Month) -> Decimal:
-        if month < booked:
-            return ZERO
-        done = month.year * 12 + month.month - first_index
-        if n <= 0 or done <= 0:
-            return amount - ZERO
-        return amount - (amount if done >= n else step * done)
+        return ZERO if month < booked else amount - line.released_through(month)
 
     def moves(month: Month) -> tuple[Decimal, Decimal]:
-        index = month.year * 12 + month.month - 1 - first_index
-        out = ZERO if n <= 0 or index < 0 or index >= n else (last if index == n - 1 else step)
-        return (amount if month == booked else ZERO, -out)
+        return (amount if month == booked else ZERO, -line.release(month))
 
     return Item(ref, key, label, account_id, balance, moves)
