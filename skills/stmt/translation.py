@@ -34,27 +34,9 @@ from decimal import Decimal
 
 from close.money import ZERO
 from close.periods import Month, month_of
-from close.statements import BS_SECTIONS, PNL_TYPES, AccountAmounts, fiscal_year_start
+from close.statements import ACCOUNT_MONTHS, BS_SECTIONS, PNL_TYPES, AccountAmounts, fiscal_year_start
 
 CTA_LINE = "Translation reserve"
-
-MONTHLY = """
-WITH opening AS (
-  SELECT MIN(posting_date) AS first_day FROM journal_lines WHERE entity_id = $entity_id
-)
-SELECT j.account_id, a.name, a.type, a.subtype, a.statement_line,
-       CAST(date_trunc('month', j.posting_date) AS DATE) AS period_start,
-       CAST(SUM(CASE WHEN j.posting_date = o.first_day THEN j.debit - j.credit ELSE 0 END)
-            AS DECIMAL(18,2)) AS opening_amount,
-       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
-FROM journal_lines j
-CROSS JOIN opening o
-LEFT JOIN accounts a ON a.account_id = j.account_id
-WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
-GROUP BY j.account_id, a.name, a.type, a.subtype, a.statement_line,
-         CAST(date_trunc('month', j.posting_date) AS DATE)
-ORDER BY j.account_id, period_start
-"""
 
 # Income-statement subtypes a consolidation eliminates toward another group entity.
 IC_PNL_SUBTYPES = ("intercompany_revenue", "intercompany_expense")
@@ -124,17 +106,23 @@ class _Rates:
 
 
 def monthly_rows(con, entity, month: Month, ctx=None) -> list[dict]:
-    """MONTHLY for an entity through `month`. With the skill's context, read once per
-    close through the close's month (Context.shared_rows) and cut at `month`: a close
-    translates each entity at this month end, the last and the last year end, in
-    several skills, and the months up to an earlier end are a prefix of the later's."""
+    """An entity's accounts by month through `month` (close.statements.ACCOUNT_MONTHS, with
+    what its first day posted). With the skill's context, the statements' own read of the
+    close (Context.shared_rows), cut at `month`: a close translates each entity at this
+    month end, the last and the last year end, in several skills, and the months up to
+    an earlier end are a prefix of the later's."""
     if ctx is None:
-        cursor = con.execute(MONTHLY, {"entity_id": entity.id, "month_end": month.last_day})
-        cols = [d[0] for d in cursor.description]
-        return [dict(zip(cols, r)) for r in cursor.fetchall()]
+        return _rows(con, ACCOUNT_MONTHS, {"entity_id": entity.id, "through": month.last_day})
     through = max(month, ctx.month)
-    return [r for r in ctx.shared_rows(MONTHLY, entity_id=entity.id, month_end=through.last_day)
+    return [r for r in ctx.shared_rows(ACCOUNT_MONTHS, entity_id=entity.id, through=through.last_day)
             if r["period_start"] <= month.first_day]
+
+
+def _rows(con, sql: str, params: dict) -> list[dict]:
+    """A query's rows as dicts, on a bare connection (no skill context to share them)."""
+    cursor = con.execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
 
 
 def translate(con, fx, entity, month: Month, fiscal_start_month: int,
@@ -251,12 +239,7 @@ def translate_ic(con, fx, entity, month: Month, fiscal_start_month: int,
     (each intercompany check and the consolidation ask it of every entity)."""
     rates = _Rates(fx, entity.functional_currency, reporting_currency)
     params = {"entity_id": entity.id, "month_end": month.last_day, "since": since}
-    if ctx is not None:
-        rows = ctx.shared_rows(IC_MONTHLY, **params)
-    else:
-        cursor = con.execute(IC_MONTHLY, params)
-        cols = [d[0] for d in cursor.description]
-        rows = [dict(zip(cols, r)) for r in cursor.fetchall()]
+    rows = ctx.shared_rows(IC_MONTHLY, **params) if ctx is not None else _rows(con, IC_MONTHLY, params)
     year_start = fiscal_year_start(month, fiscal_start_month)
     groups: dict[tuple, dict] = {}
     for row in rows:
