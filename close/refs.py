@@ -75,7 +75,7 @@ def resolve_refs(con, refs, tables: frozenset[str] | set[str] | None = None) -> 
     for table_name, named in _by_table(refs, tables).items():
         table = TABLES_BY_NAME[table_name]
         columns = table.ref_key or table.key
-        if not _text_columns(con, table_name, columns):
+        if not _text_columns(column_types(con, table_name), columns):
             for ref, _values in named:
                 found[ref] = resolve_ref(con, ref)
             continue
@@ -102,8 +102,8 @@ def first_rows_and_totals(con, refs, tables: frozenset[str] | set[str] | None = 
     for table_name, named in _by_table(refs, tables).items():
         table = TABLES_BY_NAME[table_name]
         columns = table.ref_key or table.key
-        types = _column_types(con, table_name)
-        if not _text_columns(con, table_name, columns):
+        types = column_types(con, table_name)
+        if not _text_columns(types, columns):
             # one query a ref, as resolve_ref: two texts may name one row of a typed key
             for ref, values in named:
                 rows[ref] = resolve_ref(con, ref)[:limit]
@@ -125,14 +125,13 @@ def _no_rows() -> dict:
     return {"count": 0, "columns": [], "earliest": None, "debit": None, "credit": None}
 
 
-def _text_columns(con, table_name: str, columns: tuple[str, ...]) -> bool:
+def _text_columns(types: dict[str, str], columns: tuple[str, ...]) -> bool:
     """Whether every key column is text, so a ref's key equals a row's key as text."""
-    types = _column_types(con, table_name)
     return all(types.get(column) == "VARCHAR" for column in columns)
 
 
-def _column_types(con, table_name: str) -> dict[str, str]:
-    """Column -> DuckDB type, in the table's order."""
+def column_types(con, table_name: str) -> dict[str, str]:
+    """Column -> DuckDB type of a table of the books, in the table's order."""
     return dict(con.execute(
         "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = $t "
         "ORDER BY ordinal_position", {"t": table_name}).fetchall())

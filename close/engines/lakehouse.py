@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 
 from close.config import Config, ConfigError
+from close.refs import column_types
 
 # A table name as Spark SQL reads it: dot-separated parts, each a plain name or a
 # backquoted one (a path: parquet.`/lake/x`), up to catalog.schema.table. Nothing else
@@ -79,7 +80,7 @@ def spark_type(duck_type: str) -> str:
 
 def pack_columns(duck, name: str) -> list[tuple[str, str]]:
     """(column, DuckDB type) of a pack table, in its order."""
-    return [(row[0], row[1]) for row in duck.execute(f'DESCRIBE "{name}"').fetchall()]
+    return list(column_types(duck, name).items())
 
 
 def read_table(spark, duck, name: str, identifier: str):
