@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from close.periods import Month, month_of
+
 FIRST_POSTING = "SELECT MIN(posting_date) AS first_day FROM journal_lines WHERE entity_id = $entity_id"
 
 
@@ -17,6 +19,13 @@ def first_posting_day(ctx) -> date | None:
     Read once per entity and close (many skills ask)."""
     rows = ctx.shared_rows(FIRST_POSTING)
     return rows[0]["first_day"] if rows else None
+
+
+def first_posting_month(ctx) -> Month:
+    """The month the entity's books begin, beyond which nothing is walked back (the
+    close's month for books without a line)."""
+    day = first_posting_day(ctx)
+    return month_of(day) if day else ctx.month
 
 
 UNBALANCED_ENTRIES = """

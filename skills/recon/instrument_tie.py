@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable
 
-from close.ledger import first_posting_day
+from close.ledger import first_posting_month
 from close.money import ZERO, cents
 from close.periods import Month, month_of
 from skills.recon.schedule_names import Namer
@@ -63,12 +63,6 @@ def unique(*groups) -> list[str]:
     return list(dict.fromkeys(r for group in groups for r in group))
 
 
-def first_month(ctx) -> Month:
-    """The books' first month for the entity: nothing can be walked back beyond it."""
-    day = first_posting_day(ctx)
-    return month_of(day) if day else ctx.month
-
-
 def months(first: Month, last: Month) -> list[Month]:
     out, m = [], first
     while m <= last:
@@ -106,7 +100,7 @@ def _difference(ctx, first, account, items, itemised, lines, sign) -> Difference
 def tie(ctx, instruments: list[Instrument], lines: list[dict], sign: dict[str, int]):
     """(differences, per-account metrics). lines: je_id, account_id, posting_date, doc_ref,
     description, debit_positive, on the accounts of `sign`, through month end."""
-    first = first_month(ctx)
+    first = first_posting_month(ctx)
     name = Namer(instruments)
     by_account = {a: [i for i in instruments if i.account_id == a] for a in sorted(sign)}
     named = {a: {} for a in by_account}

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 
+from close.ledger import first_posting_month
 from close.money import ZERO, cents
 from close.periods import month_of
 from close.skill import MATERIALITY, Finding, Money, Skill
-from skills.recon.instrument_tie import Instrument, describe, first_month, months, tie, unique
+from skills.recon.instrument_tie import Instrument, describe, months, tie, unique
 from skills.recon.schedule_names import Namer
 from skills.recon.amortising import balance_at, loan_schedule, period_of
 
@@ -139,7 +140,7 @@ def run(ctx):
                          "schedule_balance": balance(ctx.month),
                          "interest_expected": interest_of(rows, ctx.month)})
     differences, accounts = tie(ctx, instruments, ctx.rows(DEBT_LINES), {l["account_id"]: -1 for l in loans})
-    gaps, booked = interest_gaps(ctx, loans, schedules, first_month(ctx))
+    gaps, booked = interest_gaps(ctx, loans, schedules, first_posting_month(ctx))
 
     def severity(amount):
         return "high" if abs(amount) >= threshold else "medium"

@@ -23,14 +23,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable
 
-from close.ledger import first_posting_day
+from close.ledger import first_posting_month
 from close.money import ZERO, cents
 from close.periods import Month, month_of
 from close.skill import Finding
 from skills.recon.schedule_evidence import Item, Namer, Part, entry, parts_of_month
 
 MAX_DESCRIBED = 5  # parts of the month a difference arose in, described in its finding
-
 
 
 def natural_lines(rows: list[dict], sign: dict[str, int]) -> list[dict]:
@@ -224,19 +223,12 @@ def _describe(parts: list[Part], money, noun: str) -> str:
     return "; ".join(bits)
 
 
-
 def _months(first: Month, last: Month) -> list[Month]:
     out, m = [], first
     while m <= last:
         out.append(m)
         m = m.shift(1)
     return out
-
-
-def first_month(ctx) -> Month:
-    """The books' first month for the entity: nothing is walked back beyond it."""
-    day = first_posting_day(ctx)
-    return month_of(day) if day else ctx.month
 
 
 def tie_accounts(ctx, items: list[Item], lines: list[dict], kinds: dict[str, str],
@@ -249,7 +241,7 @@ def tie_accounts(ctx, items: list[Item], lines: list[dict], kinds: dict[str, str
     threshold = ctx.param("threshold")
     ties = [Tie(ctx, account, kinds[account], items, lines, advice, noun, basis)
             for account in sorted(kinds)]
-    first = first_month(ctx)
+    first = first_posting_month(ctx)
     findings = [f for t in ties for f in t.findings(first, threshold)]
     return findings, [t.metrics() for t in ties], ties
 
