@@ -34,8 +34,6 @@ def _row(line, columns, pairs, cur):
     return row
 
 
-
-
 def run(ctx):
     cur, fsm, month = ctx.currency, ctx.pack.fiscal_year_start_month, ctx.month
     bs_cols = {"amount": (month, month.last_day), "prior": (month.prev, month.prev.last_day),
