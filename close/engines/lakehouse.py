@@ -98,8 +98,14 @@ def read_table(spark, duck, name: str, identifier: str):
     if missing:
         raise LakehouseError(f"close.toml [spark.tables] {name} = {identifier!r} lacks the column(s) "
                              f"{', '.join(missing)} that the pack's {name} has")
-    return frame.select([F.col(f"`{available[column.lower()]}`").cast(spark_type(kind)).alias(column)
+    return frame.select([F.col(_quoted(available[column.lower()])).cast(spark_type(kind)).alias(column)
                          for column, kind in wanted])
+
+
+def _quoted(column: str) -> str:
+    """A lakehouse column's name as Spark reads one, whatever it holds: in backquotes,
+    a backquote in it doubled."""
+    return "`" + column.replace("`", "``") + "`"
 
 
 def _row_text(columns: list[tuple[str, str]], quote: str, text_type: str) -> str:
