@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,12 +54,17 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
         doc = outcome_to_dict(outcome, findings_limit=findings_limit)
         stages = {"skills": time.perf_counter() - clock}
         clock = time.perf_counter()
-        doc.update(narrative.draft(doc, config, model=model, batch=batch))
-        stages["narrative"] = time.perf_counter() - clock
-        clock = time.perf_counter()
+        # The rows behind the refs are read (in DuckDB, on a cursor of its own) while the
+        # narrative is drafted: neither reads what the other adds to the document.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="close-refs") as reader:
+            reading = reader.submit(_workpaper_inputs_on_cursor, con, dict(doc), pack=pack,
+                                    pack_path=pack_path, config=config, user=user,
+                                    findings_limit=findings_limit)
+            doc.update(narrative.draft(doc, config, model=model, batch=batch))
+            stages["narrative"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            inputs = reading.result()
         preparing.join()
-        inputs = workpaper_inputs(con, doc, pack=pack, pack_path=pack_path, config=config, user=user,
-                                  findings_limit=findings_limit)
         out_dir.mkdir(parents=True, exist_ok=True)
         outputs.remove_leftovers(out_dir)
         staged: list = []
@@ -90,6 +96,15 @@ def _report_helper(con):
 
 
 MAX_WORKPAPER_REFS = 500
+
+
+def _workpaper_inputs_on_cursor(con, doc: dict, **kwargs):
+    """workpaper_inputs on a cursor of `con`, for a thread beside the one that uses `con`."""
+    cursor = con.cursor()
+    try:
+        return workpaper_inputs(cursor, doc, **kwargs)
+    finally:
+        cursor.close()
 
 
 def workpaper_inputs(con, doc: dict, *, pack, pack_path: Path, config, user: str,

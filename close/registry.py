@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import importlib
 import pkgutil
+import threading
 from dataclasses import replace
 from importlib.metadata import entry_points
 from types import ModuleType
@@ -45,6 +46,23 @@ def _builtin_modules() -> list[ModuleType]:
     for info in sorted(pkgutil.walk_packages(package.__path__, "skills."), key=lambda i: i.name):
         modules.append(importlib.import_module(info.name))
     return modules
+
+
+def import_in_background() -> threading.Thread:
+    """Start importing the built-in skill modules on a daemon thread. `close run` calls
+    this first thing: the imports (a tenth of a second of Python) then overlap the
+    hashing of the pack, which runs with the GIL released, and Registry.discover finds
+    the modules loaded. A module that fails to import here fails again, and is reported,
+    when discover imports it."""
+    def load() -> None:
+        try:
+            _builtin_modules()
+        except Exception:   # discover raises it, with the close's own error handling
+            pass
+
+    thread = threading.Thread(target=load, name="close-skill-imports", daemon=True)
+    thread.start()
+    return thread
 
 
 def _plugin_skills() -> list[Skill]:

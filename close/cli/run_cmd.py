@@ -48,6 +48,9 @@ def run(
     spark_remote: Optional[str] = typer.Option(None, "--spark-remote", help="With --engine spark: a Spark Connect server, e.g. sc://host:15002."),
 ) -> None:
     """Run every skill for the month, draft the review, write results.json and the reports."""
+    from close.registry import import_in_background
+
+    import_in_background()   # while the pack is opened and hashed
     from close.pipeline import run_month
 
     period = parse_month_or_fail(month)

@@ -20,7 +20,9 @@ from close.skill import Finding, Money, Skill
 # Entries with a line posted in the month; balances are taken over all of the entry's
 # lines for the entity, so an entry split over two dates is judged as a whole. One query
 # (one pass over the entity's journal) gives both tests, by kind:
-# - 'functional': per entry, debits, credits and their difference;
+# - 'entries': how many entries were tested (one row);
+# - 'functional': per entry whose difference exceeds the tolerance, debits, credits and
+#   the difference (a month has tens of thousands of entries, almost all balanced);
 # - 'transaction': per entry and transaction currency, over the lines that state both
 #   currency and amount_txn, for entries whose other lines (exchange differences aside)
 #   state no other currency and are not blank, the lines whose amounts do not net to
@@ -47,14 +49,20 @@ single_currency AS (
      AND MIN(COALESCE(currency, '')) <> ''
      AND COUNT(*) = COUNT(amount_txn)
 )
-SELECT 'functional' AS kind, j.je_id, NULL AS currency,
-       MIN(j.posting_date) AS posting_date,
-       CAST(SUM(j.debit) AS DECIMAL(18,2)) AS debits,
-       CAST(SUM(j.credit) AS DECIMAL(18,2)) AS credits,
-       CAST(SUM(j.debit) - SUM(j.credit) AS DECIMAL(18,2)) AS difference,
-       NULL AS lines, NULL AS txn_difference, NULL AS functional_gross, NULL AS txn_gross
+SELECT 'entries' AS kind, NULL AS je_id, NULL AS currency, NULL AS posting_date,
+       NULL AS debits, NULL AS credits, NULL AS difference, COUNT(*) AS lines,
+       NULL AS txn_difference, NULL AS functional_gross, NULL AS txn_gross
+FROM month_entries
+UNION ALL
+SELECT 'functional', j.je_id, NULL,
+       MIN(j.posting_date),
+       CAST(SUM(j.debit) AS DECIMAL(18,2)),
+       CAST(SUM(j.credit) AS DECIMAL(18,2)),
+       CAST(SUM(j.debit) - SUM(j.credit) AS DECIMAL(18,2)),
+       NULL, NULL, NULL, NULL
 FROM entry_lines j
 GROUP BY j.je_id
+HAVING abs(CAST(SUM(j.debit) - SUM(j.credit) AS DECIMAL(18,2))) > $tolerance
 UNION ALL
 SELECT 'transaction', j.je_id, j.currency,
        MIN(j.posting_date),
@@ -92,9 +100,9 @@ def _in_functional(ctx, row):
 
 def run(ctx):
     tolerance = ctx.param("tolerance")
-    rows = ctx.rows(ENTRIES)
-    entries = [r for r in rows if r["kind"] == "functional"]
-    off = {r["je_id"]: r for r in entries if abs(r["difference"]) > tolerance}
+    rows = ctx.rows(ENTRIES, tolerance=tolerance)
+    tested = next(r["lines"] for r in rows if r["kind"] == "entries")
+    off = {r["je_id"]: r for r in rows if r["kind"] == "functional"}
     currency_gaps: dict[str, list[dict]] = {}
     for row in rows:
         if row["kind"] == "transaction" and abs(row["txn_difference"]) > max(tolerance, rounding_allowance(row)):
@@ -122,15 +130,15 @@ def run(ctx):
                                 amount, [f"journal_lines:{je_id}"]))
 
     metrics = {
-        "entries": len(entries),
+        "entries": tested,
         "unbalanced_functional": len(off),
         "unbalanced_transaction_currency": len(currency_gaps),
         "net_difference": cents(sum((r["difference"] for r in off.values()), ZERO), ctx.currency),
     }
     if findings:
-        summary = f"{len(findings)} of {len(entries)} entries in {ctx.month} do not balance."
+        summary = f"{len(findings)} of {tested} entries in {ctx.month} do not balance."
     else:
-        summary = f"All {len(entries)} entries in {ctx.month} balance."
+        summary = f"All {tested} entries in {ctx.month} balance."
     return ctx.result(findings, metrics, summary)
 
 

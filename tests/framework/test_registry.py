@@ -102,3 +102,22 @@ def test_entry_point_skill_pack_is_discovered(tmp_path, monkeypatch):
     skill = registry.get("acme.vendor_count")
     assert skill.module == "acme_skills.vendor_count"
     assert "je.trial_balance" in registry
+
+
+def test_skills_imported_in_background_are_the_ones_discover_registers():
+    """`close run` imports the skill modules on a thread while the pack is hashed; in a
+    fresh interpreter the thread loads every module and discover then finds them all."""
+    script = textwrap.dedent("""
+        import sys
+        from close.registry import Registry, import_in_background
+        import_in_background().join()
+        loaded = sorted(m for m in sys.modules if m.startswith("skills."))
+        registry = Registry.discover(include_plugins=False)
+        modules = sorted({s.module for s in registry.all()})
+        missing = [m for m in modules if m not in loaded]
+        print(len(registry), len(modules), missing)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2], check=True).stdout.split()
+    assert int(out[0]) >= 82 and int(out[1]) > 0
+    assert out[2] == "[]"
