@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Money, Skill
-from skills.recon.schedule_tie import first_named, natural_lines, nothing_to_reconcile, tie_accounts
-from skills.recon.straight_line import release, straight_line_item
+from skills.recon.schedule_tie import booked_items, natural_lines, nothing_to_reconcile, tie_accounts
+from skills.recon.straight_line import straight_line_item
 
 CONTRACTS = """
 SELECT contract_id, customer_id, account_id, start_date, end_date, amount
@@ -37,13 +37,10 @@ ORDER BY j.posting_date, j.je_id, j.line_no
 """
 
 
-def items(ctx, rows, booked_from=None):
-    booked_from = booked_from or {}
-    return [straight_line_item(f"deferred_revenue:{r['contract_id']}", r["contract_id"],
-                               f"Contract {r['contract_id']} ({r['customer_id']})", r["account_id"],
-                               r["start_date"], r["end_date"], r["amount"], ctx.currency,
-                               booked_from.get(f"deferred_revenue:{r['contract_id']}"))
-            for r in rows]
+def item(ctx, r, booked_from=None):
+    return straight_line_item(f"deferred_revenue:{r['contract_id']}", r["contract_id"],
+                              f"Contract {r['contract_id']} ({r['customer_id']})", r["account_id"],
+                              r["start_date"], r["end_date"], r["amount"], ctx.currency, booked_from)
 
 
 def advice(item, amount, money):
@@ -60,11 +57,11 @@ def run(ctx):
         return nothing_to_reconcile(ctx, "contracts", "deferred_revenue")
     sign = {r["account_id"]: -1 for r in rows}
     lines = natural_lines(ctx.rows(LINES), sign)
-    contracts = items(ctx, rows, first_named(items(ctx, rows), lines))
+    contracts = booked_items(rows, lines, lambda r, booked_from: item(ctx, r, booked_from))
     findings, accounts, ties = tie_accounts(
         ctx, contracts, lines, {a: "deferred-revenue account" for a in sign}, advice, noun="contract")
     cur, month = ctx.currency, ctx.month
-    recognised = sum((release(r["amount"], r["start_date"], r["end_date"], month, cur) for r in rows), ZERO)
+    recognised = sum((-c.moves(month)[1] for c in contracts), ZERO)   # each one's release
     new = sum((c.moves(month)[0] for c in contracts), ZERO)
     opening = sum((t.s_open for t in ties), ZERO)
     closing = sum((t.s_close for t in ties), ZERO)

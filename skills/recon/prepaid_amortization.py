@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Money, Skill
-from skills.recon.schedule_tie import first_named, natural_lines, nothing_to_reconcile, tie_accounts
-from skills.recon.straight_line import release, straight_line_item
+from skills.recon.schedule_tie import booked_items, natural_lines, nothing_to_reconcile, tie_accounts
+from skills.recon.straight_line import straight_line_item
 
 SCHEDULE = """
 SELECT prepaid_id, account_id, expense_account_id, start_date, end_date, amount
@@ -36,13 +36,10 @@ ORDER BY j.posting_date, j.je_id, j.line_no
 """
 
 
-def items(ctx, rows, booked_from=None):
-    booked_from = booked_from or {}
-    return [straight_line_item(f"prepaids:{r['prepaid_id']}", r["prepaid_id"],
-                               f"Prepaid {r['prepaid_id']}", r["account_id"], r["start_date"],
-                               r["end_date"], r["amount"], ctx.currency,
-                               booked_from.get(f"prepaids:{r['prepaid_id']}"))
-            for r in rows]
+def item(ctx, r, booked_from=None):
+    return straight_line_item(f"prepaids:{r['prepaid_id']}", r["prepaid_id"],
+                              f"Prepaid {r['prepaid_id']}", r["account_id"], r["start_date"],
+                              r["end_date"], r["amount"], ctx.currency, booked_from)
 
 
 def run(ctx):
@@ -60,11 +57,11 @@ def run(ctx):
 
     sign = {r["account_id"]: 1 for r in rows}
     lines = natural_lines(ctx.rows(LINES), sign)
-    prepaids = items(ctx, rows, first_named(items(ctx, rows), lines))
+    prepaids = booked_items(rows, lines, lambda r, booked_from: item(ctx, r, booked_from))
     findings, accounts, ties = tie_accounts(ctx, prepaids, lines,
                                             {a: "prepaid account" for a in sign}, advice, noun="prepaid")
     cur, month = ctx.currency, ctx.month
-    due = sum((release(r["amount"], r["start_date"], r["end_date"], month, cur) for r in rows), ZERO)
+    due = sum((-p.moves(month)[1] for p in prepaids), ZERO)   # each one's release
     opening = sum((t.s_open for t in ties), ZERO)
     closing = sum((t.s_close for t in ties), ZERO)
     gl = sum((t.gl_close for t in ties), ZERO)
