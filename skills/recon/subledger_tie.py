@@ -69,7 +69,7 @@ CONTROL_LINES = """lines AS (
 #   do not net to zero (je_id, functional).
 TIE = """
 WITH {documents}, doc AS (
-  SELECT ref, label, amount AS subledger, COALESCE(NULLIF(currency, ''), $currency) AS currency
+  SELECT ref, label_prefix, label_key, amount AS subledger, COALESCE(NULLIF(currency, ''), $currency) AS currency
   FROM documents
 ), {lines}, posted AS (
   SELECT l.ref, SUM(l.ledger) AS ledger, SUM(l.functional) AS functional
@@ -77,12 +77,14 @@ WITH {documents}, doc AS (
   WHERE l.ref IS NOT NULL
   GROUP BY l.ref
 ), tied AS (
-  SELECT d.ref, d.label, d.currency, d.subledger,
+  SELECT d.ref, d.label_prefix, d.label_key, d.currency, d.subledger,
          COALESCE(p.ledger, 0) AS ledger, COALESCE(p.functional, 0) AS functional
   FROM doc d
   LEFT JOIN posted p ON p.ref = d.ref
 ), differing AS (
-  SELECT t.ref, t.label, t.currency, t.subledger, t.ledger FROM tied t WHERE t.ledger <> t.subledger
+  SELECT t.ref, t.label_prefix || t.label_key AS label, t.currency, t.subledger, t.ledger
+  FROM tied t
+  WHERE t.ledger <> t.subledger
 )
 SELECT 'currency' AS kind, MIN(t.ref) AS ref, NULL AS label, t.currency, NULL AS je_id,
        COUNT(*) AS n, SUM(t.subledger) AS subledger, SUM(t.ledger) AS ledger,
@@ -168,16 +170,17 @@ class Subledger:
     settlement: str    # "receipt" / "payment"
 
     def documents_sql(self) -> str:
-        """The `documents` CTE: one row per document effect (ref, label, amount signed in
-        the control direction, currency; a settlement takes its document's currency)."""
+        """The `documents` CTE: one row per document effect (ref; label as prefix and key,
+        joined only for the few documents a finding names; amount signed in the control
+        direction; currency, a settlement taking its document's)."""
         return f"""documents AS (
-SELECT $document_ref || {self.key} AS ref, $document_label || {self.key} AS label,
+SELECT $document_ref || {self.key} AS ref, $document_label AS label_prefix, {self.key} AS label_key,
        CAST(net_amount + tax_amount AS DECIMAL(18,4)) AS amount, currency
 FROM {self.documents}
 WHERE entity_id = $entity_id AND {self.doc_date} <= $month_end
 UNION ALL
 SELECT $settlement_ref || s.{self.settlement_key} AS ref,
-       $settlement_label || s.{self.settlement_key} AS label,
+       $settlement_label AS label_prefix, s.{self.settlement_key} AS label_key,
        CAST(-s.amount AS DECIMAL(18,4)) AS amount, d.currency
 FROM {self.settlements} s
 LEFT JOIN {self.documents} d ON d.{self.key} = s.{self.key}
