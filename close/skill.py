@@ -323,7 +323,8 @@ class Context:
         if self.memo is None:
             return self.rows(sql, **params)
         bound = self._bind(sql, params)
-        key = (sql, tuple(sorted(bound.items())))
+        key = (sql, tuple(sorted((name, tuple(value) if isinstance(value, list) else value)
+                                 for name, value in bound.items())))
         return self.memo.rows(key, lambda: self.rows(sql, **params))
 
     def _bind(self, sql: str, params: dict) -> dict:

@@ -124,10 +124,11 @@ DOC = """doc AS (
 # What the documents put on the tax accounts, by kind: 'effect', the invoices' tax
 # credited and the ordinary bills' tax debited on their code's account, by month;
 # 'withholding', the payments' withholding by month (its account is chosen from the
-# postings); 'reverse_charge' and 'reported', the reverse-charge bills and the documents
-# the caller itemised, one by one (document_effect: a reverse charge is rounded to its
-# document's currency); 'input_vat', per account, the bills with input VAT (where
-# reverse-charge input goes when no posting shows it).
+# postings); 'reverse_charge', the reverse-charge bills one by one (document_effect: a
+# reverse charge is rounded to its document's currency); 'input_vat', per account, the
+# bills with input VAT (where reverse-charge input goes when no posting shows it). The
+# same for every caller of one entity and month, so read once a close (shared_rows);
+# REPORTED_EFFECTS adds the documents a caller itemised.
 DOCUMENT_EFFECTS = "WITH " + DOC + """
 SELECT 'effect' AS kind, d.gl_account_id AS account_id, d.period_month, NULL AS ref,
        NULL AS doc_kind, NULL AS tax_code, COUNT(*) AS n,
@@ -149,16 +150,21 @@ SELECT 'reverse_charge', d.gl_account_id, d.period_month, d.ref, d.kind, d.tax_c
 FROM doc d
 WHERE d.kind = 'bill' AND d.reverse_charge
 UNION ALL
-SELECT 'reported', d.gl_account_id, d.period_month, d.ref, d.kind, d.tax_code, 1, d.tax_amount,
-       d.net_amount, d.rate, d.currency
-FROM doc d
-WHERE d.ref IN (SELECT unnest(CAST($reported AS VARCHAR[])))
-UNION ALL
 SELECT 'input_vat', d.gl_account_id, NULL, NULL, NULL, NULL, COUNT(*), NULL, NULL, NULL, NULL
 FROM doc d
 WHERE d.kind = 'bill' AND d.tax_type IN ('vat', 'gst') AND NOT d.reverse_charge
   AND d.tax_amount <> 0
 GROUP BY d.gl_account_id
+ORDER BY kind, account_id, period_month, ref
+"""
+
+# 'reported': the documents the caller itemised, one by one, as DOCUMENT_EFFECTS's rows.
+REPORTED_EFFECTS = "WITH " + DOC + """
+SELECT 'reported' AS kind, d.gl_account_id AS account_id, d.period_month, d.ref,
+       d.kind AS doc_kind, d.tax_code, 1 AS n, d.tax_amount AS amount, d.net_amount, d.rate,
+       d.currency
+FROM doc d
+WHERE d.ref IN (SELECT unnest(CAST($reported AS VARCHAR[])))
 ORDER BY kind, account_id, period_month, ref
 """
 
@@ -174,7 +180,7 @@ LINE = """raw AS (
   FROM journal_lines j
   WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
     AND j.account_id IN (SELECT a.account_id FROM accounts a
-                         WHERE a.subtype IN ('tax_payable', 'tax_receivable'))
+                         WHERE a.subtype IN ('tax_payable', 'tax_receivable')){entries}
 ), entry AS (
   SELECT o.je_id,
          MAX(CASE WHEN oa.subtype NOT IN ('cash', 'tax_payable', 'tax_receivable')
@@ -199,9 +205,10 @@ LINE = """raw AS (
 # reverse-charge bills debited and of payments credited (where the entity posts them);
 # for the tied accounts ($accounts), 'month': each month's movement (less the opening
 # entry and settlements with the authority, `aside`) and all lines (for the closing
-# balance); 'posted', the lines of the documents the caller itemised; 'loose', per month
-# the entries without a document, the MAX_REFS largest (no other can be named).
-POSTINGS = "WITH " + LINE + """, tied AS (
+# balance); 'loose', per month the entries without a document, the MAX_REFS largest (no
+# other can be named). Per account, so one read for every document-tied account serves
+# each caller (recon.tax_accounts, tax.vat_return) of an entity and month: shared_rows.
+POSTINGS = "WITH " + LINE.replace("{entries}", "") + """, tied AS (
   SELECT l.je_id, l.account_id, l.period_month, l.doc_ref, l.amount, l.aside
   FROM line l
   WHERE l.account_id IN (SELECT unnest(CAST($accounts AS VARCHAR[])))
@@ -232,14 +239,26 @@ SELECT 'month', t.account_id, t.period_month, NULL, NULL, COUNT(*),
 FROM tied t
 GROUP BY t.account_id, t.period_month
 UNION ALL
-SELECT 'posted', t.account_id, NULL, t.doc_ref, NULL, COUNT(*), SUM(t.amount), NULL
-FROM tied t
-WHERE NOT t.aside AND t.doc_ref IN (SELECT unnest(CAST($reported AS VARCHAR[])))
-GROUP BY t.account_id, t.doc_ref
-UNION ALL
 SELECT 'loose', r.account_id, r.period_month, NULL, r.je_id, 1, r.amount, NULL
 FROM ranked r
 WHERE r.n <= $max_refs
+ORDER BY kind, account_id, period_month, ref, je_id
+"""
+
+# 'posted': the lines of the documents the caller itemised, by account. A line counts for
+# a document when it or its entry names it (LINE), so only the entries with a line that
+# names one of them are read, not every entry on the tax accounts.
+POSTED = "WITH named AS (" + """
+  SELECT DISTINCT je_id FROM journal_lines
+  WHERE entity_id = $entity_id AND posting_date <= $month_end
+    AND doc_ref IN (SELECT unnest(CAST($reported AS VARCHAR[])))
+), """ + LINE.replace("{entries}", "\n    AND j.je_id IN (SELECT je_id FROM named)") + """
+SELECT 'posted' AS kind, l.account_id, NULL AS period_month, l.doc_ref AS ref, NULL AS je_id,
+       COUNT(*) AS n, SUM(l.amount) AS amount, NULL AS total
+FROM line l
+WHERE l.account_id IN (SELECT unnest(CAST($accounts AS VARCHAR[])))
+  AND NOT l.aside AND l.doc_ref IN (SELECT unnest(CAST($reported AS VARCHAR[])))
+GROUP BY l.account_id, l.doc_ref
 ORDER BY kind, account_id, period_month, ref, je_id
 """
 
@@ -311,12 +330,19 @@ def balance_differences(ctx, accounts: list[str] | None = None, codes: list[dict
     periods = defaultdict(lambda: defaultdict(lambda: ZERO))   # account -> month -> computed
     effects: dict[str, dict] = {}                               # the reported documents'
     if first_day is not None:   # else no line and no document: nothing posted or computed
-        sources = [sql for table, sql in DOCS.items() if ctx.has_table(table)] or [NO_DOCS]
-        found = ctx.rows(DOCUMENT_EFFECTS.format(docs=" UNION ALL ".join(sources)),
-                         first_day=first_day, reported=reported, doc_types=list(DOC_TYPES))
+        docs = " UNION ALL ".join([sql for table, sql in DOCS.items() if ctx.has_table(table)] or [NO_DOCS])
+        found = ctx.shared_rows(DOCUMENT_EFFECTS.format(docs=docs), first_day=first_day,
+                                doc_types=list(DOC_TYPES))
+        if reported:
+            found += ctx.rows(REPORTED_EFFECTS.format(docs=docs), first_day=first_day, reported=reported)
         rc_bills = sorted(r["ref"] for r in found if r["kind"] == "reverse_charge")
-        rows = ctx.rows(POSTINGS, first_day=first_day, accounts=accounts, rc_bills=rc_bills,
-                        reported=reported, max_refs=MAX_REFS)
+        wanted = set(accounts)
+        every = sorted(set(tied_accounts(codes)) | wanted)   # the same for every caller
+        rows = [r for r in ctx.shared_rows(POSTINGS, first_day=first_day, accounts=every,
+                                           rc_bills=rc_bills, max_refs=MAX_REFS)
+                if r["kind"] not in ("month", "loose") or r["account_id"] in wanted]
+        if reported:
+            rows += ctx.rows(POSTED, first_day=first_day, accounts=accounts, reported=reported)
         counts = {kind: {r["account_id"]: r["n"] for r in rows + found if r["kind"] == kind}
                   for kind in ("rc_input", "wht", "input_vat")}
         wht_account, input_account = effect_accounts(ctx, codes, counts)
