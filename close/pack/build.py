@@ -77,6 +77,19 @@ def layout_fingerprint() -> str:
     return f"{LOADER_VERSION}:{hashlib.sha256(layout.encode()).hexdigest()[:16]}"
 
 
+FILE_DIGESTS = "SELECT name, sha256, size FROM main._pack_files ORDER BY name"
+
+
+def write_file_digests(con, files) -> None:
+    """The `_pack_files` rows: each file's name, SHA-256 and size as the load read them
+    (close.pack.sources.FileDigest), so a reopen that finds the pack's digest unchanged
+    has them without hashing every file again."""
+    con.execute("CREATE TABLE main._pack_files (name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, "
+                "size BIGINT NOT NULL)")
+    con.executemany("INSERT INTO main._pack_files VALUES (?, ?, ?)",
+                    [(f.name, f.sha256, f.size) for f in files])
+
+
 def write_metadata(con, settings: PackSettings, sha256: str, tables: list[str], fmt: str) -> None:
     """The `_pack` row: what was loaded, so a reopen can tell whether the pack changed."""
     con.execute(

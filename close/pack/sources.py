@@ -155,7 +155,18 @@ class FileDigest:
 def pack_sha256(sources: PackSources) -> str:
     """Hex sha256 of the pack's content: for each file sorted by name, its name, a NUL,
     its size, a NUL, then its bytes. The size makes the framing unambiguous."""
-    return pack_digests(sources)[0]
+    digest = hashlib.sha256()
+    for file in sorted(sources.content_files, key=lambda p: p.name):
+        digest.update(_header(file.name, file.stat().st_size))
+        with open(file, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _header(name: str, size: int) -> bytes:
+    """What precedes a file's bytes in the pack's digest: its name and size."""
+    return name.encode() + b"\0" + str(size).encode() + b"\0"
 
 
 def pack_digests(sources: PackSources) -> tuple[str, tuple[FileDigest, ...]]:
@@ -171,7 +182,7 @@ def pack_digests(sources: PackSources) -> tuple[str, tuple[FileDigest, ...]]:
     with ThreadPoolExecutor(max_workers=1) as helper:
         for file in sorted(sources.content_files, key=lambda p: p.name):
             size = file.stat().st_size
-            digest.update(file.name.encode() + b"\0" + str(size).encode() + b"\0")
+            digest.update(_header(file.name, size))
             own = hashlib.sha256()
             with open(file, "rb") as fh:
                 while chunk := fh.read(1 << 20):

@@ -125,3 +125,57 @@ def test_the_journal_is_stored_by_entity_and_date_whatever_the_file_order(good_p
     second = con.execute("SELECT entity_id, posting_date, je_id, line_no FROM journal_lines").fetchall()
     con.close()
     assert first == second == sorted(first)
+
+
+def test_an_unchanged_pack_is_checked_by_its_digest_alone(good_pack, tmp_path, monkeypatch):
+    """The load records each file's digest; a reopen that finds the pack's digest
+    unchanged takes them from the database instead of hashing every file a second time."""
+    from close.pack import loader
+    from close.pack.sources import pack_digests
+
+    con, first = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    assert first.files == pack_digests(locate(good_pack))[1]
+    assert {f.name for f in first.files} >= {"journal_lines.csv", "vendors.csv"}
+
+    def no_second_digest(sources):
+        raise AssertionError("every file hashed again for an unchanged pack")
+
+    monkeypatch.setattr(loader, "pack_digests", no_second_digest)
+    con, again = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    assert again.files == first.files and again.sha256 == first.sha256
+
+
+def test_a_changed_pack_records_its_files_new_digests(good_pack, tmp_path):
+    from close.pack.sources import pack_digests
+
+    con, first = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    path = good_pack / "vendors.csv"
+    path.write_text(path.read_text() + "V003,New Vendor,FR,,false,\n")
+    con, second = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    vendors = {f.name: f for f in second.files}["vendors.csv"]
+    assert vendors != {f.name: f for f in first.files}["vendors.csv"]
+    assert (second.sha256, second.files) == pack_digests(locate(good_pack))
+    con, third = open_pack(good_pack, tmp_path / "ws")   # and they are what a reopen finds
+    con.close()
+    assert third.files == second.files
+
+
+def test_a_database_without_file_digests_still_opens_without_a_reload(good_pack, tmp_path):
+    """A workspace built before the files' digests were recorded: both digests are taken
+    in one read, as before, and the database is kept."""
+    from close.pack.sources import pack_digests
+
+    con, first = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    db = tmp_path / "ws" / "ledger.duckdb"
+    with duckdb.connect(str(db)) as writable:
+        writable.execute("DROP TABLE _pack_files")
+    stamp = db.stat().st_mtime_ns, db.stat().st_ino
+    con, again = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    assert (again.sha256, again.files) == pack_digests(locate(good_pack))
+    assert (db.stat().st_mtime_ns, db.stat().st_ino) == stamp
