@@ -82,3 +82,30 @@ def test_shared_rows_key_on_the_bound_values():
     plain = Context(skill=SKILL, con=con, month=parse_month("2026-05"), entity=entities["US01"],
                     params={}, deps={}, pack=pack, fx=None)
     assert trial_balance(plain) == first
+
+
+def test_shared_rows_take_a_list_of_values():
+    """A shared read may bind a list (the tax accounts it covers): the same list is the
+    same read, another list another one."""
+    from close.periods import parse_month
+    from close.runner import load_entities
+    from close.skill import Context
+    from skills.je.trial_balance import SKILL
+    from tests.support.books import statement_books
+
+    books = statement_books()
+    books.entity("US01")
+    books.post("US01", "2026-05-03", [("1000", "10.00"), ("4000", "-10.00")])
+    con, pack = books.connect()
+    memo, computed = ReadMemo(), []
+    real = memo.rows
+    memo.rows = lambda key, compute: real(key, lambda: computed.append(key) or compute())
+    ctx = Context(skill=SKILL, con=con, month=parse_month("2026-05"), entity=load_entities(con)[0],
+                  params={}, deps={}, pack=pack, fx=None, memo=memo)
+    sql = ("SELECT account_id, CAST(SUM(debit - credit) AS DECIMAL(18,2)) AS amount FROM journal_lines "
+           "WHERE account_id IN (SELECT unnest(CAST($accounts AS VARCHAR[]))) GROUP BY account_id ORDER BY account_id")
+    both = ctx.shared_rows(sql, accounts=["1000", "4000"])
+    assert both == ctx.shared_rows(sql, accounts=["1000", "4000"])
+    assert ctx.shared_rows(sql, accounts=["1000"]) == [{"account_id": "1000", "amount": Decimal("10.00")}]
+    assert [r["amount"] for r in both] == [Decimal("10.00"), Decimal("-10.00")]
+    assert len(computed) == 2
