@@ -102,10 +102,10 @@ class Helper:
 
 
 def serve(stdin, stdout) -> None:
-    """The helper's side: import the writers now, then run the one job that arrives."""
-    from close.report import prepare
+    """The helper's side: import the workbook writers now (not the templates: the
+    helper renders none), then run the one job that arrives."""
+    from close.report import workbook, workpapers  # noqa: F401
 
-    prepare()
     try:
         calls = pickle.load(stdin)
     except EOFError:   # the close ended (or failed) without handing any work over
