@@ -55,7 +55,8 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
         stages = {"skills": time.perf_counter() - clock}
         clock = time.perf_counter()
         # The rows behind the refs are read (in DuckDB, on a cursor of its own) while the
-        # narrative is drafted: neither reads what the other adds to the document.
+        # narrative is drafted and the review queue takes the close: neither reads what
+        # the other adds to the document.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="close-refs") as reader:
             reading = reader.submit(_workpaper_inputs_on_cursor, con, dict(doc), pack=pack,
                                     pack_path=pack_path, config=config, user=user,
@@ -63,22 +64,22 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
             doc.update(narrative.draft(doc, config, model=model, batch=batch))
             stages["narrative"] = time.perf_counter() - clock
             clock = time.perf_counter()
-            inputs = reading.result()
-        preparing.join()
-        out_dir.mkdir(parents=True, exist_ok=True)
-        outputs.remove_leftovers(out_dir)
-        staged: list = []
-        try:
-            with review.queued_run(doc, workspace=workspace, user=user,
-                                   pack_path=Path(pack_path).resolve(),
-                                   out_dir=out_dir.resolve()) as review_state:
-                staged += report.stage_reports(doc, out_dir, review_state=review_state, inputs=inputs,
-                                               per_entity=per_entity, helper=helper)
-                staged.append(outputs.stage_findings(outcome, out_dir))
-                staged.append(outputs.stage_results(doc, out_dir))
-        except BaseException:
-            outputs.discard(staged)
-            raise
+            out_dir.mkdir(parents=True, exist_ok=True)
+            outputs.remove_leftovers(out_dir)
+            staged: list = []
+            try:
+                with review.queued_run(doc, workspace=workspace, user=user,
+                                       pack_path=Path(pack_path).resolve(),
+                                       out_dir=out_dir.resolve()) as review_state:
+                    inputs = reading.result()
+                    preparing.join()
+                    staged += report.stage_reports(doc, out_dir, review_state=review_state, inputs=inputs,
+                                                   per_entity=per_entity, helper=helper)
+                    staged.append(outputs.stage_findings(outcome, out_dir))
+                    staged.append(outputs.stage_results(doc, out_dir))
+            except BaseException:
+                outputs.discard(staged)
+                raise
         reports = outputs.publish(staged)
         stages["review queue and outputs"] = time.perf_counter() - clock
         return CloseRun(outcome, doc, review_state, [reports[-1], *reports[:-1]], stages)
