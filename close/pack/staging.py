@@ -44,9 +44,13 @@ class StagedTable:
 
 
 def open_workbook(sources: PackSources):
+    """The pack's workbook (read-only) for an .xlsx pack, else None; openpyxl is imported
+    only then (a fifth of a second a CSV or Parquet load need not spend)."""
+    if sources.kind != "xlsx":
+        return None
     from openpyxl import load_workbook
 
-    return load_workbook(sources.path, read_only=True, data_only=True) if sources.kind == "xlsx" else None
+    return load_workbook(sources.path, read_only=True, data_only=True)
 
 
 def stage_all(con: duckdb.DuckDBPyConnection, sources: PackSources) -> tuple[dict[str, StagedTable], list[Problem]]:
