@@ -42,9 +42,10 @@ def unbalanced_entry_refs(ctx, start: date | None = None, end: date | None = Non
                           entity_id: str | None = None) -> list[str]:
     """Refs of the entries whose lines dated from `start` (default: the first posting) to
     `end` (default: the month's end) do not balance: what every identity check that
-    fails because of the books names as its cause."""
-    rows = ctx.rows(UNBALANCED_ENTRIES, start=start or date.min, end=end or ctx.month.last_day,
-                    entity_id=entity_id or ctx.entity.id)
+    fails because of the books names as its cause. Read once per close for the same
+    entity and days (the trial balance, balance sheet and readiness checks ask alike)."""
+    rows = ctx.shared_rows(UNBALANCED_ENTRIES, start=start or date.min, end=end or ctx.month.last_day,
+                           entity_id=entity_id or ctx.entity.id)
     return [f"journal_lines:{r['je_id']}" for r in rows]
 
 TRIAL_BALANCE = """
