@@ -110,8 +110,8 @@ def open_pack(pack_path, workspace=None) -> tuple[duckdb.DuckDBPyConnection, Pac
     info = _stored_info(db_path, sources.path)
     # A database that recorded each file's digest needs only the pack's to be checked:
     # the pack's digest covers every file's name, size and bytes, so when it matches,
-    # the files are the ones recorded. One read of the bytes instead of two digests of
-    # them (a second on ten million lines). Otherwise both, in one read.
+    # the files are the ones recorded: one digest of the bytes instead of two (a second
+    # saved at ten million lines). Otherwise both, from one read.
     if info is not None and info.files:
         sha, files = pack_sha256(sources), info.files
     else:
