@@ -32,12 +32,15 @@ def resolve_pack(pack: Path | None) -> Path:
 
 
 def open_pack_or_fail(pack: Path | None, workspace: Path | None = None):
-    """Load (or reuse) the pack's DuckDB database; a bad pack is exit 2 with its problems."""
+    """Load (or reuse) the pack's DuckDB database in the pack's workspace (`--workspace`,
+    else CLOSE_WORKSPACE, else beside the pack: the same folder as its review store); a
+    bad pack is exit 2 with its problems."""
     from close.pack import PackError, open_pack
+    from close.workspace import workspace_for
 
     path = resolve_pack(pack)
     try:
-        con, info = open_pack(path, workspace)
+        con, info = open_pack(path, workspace_for(path, workspace))
     except PackError as exc:
         problems = list(exc.problems)
         from close.cli.safe_text import safe_text

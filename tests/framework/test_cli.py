@@ -109,3 +109,15 @@ def test_skills_show_names_what_a_skill_needs_and_what_it_reads_when_it_ran():
     assert "reads, when they ran: stmt.statutory_pack" in shown
     shown = invoke("skills", "show", "recon.bank_unmatched_aging").stdout
     assert "needs the results of: recon.bank" in shown and "reads, when they ran" not in shown
+
+
+def test_close_workspace_holds_the_ledger_and_the_review_store_together(pack, tmp_path):
+    """CLOSE_WORKSPACE moves the whole workspace (close/workspace.py): the books' database
+    is built there beside the review store, not in the pack's own .close folder."""
+    elsewhere = tmp_path / "elsewhere"
+    result = runner.invoke(app, ["run", "--month", "2026-05", "--pack", str(pack), "--out", str(tmp_path / "out"),
+                                 "--skills", "je.trial_balance", "--json"],
+                           env={"CLOSE_WORKSPACE": str(elsewhere)})
+    assert result.exit_code == 0, result.stderr
+    assert (elsewhere / "ledger.duckdb").is_file() and (elsewhere / "review.sqlite").is_file()
+    assert not (pack / ".close").exists()
