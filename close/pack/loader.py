@@ -56,9 +56,7 @@ def load_pack(pack_path, db_path, *, sha256: str | None = None,
     building = db_path.with_name(f"{tag}.building")
     temp_dir = db_path.with_name(f"{tag}.tmp")
     _remove(building)
-    if sha256 is None or not files:
-        sha256, files = pack_digests(sources)
-    sha = sha256
+    sha, files = (sha256, files) if sha256 is not None and files else pack_digests(sources)
     try:
         con = connect_for_load(building, temp_dir)
         try:
