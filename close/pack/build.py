@@ -77,17 +77,19 @@ def layout_fingerprint() -> str:
     return f"{LOADER_VERSION}:{hashlib.sha256(layout.encode()).hexdigest()[:16]}"
 
 
-FILE_DIGESTS = "SELECT name, sha256, size FROM main._pack_files ORDER BY name"
+FILE_DIGESTS = "SELECT name, sha256, size, stamp FROM main._pack_files ORDER BY name"
+# A database whose files were recorded before their stamps: they count as unstamped.
+FILE_DIGESTS_UNSTAMPED = "SELECT name, sha256, size, '' FROM main._pack_files ORDER BY name"
 
 
 def write_file_digests(con, files) -> None:
-    """The `_pack_files` rows: each file's name, SHA-256 and size as the load read them
-    (close.pack.sources.FileDigest), so a reopen that finds the pack's digest unchanged
-    has them without hashing every file again."""
+    """The `_pack_files` rows: each file's name, SHA-256, size and stamp as the load read
+    them (close.pack.sources.FileDigest), so a reopen that finds the files unchanged has
+    their digests without reading them again."""
     con.execute("CREATE TABLE main._pack_files (name VARCHAR NOT NULL, sha256 VARCHAR NOT NULL, "
-                "size BIGINT NOT NULL)")
-    con.executemany("INSERT INTO main._pack_files VALUES (?, ?, ?)",
-                    [(f.name, f.sha256, f.size) for f in files])
+                "size BIGINT NOT NULL, stamp VARCHAR NOT NULL)")
+    con.executemany("INSERT INTO main._pack_files VALUES (?, ?, ?, ?)",
+                    [(f.name, f.sha256, f.size, f.stamp) for f in files])
 
 
 def write_metadata(con, settings: PackSettings, sha256: str, tables: list[str], fmt: str) -> None:

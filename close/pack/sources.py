@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,10 +147,41 @@ def _locate_workbook(path: Path) -> PackSources:
 
 @dataclass(frozen=True)
 class FileDigest:
-    """One file of a pack as the workpapers list it: name, sha256, size in bytes."""
+    """One file of a pack as the workpapers list it: name, sha256, size in bytes; and the
+    file's status when it was read (file_stamp), or "" when it may have been changing."""
     name: str
     sha256: str
     size: int
+    stamp: str = field(default="", compare=False)
+
+
+# A file whose status changed less than this long before it was read may be written
+# again within the same tick of the file system's clock (a second or two on some), and
+# would then show the same status with other bytes: its stamp is not kept, and it is
+# hashed at every open. Git treats its index entries the same way ("racily clean").
+SETTLED_NS = 3_000_000_000
+
+
+def file_stamp(status: os.stat_result) -> str:
+    """What changes whenever a file's bytes do: its device, inode, size, modification and
+    status-change times. The last is set by the system on every write, rename or utime
+    and cannot be set back by a program, so a file rewritten to the same size with its
+    modification time restored still shows another stamp."""
+    return (f"{status.st_dev}:{status.st_ino}:{status.st_size}:"
+            f"{status.st_mtime_ns}:{status.st_ctime_ns}")
+
+
+def files_unchanged(sources: PackSources, files: tuple[FileDigest, ...]) -> bool:
+    """True when the pack is exactly the recorded files, each with its recorded stamp:
+    then their digests (and the pack's, which covers nothing else) still hold, and an
+    unchanged pack opens without reading its bytes again."""
+    current = sorted(sources.content_files, key=lambda p: p.name)
+    if [p.name for p in current] != [f.name for f in files]:
+        return False
+    try:
+        return all(f.stamp and file_stamp(p.stat()) == f.stamp for p, f in zip(current, files))
+    except OSError:
+        return False
 
 
 def pack_sha256(sources: PackSources) -> str:
@@ -181,13 +213,15 @@ def pack_digests(sources: PackSources) -> tuple[str, tuple[FileDigest, ...]]:
     digest, files = hashlib.sha256(), []
     with ThreadPoolExecutor(max_workers=1) as helper:
         for file in sorted(sources.content_files, key=lambda p: p.name):
-            size = file.stat().st_size
-            digest.update(_header(file.name, size))
+            before, started = file.stat(), time.time_ns()
+            digest.update(_header(file.name, before.st_size))
             own = hashlib.sha256()
             with open(file, "rb") as fh:
                 while chunk := fh.read(1 << 20):
                     done = helper.submit(own.update, chunk)
                     digest.update(chunk)
                     done.result()
-            files.append(FileDigest(file.name, own.hexdigest(), size))
+            stamp = file_stamp(before)
+            settled = before.st_ctime_ns <= started - SETTLED_NS and file_stamp(file.stat()) == stamp
+            files.append(FileDigest(file.name, own.hexdigest(), before.st_size, stamp if settled else ""))
     return digest.hexdigest(), tuple(files)

@@ -171,3 +171,105 @@ def test_a_database_without_file_digests_still_opens_without_a_reload(good_pack,
     con.close()
     assert (again.sha256, again.files) == pack_digests(locate(good_pack))
     assert (db.stat().st_mtime_ns, db.stat().st_ino) == stamp
+
+
+def _settled_at_once(monkeypatch):
+    """Files count as settled as soon as they are written (the fixtures' are seconds old)."""
+    from close.pack import sources
+
+    monkeypatch.setattr(sources, "SETTLED_NS", 0)
+
+
+def _no_read(monkeypatch, calls):
+    from close.pack import loader
+
+    def counted(name, real):
+        def wrapper(*args):
+            calls.append(name)
+            return real(*args)
+        return wrapper
+    monkeypatch.setattr(loader, "pack_sha256", counted("pack_sha256", loader.pack_sha256))
+    monkeypatch.setattr(loader, "pack_digests", counted("pack_digests", loader.pack_digests))
+
+
+def test_settled_unchanged_files_are_not_read_again(good_pack, tmp_path, monkeypatch):
+    """Each file's status is recorded with its digest; a reopen that finds every file as
+    recorded reads none of their bytes, and reports the same digests."""
+    _settled_at_once(monkeypatch)
+    con, first = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    assert all(f.stamp for f in first.files)
+    calls: list = []
+    _no_read(monkeypatch, calls)
+    con, again = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    assert calls == []
+    assert again == first and again.sha256 == pack_sha256(locate(good_pack))
+
+
+def test_a_file_rewritten_to_the_same_size_and_time_is_reloaded(good_pack, tmp_path, monkeypatch):
+    """Same size, modification time put back: its status-change time still moved, so the
+    pack is hashed, found changed and reloaded."""
+    import os
+
+    _settled_at_once(monkeypatch)
+    con, first = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    path = good_pack / "vendors.csv"
+    before = path.stat()
+    text = path.read_text()
+    assert "Consultant" in text
+    path.write_text(text.replace("Consultant", "Consultent"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    con, second = open_pack(good_pack, tmp_path / "ws")
+    names = con.execute("SELECT name FROM vendors ORDER BY vendor_id").fetchall()
+    con.close()
+    assert second.sha256 == pack_sha256(locate(good_pack)) != first.sha256
+    assert ("Consultent",) in names
+
+
+def test_a_file_taken_out_of_the_pack_is_noticed(good_pack, tmp_path, monkeypatch):
+    _settled_at_once(monkeypatch)
+    con, first = open_pack(good_pack, tmp_path / "ws")
+    assert "budget" in first.tables
+    con.close()
+    (good_pack / "budget.csv").unlink()
+    con, second = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    assert second.sha256 != first.sha256 and "budget" not in second.tables
+    assert "budget.csv" not in {f.name for f in second.files}
+
+
+def test_files_written_just_before_the_load_are_hashed_at_every_open(good_pack, tmp_path, monkeypatch):
+    """A file changed within SETTLED_NS of its read may change again unseen by its status:
+    no stamp is kept for it, and every open hashes the pack, as before stamps."""
+    from close.pack import sources
+
+    monkeypatch.setattr(sources, "SETTLED_NS", 3600 * 10**9)
+    con, first = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    assert not any(f.stamp for f in first.files)
+    calls: list = []
+    _no_read(monkeypatch, calls)
+    con, again = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    assert calls == ["pack_sha256"] and again.sha256 == first.sha256
+
+
+def test_a_database_recorded_before_stamps_hashes_the_pack_once(good_pack, tmp_path, monkeypatch):
+    """Files recorded without their status: the pack's digest is checked, their recorded
+    digests kept, the database not rebuilt."""
+    _settled_at_once(monkeypatch)
+    con, first = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    db = tmp_path / "ws" / "ledger.duckdb"
+    with duckdb.connect(str(db)) as writable:
+        writable.execute("ALTER TABLE _pack_files DROP COLUMN stamp")
+    stamp = db.stat().st_mtime_ns, db.stat().st_ino
+    calls: list = []
+    _no_read(monkeypatch, calls)
+    con, again = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    assert calls == ["pack_sha256"] and again == first
+    assert (db.stat().st_mtime_ns, db.stat().st_ino) == stamp
