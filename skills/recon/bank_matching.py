@@ -149,33 +149,66 @@ CREATE OR REPLACE TEMP TABLE bank_match_pairs (bank_ord BIGINT, book_ord BIGINT,
 
 # Pass 1: bank lines with a reference x book lines carrying it as a key (the words are
 # _WORD's matches, the same pattern), equal amounts; pref ranks each bank line's candidates
-# by date gap, then posting order.
-PASS1_CANDIDATES = """
+# by date gap, then posting order. Pairs are found two ways, each amount by one of them:
+# an amount few bank references carry (almost all) joins its bank and book lines on the
+# amount alone and tests each pair (the reference is the document, its key, or a word of
+# the description: contains() first, the words only when it holds), which reads a
+# description only where a reference could be in it; an amount many references carry (a
+# rent, a standard fee) would pair every line with every other that way, so its book lines'
+# keys are listed and joined on (key, amount). The reference is trimmed as str.strip()
+# does, and only when it starts or ends with whitespace (trim with a list of characters
+# costs a microsecond a line).
+_WHITESPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
+_WORD_SQL = "'[A-Za-z0-9][A-Za-z0-9_./:-]*[A-Za-z0-9]|[A-Za-z0-9]'"
+# An amount carried by more bank references than this takes the keys' join.
+FEW_REFERENCES = 32
+PASS1_CANDIDATES = f"""
 CREATE OR REPLACE TEMP TABLE bank_match_candidates AS
-WITH words AS (
-    SELECT book_ord, amount, posting_date,
-           unnest(regexp_extract_all(description, '[A-Za-z0-9][A-Za-z0-9_./:-]*[A-Za-z0-9]|[A-Za-z0-9]')) AS ref_key
+WITH bank_refs AS (
+    SELECT bank_ord, booking_date, amount,
+           CASE WHEN regexp_matches(reference, '^{_WHITESPACE_CLASS}|{_WHITESPACE_CLASS}$')
+                THEN trim(reference, $whitespace) ELSE reference END AS ref_key
+    FROM bank_match_bank
+    WHERE reference IS NOT NULL AND reference <> ''
+), common AS (
+    SELECT amount FROM bank_refs GROUP BY amount HAVING COUNT(*) > $few_references
+), by_amount AS (
+    SELECT r.bank_ord, k.book_ord, r.booking_date, k.posting_date
+    FROM bank_refs r
+    JOIN bank_match_book k ON k.amount = r.amount
+    WHERE r.amount NOT IN (SELECT amount FROM common)
+      AND ((k.doc_ref <> '' AND k.doc_ref = r.ref_key)
+           OR (strpos(k.doc_ref, ':') > 0 AND substr(k.doc_ref, strpos(k.doc_ref, ':') + 1) = r.ref_key)
+           OR (contains(k.description, r.ref_key)
+               AND list_contains(regexp_extract_all(k.description, {_WORD_SQL}), r.ref_key)))
+), common_book AS (
+    SELECT book_ord, amount, posting_date, description, doc_ref
     FROM bank_match_book
+    WHERE amount IN (SELECT amount FROM common)
+), words AS (
+    SELECT book_ord, amount, posting_date,
+           unnest(regexp_extract_all(description, {_WORD_SQL})) AS ref_key
+    FROM common_book
 ), documents AS (
     SELECT book_ord, amount, posting_date, doc_ref AS ref_key
-    FROM bank_match_book
+    FROM common_book
     WHERE doc_ref IS NOT NULL AND doc_ref <> ''
     UNION ALL
     SELECT book_ord, amount, posting_date, substr(doc_ref, strpos(doc_ref, ':') + 1) AS ref_key
-    FROM bank_match_book
+    FROM common_book
     WHERE strpos(doc_ref, ':') > 0
 ), book_keys AS (
     SELECT book_ord, amount, posting_date, ref_key FROM words
     UNION ALL
     SELECT book_ord, amount, posting_date, ref_key FROM documents
-), bank_refs AS (
-    SELECT bank_ord, booking_date, amount, trim(reference, $whitespace) AS ref_key
-    FROM bank_match_bank
-    WHERE reference IS NOT NULL AND reference <> ''
-), pairs AS (
-    SELECT DISTINCT r.bank_ord, k.book_ord, abs(date_diff('day', k.posting_date, r.booking_date)) AS gap
+), by_key AS (
+    SELECT DISTINCT r.bank_ord, k.book_ord, r.booking_date, k.posting_date
     FROM bank_refs r
     JOIN book_keys k ON k.ref_key = r.ref_key AND k.amount = r.amount
+), pairs AS (
+    SELECT bank_ord, book_ord, abs(date_diff('day', posting_date, booking_date)) AS gap FROM by_amount
+    UNION ALL
+    SELECT bank_ord, book_ord, abs(date_diff('day', posting_date, booking_date)) AS gap FROM by_key
 )
 SELECT bank_ord, book_ord,
        row_number() OVER (PARTITION BY bank_ord ORDER BY gap, book_ord) AS pref
@@ -312,7 +345,7 @@ def match_loaded(con, window_days: int = 5, max_group: int = 5, *,
     `con`, rows numbered in statement and posting order). Leaves bank_match_pairs for
     the caller; drop_scratch cleans up."""
     execute(con, PAIRS_TABLE)
-    execute(con, PASS1_CANDIDATES, whitespace=WHITESPACE)
+    execute(con, PASS1_CANDIDATES, whitespace=WHITESPACE, few_references=FEW_REFERENCES)
     _settle(con, "reference")
     execute(con, PASS2_CANDIDATES, window_days=window_days)
     _settle(con, "amount_date")
