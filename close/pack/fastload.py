@@ -12,6 +12,8 @@ accept exactly the same packs.
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import duckdb
 
 from .build import add_key_sql, cast_sql, create_sql, order_clause, primary_key
@@ -35,17 +37,44 @@ def fast_build(con: duckdb.DuckDBPyConnection, sources: PackSources) -> tuple[Pa
         raise NotClean("settings or sources")
     if any(t.required and t.name not in sources.tables for t in TABLES):
         raise NotClean("missing table")
-    loaded: dict[str, StagedTable] = {}
+    specs = [spec for spec in TABLES if spec.name in sources.tables]
     workbook = open_workbook(sources)
     try:
-        for spec in TABLES:
-            if spec.name in sources.tables:
-                loaded[spec.name] = _load_table(con, spec, sources.tables[spec.name], workbook)
+        if workbook is None:
+            loaded = _load_beside_the_largest(con, specs, sources)
+        else:   # openpyxl's workbook is read on one thread
+            loaded = {spec.name: _load_table(con, spec, sources.tables[spec.name], workbook)
+                      for spec in specs}
     finally:
         if workbook is not None:
             workbook.close()
+    loaded = {spec.name: loaded[spec.name] for spec in specs}
     _check_references(con, loaded)
     return settings, list(loaded)
+
+
+def _load_beside_the_largest(con, specs, sources) -> dict[str, StagedTable]:
+    """The largest file (the journal, as a rule) on a cursor of its own while the other
+    tables load on `con`: the steps of a load that run on one core (building a key's
+    index, a small table's statements) then overlap the other's scans."""
+    largest = max(specs, key=lambda spec: sources.tables[spec.name].path.stat().st_size)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="close-load") as side:
+        journal = side.submit(_load_on_cursor, con, largest, sources.tables[largest.name])
+        try:
+            loaded = {spec.name: _load_table(con, spec, sources.tables[spec.name], None)
+                      for spec in specs if spec is not largest}
+        finally:
+            loaded_largest = journal.result()
+    loaded[largest.name] = loaded_largest
+    return loaded
+
+
+def _load_on_cursor(con, spec, source) -> StagedTable:
+    cursor = con.cursor()
+    try:
+        return _load_table(cursor, spec, source, None)
+    finally:
+        cursor.close()
 
 
 def _load_table(con, spec, source, workbook) -> StagedTable:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
@@ -56,25 +57,30 @@ def load_pack(pack_path, db_path, *, sha256: str | None = None,
     building = db_path.with_name(f"{tag}.building")
     temp_dir = db_path.with_name(f"{tag}.tmp")
     _remove(building)
-    sha, files = (sha256, files) if sha256 is not None and files else pack_digests(sources)
-    try:
-        con = connect_for_load(building, temp_dir)
+    # The digests are taken on a thread while the tables load (hashlib releases the GIL),
+    # unless the caller has just taken them; the pool's exit waits for the read to end.
+    given = (sha256, files) if sha256 is not None and files else None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="close-digest") as hashing:
+        digests = hashing.submit(pack_digests, sources) if given is None else None
         try:
-            settings, tables = fast_build(con, sources)
-            write_metadata(con, settings, sha, tables, sources.kind)
-            write_file_digests(con, files)
-            con.execute("CHECKPOINT")
+            con = connect_for_load(building, temp_dir)
+            try:
+                settings, tables = fast_build(con, sources)
+                sha, files = given or digests.result()
+                write_metadata(con, settings, sha, tables, sources.kind)
+                write_file_digests(con, files)
+                con.execute("CHECKPOINT")
+            finally:
+                con.close()
+            os.replace(building, db_path)
+        except NotClean as not_clean:
+            _remove(building)
+            raise PackError(_explain(sources, db_path.with_name(f"{tag}.check"), temp_dir, not_clean)) from None
+        except duckdb.Error as exc:
+            raise PackError([Problem(str(pack_path), None, None, None, f"could not be loaded: {exc}")]) from exc
         finally:
-            con.close()
-        os.replace(building, db_path)
-    except NotClean as not_clean:
-        _remove(building)
-        raise PackError(_explain(sources, db_path.with_name(f"{tag}.check"), temp_dir, not_clean)) from None
-    except duckdb.Error as exc:
-        raise PackError([Problem(str(pack_path), None, None, None, f"could not be loaded: {exc}")]) from exc
-    finally:
-        _remove(building)
-        _remove_dir(temp_dir)
+            _remove(building)
+            _remove_dir(temp_dir)
     return PackInfo(settings.name, settings.reporting_currency, settings.fiscal_year_start_month,
                     settings.materiality, sha, sources.path, frozenset(tables), tuple(files))
 
@@ -106,19 +112,22 @@ def open_pack(pack_path, workspace=None) -> tuple[duckdb.DuckDBPyConnection, Pac
     workspace = Path(workspace) if workspace is not None else default_workspace(sources)
     db_path = workspace / DB_NAME
     info = _stored_info(db_path, sources.path)
+    if info is None:   # nothing to compare: the load hashes the pack while it reads it
+        files = load_pack(sources.path, db_path).files
+        return connect_for_close(db_path), replace(_stored_info(db_path, sources.path), files=files)
     # The load recorded each file's digest and status (close.pack.sources.file_stamp).
     # Files that all show their recorded status are the bytes that were hashed: nothing
     # to read (two seconds saved at ten million lines). Otherwise the pack's digest alone
     # tells whether they changed: it covers every file's name, size and bytes, so when it
     # matches, the recorded files' digests hold. A database without them: both, one read.
-    if info is not None and info.files and files_unchanged(sources, info.files):
+    if info.files and files_unchanged(sources, info.files):
         sha, files = info.sha256, info.files
-    elif info is not None and info.files:
+    elif info.files:
         sha, files = pack_sha256(sources), info.files
     else:
         sha, files = pack_digests(sources)
-    if info is None or info.sha256 != sha:
-        if info is not None and info.files:
+    if info.sha256 != sha:
+        if info.files:
             sha, files = pack_digests(sources)   # the pack changed: its files' digests too
         load_pack(sources.path, db_path, sha256=sha, files=files)
         info = _stored_info(db_path, sources.path)
