@@ -22,6 +22,17 @@ def connect_for_load(db_file: Path | str, temp_dir: Path) -> duckdb.DuckDBPyConn
     con.execute("SET memory_limit = $m", {"m": MEMORY_LIMIT})
     con.execute("SET temp_directory = $t", {"t": str(temp_dir)})
     con.execute("SET preserve_insertion_order = true")  # rowid = position in the file
+    return _load_session(con)
+
+
+def load_cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of a load's connection, for a table loaded on another thread: a cursor is
+    a session of its own, which starts with the machine's time zone, not the load's UTC."""
+    return _load_session(con.cursor())
+
+
+def _load_session(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """What a load sets per session (the rest is the database's, shared by its cursors)."""
     con.execute("SET TimeZone = 'UTC'")
     con.execute("SET enable_progress_bar = false")  # stdout belongs to the command's output
     return con

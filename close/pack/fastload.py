@@ -18,6 +18,7 @@ import duckdb
 
 from .build import add_key_sql, cast_sql, create_sql, order_clause, primary_key
 from .checks import absent_ref_problems, control_guard, duplicate_keys, q, table_checks
+from .database import load_cursor
 from .limits import over_limit
 from .pack_toml import PackSettings, check_settings
 from .reader import source_query
@@ -70,7 +71,7 @@ def _load_beside_the_largest(con, specs, sources) -> dict[str, StagedTable]:
 
 
 def _load_on_cursor(con, spec, source) -> StagedTable:
-    cursor = con.cursor()
+    cursor = load_cursor(con)
     try:
         return _load_table(cursor, spec, source, None)
     finally:

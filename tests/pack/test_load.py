@@ -56,6 +56,24 @@ def test_keys_are_declared(loaded):
         assert declared[(spec.name, kind)] == spec.key
 
 
+def test_timestamps_are_utc_whatever_the_machine_s_time_zone(tmp_path):
+    """The journal loads on a cursor of its own (close.pack.fastload), a session that
+    starts in the machine's time zone: the load sets UTC on it, so an offset timestamp
+    becomes the same UTC time on a machine in New York as in London."""
+    import os
+    import subprocess
+    import sys
+
+    db = tmp_path / "ledger.duckdb"
+    script = ("import sys; from close.pack import load_pack; "
+              "load_pack(sys.argv[1], sys.argv[2])")
+    subprocess.run([sys.executable, "-c", script, str(GOOD_PACK), str(db)], check=True,
+                   env={**os.environ, "TZ": "America/New_York"})
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT created_at FROM journal_lines WHERE je_id = 'JE-0002' AND line_no = 1"
+                           ).fetchone()[0] == dt.datetime(2026, 5, 3, 8, 15, 30)
+
+
 def test_typed_values(loaded):
     con, _ = loaded
     row = con.execute(
