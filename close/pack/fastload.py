@@ -54,11 +54,22 @@ def fast_build(con: duckdb.DuckDBPyConnection, sources: PackSources) -> tuple[Pa
     return settings, list(loaded)
 
 
+# Up to this size the largest file loads beside the other tables (_load_beside_the_largest).
+# Measured on two cores: a load 11% faster with a 174 MB journal, 6% slower with a 1.7 GB
+# one, whose sort works within the load's memory limit (close.pack.database) that the
+# tables beside it would share.
+BESIDE_UP_TO_BYTES = 512 * 2**20
+
+
 def _load_beside_the_largest(con, specs, sources) -> dict[str, StagedTable]:
     """The largest file (the journal, as a rule) on a cursor of its own while the other
     tables load on `con`: the steps of a load that run on one core (building a key's
-    index, a small table's statements) then overlap the other's scans."""
-    largest = max(specs, key=lambda spec: sources.tables[spec.name].path.stat().st_size)
+    index, a small table's statements) then overlap the other's scans. With a largest
+    file over BESIDE_UP_TO_BYTES, the tables load one after the other."""
+    size = {spec.name: sources.tables[spec.name].path.stat().st_size for spec in specs}
+    largest = max(specs, key=lambda spec: size[spec.name])
+    if size[largest.name] > BESIDE_UP_TO_BYTES:
+        return {spec.name: _load_table(con, spec, sources.tables[spec.name], None) for spec in specs}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="close-load") as side:
         journal = side.submit(_load_on_cursor, con, largest, sources.tables[largest.name])
         try:

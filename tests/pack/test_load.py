@@ -56,6 +56,26 @@ def test_keys_are_declared(loaded):
         assert declared[(spec.name, kind)] == spec.key
 
 
+def test_the_journal_loads_alike_beside_the_other_tables_or_after_them(tmp_path, monkeypatch):
+    """Loaded beside the others (a journal up to BESIDE_UP_TO_BYTES) or in turn (a larger
+    one), every table holds the same rows in the same order, with the same keys."""
+    from close.pack import fastload
+
+    def contents(db):
+        with duckdb.connect(str(db), read_only=True) as con:
+            keys = con.execute("SELECT table_name, constraint_type, constraint_column_names "
+                               "FROM duckdb_constraints() ORDER BY ALL").fetchall()
+            return keys, {spec.name: con.execute(f'SELECT * FROM "{spec.name}"').fetchall()
+                          for spec in TABLES}
+
+    load_pack(GOOD_PACK, tmp_path / "beside.duckdb")
+    monkeypatch.setattr(fastload, "BESIDE_UP_TO_BYTES", 0)
+    load_pack(GOOD_PACK, tmp_path / "in_turn.duckdb")
+    beside = contents(tmp_path / "beside.duckdb")
+    assert beside == contents(tmp_path / "in_turn.duckdb")
+    assert len(beside[1]["journal_lines"]) == 8
+
+
 def test_timestamps_are_utc_whatever_the_machine_s_time_zone(tmp_path):
     """The journal loads on a cursor of its own (close.pack.fastload), a session that
     starts in the machine's time zone: the load sets UTC on it, so an offset timestamp
