@@ -48,21 +48,29 @@ def unbalanced_entry_refs(ctx, start: date | None = None, end: date | None = Non
                            entity_id=entity_id or ctx.entity.id)
     return [f"journal_lines:{r['je_id']}" for r in rows]
 
+
+# Summed per account before the chart is joined for the names (joining every line first
+# cost twice as much, three times at ten million lines); an account missing from the chart
+# keeps its row, without a name.
 TRIAL_BALANCE = """
-SELECT j.account_id, MIN(a.name) AS name, MIN(a.type) AS type, MIN(a.subtype) AS subtype,
-       MIN(a.statement_line) AS statement_line,
-       CAST(COALESCE(SUM(CASE WHEN j.posting_date < $month_start THEN j.debit - j.credit END), 0)
-            AS DECIMAL(18,2)) AS opening,
-       CAST(COALESCE(SUM(CASE WHEN j.posting_date >= $month_start THEN j.debit END), 0)
-            AS DECIMAL(18,2)) AS debit,
-       CAST(COALESCE(SUM(CASE WHEN j.posting_date >= $month_start THEN j.credit END), 0)
-            AS DECIMAL(18,2)) AS credit,
-       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS closing
-FROM journal_lines j
-LEFT JOIN accounts a ON a.account_id = j.account_id
-WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
-GROUP BY j.account_id
-ORDER BY j.account_id
+WITH sums AS (
+  SELECT account_id,
+         CAST(COALESCE(SUM(CASE WHEN posting_date < $month_start THEN debit - credit END), 0)
+              AS DECIMAL(18,2)) AS opening,
+         CAST(COALESCE(SUM(CASE WHEN posting_date >= $month_start THEN debit END), 0)
+              AS DECIMAL(18,2)) AS debit,
+         CAST(COALESCE(SUM(CASE WHEN posting_date >= $month_start THEN credit END), 0)
+              AS DECIMAL(18,2)) AS credit,
+         CAST(SUM(debit - credit) AS DECIMAL(18,2)) AS closing
+  FROM journal_lines
+  WHERE entity_id = $entity_id AND posting_date <= $month_end
+  GROUP BY account_id
+)
+SELECT s.account_id, a.name, a.type, a.subtype, a.statement_line,
+       s.opening, s.debit, s.credit, s.closing
+FROM sums s
+LEFT JOIN accounts a ON a.account_id = s.account_id
+ORDER BY s.account_id
 """
 
 

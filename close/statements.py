@@ -140,23 +140,27 @@ ORDER BY j.account_id
 # Per account and calendar month, the entity's movement through a month end, and what of
 # it was posted on the books' first day (the opening balances, which a translation carries
 # at their own rate): the one read every statement and translation of the close shares
-# (Context.shared_rows), each summing its windows.
+# (Context.shared_rows), each summing its windows. The lines are summed before the
+# accounts are joined: joining every line first cost twice as much (three times at ten
+# million lines).
 ACCOUNT_MONTHS = """
 WITH opening AS (
   SELECT MIN(posting_date) AS first_day FROM journal_lines WHERE entity_id = $entity_id
+), sums AS (
+  SELECT j.account_id, CAST(date_trunc('month', j.posting_date) AS DATE) AS period_start,
+         CAST(SUM(CASE WHEN j.posting_date = o.first_day THEN j.debit - j.credit ELSE 0 END)
+              AS DECIMAL(18,2)) AS opening_amount,
+         CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
+  FROM journal_lines j
+  CROSS JOIN opening o
+  WHERE j.entity_id = $entity_id AND j.posting_date <= $through
+  GROUP BY j.account_id, CAST(date_trunc('month', j.posting_date) AS DATE)
 )
-SELECT j.account_id, a.name, a.type, a.subtype, a.statement_line,
-       CAST(date_trunc('month', j.posting_date) AS DATE) AS period_start,
-       CAST(SUM(CASE WHEN j.posting_date = o.first_day THEN j.debit - j.credit ELSE 0 END)
-            AS DECIMAL(18,2)) AS opening_amount,
-       CAST(SUM(j.debit - j.credit) AS DECIMAL(18,2)) AS amount
-FROM journal_lines j
-CROSS JOIN opening o
-LEFT JOIN accounts a ON a.account_id = j.account_id
-WHERE j.entity_id = $entity_id AND j.posting_date <= $through
-GROUP BY j.account_id, a.name, a.type, a.subtype, a.statement_line,
-         CAST(date_trunc('month', j.posting_date) AS DATE)
-ORDER BY j.account_id, period_start
+SELECT s.account_id, a.name, a.type, a.subtype, a.statement_line, s.period_start,
+       s.opening_amount, s.amount
+FROM sums s
+LEFT JOIN accounts a ON a.account_id = s.account_id
+ORDER BY s.account_id, s.period_start
 """
 
 
