@@ -15,28 +15,37 @@ from close.ledger import unbalanced_entry_refs
 from close.money import ZERO, cents
 from close.skill import Finding, Skill
 
+# Each account's lines summed before the month, in it and in all, then the chart joined
+# to classify the sums (joining every line first cost half as much again).
 FIGURES = """
+WITH sums AS (
+  SELECT account_id,
+         SUM(CASE WHEN posting_date < $month_start THEN credit - debit END) AS before_month,
+         SUM(CASE WHEN posting_date >= $month_start THEN credit - debit END) AS in_month,
+         SUM(credit - debit) AS closing
+  FROM journal_lines
+  WHERE entity_id = $entity_id AND posting_date <= $month_end
+  GROUP BY account_id
+)
 SELECT
-  CAST(COALESCE(SUM(CASE WHEN a.type IN ('equity', 'revenue', 'expense') AND j.posting_date < $month_start
-                         THEN j.credit - j.debit END), 0) AS DECIMAL(18,2)) AS opening_equity,
-  CAST(COALESCE(SUM(CASE WHEN a.type IN ('revenue', 'expense') AND j.posting_date >= $month_start
-                         THEN j.credit - j.debit END), 0) AS DECIMAL(18,2)) AS net_income,
-  CAST(COALESCE(SUM(CASE WHEN a.type = 'equity' AND a.subtype = 'share_capital' AND j.posting_date >= $month_start
-                         THEN j.credit - j.debit END), 0) AS DECIMAL(18,2)) AS share_capital,
-  CAST(COALESCE(SUM(CASE WHEN a.type = 'equity' AND a.subtype = 'retained_earnings' AND j.posting_date >= $month_start
-                         THEN j.credit - j.debit END), 0) AS DECIMAL(18,2)) AS retained_earnings,
-  CAST(COALESCE(SUM(CASE WHEN a.type = 'equity' AND a.subtype = 'cta' AND j.posting_date >= $month_start
-                         THEN j.credit - j.debit END), 0) AS DECIMAL(18,2)) AS translation,
+  CAST(COALESCE(SUM(CASE WHEN a.type IN ('equity', 'revenue', 'expense') THEN s.before_month END), 0)
+       AS DECIMAL(18,2)) AS opening_equity,
+  CAST(COALESCE(SUM(CASE WHEN a.type IN ('revenue', 'expense') THEN s.in_month END), 0)
+       AS DECIMAL(18,2)) AS net_income,
+  CAST(COALESCE(SUM(CASE WHEN a.type = 'equity' AND a.subtype = 'share_capital' THEN s.in_month END), 0)
+       AS DECIMAL(18,2)) AS share_capital,
+  CAST(COALESCE(SUM(CASE WHEN a.type = 'equity' AND a.subtype = 'retained_earnings' THEN s.in_month END), 0)
+       AS DECIMAL(18,2)) AS retained_earnings,
+  CAST(COALESCE(SUM(CASE WHEN a.type = 'equity' AND a.subtype = 'cta' THEN s.in_month END), 0)
+       AS DECIMAL(18,2)) AS translation,
   CAST(COALESCE(SUM(CASE WHEN a.type = 'equity' AND a.subtype NOT IN ('share_capital', 'retained_earnings', 'cta')
-                              AND j.posting_date >= $month_start
-                         THEN j.credit - j.debit END), 0) AS DECIMAL(18,2)) AS other_reserves,
-  CAST(COALESCE(SUM(CASE WHEN a.type IN ('equity', 'revenue', 'expense')
-                         THEN j.credit - j.debit END), 0) AS DECIMAL(18,2)) AS closing_equity,
-  CAST(COALESCE(SUM(CASE WHEN a.type IN ('asset', 'liability')
-                         THEN j.debit - j.credit END), 0) AS DECIMAL(18,2)) AS net_assets
-FROM journal_lines j
-JOIN accounts a ON a.account_id = j.account_id
-WHERE j.entity_id = $entity_id AND j.posting_date <= $month_end
+                         THEN s.in_month END), 0) AS DECIMAL(18,2)) AS other_reserves,
+  CAST(COALESCE(SUM(CASE WHEN a.type IN ('equity', 'revenue', 'expense') THEN s.closing END), 0)
+       AS DECIMAL(18,2)) AS closing_equity,
+  CAST(COALESCE(SUM(CASE WHEN a.type IN ('asset', 'liability') THEN -s.closing END), 0)
+       AS DECIMAL(18,2)) AS net_assets
+FROM sums s
+JOIN accounts a ON a.account_id = s.account_id
 """
 
 UNKNOWN_ACCOUNTS = """
