@@ -37,8 +37,10 @@ def stage_text(final: Path, write) -> tuple[Path, Path]:
     return temp, final
 
 
-def stage_results(doc: dict, out_dir: Path) -> tuple[Path, Path]:
-    return stage_text(Path(out_dir) / "results.json", lambda fh: fh.write(dumps(doc)))
+def stage_results(doc: dict, out_dir: Path, text: str | None = None) -> tuple[Path, Path]:
+    """results.json: `text` when the caller has made it (dumps(doc)), else made here."""
+    return stage_text(Path(out_dir) / "results.json",
+                      lambda fh: fh.write(dumps(doc) if text is None else text))
 
 
 FINDINGS_COLUMNS = ("skill_id", "entity_id", "rank", "severity", "amount", "currency", "message", "refs")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from close import narrative, outputs, report, review
-from close.results import FINDINGS_PER_RESULT, outcome_to_dict
+from close.results import FINDINGS_PER_RESULT, dumps, outcome_to_dict
 from close.runner import UsageError, run_close
 
 
@@ -62,6 +62,7 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
                                     pack_path=pack_path, config=config, user=user,
                                     findings_limit=findings_limit)
             doc.update(narrative.draft(doc, config, model=model, batch=batch))
+            results_text = dumps(doc)   # complete now: hashed by the queue, written as is
             stages["narrative"] = time.perf_counter() - clock
             clock = time.perf_counter()
             out_dir.mkdir(parents=True, exist_ok=True)
@@ -70,13 +71,14 @@ def run_month(*, con, pack, pack_path: Path, workspace: Path, month, config, out
             try:
                 with review.queued_run(doc, workspace=workspace, user=user,
                                        pack_path=Path(pack_path).resolve(),
-                                       out_dir=out_dir.resolve()) as review_state:
+                                       out_dir=out_dir.resolve(),
+                                       results_text=results_text) as review_state:
                     inputs = reading.result()
                     preparing.join()
                     staged += report.stage_reports(doc, out_dir, review_state=review_state, inputs=inputs,
                                                    per_entity=per_entity, helper=helper)
                     staged.append(outputs.stage_findings(outcome, out_dir))
-                    staged.append(outputs.stage_results(doc, out_dir))
+                    staged.append(outputs.stage_results(doc, out_dir, results_text))
             except BaseException:
                 outputs.discard(staged)
                 raise

@@ -51,11 +51,11 @@ def check_month_open(workspace, month, *, user, reopen_reason=None, controllers=
 
 
 @contextmanager
-def queued_run(doc, *, workspace, user, pack_path, out_dir=None):
+def queued_run(doc, *, workspace, user, pack_path, out_dir=None, results_text=None):
     """Queue the close's sections and exceptions for review, and yield the month's
     review_state (items, readiness, lock, audit head) for the reports. The queue is
     committed only when the block ends without an exception: a close whose outputs
-    could not be written queues nothing."""
+    could not be written queues nothing. `results_text`: dumps(doc), when made already."""
     from close.review.anchors import head
     from close.review.queue import queue
     from close.review.store import writing
@@ -64,7 +64,8 @@ def queued_run(doc, *, workspace, user, pack_path, out_dir=None):
     con = connect(Path(workspace))
     try:
         with writing(con):
-            run_id = queue(con, doc, user=user, pack_path=pack_path, out_dir=out_dir)
+            run_id = queue(con, doc, user=user, pack_path=pack_path, out_dir=out_dir,
+                           results_text=results_text)
             state = review_state(con, doc["month"])
             state["run_id"] = run_id
             seq, digest = head(con)

@@ -28,20 +28,22 @@ from close.review.store import item_id, now, writing
 from close.review.users import authorize
 
 
-def results_sha256(doc: dict) -> str:
+def results_sha256(doc: dict, text: str | None = None) -> str:
+    """The digest of results.json's text: `text` when the caller has it (dumps(doc))."""
     from close.results import dumps
 
-    return hashlib.sha256(dumps(doc).encode("utf-8")).hexdigest()
+    return hashlib.sha256((dumps(doc) if text is None else text).encode("utf-8")).hexdigest()
 
 
 def queue(con: sqlite3.Connection, doc: dict, *, user: str, pack_path: Path | str,
-          out_dir: Path | str | None = None) -> str:
+          out_dir: Path | str | None = None, results_text: str | None = None) -> str:
     """Queue the doc's items for review and record the close; returns the run id. The
-    doc is read through close.results' reader; the run id hashes the document itself."""
+    doc is read through close.results' reader; the run id hashes the document itself
+    (`results_text`: its results.json text, when the caller has made it)."""
     read = read_results(doc)
     month = str(read.month)
     pack = {"name": read.pack_name, "sha256": read.pack_sha256}
-    digest = results_sha256(doc)
+    digest = results_sha256(doc, results_text)
     run_id = digest[:12]
     found = candidates(read)
     with writing(con):

@@ -121,3 +121,19 @@ def test_close_workspace_holds_the_ledger_and_the_review_store_together(pack, tm
     assert result.exit_code == 0, result.stderr
     assert (elsewhere / "ledger.duckdb").is_file() and (elsewhere / "review.sqlite").is_file()
     assert not (pack / ".close").exists()
+
+
+def test_the_queued_run_names_the_results_file_it_wrote(pack, tmp_path):
+    """The review store records each run with the digest of its results.json, made once
+    and both hashed and written: the file on disk is the one the queue names."""
+    import hashlib
+    import sqlite3
+
+    out, workspace = tmp_path / "out", tmp_path / "ws"
+    result = invoke("run", "--month", "2026-05", "--pack", str(pack), "--out", str(out),
+                    "--workspace", str(workspace), "--skills", "je.trial_balance", "--json")
+    assert result.exit_code == 0, result.stderr
+    written = hashlib.sha256((out / "results.json").read_bytes()).hexdigest()
+    with sqlite3.connect(workspace / "review.sqlite") as con:
+        recorded = con.execute("SELECT run_id, results_sha256 FROM runs").fetchall()
+    assert recorded == [(written[:12], written)]
