@@ -16,7 +16,7 @@ are left out so a reviewer is not sent after them:
   period-end date whatever weekday it is (accruals, reclassifications); set
   month_end_exempt to false to test them too.
 """
-from datetime import date
+from datetime import date, timedelta
 
 import holidays
 
@@ -24,17 +24,32 @@ from close.money import ZERO, cents
 from close.skill import Finding, Flag, Skill, SkillError, Text
 from skills.je.journal_sources import parse_sources
 
+# The month's entries of the tested sources ($sources; NULL: every source): how many
+# there are, and those dated on one of the month's closed days ($closed, worked out in
+# Python from the calendar), which alone come back one by one.
 SQL = """
-SELECT je_id,
-       MIN(posting_date) AS posting_date,
-       MIN(source) AS source,
-       MIN(preparer) AS preparer,
-       MIN(description) AS description,
-       CAST(SUM(debit) AS DECIMAL(18,2)) AS total_debit
-FROM journal_lines
-WHERE entity_id = $entity_id AND posting_date BETWEEN $month_start AND $month_end
-GROUP BY je_id
-ORDER BY je_id
+WITH entry AS (
+  SELECT je_id,
+         MIN(posting_date) AS posting_date,
+         MIN(source) AS source,
+         MIN(preparer) AS preparer,
+         MIN(description) AS description,
+         CAST(SUM(debit) AS DECIMAL(18,2)) AS total_debit
+  FROM journal_lines
+  WHERE entity_id = $entity_id AND posting_date BETWEEN $month_start AND $month_end
+  GROUP BY je_id
+), tested AS (
+  SELECT * FROM entry
+  WHERE $sources IS NULL OR source IN (SELECT unnest(CAST($sources AS VARCHAR[])))
+)
+SELECT 'count' AS kind, NULL AS je_id, NULL AS posting_date, NULL AS source, NULL AS preparer,
+       NULL AS description, NULL AS total_debit, COUNT(*) AS entries
+FROM tested
+UNION ALL
+SELECT 'closed', je_id, posting_date, source, preparer, description, total_debit, NULL
+FROM tested
+WHERE posting_date IN (SELECT unnest(CAST($closed AS DATE[])))
+ORDER BY kind, je_id
 """
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -69,12 +84,15 @@ def run(ctx):
     public, weekend = calendar(country, ctx.param("subdivision"), {ctx.month.year})
     known = public is not None
     public = public or {}
-    rows = [r for r in ctx.rows(SQL) if sources is None or r["source"] in sources]
+    days = (ctx.month.first_day + timedelta(n) for n in range(ctx.month.last_day.day))
+    closed = {day: reason for day in days if (reason := why_closed(day, public, weekend))}
+    rows = ctx.rows(SQL, sources=sorted(sources) if sources is not None else None, closed=sorted(closed))
+    checked = next(r["entries"] for r in rows if r["kind"] == "count")
     findings, period_end = [], 0
     for r in rows:
-        reason = why_closed(r["posting_date"], public, weekend)
-        if reason is None:
+        if r["kind"] != "closed":
             continue
+        reason = closed[r["posting_date"]]
         if month_end_exempt and r["posting_date"] == ctx.month.last_day:
             period_end += 1
             continue
@@ -88,7 +106,7 @@ def run(ctx):
             [f"journal_lines:{r['je_id']}"],
         ))
     metrics = {
-        "entries_checked": len(rows),
+        "entries_checked": checked,
         "flagged": len(findings),
         "flagged_amount": cents(sum((f.amount for f in findings), ZERO), ctx.currency),
         "period_end_entries_on_closed_day": period_end,

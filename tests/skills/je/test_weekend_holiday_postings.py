@@ -37,6 +37,18 @@ def test_system_schedules_are_left_out_by_default(books):
                              month_end_exempt=False)) == [["journal_lines:JE-DEP"]]
 
 
+def test_every_entry_of_the_tested_sources_is_counted_closed_day_or_not(books):
+    books.entry("JE-TUE", "2026-05-12", LINES, source="ap")             # open day
+    books.entry("JE-SAT", "2026-05-09", LINES, source="ap")             # closed day
+    books.entry("JE-SYS", "2026-05-13", LINES, source="system")         # not tested by default
+    books.entry("JE-APR", "2026-04-11", LINES, source="ap")             # another month
+    tested = books.run("je.weekend_holiday_postings")
+    every = books.run("je.weekend_holiday_postings", sources="all")
+    assert refs_of(tested) == [["journal_lines:JE-SAT"]]
+    assert every.metrics["entries_checked"] - tested.metrics["entries_checked"] == 1
+    assert books.run("je.weekend_holiday_postings", sources="system").metrics["entries_checked"] == 1
+
+
 def test_country_without_calendar_still_checks_weekends(books):
     books.entities.append(("XX01", "Nowhere", "USD", "XX", "US01", "100"))
     books.entry("JE-SUN", "2026-05-10", LINES, entity="XX01")
