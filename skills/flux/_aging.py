@@ -15,7 +15,7 @@ from close.money import ZERO, cents
 from close.periods import month_of
 from close.skill import Finding
 from skills.lib.aging import BUCKETS, bucket_of
-from skills.lib.open_items import OPEN_AMOUNT, settled_cte, settled_join
+from skills.lib.open_items import Documents, open_documents
 from skills.lib.percent import ratio
 
 def age(ctx, items: list[dict], key: str, table: str) -> tuple[dict, list[dict], list[str]]:
@@ -82,18 +82,10 @@ class Ledger:
     def months_param(self) -> str:
         return f"{self.ratio}_months"
 
-    def open_items_sql(self) -> str:
-        return f"""
-WITH {settled_cte(self.settlements, self.key)}
-SELECT d.{self.key}, d.{self.party} AS party, d.due_date, d.{self.doc_date} AS doc_date,
-       d.currency,
-       CAST({OPEN_AMOUNT} AS DECIMAL(18,2)) AS open_amount
-FROM {self.documents} d
-{settled_join(self.key)}
-WHERE d.entity_id = $entity_id AND d.{self.doc_date} <= $month_end
-  AND {OPEN_AMOUNT} <> 0
-ORDER BY d.{self.key}
-"""
+    @property
+    def open_items(self) -> Documents:
+        """Its documents as the open-item read takes them (skills.lib.open_items)."""
+        return Documents(self.documents, self.key, self.party, self.doc_date, self.settlements)
 
     def flow_sql(self) -> str:
         """The documents of the last months summed by currency and month: each sum is
@@ -112,7 +104,7 @@ ORDER BY currency, doc_month
 def run_aging(ctx, ledger: Ledger):
     """The aging report of one side: buckets, largest overdue items and DSO/DPO."""
     cur, n = ctx.currency, ctx.params[ledger.months_param]
-    buckets, items, missing = age(ctx, ctx.rows(ledger.open_items_sql()), ledger.key,
+    buckets, items, missing = age(ctx, open_documents(ctx, ledger.open_items), ledger.key,
                                   ledger.documents)
     if missing:
         return ctx.result([Finding("high", f"{ledger.label} aging incomplete: no {m} rate in "

@@ -19,20 +19,8 @@ from decimal import Decimal
 
 from close.money import ZERO, cents
 from close.skill import MATERIALITY, Finding, Money, Skill, Text
-from skills.lib.open_items import OPEN_AMOUNT, settled_cte, settled_join
+from skills.lib.open_items import RECEIVABLES, open_documents
 from skills.recon.subledger_tie import closing_amount
-
-# Invoices still owed something at month end (credit balances are not doubtful).
-OPEN_ITEMS = f"""
-WITH {settled_cte("ar_receipts", "invoice_id")}
-SELECT d.invoice_id, d.due_date, d.currency,
-       CAST({OPEN_AMOUNT} AS DECIMAL(18,4)) AS open_amount
-FROM ar_invoices d
-{settled_join("invoice_id")}
-WHERE d.entity_id = $entity_id AND d.invoice_date <= $month_end
-  AND {OPEN_AMOUNT} > 0
-ORDER BY d.invoice_id
-"""
 
 ALLOWANCE = """
 SELECT a.account_id, CAST(COALESCE(SUM(j.credit - j.debit), 0) AS DECIMAL(18,2)) AS balance
@@ -73,7 +61,9 @@ def run(ctx):
     end = ctx.month.last_day
     buckets: dict[str, list] = {}
     expected = ZERO
-    for item in ctx.rows(OPEN_ITEMS):
+    for item in open_documents(ctx, RECEIVABLES):
+        if item["open_amount"] <= 0:   # a credit balance is not doubtful
+            continue
         name, rate = bucket((end - item["due_date"]).days, rates)
         open_amount = closing_amount(ctx, item["currency"] or ctx.currency, item["open_amount"])
         loss = cents(open_amount * rate, ctx.currency)

@@ -13,7 +13,7 @@ from close.skill import MATERIALITY, Money, Skill
 from skills.recon.subledger_tie import Subledger, run_tie
 
 PAYABLES = Subledger(noun="AP", subtype="payable", sign=-1, documents="ap_bills", key="bill_id",
-                     doc_date="bill_date", document="bill", settlements="ap_payments",
+                     doc_date="bill_date", document="bill", party="vendor_id", settlements="ap_payments",
                      settlement_key="payment_id", settlement="payment")
 
 

@@ -12,8 +12,8 @@ from skills.recon.subledger_tie import Subledger, run_tie
 
 RECEIVABLES = Subledger(noun="AR", subtype="receivable", sign=1, documents="ar_invoices",
                         key="invoice_id", doc_date="invoice_date", document="invoice",
-                        settlements="ar_receipts", settlement_key="receipt_id",
-                        settlement="receipt")
+                        party="customer_id", settlements="ar_receipts",
+                        settlement_key="receipt_id", settlement="receipt")
 
 
 def run(ctx):

@@ -33,7 +33,7 @@ from decimal import Decimal
 
 from close.money import ZERO, cents
 from close.skill import Finding, SkillError
-from skills.lib.open_items import OPEN_AMOUNT, settled_cte, settled_join
+from skills.lib.open_items import Documents, open_documents
 
 # The control-account lines (subtype `$subtype`, or the intercompany `$ic_subtype` when
 # the line names a document of this subledger) up to the month end, each with the
@@ -165,6 +165,7 @@ class Subledger:
     key: str           # its id column, also the settlements' link column
     doc_date: str      # its date column
     document: str      # "invoice" / "bill", in labels and the open-item count
+    party: str         # customer or vendor column
     settlements: str   # receipts or payments table
     settlement_key: str
     settlement: str    # "receipt" / "payment"
@@ -193,15 +194,10 @@ WHERE s.entity_id = $entity_id AND s.date <= $month_end
                 "settlement_ref": f"{self.settlements}:",
                 "settlement_label": f"{self.settlement} "}
 
-    def open_count_sql(self) -> str:
-        return f"""
-WITH {settled_cte(self.settlements, self.key)}
-SELECT COUNT(*) AS open_count
-FROM {self.documents} d
-{settled_join(self.key)}
-WHERE d.entity_id = $entity_id AND d.{self.doc_date} <= $month_end
-  AND {OPEN_AMOUNT} <> 0
-"""
+    @property
+    def open_items(self) -> Documents:
+        """Its documents as the open-item read takes them (skills.lib.open_items)."""
+        return Documents(self.documents, self.key, self.party, self.doc_date, self.settlements)
 
     def control_accounts_sql(self) -> str:
         return "SELECT account_id FROM accounts WHERE subtype = $subtype ORDER BY account_id"
@@ -314,7 +310,7 @@ def run_tie(ctx, book: Subledger):
                             f"the control accounts without knowing each document's posting.")
     else:
         metrics, findings = tie(ctx, book)
-    metrics[f"open_{book.document}s"] = ctx.rows(book.open_count_sql())[0]["open_count"]
+    metrics[f"open_{book.document}s"] = len(open_documents(ctx, book.open_items))
     summary = (f"{book.noun} open items {metrics['subledger_open_items']} vs {book.subtype} "
                f"control {metrics['control_balance']} {ctx.currency}: "
                f"difference {metrics['difference']}.")

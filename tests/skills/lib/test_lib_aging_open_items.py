@@ -34,3 +34,48 @@ def test_open_amount_is_gross_less_what_settled_it_by_month_end():
     rows = con.execute(sql, {"entity_id": "US01", "month_end": "2026-05-31"}).fetchall()
     # I1: 120 less the May receipt (June's comes after the month end); I2 unpaid; I3 settled.
     assert rows == [("I1", Decimal("50.00")), ("I2", Decimal("50.00")), ("I3", Decimal("0.00"))]
+
+
+def test_every_reader_of_a_side_s_open_documents_shares_one_read():
+    """The aging report, the allowance and the subledger tie's count ask for the same
+    open documents; built from the same names, their query is the same text, so a close
+    reads each side once per entity (Context.shared_rows keys on the text)."""
+    from skills.flux.ap_aging import PAYABLES as AP_AGING
+    from skills.flux.ar_aging import RECEIVABLES as AR_AGING
+    from skills.lib.open_items import PAYABLES, RECEIVABLES
+    from skills.recon.ap_subledger import PAYABLES as AP_TIE
+    from skills.recon.ar_subledger import RECEIVABLES as AR_TIE
+
+    assert AR_AGING.open_items.open_sql() == AR_TIE.open_items.open_sql() == RECEIVABLES.open_sql()
+    assert AP_AGING.open_items.open_sql() == AP_TIE.open_items.open_sql() == PAYABLES.open_sql()
+    assert RECEIVABLES.open_sql() != PAYABLES.open_sql()
+
+
+def test_each_reader_takes_what_it_needs_from_the_shared_read():
+    """One close of the aging, the allowance and the AR tie: a document paid in full is in
+    none, one paid more than its gross (a credit) is an open item of the aging and of the
+    tie's count but not doubtful for the allowance."""
+    from datetime import date
+
+    from skills.flux.ar_aging import SKILL as AGING
+    from skills.recon.allowance_adequacy import SKILL as ALLOWANCE
+    from skills.recon.ar_subledger import SKILL as TIE
+    from tests.support.books import statement_books
+
+    b = statement_books()
+    b.entity("US01")
+    for inv, net in (("I-OPEN", "100.00"), ("I-PAID", "40.00"), ("I-OVER", "30.00")):
+        b.insert("ar_invoices", entity_id="US01", invoice_id=inv, customer_id="C1",
+                 invoice_date=date(2026, 5, 2), due_date=date(2026, 6, 1), currency="USD",
+                 net_amount=Decimal(net), tax_amount=Decimal("0.00"))
+    for rid, inv, amount in (("R1", "I-PAID", "40.00"), ("R2", "I-OVER", "35.00")):
+        b.insert("ar_receipts", entity_id="US01", receipt_id=rid, invoice_id=inv,
+                 date=date(2026, 5, 20), amount=Decimal(amount))
+    outcome = b.close([AGING, ALLOWANCE, TIE], "2026-05", ["US01"])
+    aging = outcome.result("flux.ar_aging", "US01").metrics
+    allowance = outcome.result("recon.allowance_adequacy", "US01").metrics
+    tie = outcome.result("recon.ar_subledger", "US01").metrics
+    assert aging["open_items"] == tie["open_invoices"] == 2
+    assert aging["total"] == Decimal("95.00")
+    assert [(x["bucket"], x["invoices"], x["open"]) for x in allowance["buckets"]] == [
+        ("not due", 1, Decimal("100.00"))]
