@@ -160,7 +160,8 @@ CREATE OR REPLACE TEMP TABLE bank_match_pairs (bank_ord BIGINT, book_ord BIGINT,
 # costs a microsecond a line).
 _WHITESPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in WHITESPACE) + "]"
 _WORD_SQL = "'[A-Za-z0-9][A-Za-z0-9_./:-]*[A-Za-z0-9]|[A-Za-z0-9]'"
-# An amount carried by more bank references than this takes the keys' join.
+# An amount carried by more bank references than this takes the keys' join: the direct
+# test then makes at most this many pairs for a book line.
 FEW_REFERENCES = 32
 PASS1_CANDIDATES = f"""
 CREATE OR REPLACE TEMP TABLE bank_match_candidates AS
