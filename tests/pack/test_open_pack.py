@@ -156,17 +156,23 @@ def test_an_unchanged_pack_is_checked_by_its_digest_alone(good_pack, tmp_path, m
     assert again.files == first.files and again.sha256 == first.sha256
 
 
+def _as_an_older_load_left_it(good_pack, tmp_path, change: str):
+    """Open the pack into tmp_path/ws, then `change` its database as an earlier version's
+    load left it: (the info, the database's path, its mtime and inode after the change)."""
+    con, first = open_pack(good_pack, tmp_path / "ws")
+    con.close()
+    db = tmp_path / "ws" / "ledger.duckdb"
+    with duckdb.connect(str(db)) as writable:
+        writable.execute(change)
+    return first, db, (db.stat().st_mtime_ns, db.stat().st_ino)
+
+
 def test_a_database_without_file_digests_still_opens_without_a_reload(good_pack, tmp_path):
     """A workspace built before the files' digests were recorded: both digests are taken
     in one read, as before, and the database is kept."""
     from close.pack.sources import pack_digests
 
-    con, first = open_pack(good_pack, tmp_path / "ws")
-    con.close()
-    db = tmp_path / "ws" / "ledger.duckdb"
-    with duckdb.connect(str(db)) as writable:
-        writable.execute("DROP TABLE _pack_files")
-    stamp = db.stat().st_mtime_ns, db.stat().st_ino
+    first, db, stamp = _as_an_older_load_left_it(good_pack, tmp_path, "DROP TABLE _pack_files")
     con, again = open_pack(good_pack, tmp_path / "ws")
     con.close()
     assert (again.sha256, again.files) == pack_digests(locate(good_pack))
@@ -261,12 +267,8 @@ def test_a_database_recorded_before_stamps_hashes_the_pack_once(good_pack, tmp_p
     """Files recorded without their status: the pack's digest is checked, their recorded
     digests kept, the database not rebuilt."""
     _settled_at_once(monkeypatch)
-    con, first = open_pack(good_pack, tmp_path / "ws")
-    con.close()
-    db = tmp_path / "ws" / "ledger.duckdb"
-    with duckdb.connect(str(db)) as writable:
-        writable.execute("ALTER TABLE _pack_files DROP COLUMN stamp")
-    stamp = db.stat().st_mtime_ns, db.stat().st_ino
+    first, db, stamp = _as_an_older_load_left_it(good_pack, tmp_path,
+                                                 "ALTER TABLE _pack_files DROP COLUMN stamp")
     calls: list = []
     _no_read(monkeypatch, calls)
     con, again = open_pack(good_pack, tmp_path / "ws")
