@@ -180,7 +180,8 @@ def test_a_database_without_file_digests_still_opens_without_a_reload(good_pack,
 
 
 def _settled_at_once(monkeypatch):
-    """Files count as settled as soon as they are written (the fixtures' are seconds old)."""
+    """Files count as settled as soon as they are written: the fixture copies the pack
+    just before the test, within SETTLED_NS of its first read."""
     from close.pack import sources
 
     monkeypatch.setattr(sources, "SETTLED_NS", 0)
