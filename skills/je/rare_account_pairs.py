@@ -18,6 +18,7 @@ from close.ledger import first_posting_day
 from close.money import ZERO, cents
 from close.periods import month_of
 from close.skill import Finding, Int, Skill, Text
+from skills.je._entries import MONTH_ENTRIES
 from skills.je.journal_sources import parse_sources
 
 # A pair is every debit account x every credit account within one je_id. History counts
@@ -63,14 +64,7 @@ history AS (
   JOIN wanted w ON w.debit_account = d.account_id AND w.credit_account = c.account_id
   GROUP BY d.account_id, c.account_id
 ),
-entries AS (
-  SELECT je_id, MIN(posting_date) AS posting_date, MIN(source) AS source,
-         MIN(preparer) AS preparer, MIN(description) AS description,
-         CAST(SUM(debit) AS DECIMAL(18,2)) AS total_debit
-  FROM journal_lines
-  WHERE entity_id = $entity_id AND posting_date BETWEEN $month_start AND $month_end
-  GROUP BY je_id
-)
+entries AS (""" + MONTH_ENTRIES + """)
 SELECT p.je_id, p.debit_account, p.credit_account, COALESCE(h.times, 0) AS times,
        e.posting_date, e.source, e.preparer, e.description, e.total_debit
 FROM month_pairs p

@@ -22,23 +22,14 @@ import holidays
 
 from close.money import ZERO, cents
 from close.skill import Finding, Flag, Skill, SkillError, Text
+from skills.je._entries import MONTH_ENTRIES
 from skills.je.journal_sources import parse_sources
 
 # The month's entries of the tested sources ($sources; NULL: every source): how many
 # there are, and those dated on one of the month's closed days ($closed, worked out in
 # Python from the calendar), which alone come back one by one.
 SQL = """
-WITH entry AS (
-  SELECT je_id,
-         MIN(posting_date) AS posting_date,
-         MIN(source) AS source,
-         MIN(preparer) AS preparer,
-         MIN(description) AS description,
-         CAST(SUM(debit) AS DECIMAL(18,2)) AS total_debit
-  FROM journal_lines
-  WHERE entity_id = $entity_id AND posting_date BETWEEN $month_start AND $month_end
-  GROUP BY je_id
-), tested AS (
+WITH entry AS (""" + MONTH_ENTRIES + """), tested AS (
   SELECT * FROM entry
   WHERE $sources IS NULL OR source IN (SELECT unnest(CAST($sources AS VARCHAR[])))
 )
