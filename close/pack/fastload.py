@@ -3,9 +3,10 @@
 A clean pack is the common case and the one that must be fast at ten million lines,
 so load_pack first tries this path: each table's rows go straight from the reader
 into the typed, keyed table, with every row check of checks.py fused into the same
-scan as a guard that raises on the first offending row. Duplicate keys are refused
-by the PRIMARY KEY itself; amount limits (limits.py) are one aggregate per loaded
-table, and references are checked afterwards on the loaded tables.
+scan as a guard that raises on the first offending row. A repeated key is one
+aggregate per loaded table (repeats_a_key; the database keeps no index, build.py);
+amount limits (limits.py) are one aggregate per loaded table, and references are
+checked afterwards on the loaded tables.
 Any failure just means "not clean": the caller then runs the full validation, which
 finds and words every problem. Both paths use the same check conditions, so they
 accept exactly the same packs.
@@ -16,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
 
-from .build import add_key_sql, cast_sql, create_sql, order_clause, primary_key
+from .build import cast_sql, create_sql, order_clause
 from .checks import absent_ref_problems, control_guard, duplicate_keys, q, table_checks
 from .database import load_cursor
 from .limits import over_limit
@@ -104,18 +105,27 @@ def _load_table(con, spec, source, workbook) -> StagedTable:
         bad = " OR ".join(f"({c.guard or c.cond})" for c in row_checks)
         casts[0] = f"CASE WHEN {bad} THEN error('row check failed') ELSE {casts[0]} END"
     selects = ", ".join(f'{expr} AS {q(c.name)}' for expr, c in zip(casts, spec.columns))
-    late_key = primary_key(spec)
-    con.execute(create_sql(spec, with_key=not late_key))
+    con.execute(create_sql(spec))
     try:
         con.execute(f'INSERT INTO main."{spec.name}" SELECT {selects} FROM ({query.sql}){order_clause(spec)}',
                     params)
-        if late_key:
-            con.execute(add_key_sql(spec))
     except duckdb.Error as exc:
         raise NotClean(f"{spec.name}: {exc}") from exc
+    if repeats_a_key(con, spec):
+        raise NotClean(f"{spec.name}: duplicate key")
     if over_limit(con, view):
         raise NotClean(f"{spec.name}: amounts over the limit")
     return view
+
+
+def repeats_a_key(con, spec) -> bool:
+    """Whether two loaded rows share a key whose parts are all required (the typed
+    values: line_no 01 and 1 are one key). A key with a part that may be blank is the
+    full check's (duplicate_keys in _check_references), where a blank counts as a value."""
+    if not spec.key or not all(spec.column(k).required for k in spec.key):
+        return False
+    key = ", ".join(q(k) for k in spec.key)
+    return con.execute(f'SELECT count(*) <> count(DISTINCT ({key})) FROM main."{spec.name}"').fetchall()[0][0]
 
 
 def _check_references(con, loaded: dict[str, StagedTable]) -> None:
