@@ -14,6 +14,7 @@ accept exactly the same packs.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
 
 import duckdb
 
@@ -24,7 +25,7 @@ from .limits import over_limit
 from .pack_toml import PackSettings, check_settings
 from .reader import source_query
 from .schema import TABLES
-from .sources import PackSources
+from .sources import FileDigest, PackSources
 from .staging import StagedTable, open_workbook
 
 
@@ -32,8 +33,12 @@ class NotClean(Exception):
     """The pack has (or may have) problems; the full validation will say which."""
 
 
-def fast_build(con: duckdb.DuckDBPyConnection, sources: PackSources) -> tuple[PackSettings, list[str]]:
-    """Build every typed table into `con`'s main database, or raise NotClean."""
+def fast_build(con: duckdb.DuckDBPyConnection, sources: PackSources,
+               scanned: Callable[[], tuple[FileDigest, ...]] | None = None) -> tuple[PackSettings, list[str]]:
+    """Build every typed table into `con`'s main database, or raise NotClean.
+    `scanned`: the pack's files as its digest read them (waiting for that read), whose
+    `controls` say which CSV files need the control-character check (_check_controls);
+    without it every table is checked as it loads."""
     settings, problems = check_settings(sources)
     if problems or sources.problems:
         raise NotClean("settings or sources")
@@ -43,7 +48,7 @@ def fast_build(con: duckdb.DuckDBPyConnection, sources: PackSources) -> tuple[Pa
     workbook = open_workbook(sources)
     try:
         if workbook is None:
-            loaded = _load_beside_the_largest(con, specs, sources)
+            loaded = _load_beside_the_largest(con, specs, sources, scanned is not None)
         else:   # openpyxl's workbook is read on one thread
             loaded = {spec.name: _load_table(con, spec, sources.tables[spec.name], workbook)
                       for spec in specs}
@@ -51,6 +56,8 @@ def fast_build(con: duckdb.DuckDBPyConnection, sources: PackSources) -> tuple[Pa
         if workbook is not None:
             workbook.close()
     loaded = {spec.name: loaded[spec.name] for spec in specs}
+    if scanned is not None and workbook is None:
+        _check_controls(con, loaded, sources, scanned())
     _check_references(con, loaded)
     return settings, list(loaded)
 
@@ -62,7 +69,7 @@ def fast_build(con: duckdb.DuckDBPyConnection, sources: PackSources) -> tuple[Pa
 BESIDE_UP_TO_BYTES = 512 * 2**20
 
 
-def _load_beside_the_largest(con, specs, sources) -> dict[str, StagedTable]:
+def _load_beside_the_largest(con, specs, sources, controls_later: bool) -> dict[str, StagedTable]:
     """The largest file (the journal, as a rule) on a cursor of its own while the other
     tables load on `con`: the steps of a load that run on one core (building a key's
     index, a small table's statements) then overlap the other's scans. With a largest
@@ -70,11 +77,12 @@ def _load_beside_the_largest(con, specs, sources) -> dict[str, StagedTable]:
     size = {spec.name: sources.tables[spec.name].path.stat().st_size for spec in specs}
     largest = max(specs, key=lambda spec: size[spec.name])
     if size[largest.name] > BESIDE_UP_TO_BYTES:
-        return {spec.name: _load_table(con, spec, sources.tables[spec.name], None) for spec in specs}
+        return {spec.name: _load_table(con, spec, sources.tables[spec.name], None, controls_later)
+                for spec in specs}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="close-load") as side:
-        journal = side.submit(_load_on_cursor, con, largest, sources.tables[largest.name])
+        journal = side.submit(_load_on_cursor, con, largest, sources.tables[largest.name], controls_later)
         try:
-            loaded = {spec.name: _load_table(con, spec, sources.tables[spec.name], None)
+            loaded = {spec.name: _load_table(con, spec, sources.tables[spec.name], None, controls_later)
                       for spec in specs if spec is not largest}
         finally:
             loaded_largest = journal.result()
@@ -82,20 +90,23 @@ def _load_beside_the_largest(con, specs, sources) -> dict[str, StagedTable]:
     return loaded
 
 
-def _load_on_cursor(con, spec, source) -> StagedTable:
+def _load_on_cursor(con, spec, source, controls_later: bool) -> StagedTable:
     cursor = load_cursor(con)
     try:
-        return _load_table(cursor, spec, source, None)
+        return _load_table(cursor, spec, source, None, controls_later)
     finally:
         cursor.close()
 
 
-def _load_table(con, spec, source, workbook) -> StagedTable:
+def _load_table(con, spec, source, workbook, controls_later: bool = False) -> StagedTable:
+    """One table in one statement, its row checks fused in. With controls_later, a CSV
+    table's control-character check is left to _check_controls."""
     query, problems = source_query(con, spec, source, workbook, keep_rejects=False)
     if problems or query is None:
         raise NotClean(f"{spec.name}: header")
     view = StagedTable(spec, query.label, query.present, query.line_offset, db="main")
-    row_checks = [c for c in table_checks(view, {}) if c.cls != "ref"]
+    later = {"ref", "control"} if controls_later and source.fmt == "csv" else {"ref"}
+    row_checks = [c for c in table_checks(view, {}) if c.cls not in later]
     control_guard(row_checks)
     params = dict(query.params)
     for check in row_checks:
@@ -126,6 +137,22 @@ def repeats_a_key(con, spec) -> bool:
         return False
     key = ", ".join(q(k) for k in spec.key)
     return con.execute(f'SELECT count(*) <> count(DISTINCT ({key})) FROM main."{spec.name}"').fetchall()[0][0]
+
+
+def _check_controls(con, loaded: dict[str, StagedTable], sources: PackSources,
+                    files: tuple[FileDigest, ...]) -> None:
+    """The control-character check of the CSV tables loaded without it, on the loaded
+    rows (text loads as it is read), for just the files whose bytes may hold one
+    (close.pack.control_bytes): none, as a rule."""
+    clean = {f.name for f in files if f.controls is False}
+    for name, view in loaded.items():
+        source = sources.tables[name]
+        if source.fmt != "csv" or source.path.name in clean:
+            continue
+        controls = [c for c in table_checks(view, {}) if c.cls == "control"]
+        if controls and con.execute("SELECT count(*) FROM " + view.ref + " WHERE "
+                                    + " OR ".join(f"({c.cond})" for c in controls)).fetchall()[0][0]:
+            raise NotClean(f"{name}: control character")
 
 
 def _check_references(con, loaded: dict[str, StagedTable]) -> None:

@@ -65,7 +65,7 @@ def load_pack(pack_path, db_path, *, sha256: str | None = None,
         try:
             con = connect_for_load(building, temp_dir)
             try:
-                settings, tables = fast_build(con, sources)
+                settings, tables = fast_build(con, sources, lambda: (given or digests.result())[1])
                 sha, files = given or digests.result()
                 write_metadata(con, settings, sha, tables, sources.kind)
                 write_file_digests(con, files)

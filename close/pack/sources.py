@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .control_bytes import ControlScan
 from .problems import NotAPack, Problem
 from .schema import TABLES
 
@@ -148,11 +149,14 @@ def _locate_workbook(path: Path) -> PackSources:
 @dataclass(frozen=True)
 class FileDigest:
     """One file of a pack as the workpapers list it: name, sha256, size in bytes; and the
-    file's status when it was read (file_stamp), or "" when it may have been changing."""
+    file's status when it was read (file_stamp), or "" when it may have been changing.
+    `controls`: whether its bytes hold a control character (close.pack.control_bytes),
+    for the load; None when not known (the digest was read back from a database)."""
     name: str
     sha256: str
     size: int
     stamp: str = field(default="", compare=False)
+    controls: bool | None = field(default=None, compare=False)
 
 
 # A file whose status changed less than this long before it was read may be written
@@ -202,7 +206,8 @@ def _header(name: str, size: int) -> bytes:
 
 
 def pack_digests(sources: PackSources) -> tuple[str, tuple[FileDigest, ...]]:
-    """The pack's sha256 (pack_sha256) and each file's own, from one read of the bytes.
+    """The pack's sha256 (pack_sha256) and each file's own, from one read of the bytes
+    (which also looks for control characters: FileDigest.controls).
 
     A close needs both (the pack's to know whether its database is current, the files'
     for the workpapers): reading a 2 GB journal twice cost seconds. The file's digest is
@@ -215,13 +220,15 @@ def pack_digests(sources: PackSources) -> tuple[str, tuple[FileDigest, ...]]:
         for file in sorted(sources.content_files, key=lambda p: p.name):
             before, started = file.stat(), time.time_ns()
             digest.update(_header(file.name, before.st_size))
-            own = hashlib.sha256()
+            own, controls = hashlib.sha256(), ControlScan()
             with open(file, "rb") as fh:
                 while chunk := fh.read(1 << 20):
                     done = helper.submit(own.update, chunk)
                     digest.update(chunk)
+                    controls.update(chunk)
                     done.result()
             stamp = file_stamp(before)
             settled = before.st_ctime_ns <= started - SETTLED_NS and file_stamp(file.stat()) == stamp
-            files.append(FileDigest(file.name, own.hexdigest(), before.st_size, stamp if settled else ""))
+            files.append(FileDigest(file.name, own.hexdigest(), before.st_size, stamp if settled else "",
+                                    controls.found))
     return digest.hexdigest(), tuple(files)

@@ -57,14 +57,29 @@ def test_control_characters_in_text_are_refused_on_their_line(good_pack, tmp_pat
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x0b", "\x1f", "\x7f", "\x85", "\x9f"])
-def test_every_control_range_is_refused_in_id_and_text_columns(char, good_pack):
+def test_every_control_range_is_refused_in_id_and_text_columns(char, good_pack, tmp_path):
     replace_in(good_pack / "vendors.csv", "Paper Supplies Ltd", f"Paper{char}Supplies Ltd")
     replace_in(good_pack / "bank_transactions.csv", "BT-0001", f"BT{char}0001")
     message = f"contains a control character (U+{ord(char):04X}); remove it"
-    assert [(p.file, p.line, p.column, p.message) for p in validate_pack(good_pack)] == [
+    assert [(p.file, p.line, p.column, p.message) for p in refused(good_pack, tmp_path)] == [
         ("bank_transactions.csv", 2, "txn_id", message),  # an id, in schema order before vendors
         ("vendors.csv", 2, "name", message),
     ]
+
+
+def test_a_control_character_outside_the_checked_columns_loads(good_pack, tmp_path):
+    """The load skips the check for a file whose bytes hold no control character
+    (close.pack.control_bytes) and checks the others' text exactly: one in a column the
+    pack may carry but close does not read is not a reason to refuse the books."""
+    journal = good_pack / "journal_lines.csv"
+    lines = journal.read_text(encoding="utf-8").splitlines()
+    rows = [lines[0] + ",memo"] + [line + (",bell\x07" if i == 1 else ",") for i, line in enumerate(lines[1:], 1)]
+    journal.write_text("\n".join(rows) + "\n", encoding="utf-8", newline="")
+    assert validate_pack(good_pack) == []
+    load_pack(good_pack, tmp_path / "ledger.duckdb")
+    con, _ = open_pack(good_pack, tmp_path / "ws")
+    assert con.execute("SELECT count(*) FROM journal_lines").fetchone() == (len(lines) - 1,)
+    con.close()
 
 
 def test_tab_newline_and_other_characters_are_fine(good_pack, tmp_path):
