@@ -17,16 +17,18 @@ from typing import Callable
 from close.config import Config
 from close.fx import FxRates
 from close.memo import ReadMemo
+from close.pack.database import one_thread_per_query
 from close.periods import Month
 from close.registry import Registry
 from close.scheduler import run_per_entity
 from close.skill import MATERIALITY, Context, Entity, Result, Skill
 
-# Two task threads per core: a task spends part of its time in Python (holding the GIL,
-# turning rows into values) and part in DuckDB (which releases it), so while one thread's
-# Python runs the other's query computes. On 2 cores, 4 ran a million-line month's skills
-# 7% faster than 2; more gave nothing. CLOSE_WORKERS sets another number (task_threads).
-WORKERS = max(2, min(8, 2 * (os.cpu_count() or 1)))
+# A task thread per core and one more, each task's queries on one DuckDB thread
+# (one_thread_per_query): a task spends part of its time in Python (holding the GIL,
+# turning rows into values) and most in DuckDB (which releases it), so the one more
+# keeps the cores busy while a task is in Python. On 2 cores, 3 ran a million-line
+# month's skills 2% faster than 2 and 4 slower. CLOSE_WORKERS sets another number.
+WORKERS = max(2, min(8, (os.cpu_count() or 1) + 1))
 
 
 class UsageError(ValueError):
@@ -226,8 +228,10 @@ def run_close(con, pack, month: Month, *, registry: Registry | None = None,
                 progress(skill.id, entity.id)
         return result
 
-    results: list[Result] = run_per_entity(per_entity, entities, run_one, con=con,
-                                           workers=workers or task_threads())
+    workers = workers or task_threads()
+    with one_thread_per_query(con, workers > 1 and len(per_entity) * len(entities) > 1):
+        results: list[Result] = run_per_entity(per_entity, entities, run_one, con=con,
+                                               workers=workers)
 
     group_done: dict[str, Result] = {}
     for skill in group:

@@ -170,3 +170,23 @@ def test_month_after_the_books_end_is_refused_at_the_edges(books):
         check_month_in_books(con, parse_month("2001-01"), info.tables)
     check_month_in_books(con, parse_month(f"{last:%Y-%m}"), info.tables)
     assert run_close(con, info, after, registry=Registry([skill("je.lines", count_lines)])).results
+
+
+def query_threads(ctx):
+    return ctx.result(metrics={"threads": ctx.rows("SELECT current_setting('threads') AS n")[0]["n"]})
+
+
+def test_tasks_side_by_side_query_on_one_thread_each_and_the_setting_is_put_back(books):
+    """close.pack.database.one_thread_per_query: while several task threads run, each
+    query has one DuckDB thread; the database's setting is what it was afterwards, for
+    the group skills and for a task thread alone."""
+    con, info = books
+    con.execute("SET threads = 2")
+    registry = Registry([skill("je.threads", query_threads), skill("close.group_threads", query_threads, group=True)])
+    outcome = run_close(con, info, MAY, registry=registry, workers=2)
+    seen = {(r.skill_id, r.entity_id): r.metrics["threads"] for r in outcome.results}
+    assert {n for (sid, _), n in seen.items() if sid == "je.threads"} == {1}
+    assert seen[("close.group_threads", None)] == 2
+    assert con.execute("SELECT current_setting('threads')").fetchall() == [(2,)]
+    alone = run_close(con, info, MAY, registry=registry, workers=1)
+    assert {r.metrics["threads"] for r in alone.results} == {2}
