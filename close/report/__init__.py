@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from close.report.model import Report, build_report
+from close.report.model import Report, _entities, build_report
 
 
 def render_html(report: Report) -> str:
@@ -65,15 +65,14 @@ def stage_reports(doc, out_dir, review_state=None, inputs=None,
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    report = build_report(doc, review_state, inputs.lines if inputs is not None else None,
-                          inputs.totals if inputs is not None else None)
+    report = None   # built once the helper has its job (build_report: 0.1 s at 1M lines)
     writers = [("report.html", lambda p: p.write_text(render_html(report), encoding="utf-8")),
                ("report.md", lambda p: p.write_text(render_markdown(report), encoding="utf-8")),
                ("statutory.html", lambda p: p.write_text(render_statutory(report), encoding="utf-8")),
                ("report.xlsx", lambda p: write_workbook(report, p))]
     workpapers = [(workpapers_file(), None)]
     if per_entity:
-        workpapers += [(workpapers_file(entity.id), entity.id) for entity in report.entities]
+        workpapers += [(workpapers_file(entity.id), entity.id) for entity in _entities(doc)]
     staged = [(staging_path(out / name), out / name) for name, _ in writers + workpapers]
     # The workpapers as calls of a module-level function, which a helper process can run.
     calls = [(write_workpapers, doc, staged[len(writers) + i][0], review_state, inputs, entity)
@@ -81,6 +80,8 @@ def stage_reports(doc, out_dir, review_state=None, inputs=None,
     try:
         if helper is not None:
             helper.start(calls)
+        report = build_report(doc, review_state, inputs.lines if inputs is not None else None,
+                              inputs.totals if inputs is not None else None)
         for (path, _), (_, write) in zip(staged, writers):
             write(path)
         if helper is not None:
