@@ -51,7 +51,10 @@ def calendar(country: str, subdivision: str, years):
     """(public holidays by date, weekend weekdays) of a country and optional subdivision;
     holidays None when the `holidays` package has no calendar for the country (then the
     weekend is Saturday and Sunday). A bad subdivision is an error."""
-    if country not in holidays.list_supported_countries():
+    # The registry's codes (aliases included, as list_supported_countries gives them),
+    # not list_supported_countries itself, which imports all 250 calendars to list their
+    # subdivisions: a tenth of a second of a close's CPU for a yes or no.
+    if country not in holidays.registry.EntityLoader.get_country_codes():
         return None, DEFAULT_WEEKEND
     try:
         found = holidays.country_holidays(country, subdiv=subdivision or None, years=years)
