@@ -54,7 +54,7 @@ def one_thread_per_query(con: duckdb.DuckDBPyConnection, apply: bool = True):
     """While a close's tasks run side by side (close.runner, one per core and one more),
     each query on one DuckDB thread: the cores are busy with the tasks already, and a
     query split over threads pays for the split (its pipelines' tasks, partial
-    aggregates merged). A million-line close used 8% less CPU this way and 14% less
+    aggregates merged). A million-line close used about 5% less CPU this way and 14% less
     memory at ten million lines, in the same time or less. The setting is the
     database's, so it is put back after, for whatever single query comes next. Another
     engine's connection (close.engines) is left as it is."""

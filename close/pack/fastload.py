@@ -2,7 +2,7 @@
 
 A clean pack is the common case and the one that must be fast at ten million lines,
 so load_pack first tries this path: each table's rows go straight from the reader
-into the typed, keyed table, with every row check of checks.py fused into the same
+into the typed table, with every row check of checks.py fused into the same
 scan as a guard that raises on the first offending row. A repeated key is one
 aggregate per loaded table (repeats_a_key; the database keeps no index, build.py);
 amount limits (limits.py) are one aggregate per loaded table, and references are
@@ -71,9 +71,9 @@ BESIDE_UP_TO_BYTES = 512 * 2**20
 
 def _load_beside_the_largest(con, specs, sources, controls_later: bool) -> dict[str, StagedTable]:
     """The largest file (the journal, as a rule) on a cursor of its own while the other
-    tables load on `con`: the steps of a load that run on one core (building a key's
-    index, a small table's statements) then overlap the other's scans. With a largest
-    file over BESIDE_UP_TO_BYTES, the tables load one after the other."""
+    tables load on `con`: the steps of a load that run on one core (a small table's
+    statements, the aggregates that check each table) then overlap the other's scans.
+    With a largest file over BESIDE_UP_TO_BYTES, the tables load one after the other."""
     size = {spec.name: sources.tables[spec.name].path.stat().st_size for spec in specs}
     largest = max(specs, key=lambda spec: size[spec.name])
     if size[largest.name] > BESIDE_UP_TO_BYTES:
