@@ -6,7 +6,7 @@ float); timestamps are converted to UTC and stored as TIMESTAMP. Keys are checke
 declared: the load refuses a repeated key (close.pack.fastload.repeats_a_key), and the
 database, which the close only reads, keeps no index of them. No skill looks a row up
 by its key, and the journal's index was an eighth of a million-line load (0.4 s, on one
-core, after the rows) and a third of the database.
+core, after the rows) and more than half of the database.
 """
 from __future__ import annotations
 
