@@ -5,7 +5,7 @@ import duckdb
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from close.pack import load_pack, validate_pack
+from close.pack import PackError, load_pack, validate_pack
 from close.pack.xlsx_cells import cell_text
 
 from .convert import to_parquet, to_xlsx
@@ -123,3 +123,21 @@ def test_xlsx_empty_rows_inside_keep_row_numbers(tmp_path):
 ])
 def test_cell_text_rule(value, kind, text):
     assert cell_text(value, kind) == text
+
+
+def test_a_control_character_in_a_parquet_table_is_refused_by_the_load(tmp_path):
+    """A Parquet file's bytes are compressed, so the load cannot look for a control
+    character in them (close.pack.control_bytes): its table keeps the check as it loads,
+    beside CSV tables that may skip it."""
+    pack = to_parquet(GOOD_PACK, tmp_path / "pq", typed=False, only=("journal_lines",))
+    path = pack / "journal_lines.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT * REPLACE (CASE WHEN je_id = 'JE-0002' AND line_no = '2' "
+                    f"THEN description || chr(27) ELSE description END AS description) FROM '{path}') "
+                    f"TO '{tmp_path}/x.parquet' (FORMAT parquet)")
+    (tmp_path / "x.parquet").replace(path)
+    expected = validate_pack(pack)
+    assert [(p.file, p.line, p.column) for p in expected] == [("journal_lines.parquet", 4, "description")]
+    with pytest.raises(PackError) as err:
+        load_pack(pack, tmp_path / "ledger.duckdb")
+    assert err.value.problems == expected
