@@ -34,11 +34,10 @@ class NotClean(Exception):
 
 
 def fast_build(con: duckdb.DuckDBPyConnection, sources: PackSources,
-               scanned: Callable[[], tuple[FileDigest, ...]] | None = None) -> tuple[PackSettings, list[str]]:
+               scanned: Callable[[], tuple[FileDigest, ...]]) -> tuple[PackSettings, list[str]]:
     """Build every typed table into `con`'s main database, or raise NotClean.
     `scanned`: the pack's files as its digest read them (waiting for that read), whose
-    `controls` say which CSV files need the control-character check (_check_controls);
-    without it every table is checked as it loads."""
+    `controls` say which CSV files need the control-character check (_check_controls)."""
     settings, problems = check_settings(sources)
     if problems or sources.problems:
         raise NotClean("settings or sources")
@@ -48,7 +47,7 @@ def fast_build(con: duckdb.DuckDBPyConnection, sources: PackSources,
     workbook = open_workbook(sources)
     try:
         if workbook is None:
-            loaded = _load_beside_the_largest(con, specs, sources, scanned is not None)
+            loaded = _load_beside_the_largest(con, specs, sources)
         else:   # openpyxl's workbook is read on one thread
             loaded = {spec.name: _load_table(con, spec, sources.tables[spec.name], workbook)
                       for spec in specs}
@@ -56,8 +55,7 @@ def fast_build(con: duckdb.DuckDBPyConnection, sources: PackSources,
         if workbook is not None:
             workbook.close()
     loaded = {spec.name: loaded[spec.name] for spec in specs}
-    if scanned is not None and workbook is None:
-        _check_controls(con, loaded, sources, scanned())
+    _check_controls(con, loaded, sources, scanned())
     _check_references(con, loaded)
     return settings, list(loaded)
 
@@ -69,7 +67,7 @@ def fast_build(con: duckdb.DuckDBPyConnection, sources: PackSources,
 BESIDE_UP_TO_BYTES = 512 * 2**20
 
 
-def _load_beside_the_largest(con, specs, sources, controls_later: bool) -> dict[str, StagedTable]:
+def _load_beside_the_largest(con, specs, sources) -> dict[str, StagedTable]:
     """The largest file (the journal, as a rule) on a cursor of its own while the other
     tables load on `con`: the steps of a load that run on one core (a small table's
     statements, the aggregates that check each table) then overlap the other's scans.
@@ -77,12 +75,11 @@ def _load_beside_the_largest(con, specs, sources, controls_later: bool) -> dict[
     size = {spec.name: sources.tables[spec.name].path.stat().st_size for spec in specs}
     largest = max(specs, key=lambda spec: size[spec.name])
     if size[largest.name] > BESIDE_UP_TO_BYTES:
-        return {spec.name: _load_table(con, spec, sources.tables[spec.name], None, controls_later)
-                for spec in specs}
+        return {spec.name: _load_table(con, spec, sources.tables[spec.name], None) for spec in specs}
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="close-load") as side:
-        journal = side.submit(_load_on_cursor, con, largest, sources.tables[largest.name], controls_later)
+        journal = side.submit(_load_on_cursor, con, largest, sources.tables[largest.name])
         try:
-            loaded = {spec.name: _load_table(con, spec, sources.tables[spec.name], None, controls_later)
+            loaded = {spec.name: _load_table(con, spec, sources.tables[spec.name], None)
                       for spec in specs if spec is not largest}
         finally:
             loaded_largest = journal.result()
@@ -90,22 +87,22 @@ def _load_beside_the_largest(con, specs, sources, controls_later: bool) -> dict[
     return loaded
 
 
-def _load_on_cursor(con, spec, source, controls_later: bool) -> StagedTable:
+def _load_on_cursor(con, spec, source) -> StagedTable:
     cursor = load_cursor(con)
     try:
-        return _load_table(cursor, spec, source, None, controls_later)
+        return _load_table(cursor, spec, source, None)
     finally:
         cursor.close()
 
 
-def _load_table(con, spec, source, workbook, controls_later: bool = False) -> StagedTable:
-    """One table in one statement, its row checks fused in. With controls_later, a CSV
-    table's control-character check is left to _check_controls."""
+def _load_table(con, spec, source, workbook) -> StagedTable:
+    """One table in one statement, its row checks fused in; a CSV table's
+    control-character check is left to _check_controls, which needs the file's bytes."""
     query, problems = source_query(con, spec, source, workbook, keep_rejects=False)
     if problems or query is None:
         raise NotClean(f"{spec.name}: header")
     view = StagedTable(spec, query.label, query.present, query.line_offset, db="main")
-    later = {"ref", "control"} if controls_later and source.fmt == "csv" else {"ref"}
+    later = {"ref", "control"} if source.fmt == "csv" else {"ref"}
     row_checks = [c for c in table_checks(view, {}) if c.cls not in later]
     control_guard(row_checks)
     params = dict(query.params)
@@ -157,7 +154,8 @@ def _check_controls(con, loaded: dict[str, StagedTable], sources: PackSources,
 
 def _check_references(con, loaded: dict[str, StagedTable]) -> None:
     """Reference checks over the loaded tables, counted in one scan per table; plus
-    the duplicate check for keys the database cannot enforce (a key part may be blank)."""
+    the duplicate check of keys with a part that may be blank (repeats_a_key leaves
+    those: a blank counts as a value)."""
     for view in loaded.values():
         if absent_ref_problems(view, loaded, con):
             raise NotClean(f"{view.spec.name}: absent referenced table")
